@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Every error code the API can answer with, in one place.
+ * `status` is the HTTP status; `hint` is what the user can do next, shown by the UI.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, hint: 'Correct the fields named in the details and send the request again.' },
+  UNAUTHENTICATED: { status: 401, hint: 'Send an access token as "Authorization: Bearer <token>". Create one with `qlora token create`.' },
+  FORBIDDEN: { status: 403, hint: 'Your role does not allow this action. Ask an ML Practitioner of this workspace.' },
+  NOT_FOUND: { status: 404, hint: 'Check the address; the resource may have been deleted.' },
+  JOB_NOT_FOUND: { status: 404, hint: 'The job may have been deleted. Open Activity to see the jobs that exist.' },
+  JOB_NOT_CANCELABLE: { status: 409, hint: 'Only queued or running jobs can be canceled.' },
+  JOB_NOT_DELETABLE: { status: 409, hint: 'Cancel the job and wait for it to stop before deleting it.' },
+  PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller request.' },
+  RATE_LIMITED: { status: 429, hint: 'Wait a moment and try again.' },
+  INTERNAL: { status: 500, hint: 'This is a bug in QLoRA Studio. The server log has the details.' },
+  DATABASE_UNAVAILABLE: { status: 503, hint: 'The workspace database could not be reached. Check disk space and permissions of the workspace folder.' },
+} as const satisfies Record<string, { status: number; hint: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+export const errorCodes = Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]];
+export const errorCodeSchema = z.enum(errorCodes);
+
+/** The one error shape every route answers with. */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: errorCodeSchema,
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'ErrorBody' });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Thrown by server code; turned into an ErrorBody by the error handler. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return errorCatalogue[this.code].status;
+  }
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { activityListSchema, activityQuerySchema } from './activity.js';
+import { sessionSchema, type Permission } from './auth.js';
+import { jobEventListSchema, jobEventsQuerySchema } from './events.js';
+import {
+  createJobBodySchema,
+  jobIdParamsSchema,
+  jobListSchema,
+  jobMetricsSchema,
+  jobSchema,
+  listJobsQuerySchema,
+} from './jobs.js';
+import { settingsPatchSchema, settingsSchema } from './settings.js';
+import { healthSchema, resourcesSchema } from './system.js';
+
+/**
+ * The REST API, described once. The server registers each route from this table (schemas,
+ * permission, OpenAPI) and the web client calls routes by name with the same types.
+ * Server-sent event streams are not here: they are described in `streams` below.
+ */
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  permission: Permission;
+  summary: string;
+  tags: string[];
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Schema of the 2xx reply; `null` for 204 No Content. */
+  response: z.ZodType | null;
+  successStatus?: 200 | 201 | 202 | 204;
+}
+
+function route<const R extends RouteSpec>(spec: R): R {
+  return spec;
+}
+
+export const apiRoutes = {
+  getHealth: route({
+    method: 'GET',
+    path: '/api/health',
+    permission: 'system:read',
+    summary: 'Health of the API, database, disk and engine',
+    tags: ['system'],
+    response: healthSchema,
+  }),
+  getResources: route({
+    method: 'GET',
+    path: '/api/system/resources',
+    permission: 'system:read',
+    summary: 'Recent CPU, memory and disk samples for the health monitor',
+    tags: ['system'],
+    response: resourcesSchema,
+  }),
+  getSession: route({
+    method: 'GET',
+    path: '/api/session',
+    permission: 'system:read',
+    summary: 'The role and permissions of the caller',
+    tags: ['auth'],
+    response: sessionSchema,
+  }),
+  listJobs: route({
+    method: 'GET',
+    path: '/api/jobs',
+    permission: 'jobs:read',
+    summary: 'List jobs, newest first',
+    tags: ['jobs'],
+    query: listJobsQuerySchema,
+    response: jobListSchema,
+  }),
+  createJob: route({
+    method: 'POST',
+    path: '/api/jobs',
+    permission: 'jobs:launch',
+    summary: 'Queue a job',
+    tags: ['jobs'],
+    body: createJobBodySchema,
+    response: jobSchema,
+    successStatus: 201,
+  }),
+  getJob: route({
+    method: 'GET',
+    path: '/api/jobs/:id',
+    permission: 'jobs:read',
+    summary: 'One job',
+    tags: ['jobs'],
+    params: jobIdParamsSchema,
+    response: jobSchema,
+  }),
+  cancelJob: route({
+    method: 'POST',
+    path: '/api/jobs/:id/cancel',
+    permission: 'jobs:cancel',
+    summary: 'Cancel a queued or running job (graceful, then forced after the grace period)',
+    tags: ['jobs'],
+    params: jobIdParamsSchema,
+    response: jobSchema,
+    successStatus: 202,
+  }),
+  deleteJob: route({
+    method: 'DELETE',
+    path: '/api/jobs/:id',
+    permission: 'jobs:delete',
+    summary: 'Delete a finished job with its events and metrics',
+    tags: ['jobs'],
+    params: jobIdParamsSchema,
+    response: null,
+    successStatus: 204,
+  }),
+  listJobEvents: route({
+    method: 'GET',
+    path: '/api/jobs/:id/events',
+    permission: 'jobs:read',
+    summary: 'Stored events of a job (status, progress, logs, metrics, artifacts, result)',
+    tags: ['jobs'],
+    params: jobIdParamsSchema,
+    query: jobEventsQuerySchema,
+    response: jobEventListSchema,
+  }),
+  getJobMetrics: route({
+    method: 'GET',
+    path: '/api/jobs/:id/metrics',
+    permission: 'jobs:read',
+    summary: 'Metric series of a job',
+    tags: ['jobs'],
+    params: jobIdParamsSchema,
+    response: jobMetricsSchema,
+  }),
+  listActivity: route({
+    method: 'GET',
+    path: '/api/activity',
+    permission: 'jobs:read',
+    summary: 'Recent workspace activity, newest first',
+    tags: ['activity'],
+    query: activityQuerySchema,
+    response: activityListSchema,
+  }),
+  getSettings: route({
+    method: 'GET',
+    path: '/api/settings',
+    permission: 'settings:read',
+    summary: 'Workspace settings',
+    tags: ['settings'],
+    response: settingsSchema,
+  }),
+  updateSettings: route({
+    method: 'PATCH',
+    path: '/api/settings',
+    permission: 'settings:write',
+    summary: 'Change workspace settings',
+    tags: ['settings'],
+    body: settingsPatchSchema,
+    response: settingsSchema,
+  }),
+} as const satisfies Record<string, RouteSpec>;
+
+export type ApiRoutes = typeof apiRoutes;
+export type RouteName = keyof ApiRoutes;
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : never;
+type InferInput<T> = T extends z.ZodType ? z.input<T> : never;
+/** What a client passes to call a route: params, query and body, where the route has them. */
+export type RouteInput<N extends RouteName> = (ApiRoutes[N] extends { params: infer P } ? { params: InferInput<P> } : object) &
+  (ApiRoutes[N] extends { query: infer Q } ? { query?: InferInput<Q> } : object) &
+  (ApiRoutes[N] extends { body: infer B } ? { body: InferInput<B> } : object);
+export type RouteOutput<N extends RouteName> = ApiRoutes[N]['response'] extends z.ZodType
+  ? Infer<ApiRoutes[N]['response']>
+  : void;
+
+/** Server-sent event streams. `Last-Event-ID` resumes after that stored event id. */
+export const streams = {
+  allEvents: { path: '/api/events', permission: 'jobs:read' as Permission, summary: 'Events of every job, live' },
+  jobEvents: {
+    path: '/api/jobs/:id/stream',
+    permission: 'jobs:read' as Permission,
+    summary: 'Events of one job: its stored history first, then live',
+  },
+} as const;
+
+/** Build a concrete path from a route path and params, e.g. `/api/jobs/:id` → `/api/jobs/42`. */
+export function fillPath(path: string, params: Record<string, string | number> = {}): string {
+  return path.replace(/:([A-Za-z_]+)/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) throw new Error(`Missing path parameter "${key}" for ${path}`);
+    return encodeURIComponent(String(value));
+  });
+}
