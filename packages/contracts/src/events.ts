@@ -29,11 +29,6 @@ export const workerEventSchema = z.discriminatedUnion('kind', [
 ]);
 export type WorkerEvent = z.infer<typeof workerEventSchema>;
 
-/** The messages the server sends to a worker process. */
-export type WorkerCommand =
-  | { type: 'start'; job: { id: string; type: string; config: unknown }; workspace: string }
-  | { type: 'cancel' };
-
 /** A stored job event, as it is sent over server-sent events and listed by the API. */
 const stored = { id: z.number().int().positive(), jobId: z.string(), at: z.string() };
 export const jobEventSchema = z

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { installAuth } from './auth/auth.js';
+import type { AppContext } from './context.js';
+import { installErrorHandler } from './http/errors.js';
+import { serveWebApp } from './http/web-app.js';
+import { JobEventBus } from './jobs/event-bus.js';
+import { JobService } from './jobs/job-service.js';
+import { JobRunner } from './jobs/runner.js';
+import { jobRoutes } from './routes/jobs.js';
+import { streamRoutes } from './routes/streams.js';
+import { systemRoutes } from './routes/system.js';
+import { workspaceRoutes } from './routes/workspace.js';
+import { recordActivity } from './store/activity-repo.js';
+import { openDatabase } from './store/database.js';
+import { readSettings } from './store/settings-repo.js';
+import { ResourceSampler } from './system/resources.js';
+import { appVersion } from './version.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export interface AppOptions {
+  /** The workspace folder: database, logs, and later models, datasets and adapters. */
+  home: string;
+  /** The built web app to serve (packages/web/dist); null serves the API alone. */
+  webRoot?: string | null;
+  logger?: FastifyServerOptions['logger'];
+  /** Job worker entry point; tests use fixtures. */
+  workerPath?: string;
+  heartbeatMs?: number;
+  resourceIntervalMs?: number;
+}
+
+export function databasePath(home: string): string {
+  return path.join(home, 'studio.db');
+}
+
+/**
+ * Build the whole app without listening: the store (migrated), the job system (jobs a dead
+ * server left running become interrupted), the API, the event streams and the web app.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  fs.mkdirSync(options.home, { recursive: true });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const db = openDatabase(databasePath(options.home));
+  const bus = new JobEventBus();
+  const jobs = new JobService(db, bus);
+  const runner = new JobRunner({
+    db,
+    jobs,
+    workspace: options.home,
+    logger: app.log,
+    concurrency: () => readSettings(db).jobConcurrency,
+    cancelGraceSeconds: () => readSettings(db).cancelGraceSeconds,
+    ...(options.workerPath ? { workerPath: options.workerPath } : {}),
+  });
+  const sampler = new ResourceSampler(options.home, options.resourceIntervalMs ?? 2000);
+  const ctx: AppContext = {
+    workspace: options.home,
+    db,
+    bus,
+    jobs,
+    runner,
+    sampler,
+    startedAt: Date.now(),
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    routes: [],
+  };
+  app.decorate('ctx', ctx);
+
+  const interrupted = jobs.interruptLeftovers('The server stopped while this job ran (it was restarted or crashed).');
+  recordActivity(db, 'server.started', `QLoRA Studio ${appVersion} started${interrupted.length ? `; ${interrupted.length} job(s) were interrupted` : ''}`);
+
+  installErrorHandler(app);
+  installAuth(app, db, ctx.routes);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'QLoRA Studio API', version: appVersion, description: 'Fine-tune language models with QLoRA.' },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  systemRoutes(app, ctx);
+  jobRoutes(app, ctx);
+  workspaceRoutes(app, ctx);
+  streamRoutes(app, ctx);
+  await serveWebApp(app, options.webRoot ?? null);
+
+  app.addHook('onReady', async () => {
+    sampler.start();
+    runner.start();
+  });
+  app.addHook('preClose', async () => {
+    sampler.stop();
+    await runner.stop();
+  });
+  app.addHook('onClose', async () => db.close());
+  return app;
+}

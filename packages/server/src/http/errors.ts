@@ -1,0 +1,48 @@
+import { ApiError, errorCatalogue, type ErrorBody, type ErrorCode } from '@qlora-studio/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown): FastifyReply {
+  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
+  return reply.code(errorCatalogue[code].status).type('application/json').send(body);
+}
+
+const validationPlace: Record<string, string> = {
+  body: 'body',
+  querystring: 'query string',
+  params: 'path',
+  headers: 'headers',
+};
+
+/** Every failure leaves the server in the one error shape, with a catalogued code. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      return sendError(reply, error.code, error.message, error.details);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const place = validationPlace[error.validationContext ?? ''] ?? 'request';
+      const issues = error.validation.map((v) => ({
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
+        message: v.message ?? 'is not valid',
+      }));
+      const first = issues[0];
+      const summary = first ? ` ${first.path === '(root)' ? '' : `"${first.path}" `}${first.message}` : '';
+      return sendError(reply, 'VALIDATION_FAILED', `The request ${place} is not valid:${summary}`.trim(), { issues });
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause }, 'a reply did not match its schema');
+      return sendError(reply, 'INTERNAL', 'The server produced a reply that does not match its own schema.');
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) return sendError(reply, 'PAYLOAD_TOO_LARGE', error.message);
+    if (status === 429) return sendError(reply, 'RATE_LIMITED', error.message);
+    if (status >= 400 && status < 500) return sendError(reply, 'VALIDATION_FAILED', error.message);
+    if (typeof error.code === 'string' && error.code.startsWith('SQLITE_')) {
+      request.log.error({ err: error }, 'database error');
+      return sendError(reply, 'DATABASE_UNAVAILABLE', `The workspace database failed: ${error.message}`);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, 'INTERNAL', 'Something went wrong on the server.');
+  });
+}

@@ -1,0 +1,181 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Job, JobError, WorkerEvent } from '@qlora-studio/contracts';
+import type { Db } from '../store/database.js';
+import { getJob, nextQueuedJob } from '../store/jobs-repo.js';
+import { explainWorkerExit } from './failure.js';
+import type { JobService } from './job-service.js';
+import { workerMessageSchema, type WorkerCommand } from './protocol.js';
+
+export interface RunnerOptions {
+  db: Db;
+  jobs: JobService;
+  workspace: string;
+  logger: FastifyBaseLogger;
+  /** Read at every scheduling decision, so settings changes apply at once. */
+  concurrency: () => number;
+  cancelGraceSeconds: () => number;
+  /** The worker entry point; tests point it at fixtures that crash or hang. */
+  workerPath?: string;
+}
+
+interface Running {
+  job: Job;
+  child: ChildProcess;
+  outcome: { status: 'succeeded' | 'canceled' } | { status: 'failed'; error: JobError } | null;
+  output: string[];
+  killTimer: NodeJS.Timeout | null;
+  exited: Promise<void>;
+}
+
+const defaultWorker = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** Workers are TypeScript: they run under the same tsx loader as the server. */
+const tsxLoader = import.meta.resolve('tsx');
+const outputLinesKept = 20;
+
+/**
+ * Runs queued jobs in child processes, at most `concurrency()` at a time, and turns what the
+ * children report (and how they end) into job state through the JobService.
+ */
+export class JobRunner {
+  private readonly running = new Map<string, Running>();
+  private stopping = false;
+
+  constructor(private readonly options: RunnerOptions) {}
+
+  /** Start scheduling queued jobs. */
+  start(): void {
+    this.pump();
+  }
+
+  /** Look for work: call after a job is queued, finishes, or the concurrency changes. */
+  pump(): void {
+    while (!this.stopping && this.running.size < this.options.concurrency()) {
+      const next = nextQueuedJob(this.options.db);
+      if (!next) return;
+      this.launch(next);
+    }
+  }
+
+  /** Ask a running job to stop; forced after the grace period. */
+  cancel(jobId: string): void {
+    const entry = this.running.get(jobId);
+    if (!entry) return;
+    this.send(entry, { type: 'cancel' });
+    entry.killTimer ??= setTimeout(() => {
+      this.options.logger.warn({ jobId }, 'job did not stop within the grace period; killing it');
+      entry.child.kill('SIGKILL');
+    }, this.options.cancelGraceSeconds() * 1000);
+  }
+
+  isRunning(jobId: string): boolean {
+    return this.running.has(jobId);
+  }
+
+  /** Stop every worker (server shutdown): their jobs become interrupted. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const entries = [...this.running.values()];
+    for (const entry of entries) entry.child.kill('SIGTERM');
+    await Promise.all(entries.map((entry) => entry.exited));
+  }
+
+  private launch(job: Job): void {
+    const started = this.options.jobs.setStatus(job.id, 'running');
+    const child = fork(this.options.workerPath ?? defaultWorker, [], {
+      execArgv: ['--import', tsxLoader],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, QLORA_STUDIO_JOB_ID: job.id },
+    });
+    let resolveExit!: () => void;
+    const entry: Running = {
+      job: started,
+      child,
+      outcome: null,
+      output: [],
+      killTimer: null,
+      exited: new Promise((resolve) => (resolveExit = resolve)),
+    };
+    this.running.set(job.id, entry);
+    this.options.logger.info({ jobId: job.id, type: job.type, pid: child.pid }, 'job started');
+
+    const keepOutput = (chunk: Buffer, level: 'info' | 'warn') => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        entry.output.push(line);
+        if (entry.output.length > outputLinesKept) entry.output.shift();
+        this.record(entry, { kind: 'log', level, message: line.slice(0, 20_000) });
+      }
+    };
+    child.stdout?.on('data', (chunk: Buffer) => keepOutput(chunk, 'info'));
+    child.stderr?.on('data', (chunk: Buffer) => keepOutput(chunk, 'warn'));
+    child.on('message', (raw) => this.onMessage(entry, raw));
+    child.on('error', (error) => {
+      this.options.logger.error({ jobId: job.id, err: error }, 'worker process error');
+      entry.outcome ??= { status: 'failed', error: { message: `Could not run the worker process: ${error.message}`, hint: null } };
+    });
+    // 'close' comes after the output streams and IPC have drained, unlike 'exit'.
+    child.on('close', (code, signal) => {
+      this.finish(entry, code, signal);
+      resolveExit();
+    });
+    this.send(entry, { type: 'start', job: { id: job.id, type: job.type, config: job.config }, workspace: this.options.workspace });
+  }
+
+  private onMessage(entry: Running, raw: unknown): void {
+    const parsed = workerMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.options.logger.warn({ jobId: entry.job.id, issues: parsed.error.issues }, 'ignored a malformed worker message');
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'event') {
+      this.record(entry, message.event);
+    } else if (message.outcome === 'failed') {
+      entry.outcome = { status: 'failed', error: message.error };
+    } else {
+      entry.outcome = { status: message.outcome };
+    }
+  }
+
+  private finish(entry: Running, code: number | null, signal: NodeJS.Signals | null): void {
+    const id = entry.job.id;
+    if (entry.killTimer) clearTimeout(entry.killTimer);
+    this.running.delete(id);
+    const cancelRequested = getJob(this.options.db, id)?.cancelRequestedAt != null;
+    try {
+      if (this.stopping && entry.outcome === null) {
+        this.options.jobs.setStatus(id, 'interrupted', {
+          message: 'The server was stopped while this job ran.',
+          hint: 'Run the job again.',
+        });
+      } else if (entry.outcome?.status === 'succeeded' && code === 0) {
+        this.options.jobs.setStatus(id, 'succeeded');
+      } else if (entry.outcome?.status === 'failed') {
+        this.options.jobs.setStatus(id, 'failed', entry.outcome.error);
+      } else if (entry.outcome?.status === 'canceled' || cancelRequested) {
+        this.options.jobs.setStatus(id, 'canceled');
+      } else {
+        this.options.jobs.setStatus(id, 'failed', explainWorkerExit(code, signal, entry.output.slice(-3).join('\n')));
+      }
+    } catch (error) {
+      // The job was deleted or already finished by someone else: nothing left to record.
+      this.options.logger.warn({ jobId: id, err: error }, 'could not record the end of a job');
+    }
+    this.options.logger.info({ jobId: id, code, signal }, 'job ended');
+    setImmediate(() => this.pump());
+  }
+
+  private record(entry: Running, event: WorkerEvent): void {
+    try {
+      this.options.jobs.recordWorkerEvent(entry.job.id, event);
+    } catch (error) {
+      this.options.logger.warn({ jobId: entry.job.id, err: error }, 'could not store a job event');
+    }
+  }
+
+  private send(entry: Running, command: WorkerCommand): void {
+    if (entry.child.connected) entry.child.send(command);
+  }
+}

@@ -1,0 +1,94 @@
+import { sseEventNames, streams, type JobEvent } from '@qlora-studio/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { formatSse, formatSseComment, resumeId } from '../http/sse.js';
+import { latestEventId, listJobEvents } from '../store/events-repo.js';
+import { getJobOrThrow } from '../store/jobs-repo.js';
+
+const replayPage = 1000;
+
+/**
+ * Stream job events: first the stored ones after `afterId` (in pages), then live ones, with
+ * no gap and no duplicate between the two (live events are buffered during the replay).
+ */
+function streamEvents(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, afterId: number, jobId?: string): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write(formatSse({ retry: 3000 }));
+
+  let lastSent = afterId;
+  let replaying = true;
+  const buffered: JobEvent[] = [];
+  const send = (event: JobEvent) => {
+    if (event.id <= lastSent) return;
+    lastSent = event.id;
+    res.write(formatSse({ id: event.id, event: sseEventNames.job, data: JSON.stringify(event) }));
+  };
+  const unsubscribe = ctx.bus.subscribe((event) => {
+    if (jobId !== undefined && event.jobId !== jobId) return;
+    if (replaying) buffered.push(event);
+    else send(event);
+  });
+
+  for (;;) {
+    const page = listJobEvents(ctx.db, { afterId: lastSent, limit: replayPage, ...(jobId ? { jobId } : {}) });
+    page.forEach(send);
+    if (page.length < replayPage) break;
+  }
+  buffered.sort((a, b) => a.id - b.id).forEach(send);
+  replaying = false;
+  res.write(formatSse({ event: sseEventNames.ready, data: JSON.stringify({ lastEventId: lastSent }) }));
+
+  const heartbeat = setInterval(() => res.write(formatSseComment('heartbeat')), ctx.heartbeatMs);
+  const close = () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  };
+  request.raw.on('close', close);
+  res.on('error', close);
+}
+
+const streamQuery = z.object({ lastEventId: z.string().optional(), access_token: z.string().optional() });
+
+export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    streams.allEvents.path,
+    {
+      config: { permission: streams.allEvents.permission },
+      schema: { summary: streams.allEvents.summary, tags: ['events'], querystring: streamQuery, produces: ['text/event-stream'] },
+    },
+    (request, reply) => {
+      // Without a resume point the global stream starts from now: history is in the job lists.
+      const afterId = resumeId(request.headers['last-event-id'], request.query) ?? latestEventId(ctx.db);
+      streamEvents(ctx, request, reply, afterId);
+    },
+  );
+
+  app.get(
+    streams.jobEvents.path,
+    {
+      config: { permission: streams.jobEvents.permission },
+      schema: {
+        summary: streams.jobEvents.summary,
+        tags: ['events'],
+        params: z.object({ id: z.string() }),
+        querystring: streamQuery,
+        produces: ['text/event-stream'],
+      },
+    },
+    (request, reply) => {
+      const { id } = request.params as { id: string };
+      getJobOrThrow(ctx.db, id);
+      // Without a resume point a job stream replays the job's whole history.
+      const afterId = resumeId(request.headers['last-event-id'], request.query) ?? 0;
+      streamEvents(ctx, request, reply, afterId, id);
+    },
+  );
+}

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ApiError,
+  canTransition,
+  type Job,
+  type JobError,
+  type JobProgress,
+  type JobStatus,
+  type JobType,
+  type ListJobsQuery,
+} from '@qlora-studio/contracts';
+import type { Db } from './database.js';
+import { fromJson, nowIso, toJson } from './rows.js';
+
+interface JobRow {
+  id: string;
+  type: string;
+  title: string;
+  status: string;
+  config: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  cancel_requested_at: string | null;
+  progress: string | null;
+  error: string | null;
+  result: string | null;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    type: row.type as JobType,
+    title: row.title,
+    status: row.status as JobStatus,
+    config: fromJson<Record<string, unknown>>(row.config) ?? {},
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    cancelRequestedAt: row.cancel_requested_at,
+    progress: fromJson<JobProgress>(row.progress),
+    error: fromJson<JobError>(row.error),
+    result: fromJson<unknown>(row.result),
+  };
+}
+
+/** Sortable, URL-safe job id: time in base 36, then randomness. */
+function newJobId(): string {
+  return `job_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+export function insertJob(db: Db, input: { type: JobType; title: string; config: unknown }): Job {
+  const id = newJobId();
+  const seq = ((db.prepare('SELECT MAX(seq) AS s FROM jobs').get() as { s: number | null }).s ?? 0) + 1;
+  db.prepare(
+    `INSERT INTO jobs (id, seq, type, title, status, config, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
+  ).run(id, seq, input.type, input.title, JSON.stringify(input.config ?? {}), nowIso());
+  return getJobOrThrow(db, id);
+}
+
+export function getJob(db: Db, id: string): Job | undefined {
+  const row = db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+  return row && toJob(row);
+}
+
+export function getJobOrThrow(db: Db, id: string): Job {
+  const job = getJob(db, id);
+  if (!job) throw new ApiError('JOB_NOT_FOUND', `No job with id "${id}".`);
+  return job;
+}
+
+export function listJobs(db: Db, query: ListJobsQuery): Job[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (query.status) {
+    where.push('status = ?');
+    args.push(query.status);
+  }
+  if (query.type) {
+    where.push('type = ?');
+    args.push(query.type);
+  }
+  const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+  return (db.prepare(sql).all(...args, query.limit) as JobRow[]).map(toJob);
+}
+
+/** The oldest queued job, or undefined. */
+export function nextQueuedJob(db: Db): Job | undefined {
+  const row = db.prepare(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY seq LIMIT 1`).get() as JobRow | undefined;
+  return row && toJob(row);
+}
+
+export function jobsWithStatus(db: Db, status: JobStatus): Job[] {
+  return (db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq').all(status) as JobRow[]).map(toJob);
+}
+
+/**
+ * Move a job to another status, enforcing the state machine. Sets started/finished times.
+ * Throws if the transition is not allowed (a bug in the caller, or a race that lost).
+ */
+export function setJobStatus(db: Db, id: string, to: JobStatus, error: JobError | null = null): Job {
+  const job = getJobOrThrow(db, id);
+  if (!canTransition(job.status, to)) {
+    throw new Error(`Job ${id} cannot go from ${job.status} to ${to}.`);
+  }
+  const now = nowIso();
+  db.prepare(
+    `UPDATE jobs SET status = ?, error = ?,
+       started_at = CASE WHEN ? = 'running' THEN ? ELSE started_at END,
+       finished_at = CASE WHEN ? IN ('succeeded','failed','canceled','interrupted') THEN ? ELSE finished_at END
+     WHERE id = ?`,
+  ).run(to, toJson(error), to, now, to, now, id);
+  return getJobOrThrow(db, id);
+}
+
+export function setJobProgress(db: Db, id: string, progress: JobProgress): void {
+  db.prepare('UPDATE jobs SET progress = ? WHERE id = ?').run(JSON.stringify(progress), id);
+}
+
+export function setJobResult(db: Db, id: string, result: unknown): void {
+  db.prepare('UPDATE jobs SET result = ? WHERE id = ?').run(toJson(result), id);
+}
+
+export function markCancelRequested(db: Db, id: string): Job {
+  db.prepare('UPDATE jobs SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE id = ?').run(nowIso(), id);
+  return getJobOrThrow(db, id);
+}
+
+/** Delete a job with its events and metrics (the activity feed keeps its lines). */
+export function deleteJobRow(db: Db, id: string): void {
+  db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+}
