@@ -53,16 +53,12 @@ export class JobService {
   ) {}
 
   create(body: CreateJobBody): Job {
-    const job = this.db.transaction(() => {
-      const created = insertJob(this.db, { type: body.type, title: jobTitle(body.type), config: body.config });
-      return this.recordStatus(created, null);
-    })();
-    return job;
+    return this.commitStatus(() => insertJob(this.db, { type: body.type, title: jobTitle(body.type), config: body.config }), null);
   }
 
   /** Transition a job and record it; returns the updated job. */
   setStatus(id: string, status: JobStatus, error: JobError | null = null): Job {
-    return this.db.transaction(() => this.recordStatus(setJobStatus(this.db, id, status, error), error))();
+    return this.commitStatus(() => setJobStatus(this.db, id, status, error), error);
   }
 
   /** Store what a worker reported, keep the job row's summary fields current, and publish it. */
@@ -106,15 +102,22 @@ export class JobService {
     );
   }
 
-  private recordStatus(job: Job, error: JobError | null): Job {
-    const event = appendJobEvent(this.db, job.id, { kind: 'status', status: job.status, error });
-    const activity = activityForStatus[job.status];
-    if (activity) {
-      const why = error ? `: ${error.message}` : '';
-      recordActivity(this.db, activity, `${job.title} ${statusVerb[job.status]}${why}`, job.id);
-    }
-    // Publish after the surrounding transaction commits, so subscribers can read what they are told.
-    queueMicrotask(() => this.bus.publish(event));
+  /**
+   * Change a job's row, then store its status event and activity line in the same transaction;
+   * publish only after the commit, so subscribers can read what they are told, and in id order.
+   */
+  private commitStatus(change: () => Job, error: JobError | null): Job {
+    const { job, event } = this.db.transaction(() => {
+      const changed = change();
+      const stored = appendJobEvent(this.db, changed.id, { kind: 'status', status: changed.status, error });
+      const activity = activityForStatus[changed.status];
+      if (activity) {
+        const why = error ? `: ${error.message}` : '';
+        recordActivity(this.db, activity, `${changed.title} ${statusVerb[changed.status]}${why}`, changed.id);
+      }
+      return { job: changed, event: stored };
+    })();
+    this.bus.publish(event);
     return job;
   }
 }

@@ -1,0 +1,22 @@
+import { createSession, loadOrt, type OrtSession } from '../src/runtime/session.js';
+
+/** Input values by name: float32 data with its dims, or any ORT-supported typed array. */
+export type Feeds = Record<string, { data: Float32Array | BigInt64Array | Int32Array | Uint8Array; dims: number[] }>;
+
+/** Runs a session on plain arrays and returns each output's data and dims. */
+export async function runSession(session: OrtSession, feeds: Feeds): Promise<Record<string, { data: unknown; dims: readonly number[] }>> {
+  const ort = await loadOrt();
+  const tensors = Object.fromEntries(Object.entries(feeds).map(([name, f]) => [name, new ort.Tensor(f.data, f.dims)]));
+  const out = await session.run(tensors);
+  return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, { data: t.data, dims: t.dims }]));
+}
+
+/** Loads model bytes, runs them once and releases the session. */
+export async function runModel(bytes: Uint8Array, feeds: Feeds): Promise<Record<string, { data: unknown; dims: readonly number[] }>> {
+  const session = await createSession(bytes, { intraOpNumThreads: 1 });
+  try {
+    return await runSession(session, feeds);
+  } finally {
+    await session.release();
+  }
+}
