@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { activityListSchema, activityQuerySchema } from './activity.js';
 import { sessionSchema, type Permission } from './auth.js';
 import { jobEventListSchema, jobEventsQuerySchema } from './events.js';

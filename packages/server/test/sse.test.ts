@@ -113,7 +113,7 @@ describe('event streams', () => {
     const oldJob = seedJob(app);
     const reading = readStream(`${base}/api/events`, (t) => (t.match(/event: job/g) ?? []).length >= 3);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const live = app.ctx.jobs.create({ type: 'system-check', config: {} });
+    const live = app.ctx.jobs.create({ type: 'system-check', config: { benchmarkSeconds: 1, matrixSize: 64 } });
     app.ctx.jobs.recordWorkerEvent(live.id, { kind: 'metric', name: 'loss', value: 2.5, step: 1 });
     app.ctx.jobs.recordWorkerEvent(live.id, { kind: 'log', level: 'warn', message: 'careful' });
     const text = await reading;
@@ -135,6 +135,6 @@ describe('event streams', () => {
     const { base } = await listening();
     const res = await fetch(`${base}/api/jobs/job_missing/stream`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('JOB_NOT_FOUND');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('JOB_NOT_FOUND');
   });
 });
