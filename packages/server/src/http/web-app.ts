@@ -22,6 +22,7 @@ export async function serveWebApp(app: FastifyInstance, webRoot: string | null):
       root: webRoot,
       wildcard: true,
       index: false,
+      cacheControl: false,
       setHeaders: (res, file) => {
         const immutable = file.includes(`${path.sep}assets${path.sep}`);
         res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
@@ -34,6 +35,6 @@ export async function serveWebApp(app: FastifyInstance, webRoot: string | null):
     if (!wantsPage) return sendError(reply, 'NOT_FOUND', `Nothing at ${request.method} ${url}.`);
     reply.header('cache-control', 'no-cache');
     if (!hasApp) return reply.type('text/html').send(notBuiltPage);
-    return reply.sendFile('index.html');
+    return reply.sendFile('index.html', { cacheControl: false });
   });
 }
