@@ -66,8 +66,9 @@ function terminalReporter(quiet: boolean): JobReporter {
       if (!quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K[${p.step}/${p.total}] ${p.message ?? ''}`);
     },
     metric: () => {},
-    log: (_level, message) => {
-      if (!quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${message}\n`);
+    // The summary printed at the end says what the info lines say; only problems are shown live.
+    log: (level, message) => {
+      if (!quiet && (level === 'warn' || level === 'error')) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${message}\n`);
     },
     artifact: () => {},
   };
@@ -100,6 +101,7 @@ async function systemCheckCommand(args: string[], defaults: { seconds: string; s
     signal: new AbortController().signal,
     report: terminalReporter(values.json === true),
   });
+  if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   if (values.json) console.log(JSON.stringify(result));
   else printSystemCheck(result);
 }
