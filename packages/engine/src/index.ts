@@ -22,3 +22,4 @@ export { matmulForward } from './reference/matmul.js';
 export { addBiasForward, addForward, reluForward } from './reference/elementwise.js';
 export { maxRelativeError, type Mismatch } from './reference/compare.js';
 export { randomUniform, seededRng, type Rng } from './util/random.js';
+export { writeFileAtomic } from './util/atomic-write.js';

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../src/store/atomic-write.js';
 import { migrate, openDatabase, schemaVersion, type Db } from '../src/store/database.js';
 import { migrations } from '../src/store/migrations.js';
 import { readSettings, writeSettings } from '../src/store/settings-repo.js';
@@ -92,25 +91,5 @@ describe('access tokens', () => {
     createToken(db, 'practitioner', 'admin');
     expect(hasPractitionerToken(db)).toBe(true);
     db.close();
-  });
-});
-
-describe('writeFileAtomic', () => {
-  it('replaces the whole file and leaves no temp file', () => {
-    const dir = home();
-    const file = path.join(dir, 'nested', 'a.json');
-    writeFileAtomic(file, 'old');
-    writeFileAtomic(file, 'new content');
-    expect(fs.readFileSync(file, 'utf8')).toBe('new content');
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['a.json']);
-  });
-
-  it('keeps the old content when the write fails', () => {
-    const dir = home();
-    const target = path.join(dir, 'target');
-    fs.mkdirSync(path.join(target, 'inside'), { recursive: true });
-    expect(() => writeFileAtomic(target, 'data')).toThrow();
-    expect(fs.statSync(target).isDirectory()).toBe(true);
-    expect(fs.readdirSync(dir)).toEqual(['target']);
   });
 });
