@@ -1,0 +1,31 @@
+import type { ModelConfig } from '../io/config.js';
+
+/** PEFT LoRA weights of one adapter, ready to feed the model unmerged. */
+export interface LoraAdapterWeights {
+  /** alpha / r, or alpha / sqrt(r) with rsLoRA. */
+  scaling: number;
+  /** Keyed by module, e.g. 'model.layers.0.self_attn.q_proj'. A: (r, in); B: (out, r). */
+  modules: Map<string, { A: Float32Array; B: Float32Array; r: number }>;
+}
+
+/**
+ * A causal language model with a KV cache: what generation and scoring need, whatever runs it
+ * (ONNX Runtime graphs, or the plain TypeScript reference in tests).
+ */
+export interface CausalLM {
+  readonly config: ModelConfig;
+  /** Feed tokens after what the cache holds; returns logits (V) of the last position, or (T, V) when `allLogits`. */
+  forward(ids: readonly number[], options?: { allLogits?: boolean }): Promise<Float32Array>;
+  readonly cacheLength: number;
+  resetCache(): void;
+  /** Unmerged LoRA: y = x·Wᵀ + scaling·(x·Aᵀ)·Bᵀ on the targeted linears. Several may be loaded; one (or none) is active. */
+  loadAdapter(name: string, adapter: LoraAdapterWeights): void;
+  setActiveAdapter(name: string | null): void;
+  dispose(): Promise<void>;
+}
+
+/** What generation and scoring need of a tokenizer. */
+export interface TextCodec {
+  encode(text: string, options?: { addSpecialTokens?: boolean }): number[];
+  decode(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string;
+}
