@@ -20,6 +20,7 @@ export const engineErrorCatalogue = {
   CHAT_TEMPLATE_FAILED: 'The chat template could not render these messages. Check the roles and their order.',
   HUB_OFFLINE: 'The Hugging Face Hub cannot be reached from this machine. Copy the model folder here and register it as a local folder instead.',
   HUB_NOT_FOUND: 'No such model on the Hugging Face Hub, or it is gated or private: check the ID, and set HF_TOKEN for gated or private models.',
+  HUB_DOWNLOAD_DAMAGED: 'A downloaded file did not match the Hub checksum twice. Try again later; if it persists, a proxy or the disk may be altering files.',
   HUB_UNAUTHORIZED: 'The Hub refused the token. Check HF_TOKEN, and accept the model licence on its Hub page if it is gated.',
   ADAPTER_INVALID: 'The adapter folder needs adapter_config.json (PEFT, LORA) and adapter_model.safetensors for this base model.',
   INVALID_ARGUMENT: 'Check the value named in the message.',

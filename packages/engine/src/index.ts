@@ -23,3 +23,29 @@ export { addBiasForward, addForward, reluForward } from './reference/elementwise
 export { maxRelativeError, type Mismatch } from './reference/compare.js';
 export { randomUniform, seededRng, type Rng } from './util/random.js';
 export { writeFileAtomic } from './util/atomic-write.js';
+export { parseModelConfig, parameterCount, supportedArchitectures, type Architecture, type ModelConfig, type RopeScaling } from './io/config.js';
+export { SafetensorsFile, encodeSafetensors, writeSafetensors, toFloat32, floatDtypes, type FloatDtype, type TensorInfo, type TensorToWrite } from './io/safetensors.js';
+export { ModelWeights } from './io/weights.js';
+export { Tokenizer, type DecodeStream, type SpecialTokens, type TokenizerSources } from './io/tokenizer.js';
+export { ChatTemplate, chatTemplatesFromConfig, readChatTemplates, type AssistantSpan, type ChatMessage, type ChatRenderOptions } from './io/chat-template.js';
+export { parseGenerationConfig, readGenerationConfig, type GenerationConfig } from './io/generation-config.js';
+export { inspectModelFolder, loadModelFolder, readModelConfig, tokenizerFileNames, type ModelFolder, type ModelFolderInfo } from './io/model-folder.js';
+export { downloadModel, localModelDir, HUB_URL, type DownloadModelOptions, type DownloadProgress } from './io/hub.js';
+export {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  createLoraConfig,
+  loraScaling,
+  parseLoraConfig,
+  readLoraAdapter,
+  serializeLoraConfig,
+  writeLoraAdapter,
+  type LoraAdapter,
+  type LoraConfig,
+  type LoraModuleWeights,
+} from './io/peft.js';
+export { makeTinyModel, type TinyModel, type TinyModelOptions } from './testing/tiny-model.js';
+export type { CausalLM, LoraAdapterWeights, TextCodec } from './infer/causal-lm.js';
+export { generate, generateTokens, defaultGenerateOptions, type FinishReason, type GenerateOptions, type GenerationChunk, type GenerationResult } from './infer/generate.js';
+export { argmax, logSoftmax, sampleNextToken, greedy, type SamplingOptions } from './infer/sampling.js';
+export { logLikelihood, scoreTexts, scoreTokenIds, toLossReport, type LossReport, type TokenScores } from './infer/score.js';
