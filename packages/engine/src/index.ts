@@ -49,3 +49,4 @@ export type { CausalLM, LoraAdapterWeights, TextCodec } from './infer/causal-lm.
 export { generate, generateTokens, defaultGenerateOptions, type FinishReason, type GenerateOptions, type GenerationChunk, type GenerationResult } from './infer/generate.js';
 export { argmax, logSoftmax, sampleNextToken, greedy, type SamplingOptions } from './infer/sampling.js';
 export { logLikelihood, scoreTexts, scoreTokenIds, toLossReport, type LossReport, type TokenScores } from './infer/score.js';
+export * from './quant/index.js';

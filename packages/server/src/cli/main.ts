@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
-import { roleSchema, systemCheckConfigSchema, type SystemCheckResult } from '@qlora-studio/contracts';
-import { runSystemCheck, type JobReporter } from '@qlora-studio/engine';
-import { databasePath } from '../app.js';
-import { defaultHome, resolveConfig } from '../config.js';
-import { openDatabase } from '../store/database.js';
-import { createToken, listTokens, revokeToken } from '../store/tokens-repo.js';
+import { EngineError } from '@qlora-studio/engine';
+import { resolveConfig } from '../config.js';
 import { serve, UserError } from './serve.js';
+import { systemCheckCommand } from './system-check-command.js';
+import { makeTinyModelCommand } from './make-tiny-model-command.js';
+import { tokenCommand } from './token-command.js';
 
 const usage = `qlora — QLoRA Studio from the command line
 
@@ -19,92 +18,15 @@ Usage:
   qlora token revoke ID [--home DIR]
   qlora system-check [--seconds 2] [--size 1024] [--json]
       Versions, cores, memory, disk and an ONNX Runtime MatMul benchmark (GFLOP/s).
+  qlora make-tiny-model --arch llama|qwen2 --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
+      [--kv-heads 2] [--intermediate-size 128] [--vocab-size 512] [--seed 0] [--dtype F32|F16|BF16]
+      [--shards 1] [--tie-word-embeddings]
+      A deterministic random Hugging Face model folder (real BPE tokenizer, chat template), for
+      tests and demos without internet.
   qlora bench
       The engine benchmarks, printed as figures.
   qlora help
 `;
-
-function withHome(home: string | undefined) {
-  return openDatabase(databasePath(home ?? defaultHome()));
-}
-
-function tokenCommand(args: string[]): void {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { role: { type: 'string' }, name: { type: 'string' }, home: { type: 'string' } },
-  });
-  const [action, id] = positionals;
-  const db = withHome(values.home);
-  try {
-    if (action === 'create') {
-      const role = roleSchema.safeParse(values.role);
-      if (!role.success) throw new UserError('Give the token a role: --role member or --role practitioner.');
-      const { token, record } = createToken(db, role.data, values.name ?? `${role.data} token`);
-      console.log(`Created ${record.role} token ${record.id} ("${record.name}"). It is shown only this once:\n\n  ${token}\n`);
-      console.log('Send it as "Authorization: Bearer <token>".');
-    } else if (action === 'list') {
-      const tokens = listTokens(db);
-      if (tokens.length === 0) console.log('No access tokens.');
-      for (const t of tokens) console.log(`${t.id}  ${t.role.padEnd(12)}  ${t.name}  created ${t.createdAt}  last used ${t.lastUsedAt ?? 'never'}`);
-    } else if (action === 'revoke') {
-      if (!id) throw new UserError('Name the token to revoke: qlora token revoke ID (see qlora token list).');
-      if (!revokeToken(db, id)) throw new UserError(`No live token with id "${id}".`);
-      console.log(`Revoked ${id}.`);
-    } else {
-      throw new UserError('Use: qlora token create | list | revoke.');
-    }
-  } finally {
-    db.close();
-  }
-}
-
-/** A reporter for the terminal: progress on one line, logs above it. */
-function terminalReporter(quiet: boolean): JobReporter {
-  return {
-    progress: (p) => {
-      if (!quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K[${p.step}/${p.total}] ${p.message ?? ''}`);
-    },
-    metric: () => {},
-    // The summary printed at the end says what the info lines say; only problems are shown live.
-    log: (level, message) => {
-      if (!quiet && (level === 'warn' || level === 'error')) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${message}\n`);
-    },
-    artifact: () => {},
-  };
-}
-
-function printSystemCheck(result: SystemCheckResult): void {
-  const GiB = 1024 ** 3;
-  console.log(`Node ${result.node}, ONNX Runtime ${result.onnxruntime}, ${result.platform}/${result.arch}`);
-  console.log(`CPU: ${result.cpuModel}, ${result.cpuCores} cores`);
-  console.log(`Memory: ${(result.memoryFreeBytes / GiB).toFixed(1)} of ${(result.memoryTotalBytes / GiB).toFixed(1)} GiB free`);
-  console.log(`Disk (${result.workspace}): ${(result.diskFreeBytes / GiB).toFixed(1)} of ${(result.diskTotalBytes / GiB).toFixed(1)} GiB free`);
-  for (const m of result.matmul) {
-    console.log(`MatMul fp32 ${m.m}x${m.k}x${m.n}, ${m.threads} thread(s): ${m.gflops.toFixed(1)} GFLOP/s (${m.runs} runs in ${m.seconds.toFixed(2)} s)`);
-  }
-}
-
-async function systemCheckCommand(args: string[], defaults: { seconds: string; size: string }): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { seconds: { type: 'string' }, size: { type: 'string' }, json: { type: 'boolean' }, home: { type: 'string' } },
-  });
-  const parsed = systemCheckConfigSchema.safeParse({
-    benchmarkSeconds: Number(values.seconds ?? defaults.seconds),
-    matrixSize: Number(values.size ?? defaults.size),
-  });
-  if (!parsed.success) throw new UserError(`Invalid options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const home = values.home ?? defaultHome();
-  const result = await runSystemCheck(parsed.data, {
-    workspace: home,
-    signal: new AbortController().signal,
-    report: terminalReporter(values.json === true),
-  });
-  if (!values.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  if (values.json) console.log(JSON.stringify(result));
-  else printSystemCheck(result);
-}
 
 /** Run the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -132,6 +54,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'system-check':
         await systemCheckCommand(rest, { seconds: '2', size: '1024' });
         return 0;
+      case 'make-tiny-model':
+        makeTinyModelCommand(rest);
+        return 0;
       case 'bench':
         console.log('Engine benchmark: ONNX Runtime fp32 MatMul (compare ratios within one run; the machine is noisy)');
         await systemCheckCommand(['--seconds', '3', '--size', '1024', ...rest], { seconds: '3', size: '1024' });
@@ -147,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
+    if (error instanceof EngineError) {
+      console.error(`qlora: ${error.message}\n  ${error.hint}`);
+      return 1;
+    }
     if (error instanceof UserError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`qlora: ${(error as Error).message}`);
       return 2;
