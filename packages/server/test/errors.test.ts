@@ -98,6 +98,10 @@ describe('web app', () => {
     fs.writeFileSync(path.join(webRoot, 'assets', 'main-abc123.js'), 'console.log(1)');
     const web = await makeApp({ webRoot });
     try {
+      const root = await web.inject({ url: '/' });
+      expect(root.statusCode).toBe(200);
+      expect(root.body).toContain('<title>QLoRA Studio</title>');
+      expect(root.headers['cache-control']).toBe('no-cache');
       const page = await web.inject({ url: '/activity/job_123' });
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('<title>QLoRA Studio</title>');

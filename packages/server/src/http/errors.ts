@@ -35,6 +35,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       return sendError(reply, 'INTERNAL', 'The server produced a reply that does not match its own schema.');
     }
     const status = error.statusCode ?? 500;
+    if (status === 404) return sendError(reply, 'NOT_FOUND', error.message);
+    if (status === 403) return sendError(reply, 'FORBIDDEN', error.message);
     if (status === 413) return sendError(reply, 'PAYLOAD_TOO_LARGE', error.message);
     if (status === 429) return sendError(reply, 'RATE_LIMITED', error.message);
     if (status >= 400 && status < 500) return sendError(reply, 'VALIDATION_FAILED', error.message);

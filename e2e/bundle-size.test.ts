@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './support/server';
+
+const dist = path.join(repoRoot, 'packages/web/dist');
+const budgetBytes = 500 * 1024;
+
+/** Chunks a module imports statically (`import … from "./x.js"` / `import "./x.js"` in the minified output). */
+function staticImports(file: string): string[] {
+  const code = fs.readFileSync(file, 'utf8');
+  const found = new Set<string>();
+  for (const m of code.matchAll(/(?:import|from)\s*["'](\.\/[^"']+\.js)["']/g)) found.add(path.join(path.dirname(file), m[1]!));
+  return [...found];
+}
+
+describe('main bundle (spec §6: < 500 KB gzipped)', () => {
+  const html = fs.existsSync(path.join(dist, 'index.html')) ? fs.readFileSync(path.join(dist, 'index.html'), 'utf8') : '';
+
+  it('has been built', () => {
+    expect(html, 'packages/web/dist/index.html is missing: run `npm run build` (npm test does)').not.toBe('');
+  });
+
+  it('keeps the entry chunk and everything it loads up front under 500 KB gzipped', () => {
+    const entry = /<script type="module"[^>]*src="\/([^"]+)"/.exec(html)?.[1];
+    expect(entry, 'no module entry script in dist/index.html').toBeDefined();
+    const seen = new Set<string>();
+    const queue = [path.join(dist, entry!)];
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      queue.push(...staticImports(file));
+    }
+    const entryGzip = gzipSync(fs.readFileSync(path.join(dist, entry!))).length;
+    const totalGzip = [...seen].reduce((sum, f) => sum + gzipSync(fs.readFileSync(f)).length, 0);
+    console.log(
+      `main bundle: entry ${(entryGzip / 1024).toFixed(1)} KB gzipped; with its ${seen.size - 1} static imports ${(totalGzip / 1024).toFixed(1)} KB gzipped`,
+    );
+    expect(entryGzip).toBeLessThan(budgetBytes);
+    expect(totalGzip).toBeLessThan(budgetBytes);
+  });
+
+  it('loads the pages lazily rather than in the main bundle', () => {
+    const lazy = fs.readdirSync(path.join(dist, 'assets')).filter((f) => /^(dashboard|activity|settings|job-detail)-page-.*\.js$/.test(f));
+    expect(lazy.length).toBeGreaterThanOrEqual(4);
+  });
+});

@@ -1,0 +1,27 @@
+import { roleLabels } from '@qlora-studio/contracts';
+import { ShieldCheck, UserRound } from 'lucide-react';
+import { Tooltip } from '../../components/ui/tooltip';
+import { useSession } from '../../features/system/api/get-session';
+
+/** Who you are to the server, with what that allows. */
+export function RoleBadge() {
+  const { data } = useSession();
+  if (!data) return null;
+  const practitioner = data.role === 'practitioner';
+  const Icon = practitioner ? ShieldCheck : UserRound;
+  const explain = practitioner
+    ? 'Full access: launch, cancel and delete jobs, change workspace settings.'
+    : 'View jobs and results and run inference. Launching jobs and changing settings needs an ML Practitioner.';
+  return (
+    <Tooltip content={explain} side="bottom">
+      <span
+        tabIndex={0}
+        className="hidden h-9 items-center gap-2 rounded-full border border-line bg-surface-muted px-3 text-sm font-medium text-fg-muted lg:inline-flex hc:border-line-strong"
+      >
+        <Icon className="size-4" aria-hidden />
+        {roleLabels[data.role]}
+        <span className="sr-only">. {explain}</span>
+      </span>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,20 @@
+import { Activity, LayoutDashboard, Settings, type LucideIcon } from 'lucide-react';
+
+export interface NavItem {
+  to: string;
+  label: string;
+  icon: LucideIcon;
+  shortcut: string;
+  /** Match the path exactly (the dashboard at `/`). */
+  end?: boolean;
+  /** Listed at the bottom of the sidebar. */
+  footer?: boolean;
+  description: string;
+}
+
+/** The app's pages, in sidebar order. Pages arrive with their features: no placeholders here. */
+export const navItems: NavItem[] = [
+  { to: '/', label: 'Dashboard', icon: LayoutDashboard, shortcut: 'g d', end: true, description: 'Overview, health and quick actions' },
+  { to: '/activity', label: 'Activity', icon: Activity, shortcut: 'g a', description: 'Jobs, live progress and logs' },
+  { to: '/settings', label: 'Settings', icon: Settings, shortcut: 'g s', footer: true, description: 'Theme, accessibility and workspace' },
+];

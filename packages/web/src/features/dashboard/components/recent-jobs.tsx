@@ -1,0 +1,54 @@
+import { ArrowRight, ListChecks } from 'lucide-react';
+import { Link } from 'react-router';
+import { Alert } from '../../../components/ui/alert';
+import { Button } from '../../../components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
+import { EmptyState } from '../../../components/ui/empty-state';
+import { Skeleton } from '../../../components/ui/skeleton';
+import { isApiClientError } from '../../../lib/api-client';
+import { useJobs } from '../../jobs/api/list-jobs';
+import { JobRow } from '../../jobs/components/job-row';
+
+/** The latest jobs, with live status. */
+export function RecentJobs() {
+  const jobs = useJobs({ limit: 100 });
+  const recent = jobs.data?.jobs.slice(0, 5) ?? [];
+  return (
+    <Card>
+      <CardHeader>
+        <div>
+          <CardTitle>Recent jobs</CardTitle>
+          <CardDescription>Updates live as they run</CardDescription>
+        </div>
+        <Button asChild variant="ghost">
+          <Link to="/activity">
+            All jobs <ArrowRight aria-hidden />
+          </Link>
+        </Button>
+      </CardHeader>
+      <CardContent className="px-3 pt-3 sm:px-3">
+        {jobs.isPending ? (
+          <div className="flex flex-col gap-3 px-3">
+            {[0, 1, 2].map((i) => (
+              <Skeleton key={i} className="h-14" />
+            ))}
+          </div>
+        ) : jobs.isError ? (
+          <Alert tone="danger" title="Jobs could not be loaded" className="mx-3">
+            {isApiClientError(jobs.error) ? jobs.error.hint : 'Reload the page.'}
+          </Alert>
+        ) : recent.length ? (
+          <ul className="flex flex-col divide-y divide-line">
+            {recent.map((job) => (
+              <JobRow key={job.id} job={job} />
+            ))}
+          </ul>
+        ) : (
+          <EmptyState icon={ListChecks} title="No jobs yet">
+            Jobs you launch show up here with their live status.
+          </EmptyState>
+        )}
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,18 @@
+import type { Settings, SettingsPatch } from '@qlora-studio/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client';
+import { settingsQueryKey } from './get-settings';
+
+export const updateSettings = (body: SettingsPatch) => api.call('updateSettings', { body });
+
+export function useUpdateSettings() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: updateSettings,
+    onSuccess: (settings: Settings) => {
+      queryClient.setQueryData(settingsQueryKey, settings);
+      void queryClient.invalidateQueries({ queryKey: ['activity'] });
+    },
+    meta: { errorTitle: 'The settings could not be saved' },
+  });
+}
