@@ -50,3 +50,18 @@ export { generate, generateTokens, defaultGenerateOptions, type FinishReason, ty
 export { argmax, logSoftmax, sampleNextToken, greedy, type SamplingOptions } from './infer/sampling.js';
 export { logLikelihood, scoreTexts, scoreTokenIds, toLossReport, type LossReport, type TokenScores } from './infer/score.js';
 export * from './quant/index.js';
+export * from './model/index.js';
+export { decoderLayerForward, referenceForward, referenceGreedy, type GetWeight, type ReferenceKV, type ReferenceOutput } from './reference/llama.js';
+export {
+  causalAttentionForward,
+  embeddingForward,
+  linearForward,
+  rmsNormForward,
+  ropeForward,
+  siluForward,
+  softmaxForward,
+  swigluMlpForward,
+  type MlpWeights,
+} from './reference/llama-ops.js';
+export { ropeInvFreq, ropeTables } from './reference/rope.js';
+export { mergeLoraForward, mergedLoraWeights, type ReferenceLoraModule } from './reference/lora.js';

@@ -4,8 +4,11 @@ import type { ModelConfig } from '../io/config.js';
 export interface LoraAdapterWeights {
   /** alpha / r, or alpha / sqrt(r) with rsLoRA. */
   scaling: number;
-  /** Keyed by module, e.g. 'model.layers.0.self_attn.q_proj'. A: (r, in); B: (out, r). */
-  modules: Map<string, { A: Float32Array; B: Float32Array; r: number }>;
+  /**
+   * Keyed by module, e.g. 'model.layers.0.self_attn.q_proj'. A: (r, in); B: (out, r); a module's
+   * own `scaling` (PEFT rank_pattern / alpha_pattern) overrides the adapter's.
+   */
+  modules: Map<string, { A: Float32Array; B: Float32Array; r: number; scaling?: number }>;
 }
 
 /**

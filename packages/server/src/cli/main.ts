@@ -4,6 +4,7 @@ import { resolveConfig } from '../config.js';
 import { serve, UserError } from './serve.js';
 import { systemCheckCommand } from './system-check-command.js';
 import { makeTinyModelCommand } from './make-tiny-model-command.js';
+import { generateCommand, scoreCommand } from './model-commands.js';
 import { tokenCommand } from './token-command.js';
 
 const usage = `qlora — QLoRA Studio from the command line
@@ -18,6 +19,14 @@ Usage:
   qlora token revoke ID [--home DIR]
   qlora system-check [--seconds 2] [--size 1024] [--json]
       Versions, cores, memory, disk and an ONNX Runtime MatMul benchmark (GFLOP/s).
+  qlora generate --model DIR|HUB_ID [--adapter DIR ...] (--prompt TEXT | --chat FILE.json)
+      [--max-new-tokens N] [--temperature T] [--top-p P] [--top-k K] [--repetition-penalty R]
+      [--seed S] [--stop TEXT ...] [--quant nf4|none] [--threads N] [--json]
+      Print the continuation as it is generated (temperature 0 = greedy; defaults come from the
+      model's generation_config.json). --json prints {text, tokenIds, finishReason, timings}.
+  qlora score --model DIR|HUB_ID [--adapter DIR] --data FILE.jsonl|FILE.txt [--quant nf4|none] [--json]
+      Loss and perplexity: every token after the first of each text ("text" of each JSON line,
+      or documents of a .txt separated by blank lines or <|endoftext|>).
   qlora make-tiny-model --arch llama|qwen2 --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
       [--kv-heads 2] [--intermediate-size 128] [--vocab-size 512] [--seed 0] [--dtype F32|F16|BF16]
       [--shards 1] [--tie-word-embeddings]
@@ -53,6 +62,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'system-check':
         await systemCheckCommand(rest, { seconds: '2', size: '1024' });
+        return 0;
+      case 'generate':
+        await generateCommand(rest);
+        return 0;
+      case 'score':
+        await scoreCommand(rest);
         return 0;
       case 'make-tiny-model':
         makeTinyModelCommand(rest);

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { tempHome } from './helpers.js';
+
+let home: string;
+let model: string;
+
+/** Run the CLI in-process and collect what it prints. */
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (out += `${parts.join(' ')}\n`));
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (err += `${parts.join(' ')}\n`));
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    write.mockRestore();
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  home = tempHome();
+  model = path.join(home, 'tiny');
+  const made = await run(['make-tiny-model', '--arch', 'llama', '--out', model, '--layers', '2', '--seed', '5']);
+  expect(made.code).toBe(0);
+});
+afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+describe('qlora make-tiny-model', () => {
+  it('writes a Hugging Face folder, the same for the same seed', async () => {
+    const again = path.join(home, 'again');
+    await run(['make-tiny-model', '--arch', 'llama', '--out', again, '--layers', '2', '--seed', '5']);
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors']) {
+      expect(fs.readFileSync(path.join(again, file)).equals(fs.readFileSync(path.join(model, file))), file).toBe(true);
+    }
+  });
+});
+
+describe('qlora generate', () => {
+  it('prints only the continuation, and the same with --json', async () => {
+    const plain = await run(['generate', '--model', model, '--prompt', 'Once upon a time', '--max-new-tokens', '12', '--quant', 'none']);
+    expect(plain.code).toBe(0);
+    const json = await run(['generate', '--model', model, '--prompt', 'Once upon a time', '--max-new-tokens', '12', '--quant', 'none', '--json']);
+    const result = JSON.parse(json.out) as { text: string; tokenIds: number[]; finishReason: string };
+    expect(plain.out).toBe(`${result.text}\n`);
+    expect(result.tokenIds.length).toBeGreaterThan(0);
+    expect(['length', 'eos']).toContain(result.finishReason);
+  });
+
+  it('samples reproducibly with a seed, and differently with another', async () => {
+    const sample = async (seed: string) =>
+      JSON.parse((await run(['generate', '--model', model, '--prompt', 'The dog', '--temperature', '1.5', '--seed', seed, '--max-new-tokens', '16', '--json'])).out)
+        .tokenIds as number[];
+    expect(await sample('1')).toEqual(await sample('1'));
+    expect(await sample('1')).not.toEqual(await sample('2'));
+  });
+
+  it('renders a chat through the model template', async () => {
+    const chat = path.join(home, 'chat.json');
+    fs.writeFileSync(chat, JSON.stringify([{ role: 'user', content: 'Hello there' }]));
+    const res = await run(['generate', '--model', model, '--chat', chat, '--max-new-tokens', '4', '--json']);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.out).promptTokens).toBeGreaterThan(4);
+  });
+
+  it('says clearly what is wrong with the arguments or the model', async () => {
+    expect((await run(['generate', '--model', model])).err).toMatch(/--prompt TEXT or --chat/);
+    expect((await run(['generate', '--model', path.join(home, 'nope'), '--prompt', 'x'])).err).toMatch(/neither a folder nor a Hub ID/);
+    expect((await run(['generate', '--model', model, '--prompt', 'x', '--top-p', '2'])).err).toMatch(/--top-p must be in/);
+    const broken = path.join(home, 'broken');
+    fs.cpSync(model, broken, { recursive: true });
+    fs.rmSync(path.join(broken, 'tokenizer.json'));
+    const missing = await run(['generate', '--model', broken, '--prompt', 'x']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/tokenizer\.json/);
+  });
+});
+
+describe('qlora score', () => {
+  it('reports tokens, loss and perplexity of a JSON-lines file', async () => {
+    const data = path.join(home, 'data.jsonl');
+    fs.writeFileSync(data, ['Once upon a time there was a dog.', 'The cat sat on the mat.'].map((text) => JSON.stringify({ text })).join('\n'));
+    const res = await run(['score', '--model', model, '--data', data, '--quant', 'none', '--json']);
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.out) as { tokens: number; loss: number; perplexity: number };
+    expect(report.tokens).toBeGreaterThan(5);
+    expect(report.perplexity).toBeCloseTo(Math.exp(report.loss), 6);
+    // A random model is close to uniform over its vocabulary.
+    expect(report.loss).toBeGreaterThan(Math.log(512) - 1.5);
+    fs.writeFileSync(data, '{"text": 1}\n');
+    expect((await run(['score', '--model', model, '--data', data])).err).toMatch(/line 1 has no "text"/);
+  });
+});
