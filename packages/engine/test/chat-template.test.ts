@@ -2,21 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../src/errors.js';
 import { ChatTemplate, chatTemplatesFromConfig, readChatTemplates, type ChatMessage } from '../src/io/chat-template.js';
+import { errorOf } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-chat-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function errorOf(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
 
 // Real templates, as their tokenizer_config.json files hold them (JSON-decoded).
 

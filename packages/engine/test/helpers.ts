@@ -1,3 +1,4 @@
+import { EngineError } from '../src/errors.js';
 import { createSession, loadOrt, type OrtSession } from '../src/runtime/session.js';
 
 /** Input values by name: float32 data with its dims, or any ORT-supported typed array. */
@@ -19,4 +20,15 @@ export async function runModel(bytes: Uint8Array, feeds: Feeds): Promise<Record<
   } finally {
     await session.release();
   }
+}
+
+/** The EngineError `fn` throws; fails the test if it throws nothing or something else. */
+export function errorOf(fn: () => unknown): EngineError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof EngineError) return error;
+    throw error;
+  }
+  throw new Error('expected an EngineError');
 }

@@ -2,25 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../src/errors.js';
 import { parameterCount } from '../src/io/config.js';
 import { parseGenerationConfig, readGenerationConfig } from '../src/io/generation-config.js';
 import { inspectModelFolder, loadModelFolder } from '../src/io/model-folder.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
 import { hasStories260K, skipWithoutShared, stories260K } from './shared-data.js';
+import { errorOf } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-folder-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function errorOf(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
 
 /** A fresh copy of a generated model, to break. */
 function tinyCopy(name: string, options: Partial<Parameters<typeof makeTinyModel>[0]> = {}): string {

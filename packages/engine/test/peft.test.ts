@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../src/errors.js';
+import type { EngineError } from '../src/errors.js';
 import { parseModelConfig, type ModelConfig } from '../src/io/config.js';
 import {
   createLoraConfig,
@@ -15,21 +15,13 @@ import {
 } from '../src/io/peft.js';
 import { SafetensorsFile, writeSafetensors } from '../src/io/safetensors.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
+import { errorOf } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-peft-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 let counter = 0;
 const freshDir = (): string => path.join(root, `a${counter++}`);
 
-function errorOf(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
 
 // hidden 64, 4 heads of 16, 2 KV heads: q (64, 64), k/v (32, 64), o (64, 64), gate/up (128, 64), down (64, 128).
 const config: ModelConfig = parseModelConfig({

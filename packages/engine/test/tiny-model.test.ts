@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../src/errors.js';
 import { parameterCount, parseModelConfig } from '../src/io/config.js';
 import { SafetensorsFile } from '../src/io/safetensors.js';
 import { Tokenizer } from '../src/io/tokenizer.js';
 import { ModelWeights } from '../src/io/weights.js';
 import { BYTE_TO_UNICODE, trainByteLevelBpe } from '../src/testing/bpe.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
+import { errorOf } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-tiny-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -17,15 +17,6 @@ let counter = 0;
 const freshDir = (): string => path.join(root, `m${counter++}`);
 const readJson = (dir: string, file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
 
-function errorOf(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
 
 function tensorShapes(dir: string): Record<string, number[]> {
   const weights = ModelWeights.open(dir);

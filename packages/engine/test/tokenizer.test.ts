@@ -2,23 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../src/errors.js';
 import { Tokenizer } from '../src/io/tokenizer.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
 import { hasStories260K, skipWithoutShared, stories260K } from './shared-data.js';
+import { errorOf } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-tok-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function errorOf(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
 
 /** Feed ids one at a time to a decode stream; returns the pieces (flush last). */
 function stream(tokenizer: Tokenizer, ids: readonly number[], options: Parameters<Tokenizer['createDecodeStream']>[0] = {}): string[] {
