@@ -65,3 +65,18 @@ export {
 } from './reference/llama-ops.js';
 export { ropeInvFreq, ropeTables } from './reference/rope.js';
 export { mergeLoraForward, mergedLoraWeights, type ReferenceLoraModule } from './reference/lora.js';
+export {
+  Optimizer,
+  adamWOptions,
+  sgdOptions,
+  type AdamWOptions,
+  type SgdOptions,
+  type OptimizerOptions,
+  type OptimizerState,
+  type OptimizerStateHeader,
+  type NamedTensors,
+} from './train/optimizer.js';
+export { lrSchedule, lrMultiplier, scheduledLr, warmupStepsFor, LR_SCHEDULE_KINDS, type LrSchedule, type LrScheduleKind } from './train/schedule.js';
+export { clipGradNorm, globalGradNorm, GradAccumulator } from './train/clip.js';
+export { initLoraAdapter, resolveLoraTargets, checkLoraTrainingConfig, kaimingUniformA, loraABound, ALL_LINEAR } from './train/lora-init.js';
+export { Mulberry32 } from './train/rng-state.js';
