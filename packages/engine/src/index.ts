@@ -80,3 +80,4 @@ export { lrSchedule, lrMultiplier, scheduledLr, warmupStepsFor, LR_SCHEDULE_KIND
 export { clipGradNorm, globalGradNorm, GradAccumulator } from './train/clip.js';
 export { initLoraAdapter, resolveLoraTargets, checkLoraTrainingConfig, kaimingUniformA, loraABound, ALL_LINEAR } from './train/lora-init.js';
 export { Mulberry32 } from './train/rng-state.js';
+export { BLOCK_LINEARS, BLOCK_NAMES, blockInputs, blockLinearShape, buildBlockForwardGraph, buildBlockBackwardGraph, buildNf4DequantGraph, emitNf4Dequant, type BlockGraphSpec, type BlockLinear } from './train/block-graphs.js';
