@@ -81,3 +81,5 @@ export { clipGradNorm, globalGradNorm, GradAccumulator } from './train/clip.js';
 export { initLoraAdapter, resolveLoraTargets, checkLoraTrainingConfig, kaimingUniformA, loraABound, ALL_LINEAR } from './train/lora-init.js';
 export { Mulberry32 } from './train/rng-state.js';
 export { BLOCK_LINEARS, BLOCK_NAMES, blockInputs, blockLinearShape, buildBlockForwardGraph, buildBlockBackwardGraph, buildNf4DequantGraph, emitNf4Dequant, type BlockGraphSpec, type BlockLinear } from './train/block-graphs.js';
+export { buildHeadForwardGraph, buildHeadBackwardGraph, HEAD_NAMES, type HeadGraphSpec } from './train/head-graph.js';
+export { LoraTrainer, loraParamName, type TrainMethod, type LoraTrainerOptions, type TrainStepResult, type UpdateResult } from './train/train-step.js';

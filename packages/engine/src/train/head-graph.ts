@@ -1,0 +1,104 @@
+/**
+ * The model head as a pair of ONNX training graphs: final RMSNorm, lm_head and the masked
+ * cross-entropy, forward (the loss) and backward (the loss and dh, the gradient that flows
+ * into the last decoder block). The lm_head weight is a graph input (V, C): the caller feeds
+ * `lm_head.weight`, or the embedding table when embeddings are tied.
+ *
+ * Loss: labels (T) int64 are already shifted (`labels[t]` is the token row t predicts);
+ * `IGNORE_INDEX` (−100) rows are not trained. Outputs:
+ * - `loss_sum`: Σ over trained rows of −log softmax(logits[t])[labels[t]] (float32 scalar);
+ * - `tokens`: the number of trained rows (float32 scalar, exact below 2²⁴);
+ * - `loss`: loss_sum / max(tokens, 1), the Hugging Face mean (0 with no trained rows).
+ *
+ * The backward's `dh` (T, C) is the gradient of `loss_sum`, the SUMMED token loss, not of the
+ * mean: so LoRA gradients of several micro-batches add up and `GradAccumulator` divides once
+ * by the trained tokens of the whole optimizer step (HF's num_items_in_batch convention).
+ * The backward recomputes the head's forward inside (it is cheap next to the blocks), so a
+ * training step runs only the backward graph for the head.
+ *
+ * Dimension letters: T positions, C hidden, V vocabulary.
+ */
+import { GraphBuilder } from '../onnx/graph-builder.js';
+import { attr, makeTensor } from '../onnx/model.js';
+
+/** What a head graph is built for. */
+export interface HeadGraphSpec {
+  hiddenSize: number; // C
+  vocabSize: number; // V
+  rmsNormEps: number;
+}
+
+/** Names of the head graphs' inputs and outputs. */
+export const HEAD_NAMES = {
+  /** (T, C) float32: the last block's output. */
+  h: 'h',
+  /** (C) float32: the final RMSNorm weight. */
+  norm: 'norm.weight',
+  /** (V, C) float32: lm_head (or the tied embedding table). */
+  lmHead: 'lm_head.weight',
+  /** (T) int64: shifted labels, −100 to skip. */
+  labels: 'labels',
+  /** float32 scalars. */
+  loss: 'loss',
+  lossSum: 'loss_sum',
+  tokens: 'tokens',
+  /** backward output (T, C): d loss_sum / d h. */
+  dh: 'dh',
+} as const;
+
+function build(spec: HeadGraphSpec, backward: boolean): Uint8Array {
+  const { hiddenSize: C, vocabSize: V, rmsNormEps: eps } = spec;
+  const g = new GraphBuilder(backward ? 'head_backward' : 'head_forward');
+  const h = g.input(HEAD_NAMES.h, 'float32', ['T', C]);
+  const w = g.input(HEAD_NAMES.norm, 'float32', [C]);
+  const W = g.input(HEAD_NAMES.lmHead, 'float32', [V, C]);
+  const labels = g.input(HEAD_NAMES.labels, 'int64', ['T']);
+  const f32 = (name: string, v: number): string => g.initializer(name, makeTensor('float32', [], Float32Array.of(v)));
+  const i64 = (name: string, v: readonly number[]): string => g.initializer(name, makeTensor('int64', [v.length], BigInt64Array.from(v.map(BigInt))));
+  const axisLast = i64('axes.last', [-1]);
+  const mean = (x: string): string => g.op('ReduceMean', [x, axisLast], { keepdims: attr.int(1) });
+
+  // RMSNorm: n = h · rstd · w, rstd (T, 1).
+  const rstd = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [mean(g.op('Mul', [h, h])), f32('eps', eps)])])]);
+  const hhat = g.op('Mul', [h, rstd]);
+  const n = g.op('Mul', [hhat, w]);
+  const logits = g.op('Gemm', [n, W], { transB: attr.int(1) }); // (T, V)
+  const logp = g.op('LogSoftmax', [logits], { axis: attr.int(-1) });
+
+  // Mask and safe labels (a masked row picks class 0, then is zeroed).
+  const ignore = g.initializer('ignore_index', makeTensor('int64', [], BigInt64Array.of(-100n)));
+  const trained = g.op('Not', [g.op('Equal', [labels, ignore])]); // bool (T)
+  const zero64 = g.initializer('zero.i64', makeTensor('int64', [], BigInt64Array.of(0n)));
+  const safe = g.op('Where', [trained, labels, zero64]); // (T)
+  const maskF = g.op('Reshape', [g.op('Cast', [trained], { to: attr.int(1) }), i64('shape.col', [-1, 1])]); // (T, 1)
+  const picked = g.op('GatherElements', [logp, g.op('Reshape', [safe, i64('shape.col2', [-1, 1])])], { axis: attr.int(1) }); // (T, 1)
+  const lossSum = g.op('ReduceSum', [g.op('Neg', [g.op('Mul', [picked, maskF])])], { keepdims: attr.int(0) }, { output: HEAD_NAMES.lossSum });
+  const tokens = g.op('ReduceSum', [maskF], { keepdims: attr.int(0) }, { output: HEAD_NAMES.tokens });
+  const loss = g.op('Div', [lossSum, g.op('Max', [tokens, f32('one', 1)])], {}, { output: HEAD_NAMES.loss });
+  g.output(loss, 'float32', []);
+  g.output(lossSum, 'float32', []);
+  g.output(tokens, 'float32', []);
+
+  if (backward) {
+    // dlogits = (softmax − onehot(label)) · mask — the gradient of loss_sum.
+    const classes = g.op('Reshape', [g.op('Range', [zero64, g.initializer('V.i64', makeTensor('int64', [], BigInt64Array.of(BigInt(V)))), g.initializer('one.i64', makeTensor('int64', [], BigInt64Array.of(1n)))]), i64('shape.row', [1, -1])]);
+    const onehot = g.op('Cast', [g.op('Equal', [classes, g.op('Reshape', [safe, i64('shape.col3', [-1, 1])])])], { to: attr.int(1) }); // (T, V)
+    const dlogits = g.op('Mul', [g.op('Sub', [g.op('Exp', [logp]), onehot]), maskF]);
+    const dn = g.op('MatMul', [dlogits, W]); // (T, C)
+    // RMSNorm backward: dh = rstd · (gw − ĥ · mean(gw · ĥ)), gw = dn · w.
+    const gw = g.op('Mul', [dn, w]);
+    const dh = g.op('Mul', [g.op('Sub', [gw, g.op('Mul', [hhat, mean(g.op('Mul', [gw, hhat]))])]), rstd], {}, { output: HEAD_NAMES.dh });
+    g.output(dh, 'float32', ['T', C]);
+  }
+  return g.toModelBytes();
+}
+
+/** Head forward: inputs h, norm.weight, lm_head.weight, labels → loss, loss_sum, tokens. */
+export function buildHeadForwardGraph(spec: HeadGraphSpec): Uint8Array {
+  return build(spec, false);
+}
+
+/** Head backward: the forward's inputs → loss, loss_sum, tokens and dh = d loss_sum / d h (T, C). */
+export function buildHeadBackwardGraph(spec: HeadGraphSpec): Uint8Array {
+  return build(spec, true);
+}
