@@ -83,3 +83,23 @@ export { Mulberry32 } from './train/rng-state.js';
 export { BLOCK_LINEARS, BLOCK_NAMES, blockInputs, blockLinearShape, buildBlockForwardGraph, buildBlockBackwardGraph, buildNf4DequantGraph, emitNf4Dequant, type BlockGraphSpec, type BlockLinear } from './train/block-graphs.js';
 export { buildHeadForwardGraph, buildHeadBackwardGraph, HEAD_NAMES, type HeadGraphSpec } from './train/head-graph.js';
 export { LoraTrainer, loraParamName, type TrainMethod, type LoraTrainerOptions, type TrainStepResult, type UpdateResult } from './train/train-step.js';
+export {
+  trainLora,
+  checkTrainLoraOptions,
+  shiftLabels,
+  TRAINING_SUMMARY_FILE,
+  type TrainLoraOptions,
+  type TrainLoraResult,
+  type TrainingDataSource,
+} from './train/loop.js';
+export {
+  writeCheckpoint,
+  readCheckpoint,
+  checkpointName,
+  TRAINER_STATE_FILE,
+  OPTIMIZER_STATE_FILE,
+  type Checkpoint,
+  type EvalRecord,
+  type StepRecord,
+  type TrainerState,
+} from './train/checkpoint.js';
