@@ -99,3 +99,43 @@ describe('qlora score', () => {
     expect((await run(['score', '--model', model, '--data', data])).err).toMatch(/line 1 has no "text"/);
   });
 });
+
+describe('qlora train', () => {
+  const rows = [
+    { messages: [{ role: 'user', content: 'Say hello.' }, { role: 'assistant', content: 'Hello there, friend!' }] },
+    { messages: [{ role: 'user', content: 'Name a colour.' }, { role: 'assistant', content: 'Blue is a colour.' }] },
+    { messages: [{ role: 'user', content: 'Count to three.' }, { role: 'assistant', content: 'One, two, three.' }] },
+  ];
+
+  it('trains from flags or a YAML config and writes a PEFT adapter that generate loads', async () => {
+    const data = path.join(home, 'train.jsonl');
+    fs.writeFileSync(data, rows.map((r) => JSON.stringify(r)).join('\n'));
+    const out = path.join(home, 'adapter');
+    const config = path.join(home, 'train.yaml');
+    fs.writeFileSync(config, `model: ${model}\ndata: ${data}\noutput: ${out}\nmax_steps: 3\nseq-len: 48\nlora-r: 4\ntarget-modules: [q_proj, v_proj]\n`);
+    const res = await run(['train', '--config', config, '--learning-rate', '0.001', '--json']);
+    expect(res.code).toBe(0);
+    const events = res.out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; name?: string });
+    expect(events.filter((e) => e.type === 'metric' && e.name === 'loss')).toHaveLength(3);
+    expect(events.at(-1)).toMatchObject({ type: 'done', steps: 3 });
+    const adapterConfig = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
+    expect(adapterConfig).toMatchObject({ peft_type: 'LORA', r: 4, target_modules: ['q_proj', 'v_proj'] });
+    expect(fs.existsSync(path.join(out, 'training_summary.json'))).toBe(true);
+    const gen = await run(['generate', '--model', model, '--adapter', out, '--prompt', 'Hello', '--max-new-tokens', '3', '--json']);
+    expect(gen.code).toBe(0);
+  });
+
+  it('refuses bad settings with the setting named', async () => {
+    const data = path.join(home, 'train.jsonl');
+    expect((await run(['train', '--model', model, '--data', data])).err).toMatch(/--output/);
+    expect((await run(['train', '--model', model, '--data', data, '--output', path.join(home, 'x'), '--lora-r', '0'])).err).toMatch(/r must be a whole number/);
+    expect((await run(['train', '--model', model, '--data', data, '--output', path.join(home, 'x'), '--target-modules', 'wq'])).err).toMatch(/wq/);
+    expect((await run(['train', '--model', model, '--data', data, '--output', path.join(home, 'x'), '--seq-len', '99999'])).err).toMatch(/99999|max_position/);
+    const empty = path.join(home, 'empty.jsonl');
+    fs.writeFileSync(empty, '');
+    expect((await run(['train', '--model', model, '--data', empty, '--output', path.join(home, 'x')])).err).toMatch(/empty|no records/i);
+    const badYaml = path.join(home, 'bad.yaml');
+    fs.writeFileSync(badYaml, 'colour: blue\n');
+    expect((await run(['train', '--config', badYaml])).err).toMatch(/unknown setting "colour"/);
+  });
+});

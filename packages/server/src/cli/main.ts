@@ -6,6 +6,7 @@ import { systemCheckCommand } from './system-check-command.js';
 import { makeTinyModelCommand } from './make-tiny-model-command.js';
 import { generateCommand, scoreCommand } from './model-commands.js';
 import { tokenCommand } from './token-command.js';
+import { trainCommand } from './train-command.js';
 
 const usage = `qlora — QLoRA Studio from the command line
 
@@ -27,6 +28,16 @@ Usage:
   qlora score --model DIR|HUB_ID [--adapter DIR] --data FILE.jsonl|FILE.txt [--quant nf4|none] [--json]
       Loss and perplexity: every token after the first of each text ("text" of each JSON line,
       or documents of a .txt separated by blank lines or <|endoftext|>).
+  qlora train --model DIR --data FILE.jsonl --output DIR [--config FILE.yaml] [--eval-data FILE]
+      [--method qlora|lora] [--lora-r 16] [--lora-alpha 32] [--target-modules all-linear|q_proj,v_proj]
+      [--use-rslora] [--epochs 1 | --max-steps N] [--learning-rate 2e-4] [--optimizer adamw|sgd]
+      [--scheduler linear|cosine|constant] [--warmup-steps N] [--weight-decay W] [--max-grad-norm 1]
+      [--batch-size 1] [--grad-accum 1] [--seq-len 512] [--seed 42] [--eval-every N]
+      [--checkpoint-every N] [--early-stopping-patience N] [--train-on completions|all]
+      [--init-adapter DIR] [--resume-from CHECKPOINT_DIR] [--json]
+      Fine-tune a LoRA adapter (QLoRA: frozen NF4 base) and write it as a PEFT folder. Data: JSONL
+      or a JSON array of {"text"}, {"messages"} or {"instruction","input","output"}. --config
+      takes the same settings as YAML or JSON keys. Not yet: LoRA dropout, packing.
   qlora make-tiny-model --arch llama|qwen2 --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
       [--kv-heads 2] [--intermediate-size 128] [--vocab-size 512] [--seed 0] [--dtype F32|F16|BF16]
       [--shards 1] [--tie-word-embeddings]
@@ -68,6 +79,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'score':
         await scoreCommand(rest);
+        return 0;
+      case 'train':
+        await trainCommand(rest);
         return 0;
       case 'make-tiny-model':
         makeTinyModelCommand(rest);
