@@ -13,6 +13,7 @@ export const errorCatalogue = {
   JOB_NOT_CANCELABLE: { status: 409, hint: 'Only queued or running jobs can be canceled.' },
   JOB_NOT_DELETABLE: { status: 409, hint: 'Cancel the job and wait for it to stop before deleting it.' },
   PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller request.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send the body as JSON with "Content-Type: application/json".' },
   RATE_LIMITED: { status: 429, hint: 'Wait a moment and try again.' },
   INTERNAL: { status: 500, hint: 'This is a bug in QLoRA Studio. The server log has the details.' },
   DATABASE_UNAVAILABLE: { status: 503, hint: 'The workspace database could not be reached. Check disk space and permissions of the workspace folder.' },

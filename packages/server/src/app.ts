@@ -4,7 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { installAuth } from './auth/auth.js';
+import { installAuth, redactUrl } from './auth/auth.js';
 import type { AppContext } from './context.js';
 import { installErrorHandler } from './http/errors.js';
 import { serveWebApp } from './http/web-app.js';
@@ -49,7 +49,16 @@ export function databasePath(home: string): string {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   fs.mkdirSync(options.home, { recursive: true });
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  const logger =
+    options.logger && typeof options.logger === 'object'
+      ? {
+          ...options.logger,
+          serializers: {
+            req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+          },
+        }
+      : (options.logger ?? false);
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -91,14 +91,27 @@ describe('worker failures', () => {
 });
 
 describe('cancel', () => {
-  it('stops a running job gracefully', async () => {
+  it('stops a running job gracefully, long before any forced stop', async () => {
     const a = await app({ workerPath: fixture('slow-worker.ts') });
+    await a.inject({ method: 'PATCH', url: '/api/settings', payload: { cancelGraceSeconds: 600 } });
     const job = await createSystemCheck(a);
     await waitForStatus(a, job.id, ['running']);
     const res = await a.inject({ method: 'POST', url: `/api/jobs/${job.id}/cancel` });
     expect(res.statusCode).toBe(202);
     expect(res.json<Job>().cancelRequestedAt).not.toBeNull();
-    expect((await waitForStatus(a, job.id, ['canceled', 'failed'])).status).toBe('canceled');
+    expect((await waitForStatus(a, job.id, ['canceled', 'failed'], 3000)).status).toBe('canceled');
+  });
+
+  it('cancels a real system check through the engine abort signal', async () => {
+    const a = await app();
+    await a.inject({ method: 'PATCH', url: '/api/settings', payload: { cancelGraceSeconds: 600 } });
+    const job = await createSystemCheck(a, { benchmarkSeconds: 30, matrixSize: 256 });
+    await waitForStatus(a, job.id, ['running']);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await a.inject({ method: 'POST', url: `/api/jobs/${job.id}/cancel` });
+    const done = await waitForStatus(a, job.id, ['canceled', 'failed', 'succeeded'], 8000);
+    expect(done.status).toBe('canceled');
+    expect(done.error).toBeNull();
   });
 
   it('kills a job that ignores cancel once the grace period is over', async () => {

@@ -73,7 +73,8 @@ describe('permission matrix', () => {
         let status: number;
         let code: string | undefined;
         if (url === streams.allEvents.path && allowed) {
-          status = caller.remoteAddress === '127.0.0.1' || token ? await openStream(url, token) : 401;
+          // Every allowed caller here is on loopback or has a token: open the real stream.
+          status = await openStream(url, token);
         } else {
           const res = await app.inject({
             method: route.method as 'GET',
@@ -117,6 +118,36 @@ describe('permission matrix', () => {
     const res = await app.inject({ url: '/api/session', remoteAddress: '10.0.0.9', headers: { authorization: `Bearer ${callers[2]!.token!()}` } });
     expect(res.json()).toMatchObject({ role: 'member', via: 'token', tokenName: 'member test' });
     expect(errorCatalogue.FORBIDDEN.status).toBe(403);
+  });
+
+  it('takes a token from the query string on event streams only', async () => {
+    const member = callers[2]!.token!();
+    const stream = await app.inject({ url: `/api/jobs/job_missing/stream?access_token=${member}`, remoteAddress: '10.1.2.3' });
+    expect(stream.statusCode).toBe(404); // authenticated, then: no such job
+    const list = await app.inject({ url: `/api/jobs?access_token=${member}`, remoteAddress: '10.1.2.3' });
+    expect(list.statusCode).toBe(401);
+  });
+
+  it('refuses loopback requests addressed to a foreign host name (DNS rebinding)', async () => {
+    const res = await app.inject({ url: '/api/jobs', headers: { host: 'evil.example:7860' } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toMatch(/DNS rebinding/);
+    for (const host of ['localhost:7860', '127.0.0.1:7860', '[::1]:7860']) {
+      expect((await app.inject({ url: '/api/jobs', headers: { host } })).statusCode, host).toBe(200);
+    }
+  });
+
+  it('keeps access tokens out of the request log', async () => {
+    const lines: string[] = [];
+    const logged = await makeApp({ logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } } });
+    try {
+      const token = tokenFor(logged, 'member');
+      await logged.inject({ url: `/api/jobs/job_missing/stream?access_token=${token}` });
+      expect(lines.join('')).toContain('access_token=[redacted]');
+      expect(lines.join('')).not.toContain(token);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('refuses to register an /api route that declares no permission', () => {

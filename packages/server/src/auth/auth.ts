@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission a caller needs for this route. Every /api route must declare one. */
     permission?: Permission;
+    /** An event stream: the only kind of route that accepts `?access_token=`. */
+    stream?: boolean;
   }
   interface FastifyRequest {
     session: Session | null;
@@ -38,9 +40,26 @@ function bearerToken(request: FastifyRequest): string | undefined {
     if (!match) throw new ApiError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".');
     return match[1];
   }
-  // EventSource cannot send headers, so streams accept the token in the query string.
+  // EventSource cannot send headers, so event streams (and only they) accept the token in the
+  // query string; the request log strips it (see redactUrl).
+  if (!request.routeOptions.config.stream) return undefined;
   const query = request.query as Record<string, unknown> | undefined;
   return typeof query?.access_token === 'string' ? query.access_token : undefined;
+}
+
+/** A URL with any access token replaced, for logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]access_token=)[^&#]*/g, '$1[redacted]');
+}
+
+/**
+ * Loopback trust must not extend to a web page that reached 127.0.0.1 through DNS rebinding:
+ * such a request carries the attacker's host name. Only local host names are trusted.
+ */
+function isLocalHostHeader(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
 /** Who is calling: a token's role, or the practitioner when the request comes from this machine. */
@@ -52,6 +71,12 @@ export function resolveSession(db: Db, request: FastifyRequest): Session {
     return { role: record.role, permissions: [...rolePermissions[record.role]], via: 'token', tokenName: record.name };
   }
   if (isLoopback(request.ip)) {
+    if (!isLocalHostHeader(request.headers.host)) {
+      throw new ApiError(
+        'FORBIDDEN',
+        `Requests from this machine must address it as localhost or 127.0.0.1, not "${request.headers.host ?? ''}" (this guards against DNS rebinding).`,
+      );
+    }
     return { role: 'practitioner', permissions: [...rolePermissions.practitioner], via: 'loopback', tokenName: null };
   }
   throw new ApiError('UNAUTHENTICATED', 'Requests from other machines need an access token.');

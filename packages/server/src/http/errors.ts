@@ -38,6 +38,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (status === 404) return sendError(reply, 'NOT_FOUND', error.message);
     if (status === 403) return sendError(reply, 'FORBIDDEN', error.message);
     if (status === 413) return sendError(reply, 'PAYLOAD_TOO_LARGE', error.message);
+    if (status === 415) return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', error.message);
     if (status === 429) return sendError(reply, 'RATE_LIMITED', error.message);
     if (status >= 400 && status < 500) return sendError(reply, 'VALIDATION_FAILED', error.message);
     if (typeof error.code === 'string' && error.code.startsWith('SQLITE_')) {

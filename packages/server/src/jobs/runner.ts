@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Job, JobError, WorkerEvent } from '@qlora-studio/contracts';
@@ -77,7 +78,10 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     const entries = [...this.running.values()];
-    for (const entry of entries) entry.child.kill('SIGTERM');
+    for (const entry of entries) {
+      entry.child.kill('SIGTERM');
+      entry.killTimer ??= setTimeout(() => entry.child.kill('SIGKILL'), this.options.cancelGraceSeconds() * 1000);
+    }
     await Promise.all(entries.map((entry) => entry.exited));
   }
 
@@ -86,6 +90,9 @@ export class JobRunner {
     const child = fork(this.options.workerPath ?? defaultWorker, [], {
       execArgv: ['--import', tsxLoader],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group: Ctrl+C in the server's terminal reaches the server, which then
+      // stops its workers and records their jobs as interrupted, not failed by a stray SIGINT.
+      detached: true,
       env: { ...process.env, QLORA_STUDIO_JOB_ID: job.id },
     });
     let resolveExit!: () => void;
@@ -100,16 +107,15 @@ export class JobRunner {
     this.running.set(job.id, entry);
     this.options.logger.info({ jobId: job.id, type: job.type, pid: child.pid }, 'job started');
 
-    const keepOutput = (chunk: Buffer, level: 'info' | 'warn') => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        entry.output.push(line);
-        if (entry.output.length > outputLinesKept) entry.output.shift();
-        this.record(entry, { kind: 'log', level, message: line.slice(0, 20_000) });
-      }
+    const keepOutput = (line: string, level: 'info' | 'warn') => {
+      if (!line.trim()) return;
+      entry.output.push(line);
+      if (entry.output.length > outputLinesKept) entry.output.shift();
+      this.record(entry, { kind: 'log', level, message: line.slice(0, 20_000) });
     };
-    child.stdout?.on('data', (chunk: Buffer) => keepOutput(chunk, 'info'));
-    child.stderr?.on('data', (chunk: Buffer) => keepOutput(chunk, 'warn'));
+    // Whole lines, decoded as UTF-8 across chunk boundaries.
+    if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => keepOutput(line, 'info'));
+    if (child.stderr) createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => keepOutput(line, 'warn'));
     child.on('message', (raw) => this.onMessage(entry, raw));
     child.on('error', (error) => {
       this.options.logger.error({ jobId: job.id, err: error }, 'worker process error');
@@ -164,7 +170,7 @@ export class JobRunner {
       this.options.logger.warn({ jobId: id, err: error }, 'could not record the end of a job');
     }
     this.options.logger.info({ jobId: id, code, signal }, 'job ended');
-    setImmediate(() => this.pump());
+    if (!this.stopping) setImmediate(() => this.pump());
   }
 
   private record(entry: Running, event: WorkerEvent): void {

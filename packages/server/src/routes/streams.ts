@@ -7,10 +7,13 @@ import { latestEventId, listJobEvents } from '../store/events-repo.js';
 import { getJobOrThrow } from '../store/jobs-repo.js';
 
 const replayPage = 1000;
+/** A client this far behind is cut off; it reconnects and resumes with Last-Event-ID. */
+const maxBufferedBytes = 1024 * 1024;
 
 /**
- * Stream job events: first the stored ones after `afterId` (in pages), then live ones, with
- * no gap and no duplicate between the two (live events are buffered during the replay).
+ * Stream job events: first the stored ones after `afterId` (in pages), then live ones. The
+ * replay reads the database synchronously, so no live event can slip in between; the id check
+ * drops any event already sent.
  */
 function streamEvents(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, afterId: number, jobId?: string): void {
   reply.hijack();
@@ -24,26 +27,20 @@ function streamEvents(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   res.write(formatSse({ retry: 3000 }));
 
   let lastSent = afterId;
-  let replaying = true;
-  const buffered: JobEvent[] = [];
   const send = (event: JobEvent) => {
     if (event.id <= lastSent) return;
     lastSent = event.id;
     res.write(formatSse({ id: event.id, event: sseEventNames.job, data: JSON.stringify(event) }));
+    if (res.writableLength > maxBufferedBytes) res.destroy();
   };
-  const unsubscribe = ctx.bus.subscribe((event) => {
-    if (jobId !== undefined && event.jobId !== jobId) return;
-    if (replaying) buffered.push(event);
-    else send(event);
-  });
-
   for (;;) {
     const page = listJobEvents(ctx.db, { afterId: lastSent, limit: replayPage, ...(jobId ? { jobId } : {}) });
     page.forEach(send);
     if (page.length < replayPage) break;
   }
-  buffered.sort((a, b) => a.id - b.id).forEach(send);
-  replaying = false;
+  const unsubscribe = ctx.bus.subscribe((event) => {
+    if (jobId === undefined || event.jobId === jobId) send(event);
+  });
   res.write(formatSse({ event: sseEventNames.ready, data: JSON.stringify({ lastEventId: lastSent }) }));
 
   const heartbeat = setInterval(() => res.write(formatSseComment('heartbeat')), ctx.heartbeatMs);
@@ -52,6 +49,7 @@ function streamEvents(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
     unsubscribe();
   };
   request.raw.on('close', close);
+  res.on('close', close);
   res.on('error', close);
 }
 
@@ -61,7 +59,7 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     streams.allEvents.path,
     {
-      config: { permission: streams.allEvents.permission },
+      config: { permission: streams.allEvents.permission, stream: true },
       schema: { summary: streams.allEvents.summary, tags: ['events'], querystring: streamQuery, produces: ['text/event-stream'] },
     },
     (request, reply) => {
@@ -74,7 +72,7 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     streams.jobEvents.path,
     {
-      config: { permission: streams.jobEvents.permission },
+      config: { permission: streams.jobEvents.permission, stream: true },
       schema: {
         summary: streams.jobEvents.summary,
         tags: ['events'],
