@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../src/errors.js';
 import { ChatTemplate } from '../src/io/chat-template.js';
 import { loadModelFolder } from '../src/io/model-folder.js';
 import { Tokenizer } from '../src/io/tokenizer.js';
@@ -12,19 +11,11 @@ import { Batcher, collate, epochOrder, padTokenIdOf } from '../src/train/collate
 import { blockCausalMask, packExamples, prepareTrainingData } from '../src/train/pack.js';
 import { IGNORE_INDEX, tokenizeRecord } from '../src/train/tokenize.js';
 import { hasStories260K, sharedData, skipWithoutShared, stories260K } from './shared-data.js';
+import { errorOf } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-data-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function errorOf(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
 
 function tiny(arch: 'llama' | 'qwen2') {
   const folder = loadModelFolder(makeTinyModel({ arch, outDir: path.join(root, arch) }).dir);

@@ -9,6 +9,7 @@ import { LAYER_LINEARS } from '../src/model/weight-names.js';
 import { initLoraAdapter, kaimingUniformA, loraABound, resolveLoraTargets } from '../src/train/lora-init.js';
 import { Mulberry32 } from '../src/train/rng-state.js';
 import { seededRng } from '../src/util/random.js';
+import { errorOf } from './helpers.js';
 
 // hidden 32, intermediate 48, 4 heads × 8, 2 KV heads, 2 layers
 const model = testModelConfig();
@@ -17,15 +18,6 @@ const lora = (fields: Partial<LoraConfig> = {}): LoraConfig => createLoraConfig(
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-lora-init-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function errorOf(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EngineError) return error;
-    throw error;
-  }
-  throw new Error('expected an EngineError');
-}
 
 describe('Mulberry32 with saved state', () => {
   it('yields the seededRng sequence and resumes from its state', () => {

@@ -13,7 +13,10 @@ export function linearModule(layer: number, linear: LayerLinear): string {
 }
 
 /** `[out, in]` of a layer's linear for this config. */
-export function linearShape(config: ModelConfig, linear: LayerLinear): [out: number, inp: number] {
+export function linearShape(
+  config: Pick<ModelConfig, 'hiddenSize' | 'intermediateSize' | 'numHeads' | 'numKvHeads' | 'headDim'>,
+  linear: LayerLinear,
+): [out: number, inp: number] {
   const { hiddenSize: C, intermediateSize: I, numHeads: H, numKvHeads: Hkv, headDim: D } = config;
   switch (linear) {
     case 'q_proj':

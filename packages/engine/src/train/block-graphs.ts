@@ -23,6 +23,7 @@
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { attr, makeTensor, type Dim } from '../onnx/model.js';
 import { NF4_CODEBOOK } from '../quant/index.js';
+import { linearShape } from '../model/weight-names.js';
 
 /** The seven linears of a block, in PEFT module-name form. */
 export const BLOCK_LINEARS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
@@ -84,21 +85,7 @@ export const BLOCK_NAMES = {
 
 /** [N, K] of a block linear. */
 export function blockLinearShape(spec: BlockGraphSpec, l: BlockLinear): [number, number] {
-  const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, intermediateSize: I } = spec;
-  switch (l) {
-    case 'q_proj':
-      return [H * D, C];
-    case 'k_proj':
-    case 'v_proj':
-      return [Hkv * D, C];
-    case 'o_proj':
-      return [C, H * D];
-    case 'gate_proj':
-    case 'up_proj':
-      return [I, C];
-    case 'down_proj':
-      return [C, I];
-  }
+  return linearShape(spec, l);
 }
 
 /** Every input of the block graphs in order (the backward adds `dy`), with type and dims. */
