@@ -80,13 +80,12 @@ export { lrSchedule, lrMultiplier, scheduledLr, warmupStepsFor, LR_SCHEDULE_KIND
 export { clipGradNorm, globalGradNorm, GradAccumulator } from './train/clip.js';
 export { initLoraAdapter, resolveLoraTargets, checkLoraTrainingConfig, kaimingUniformA, loraABound, ALL_LINEAR } from './train/lora-init.js';
 export { Mulberry32 } from './train/rng-state.js';
-export { BLOCK_LINEARS, BLOCK_NAMES, blockInputs, blockLinearShape, buildBlockForwardGraph, buildBlockBackwardGraph, buildNf4DequantGraph, emitNf4Dequant, type BlockGraphSpec, type BlockLinear } from './train/block-graphs.js';
+export { BLOCK_LINEARS, BLOCK_NAMES, backwardSpec, blockInputs, blockLinearShape, buildBlockForwardGraph, buildBlockBackwardGraph, savedBytesPerRow, savedInputs, type BlockGraphOptions, type BlockGraphSpec, type BlockLinear } from './train/block-graphs.js';
 export { buildHeadForwardGraph, buildHeadBackwardGraph, HEAD_NAMES, type HeadGraphSpec } from './train/head-graph.js';
-export { LoraTrainer, loraParamName, type TrainMethod, type LoraTrainerOptions, type TrainStepResult, type UpdateResult } from './train/train-step.js';
+export { LoraTrainer, loraParamName, sequenceBatch, DEFAULT_ACTIVATION_BUDGET_BYTES, DEFAULT_HEAD_CHUNK_ROWS, type StepBatch, type TrainMethod, type LoraTrainerOptions, type TrainStepResult, type UpdateResult } from './train/train-step.js';
 export {
   trainLora,
   checkTrainLoraOptions,
-  shiftLabels,
   TRAINING_SUMMARY_FILE,
   type TrainLoraOptions,
   type TrainLoraResult,

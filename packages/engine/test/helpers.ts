@@ -32,3 +32,13 @@ export function errorOf(fn: () => unknown): EngineError {
   }
   throw new Error('expected an EngineError');
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}

@@ -93,6 +93,24 @@ describe('reference backward ops match central finite differences', () => {
     expectGrad('dB', f, lora.B, g.dB, rng);
   });
 
+  it('loraLinearBackward with LoRA dropout: the branch reads x ⊙ keep, the frozen path x', () => {
+    const rng = seededRng(12);
+    const r = 2;
+    const p = 0.4;
+    const keep = Float64Array.from({ length: T * K }, () => (rng() < p ? 0 : 1 / (1 - p)));
+    expect(keep.includes(0)).toBe(true);
+    const lora: LoraParams = { A: random64(r * K, rng), B: random64(N * r, rng), r, scaling: 1.5, keep };
+    const [x, W, b, dy] = [random64(T * K, rng), random64(N * K, rng), random64(N, rng), random64(T * N, rng)];
+    const f = (): number => dot(loraLinearForward(x, W, b, lora, K, N), dy);
+    const g = loraLinearBackward(dy, x, W, lora, K, N);
+    expectGrad('dx', f, x, g.dx, rng);
+    expectGrad('dA', f, lora.A, g.dA, rng);
+    expectGrad('dB', f, lora.B, g.dB, rng);
+    // Dropout changes the output (the mask is not silently ignored).
+    const plain = loraLinearForward(x, W, b, { ...lora, keep: undefined }, K, N);
+    expect(Math.max(...loraLinearForward(x, W, b, lora, K, N).map((v, i) => Math.abs(v - (plain[i] as number))))).toBeGreaterThan(1e-3);
+  });
+
   it('embeddingBackward scatter-adds, also for a repeated token', () => {
     const rng = seededRng(12);
     const [V, C] = [6, 3];

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, type OrtSession } from '../src/runtime/session.js';
-import { dequantizeNf4, quantizeNf4, type Nf4Tensor } from '../src/quant/index.js';
+import { dequantizeNf4, dequantizeNf4Into, NF4_CODEBOOK, nf4CodeAt, quantizeNf4, type Nf4Tensor } from '../src/quant/index.js';
 import { maxRelativeError } from '../src/reference/compare.js';
 import { causalAttentionBackward, causalAttentionForward, ropeBackward, ropeForward } from '../src/reference/backward/attention.js';
 import { linearBackward, linearForward, loraLinearBackward, loraLinearForward, type LoraParams } from '../src/reference/backward/linear.js';
@@ -17,7 +17,9 @@ import {
   blockLinearShape,
   buildBlockBackwardGraph,
   buildBlockForwardGraph,
-  buildNf4DequantGraph,
+  backwardSpec,
+  savedBytesPerRow,
+  savedInputs,
   type BlockGraphSpec,
   type BlockLinear,
 } from '../src/train/block-graphs.js';
@@ -105,19 +107,36 @@ function ropeTable(T: number, D: number): { cos: Float32Array; sin: Float32Array
   return { cos, sin };
 }
 
-function feedsFor(spec: BlockGraphSpec, layer: Layer, x: Float32Array, rope: { cos: Float32Array; sin: Float32Array }, dy?: Float32Array): Feeds {
-  const T = x.length / spec.hiddenSize;
+/** How a block run is fed beyond x: batch layout, dy, dropout and saved activations. */
+interface FeedOptions {
+  /** Sequences in x (default 1): x has B·T rows. */
+  B?: number;
+  /** (B·T) example ids (default all 0). */
+  segments?: readonly number[];
+  dy?: Float32Array;
+  /** Keep-masks (N, K) by linear and the kept-value scale, with `spec.dropout`. */
+  dropout?: { masks: Map<BlockLinear, Uint8Array>; scale: number };
+  /** Saved activations (saved-mode backward). */
+  saved?: Feeds;
+}
+
+function feedsFor(spec: BlockGraphSpec, layer: Layer, x: Float32Array, rope: { cos: Float32Array; sin: Float32Array }, options: FeedOptions = {}): Feeds {
+  const rows = x.length / spec.hiddenSize;
+  const B = options.B ?? 1;
+  const T = rows / B;
   const feeds: Feeds = {};
-  for (const input of blockInputs(spec)) {
-    const dims = input.dims.map((d) => (d === 'T' ? T : (d as number)));
+  for (const input of blockInputs(options.dy ? backwardSpec(spec) : spec)) {
+    const dims = input.dims.map((d) => (d === 'N' ? rows : d === 'B' ? B : d === 'T' ? T : (d as number)));
     const name = input.name;
-    let data: Float32Array | Uint8Array | undefined;
+    let data: Float32Array | Uint8Array | BigInt64Array | undefined;
     if (name === BLOCK_NAMES.x) data = x;
+    else if (name === BLOCK_NAMES.segments) data = BigInt64Array.from((options.segments ?? new Array<number>(rows).fill(0)).map(BigInt));
     else if (name === BLOCK_NAMES.cos) data = rope.cos;
     else if (name === BLOCK_NAMES.sin) data = rope.sin;
     else if (name === BLOCK_NAMES.inputNorm) data = layer.inputNorm;
     else if (name === BLOCK_NAMES.postNorm) data = layer.postNorm;
     else if (name === BLOCK_NAMES.scaling) data = Float32Array.of(layer.scaling);
+    else if (name === BLOCK_NAMES.dropoutScale) data = Float32Array.of(options.dropout?.scale ?? 1);
     else {
       for (const l of BLOCK_LINEARS) {
         if (name === BLOCK_NAMES.weight(l)) data = layer.w.get(l);
@@ -126,20 +145,34 @@ function feedsFor(spec: BlockGraphSpec, layer: Layer, x: Float32Array, rope: { c
         else if (name === BLOCK_NAMES.bias(l)) data = layer.bias.get(l);
         else if (name === BLOCK_NAMES.loraA(l)) data = layer.A.get(l);
         else if (name === BLOCK_NAMES.loraB(l)) data = layer.B.get(l);
+        else if (name === BLOCK_NAMES.dropoutMask(l)) data = options.dropout?.masks.get(l);
       }
     }
     if (!data) throw new Error(`no feed for ${name}`);
     feeds[name] = { data, dims };
   }
-  if (dy) feeds[BLOCK_NAMES.dy] = { data: dy, dims: [T, spec.hiddenSize] };
-  return feeds;
+  if (options.dy) feeds[BLOCK_NAMES.dy] = { data: options.dy, dims: [rows, spec.hiddenSize] };
+  return { ...feeds, ...options.saved };
+}
+
+/** Rope tables for rows whose positions are given (e.g. restarting per packed example). */
+function ropeAt(positions: readonly number[], D: number): { cos: Float32Array; sin: Float32Array } {
+  const table = ropeTable(Math.max(...positions) + 1, D);
+  const half = D / 2;
+  const cos = new Float32Array(positions.length * half);
+  const sin = new Float32Array(positions.length * half);
+  positions.forEach((p, i) => {
+    cos.set(table.cos.subarray(p * half, (p + 1) * half), i * half);
+    sin.set(table.sin.subarray(p * half, (p + 1) * half), i * half);
+  });
+  return { cos, sin };
 }
 
 const f64 = (a: Float32Array): Float64Array => Float64Array.from(a);
 const add = (a: Float64Array, b: Float64Array): Float64Array => a.map((v, i) => v + (b[i] as number));
 
 /** The float64 block: forward y, and given dy the backward dx and LoRA grads. */
-function referenceBlock(spec: BlockGraphSpec, layer: Layer, x32: Float32Array, rope: { cos: Float32Array; sin: Float32Array }, dy32: Float32Array) {
+function referenceBlock(spec: BlockGraphSpec, layer: Layer, x32: Float32Array, rope: { cos: Float32Array; sin: Float32Array }, dy32: Float32Array, dropout?: FeedOptions['dropout']) {
   const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, rmsNormEps: eps } = spec;
   const { cos, sin } = rope;
   const x = f64(x32);
@@ -147,7 +180,9 @@ function referenceBlock(spec: BlockGraphSpec, layer: Layer, x32: Float32Array, r
   const lora = (l: BlockLinear): LoraParams | undefined => {
     const A = layer.A.get(l);
     const B = layer.B.get(l);
-    return A && B ? { A: f64(A), B: f64(B), r: spec.rank, scaling: layer.scaling } : undefined;
+    const mask = dropout?.masks.get(l);
+    const keep = mask ? Float64Array.from(mask, (m) => m * dropout!.scale) : undefined;
+    return A && B ? { A: f64(A), B: f64(B), r: spec.rank, scaling: layer.scaling, keep } : undefined;
   };
   const lin = (l: BlockLinear, input: Float64Array): Float64Array => {
     const [N, K] = blockLinearShape(spec, l);
@@ -226,7 +261,7 @@ async function checkLayer(pair: Pair, layer: Layer, T: number, seed: number): Pr
   const rope = ropeTable(T, spec.headDim);
   const ref = referenceBlock(spec, layer, x, rope, dy);
   const fwd = await runSession(pair.forward, feedsFor(spec, layer, x, rope));
-  const bwd = await runSession(pair.backward, feedsFor(spec, layer, x, rope, dy));
+  const bwd = await runSession(pair.backward, feedsFor(spec, layer, x, rope, { dy }));
   expect(fwd[BLOCK_NAMES.y]?.dims).toEqual([T, spec.hiddenSize]);
   const yErr = relError(fwd[BLOCK_NAMES.y]?.data, ref.y);
   const dxErr = relError(bwd[BLOCK_NAMES.dx]?.data, ref.dx);
@@ -301,19 +336,153 @@ describe('decoder block training graphs', () => {
     const dy = randomUniform(T * pair.spec.hiddenSize, rng);
     const rope = ropeTable(T, pair.spec.headDim);
     const ref = referenceBlock(pair.spec, layer, x, rope, dy);
-    const bwd = await runSession(pair.backward, feedsFor(pair.spec, { ...layer, scaling: 2.5 }, x, rope, dy));
+    const bwd = await runSession(pair.backward, feedsFor(pair.spec, { ...layer, scaling: 2.5 }, x, rope, { dy }));
     expect(relError(bwd[BLOCK_NAMES.gradA('q_proj')]?.data, ref.grads.get('q_proj')?.dA as Float64Array)).toBeGreaterThan(BACKWARD_TOLERANCE);
     expect(relError(bwd[BLOCK_NAMES.dx]?.data, ref.dx)).toBeGreaterThan(BACKWARD_TOLERANCE);
   });
 
-  it('the in-graph NF4 dequantization gives exactly the weight MatMulBnb4 multiplies by', async () => {
+  /** Runs forward and backward; returns y, dx and the LoRA grads as plain arrays. */
+  async function runBlock(pair: Pair, layer: Layer, x: Float32Array, rope: { cos: Float32Array; sin: Float32Array }, options: FeedOptions & { dy: Float32Array }) {
+    const fwd = await runSession(pair.forward, feedsFor(pair.spec, layer, x, rope, { ...options, dy: undefined }));
+    const bwd = await runSession(pair.backward, feedsFor(pair.spec, layer, x, rope, options));
+    const grads = new Map<string, Float32Array>();
+    for (const l of pair.spec.lora) {
+      grads.set(BLOCK_NAMES.gradA(l), bwd[BLOCK_NAMES.gradA(l)]?.data as Float32Array);
+      grads.set(BLOCK_NAMES.gradB(l), bwd[BLOCK_NAMES.gradB(l)]?.data as Float32Array);
+    }
+    return { y: fwd[BLOCK_NAMES.y]?.data as Float32Array, dx: bwd[BLOCK_NAMES.dx]?.data as Float32Array, grads, fwd };
+  }
+
+  const close = (got: Float32Array, want: ArrayLike<number>, tol = 1e-5): void => {
+    expect(got.length).toBe(want.length);
+    expect(maxRelativeError(got, Float64Array.from(want), Math.max(1e-2 * maxAbs(want), 1e-12)).maxError).toBeLessThan(tol);
+  };
+
+  it('packing: two examples in one row (block-causal, positions restarting) equal each run alone', async () => {
+    for (const name of ['llama fp32', 'qwen2 nf4']) {
+      const pair = pairs.get(name) as Pair;
+      const { spec } = pair;
+      const C = spec.hiddenSize;
+      const layer = makeLayer(spec, seededRng(21));
+      const rng = seededRng(22);
+      const [Ta, Tb] = [4, 3];
+      const xa = randomUniform(Ta * C, rng);
+      const xb = randomUniform(Tb * C, rng);
+      const dya = randomUniform(Ta * C, rng);
+      const dyb = randomUniform(Tb * C, rng);
+      const a = await runBlock(pair, layer, xa, ropeTable(Ta, spec.headDim), { dy: dya });
+      const b = await runBlock(pair, layer, xb, ropeTable(Tb, spec.headDim), { dy: dyb });
+      const concat = (u: Float32Array, v: Float32Array): Float32Array => Float32Array.from([...u, ...v]);
+      const packed = await runBlock(pair, layer, concat(xa, xb), ropeAt([0, 1, 2, 3, 0, 1, 2], spec.headDim), { dy: concat(dya, dyb), segments: [0, 0, 0, 0, 1, 1, 1] });
+      close(packed.y, concat(a.y, b.y));
+      close(packed.dx, concat(a.dx, b.dx));
+      for (const [k, g] of packed.grads) close(g, a.grads.get(k)!.map((v, i) => v + b.grads.get(k)![i]!), 1e-4);
+      // Without the segment mask the second example would see the first: the outputs differ.
+      const leaky = await runBlock(pair, layer, concat(xa, xb), ropeAt([0, 1, 2, 3, 0, 1, 2], spec.headDim), { dy: concat(dya, dyb) });
+      expect(maxRelativeError(leaky.y.subarray(Ta * C), Float64Array.from(b.y), 1).maxError).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it('a batch of two sequences with padding equals each sequence alone', async () => {
+    const pair = pairs.get('llama nf4') as Pair;
+    const { spec } = pair;
+    const C = spec.hiddenSize;
+    const layer = makeLayer(spec, seededRng(31));
+    const rng = seededRng(32);
+    const T = 5;
+    const [xa, xb] = [randomUniform(T * C, rng), randomUniform(3 * C, rng)];
+    const [dya, dyb] = [randomUniform(T * C, rng), randomUniform(3 * C, rng)];
+    const a = await runBlock(pair, layer, xa, ropeTable(T, spec.headDim), { dy: dya });
+    const b = await runBlock(pair, layer, xb, ropeTable(3, spec.headDim), { dy: dyb });
+    // Row 1: 3 tokens then 2 pads (segment -1, zero dy as the head gives for untrained rows).
+    const x = Float32Array.from([...xa, ...xb, ...randomUniform(2 * C, rng)]);
+    const dy = Float32Array.from([...dya, ...dyb, ...new Float32Array(2 * C)]);
+    const batch = await runBlock(pair, layer, x, ropeAt([0, 1, 2, 3, 4, 0, 1, 2, 0, 0], spec.headDim), { B: 2, dy, segments: [0, 0, 0, 0, 0, 0, 0, 0, -1, -1] });
+    expect(batch.fwd[BLOCK_NAMES.y]?.dims).toEqual([2 * T, C]);
+    close(batch.y.subarray(0, 8 * C), Float32Array.from([...a.y, ...b.y]));
+    close(batch.dx.subarray(0, 8 * C), Float32Array.from([...a.dx, ...b.dx]));
+    expect(batch.y.every(Number.isFinite) && batch.dx.every(Number.isFinite)).toBe(true);
+    for (const [k, g] of batch.grads) close(g, a.grads.get(k)!.map((v, i) => v + b.grads.get(k)![i]!), 1e-4);
+  });
+
+  it('saved activations: the saving forward and the saved backward equal the recomputing pair', async () => {
+    for (const name of ['llama nf4', 'qwen2 fp32']) {
+      const recompute = pairs.get(name) as Pair;
+      const { spec } = recompute;
+      const forward = await createSession(buildBlockForwardGraph(spec, { saved: true }), { intraOpNumThreads: 1 });
+      const backward = await createSession(buildBlockBackwardGraph(spec, { saved: true }), { intraOpNumThreads: 1 });
+      sessions.push(forward, backward);
+      const layer = makeLayer(spec, seededRng(41));
+      const rng = seededRng(42);
+      const B = 2;
+      const T = 4;
+      const x = randomUniform(B * T * spec.hiddenSize, rng);
+      const dy = randomUniform(B * T * spec.hiddenSize, rng);
+      const rope = ropeAt([0, 1, 0, 1, 0, 1, 2, 3], spec.headDim);
+      const feed: FeedOptions = { B, segments: [0, 0, 1, 1, 0, 0, 0, 0] };
+      const want = await runBlock(recompute, layer, x, rope, { ...feed, dy });
+      const fwd = await runSession(forward, feedsFor(spec, layer, x, rope, feed));
+      const saved: Feeds = {};
+      for (const s of savedInputs(spec)) {
+        const out = fwd[s.name];
+        expect(out, s.name).toBeDefined();
+        saved[s.name] = { data: out!.data as Float32Array, dims: [...out!.dims] };
+      }
+      expect(Array.from(fwd[BLOCK_NAMES.y]?.data as Float32Array)).toEqual(Array.from(want.y));
+      const bwd = await runSession(backward, feedsFor(spec, layer, x, rope, { ...feed, dy, saved }));
+      close(bwd[BLOCK_NAMES.dx]?.data as Float32Array, want.dx, 1e-6);
+      for (const [k, g] of want.grads) close(bwd[k]?.data as Float32Array, g, 1e-6);
+      expect(savedBytesPerRow(spec, T) * B * T).toBe(savedInputs(spec).reduce((n, s) => n + (saved[s.name]!.data as Float32Array).byteLength, 0));
+    }
+  });
+
+  it('LoRA dropout: the branch reads x ⊙ mask / (1 − p), matching the float64 reference; an all-ones mask at scale 1 is no dropout', async () => {
+    for (const format of ['fp32', 'nf4'] as const) {
+      const spec: BlockGraphSpec = { ...LLAMA, format, lora: ['q_proj', 'o_proj', 'gate_proj', 'down_proj'], dropout: true };
+      const pair: Pair = { spec, forward: await createSession(buildBlockForwardGraph(spec), { intraOpNumThreads: 1 }), backward: await createSession(buildBlockBackwardGraph(spec), { intraOpNumThreads: 1 }) };
+      sessions.push(pair.forward, pair.backward);
+      const plain = pairs.get(`llama ${format}`) as Pair;
+      const full = makeLayer({ ...LLAMA, format }, seededRng(51));
+      const layer = { ...full, A: new Map([...full.A].filter(([l]) => spec.lora.includes(l))), B: new Map([...full.B].filter(([l]) => spec.lora.includes(l))) };
+      const rng = seededRng(52);
+      const T = 5;
+      const x = randomUniform(T * spec.hiddenSize, rng);
+      const dy = randomUniform(T * spec.hiddenSize, rng);
+      const rope = ropeTable(T, spec.headDim);
+      const p = 0.3;
+      const masks = new Map<BlockLinear, Uint8Array>();
+      for (const l of spec.lora) masks.set(l, Uint8Array.from({ length: T * blockLinearShape(spec, l)[1] }, () => (rng() < p ? 0 : 1)));
+      const dropout = { masks, scale: 1 / (1 - p) };
+      const got = await runBlock(pair, layer, x, rope, { dy, dropout });
+      const ref = referenceBlock(spec, layer, x, rope, dy, dropout);
+      expect(relError(got.y, ref.y)).toBeLessThan(FORWARD_TOLERANCE);
+      expect(relError(got.dx, ref.dx)).toBeLessThan(BACKWARD_TOLERANCE);
+      for (const l of spec.lora) {
+        expect(relError(got.grads.get(BLOCK_NAMES.gradA(l)), ref.grads.get(l)!.dA)).toBeLessThan(BACKWARD_TOLERANCE);
+        expect(relError(got.grads.get(BLOCK_NAMES.gradB(l)), ref.grads.get(l)!.dB)).toBeLessThan(BACKWARD_TOLERANCE);
+      }
+      // The masks matter: the no-dropout reference differs.
+      expect(relError(got.grads.get(BLOCK_NAMES.gradA('q_proj')), referenceBlock(spec, layer, x, rope, dy).grads.get('q_proj')!.dA)).toBeGreaterThan(BACKWARD_TOLERANCE);
+      // All-ones masks at scale 1 equal the plain graph restricted to the same linears.
+      const ones = new Map([...masks].map(([l, m]) => [l, new Uint8Array(m.length).fill(1)]));
+      const none = await runBlock(pair, layer, x, rope, { dy, dropout: { masks: ones, scale: 1 } });
+      const plainPair: Pair = { ...plain, spec: { ...plain.spec, lora: spec.lora } };
+      const plainSessions = { forward: await createSession(buildBlockForwardGraph(plainPair.spec), { intraOpNumThreads: 1 }), backward: await createSession(buildBlockBackwardGraph(plainPair.spec), { intraOpNumThreads: 1 }) };
+      sessions.push(plainSessions.forward, plainSessions.backward);
+      const want = await runBlock({ ...plainPair, ...plainSessions }, layer, x, rope, { dy });
+      close(none.y, want.y, 1e-6);
+      close(none.dx, want.dx, 1e-6);
+    }
+  });
+
+  it('the dequantized weights fed to the backward are exactly those MatMulBnb4 multiplies by', async () => {
     const [N, K] = [48, 32];
     const raw = randomUniform(N * K, seededRng(11));
     const t = quantizeNf4(raw, 64);
-    const want = dequantizeNf4(t);
-    const out = await runModel(buildNf4DequantGraph(N, K, 64), { nf4: { data: t.packed, dims: [t.packed.length] }, absmax: { data: t.absmax, dims: [t.absmax.length] } });
-    expect(out.W?.dims).toEqual([N, K]);
-    expect(Array.from(out.W?.data as Float32Array)).toEqual(Array.from(want));
+    const into = dequantizeNf4Into(t, new Float32Array(N * K).fill(Number.NaN));
+    const scalar = Float32Array.from({ length: N * K }, (_, i) => (NF4_CODEBOOK[nf4CodeAt(t.packed, i)] as number) * (t.absmax[Math.floor(i / 64)] as number));
+    expect(Array.from(into)).toEqual(Array.from(scalar));
+    expect(Array.from(dequantizeNf4(t))).toEqual(Array.from(scalar));
     // MatMulBnb4 (the forward graph's kernel) on the same bytes: x·Wᵀ with W the dequantized values.
     const spec: BlockGraphSpec = { ...LLAMA, format: 'nf4', lora: [] };
     const layer = makeLayer(spec, seededRng(12));

@@ -19,6 +19,7 @@ import { OPTIMIZER_STATE_FILE, TRAINER_STATE_FILE } from '../src/train/checkpoin
 import { readTrainingFile } from '../src/train/data.js';
 import { TRAINING_SUMMARY_FILE, trainLora, type TrainLoraOptions } from '../src/train/loop.js';
 import { prepareTrainingData } from '../src/train/pack.js';
+import { rejection } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-loop-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -82,14 +83,6 @@ function options(overrides: Partial<TrainLoraOptions>): TrainLoraOptions {
 
 const signal = new AbortController().signal;
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('trainLora', () => {
   it('lowers the loss over 20 steps and writes the adapter, summary and events', async () => {
@@ -136,13 +129,18 @@ describe('trainLora', () => {
     expect(error.message).toContain('other settings');
   });
 
-  it('qlora: resume equality holds on the NF4 base too', async () => {
-    const base = { method: 'qlora' as const, maxSteps: 4, checkpointEvery: 2 };
+  it('qlora with packing and LoRA dropout: resume equality holds (dropout seeds are checkpointed)', async () => {
+    const base = { method: 'qlora' as const, maxSteps: 4, checkpointEvery: 2, packing: true, seqLen: 40, lora: { r: 4, alpha: 8, dropout: 0.2, targetModules: 'all-linear' }, train: { records: ['the cat sat.', 'a dog ran.', 'hi, say hi.', 'one two.', 'red blue.', 'sun rise.'].map((text) => ({ kind: 'text' as const, text })) } };
     const full = path.join(root, 'q-full');
     const a = await trainLora(options({ ...base, outputDir: full }), { signal, report: reporter().report });
     const resumedDir = path.join(root, 'q-resumed');
     const b = await trainLora(options({ ...base, outputDir: resumedDir, resumeFrom: path.join(full, 'checkpoint-2') }), { signal, report: reporter().report });
+    expect(a.data.rows).toBeLessThan(a.data.kept); // examples were packed together
     expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
+    // Dropout is live: without it the same run gives other losses.
+    const plain = await trainLora(options({ ...base, outputDir: path.join(root, 'q-plain'), lora: { ...base.lora, dropout: 0 } }), { signal, report: reporter().report });
+    expect(plain.history[0]!.gradNorm).not.toBe(a.history[0]!.gradNorm); // B starts at 0, so dropout shows in dB first
+    expect(plain.history[3]!.loss).not.toBe(a.history[3]!.loss);
     expect(Buffer.compare(fs.readFileSync(path.join(resumedDir, ADAPTER_WEIGHTS_FILE)), fs.readFileSync(path.join(full, ADAPTER_WEIGHTS_FILE)))).toBe(0);
   });
 
@@ -196,8 +194,7 @@ describe('trainLora', () => {
     const cases: [Partial<TrainLoraOptions>, string][] = [
       [{ lora: { r: 0, alpha: 8, targetModules: 'all-linear' } }, 'LoRA r must be a whole number'],
       [{ lora: { r: 4, alpha: 8, targetModules: ['nope_proj'] } }, 'nope_proj'],
-      [{ lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: 'all-linear' } }, 'dropout'],
-      [{ packing: true }, 'Packing is not supported'],
+      [{ lora: { r: 4, alpha: 8, dropout: 1, targetModules: 'all-linear' } }, 'dropout must be a number ≥ 0 and < 1'],
       [{ seqLen: 128 }, 'max_position_embeddings'],
       [{ train: { records: [] } }, 'empty'],
       [{ gradAccum: 0 }, 'gradAccum'],

@@ -18,7 +18,7 @@ import { GradAccumulator } from '../src/train/clip.js';
 import { initLoraAdapter } from '../src/train/lora-init.js';
 import { adamWOptions, Optimizer } from '../src/train/optimizer.js';
 import { lrSchedule, scheduledLr } from '../src/train/schedule.js';
-import { LoraTrainer, loraParamName, type TrainMethod } from '../src/train/train-step.js';
+import { LoraTrainer, loraParamName, sequenceBatch, type StepBatch, type TrainMethod } from '../src/train/train-step.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 
 const LOSS_TOLERANCE = 1e-4;
@@ -58,8 +58,8 @@ function randomAdapter(seed: number, r: number): LoraAdapter {
 }
 
 const trainers: LoraTrainer[] = [];
-async function trainer(adapter: LoraAdapter, method: TrainMethod): Promise<LoraTrainer> {
-  const t = await LoraTrainer.create({ config, getWeight, adapter, method, intraOpNumThreads: 1 });
+async function trainer(adapter: LoraAdapter, method: TrainMethod, options: { dropout?: number; activationBudgetBytes?: number; headChunkRows?: number } = {}): Promise<LoraTrainer> {
+  const t = await LoraTrainer.create({ config, getWeight, adapter, method, intraOpNumThreads: 1, ...options });
   trainers.push(t);
   return t;
 }
@@ -73,7 +73,7 @@ describe('whole-model LoRA training step on ONNX Runtime', () => {
       const adapter = randomAdapter(11, 2);
       const t = await trainer(adapter, method);
       const { ids, labels } = row([1, 17, 5, 42, 9, 33, 60, 2, 7], [1, 4]);
-      const got = await t.step(ids, labels);
+      const got = await t.step(sequenceBatch(ids, labels));
       // The reference multiplies by exactly what the graphs do: NF4 weights dequantized.
       const refWeight = (name: string): Float32Array => t.quantizedWeight(name) ?? getWeight(name);
       if (method === 'qlora') expect(t.quantizedWeight('model.layers.0.self_attn.q_proj.weight')).toBeDefined();
@@ -86,7 +86,7 @@ describe('whole-model LoRA training step on ONNX Runtime', () => {
       const lossErr = Math.abs(got.loss - ref.loss) / Math.abs(ref.loss);
       expect(lossErr).toBeLessThan(LOSS_TOLERANCE);
       expect(Math.abs(got.lossSum - ref.loss * tokens) / (ref.loss * tokens)).toBeLessThan(LOSS_TOLERANCE);
-      const evaluated = await t.evaluate(ids, labels);
+      const evaluated = await t.evaluate(sequenceBatch(ids, labels));
       expect(Math.abs(evaluated.loss - got.loss) / got.loss).toBeLessThan(1e-6);
 
       // step's grads are of the SUMMED loss; the reference's of the mean.
@@ -119,13 +119,13 @@ describe('whole-model LoRA training step on ONNX Runtime', () => {
     const { ids, labels } = row([1, 12, 40, 7, 7, 23, 51, 3, 18, 44, 30, 2]);
     const losses: number[] = [];
     for (let s = 0; s < steps; s++) {
-      const r = await t.step(ids, labels);
+      const r = await t.step(sequenceBatch(ids, labels));
       losses.push(r.loss);
       accumulator.add(r.grads, r.tokens);
       const update = t.applyUpdate(accumulator, optimizer, scheduledLr(1e-2, schedule, s), 1.0);
       expect(update.applied).toBe(true);
     }
-    losses.push((await t.evaluate(ids, labels)).loss);
+    losses.push((await t.evaluate(sequenceBatch(ids, labels))).loss);
     return { losses, adapter, t };
   }
 
@@ -152,12 +152,79 @@ describe('whole-model LoRA training step on ONNX Runtime', () => {
       const back = readLoraAdapter(dir, { modelConfig: config });
       const t = await trainer(back, 'lora');
       const { ids, labels } = row([1, 12, 40, 7, 7, 23, 51, 3, 18, 44, 30, 2]);
-      const want = await a.t.evaluate(ids, labels);
-      const got = await t.evaluate(ids, labels);
+      const want = await a.t.evaluate(sequenceBatch(ids, labels));
+      const got = await t.evaluate(sequenceBatch(ids, labels));
       expect(got.loss).toBe(want.loss);
       expect(got.loss).toBe(a.losses[a.losses.length - 1]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  /** Two sequences stacked into one batch of B rows × T (the shorter padded), or packed into one row. */
+  function combine(a: { ids: number[]; labels: number[] }, b: { ids: number[]; labels: number[] }, how: 'batch' | 'packed'): StepBatch {
+    if (how === 'packed') {
+      return {
+        batchSize: 1,
+        seqLen: a.ids.length + b.ids.length,
+        inputIds: [...a.ids, ...b.ids],
+        labels: [...a.labels, ...b.labels],
+        positionIds: [...a.ids.map((_, t) => t), ...b.ids.map((_, t) => t)],
+        segmentIds: [...a.ids.map(() => 0), ...b.ids.map(() => 1)],
+      };
+    }
+    const T = Math.max(a.ids.length, b.ids.length);
+    const pad = (r: { ids: number[]; labels: number[] }, field: 'ids' | 'labels', fill: number): number[] => [...r[field], ...new Array<number>(T - r.ids.length).fill(fill)];
+    const positions = (r: { ids: number[] }): number[] => Array.from({ length: T }, (_, t) => (t < r.ids.length ? t : 0));
+    const segments = (r: { ids: number[] }): number[] => Array.from({ length: T }, (_, t) => (t < r.ids.length ? 0 : -1));
+    return { batchSize: 2, seqLen: T, inputIds: [...pad(a, 'ids', 0), ...pad(b, 'ids', 0)], labels: [...pad(a, 'labels', -100), ...pad(b, 'labels', -100)], positionIds: [...positions(a), ...positions(b)], segmentIds: [...segments(a), ...segments(b)] };
+  }
+
+  for (const method of ['lora', 'qlora'] as const) {
+    it(`${method}: a padded batch and a packed row each give the sums of their sequences' losses and gradients; saved activations and a head in chunks of rows equal the plain run`, async () => {
+      const adapter = randomAdapter(21, 2);
+      const recompute = await trainer(adapter, method, { activationBudgetBytes: 0 });
+      const saving = await trainer(adapter, method, { headChunkRows: 3 });
+      const a = row([1, 17, 5, 42, 9, 33, 60, 2, 7], [1]);
+      const b = row([3, 8, 61, 12, 40], [0]);
+      const alone = [await recompute.step(sequenceBatch(a.ids, a.labels)), await recompute.step(sequenceBatch(b.ids, b.labels))];
+      expect(alone[0]!.savedActivations).toBe(false);
+      for (const how of ['batch', 'packed'] as const) {
+        for (const t of [recompute, saving]) {
+          const got = await t.step(combine(a, b, how));
+          expect(got.savedActivations).toBe(t === saving);
+          expect(got.tokens).toBe(alone[0]!.tokens + alone[1]!.tokens);
+          expect(Math.abs(got.lossSum - (alone[0]!.lossSum + alone[1]!.lossSum)) / got.lossSum).toBeLessThan(1e-5);
+          let worst = 0;
+          for (const [name, g] of got.grads) {
+            const want = Float64Array.from(g, (_, i) => alone[0]!.grads.get(name)![i]! + alone[1]!.grads.get(name)![i]!);
+            worst = Math.max(worst, relError(g, want));
+          }
+          expect(worst, `${how}, ${t === saving ? 'saved' : 'recomputed'}`).toBeLessThan(1e-4);
+          const evaluated = await t.evaluate(combine(a, b, how));
+          expect(Math.abs(evaluated.lossSum - got.lossSum) / got.lossSum).toBeLessThan(1e-6);
+        }
+      }
+    });
+  }
+
+  it('LoRA dropout: the same seed gives the same gradients, another seed others; evaluation has no dropout', async () => {
+    const adapter = randomAdapter(31, 2);
+    const plain = await trainer(adapter, 'qlora');
+    const dropped = await trainer(adapter, 'qlora', { dropout: 0.3 });
+    const { ids, labels } = row([1, 17, 5, 42, 9, 33, 60, 2, 7]);
+    const batch = sequenceBatch(ids, labels);
+    await expect(dropped.step(batch)).rejects.toThrow(/dropoutSeed/);
+    const s1 = await dropped.step(batch, { dropoutSeed: 1 });
+    const s1again = await dropped.step(batch, { dropoutSeed: 1 });
+    const s2 = await dropped.step(batch, { dropoutSeed: 2 });
+    const none = await plain.step(batch);
+    const name = loraParamName('model.layers.0.self_attn.q_proj', 'A');
+    expect(Array.from(s1.grads.get(name)!)).toEqual(Array.from(s1again.grads.get(name)!));
+    expect(s1.loss).toBe(s1again.loss);
+    expect(relError(s2.grads.get(name), Float64Array.from(s1.grads.get(name)!))).toBeGreaterThan(1e-3);
+    expect(relError(none.grads.get(name), Float64Array.from(s1.grads.get(name)!))).toBeGreaterThan(1e-3);
+    expect((await dropped.evaluate(batch)).loss).toBe((await plain.evaluate(batch)).loss);
+    await expect(LoraTrainer.create({ config, getWeight, adapter, method: 'lora', dropout: 1 })).rejects.toThrow(/dropout must be ≥ 0 and < 1/);
   });
 });

@@ -112,15 +112,17 @@ describe('qlora train', () => {
     fs.writeFileSync(data, rows.map((r) => JSON.stringify(r)).join('\n'));
     const out = path.join(home, 'adapter');
     const config = path.join(home, 'train.yaml');
-    fs.writeFileSync(config, `model: ${model}\ndata: ${data}\noutput: ${out}\nmax_steps: 3\nseq-len: 48\nlora-r: 4\ntarget-modules: [q_proj, v_proj]\n`);
-    const res = await run(['train', '--config', config, '--learning-rate', '0.001', '--json']);
+    fs.writeFileSync(config, `model: ${model}\ndata: ${data}\noutput: ${out}\nmax_steps: 3\nseq-len: 120\nlora-r: 4\nlora_dropout: 0.1\ntarget-modules: [q_proj, v_proj]\n`);
+    const res = await run(['train', '--config', config, '--learning-rate', '0.001', '--packing', '--json']);
     expect(res.code).toBe(0);
     const events = res.out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; name?: string });
     expect(events.filter((e) => e.type === 'metric' && e.name === 'loss')).toHaveLength(3);
     expect(events.at(-1)).toMatchObject({ type: 'done', steps: 3 });
     const adapterConfig = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
-    expect(adapterConfig).toMatchObject({ peft_type: 'LORA', r: 4, target_modules: ['q_proj', 'v_proj'] });
-    expect(fs.existsSync(path.join(out, 'training_summary.json'))).toBe(true);
+    expect(adapterConfig).toMatchObject({ peft_type: 'LORA', r: 4, lora_dropout: 0.1, target_modules: ['q_proj', 'v_proj'] });
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'training_summary.json'), 'utf8'));
+    expect(summary.config.packing).toBe(true);
+    expect(summary.data.rows).toBeLessThan(summary.data.kept); // the three short chats share rows
     const gen = await run(['generate', '--model', model, '--adapter', out, '--prompt', 'Hello', '--max-new-tokens', '3', '--json']);
     expect(gen.code).toBe(0);
   });

@@ -9,7 +9,7 @@ export {
   type Nf4BlockSize,
   type Nf4Layout,
 } from './format.js';
-export { NF4_CODEBOOK, NF4_THRESHOLDS, nf4Code, nf4CodeAt, quantizeNf4, dequantizeNf4, type Nf4Tensor } from './nf4.js';
+export { NF4_CODEBOOK, NF4_THRESHOLDS, nf4Code, nf4CodeAt, quantizeNf4, dequantizeNf4, dequantizeNf4Into, type Nf4Tensor } from './nf4.js';
 export {
   DYNAMIC_MAP,
   createDynamicMap,

@@ -131,13 +131,39 @@ export function quantizeNf4(data: Float32Array, blockSize: number = NF4_FORMAT.d
  * (bitsandbytes `dequantize_4bit`, and what `MatMulBnb4` computes before its GEMM).
  */
 export function dequantizeNf4(t: Nf4Tensor): Float32Array {
+  return dequantizeNf4Into(t, new Float32Array(t.length));
+}
+
+/** byte → [codebook[byte >> 4], codebook[byte & 15]]: both values of a packed byte, high nibble first. */
+const NF4_PAIRS = (() => {
+  const pairs = new Float32Array(512);
+  for (let b = 0; b < 256; b++) {
+    pairs[2 * b] = NF4_CODEBOOK[b >> 4] as number;
+    pairs[2 * b + 1] = NF4_CODEBOOK[b & 15] as number;
+  }
+  return pairs;
+})();
+
+/**
+ * `dequantizeNf4` into a caller's buffer (reused across calls by training, ~5 ms for a 135M
+ * layer). Each value is codebook × absmax rounded once to float32, as bitsandbytes and
+ * MatMulBnb4 compute it.
+ */
+export function dequantizeNf4Into(t: Nf4Tensor, out: Float32Array): Float32Array {
   const layout = nf4Layout(t.length, t.blockSize);
   assertNf4Arrays(layout, t.packed, t.absmax.length);
-  const out = new Float32Array(t.length);
-  for (let i = 0; i < t.length; i++) {
-    const byte = t.packed[i >>> 1] as number;
-    const code = (i & 1) === 0 ? byte >>> 4 : byte & 0x0f;
-    out[i] = (NF4_CODEBOOK[code] as number) * (t.absmax[Math.floor(i / t.blockSize)] as number);
+  if (out.length !== t.length) throw new EngineError('INVALID_ARGUMENT', `dequantizeNf4Into: the output holds ${out.length} values, not ${t.length}`);
+  const { packed, absmax } = t;
+  const half = t.blockSize >> 1;
+  let o = 0;
+  for (let block = 0; block < absmax.length; block++) {
+    const scale = absmax[block] as number;
+    const end = Math.min((block + 1) * half, packed.length);
+    for (let j = block * half; j < end; j++) {
+      const b = (packed[j] as number) << 1;
+      out[o++] = (NF4_PAIRS[b] as number) * scale;
+      if (o < out.length) out[o++] = (NF4_PAIRS[b + 1] as number) * scale;
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { EngineError } from '../errors.js';
 import type { Tokenizer } from '../io/tokenizer.js';
 import { seededRng } from '../util/random.js';
 import type { TrainingRow } from './pack.js';
+import type { StepBatch } from './train-step.js';
 import { IGNORE_INDEX } from './tokenize.js';
 
 /** A [B, T] batch, row-major. Pads: `padId` input, label -100, attention 0, position 0, segment -1. */
@@ -127,4 +128,29 @@ export class Batcher {
     }
     return collate(indices.map((i) => this.rows[i]!), this.options, indices, epoch);
   }
+}
+
+/**
+ * A padded batch as the trainer runs it: labels shifted within each example (row t is trained
+ * to predict the token at t + 1 of the same example; an example's last row and padding predict
+ * nothing), and the trailing columns that every sequence pads cut off.
+ */
+export function stepBatchOf(batch: TrainingBatch): StepBatch {
+  const { batchSize: B, seqLen: T, segmentIds } = batch;
+  let width = 1;
+  for (let b = 0; b < B; b++) for (let t = T - 1; t >= width; t--) if (segmentIds[b * T + t] !== -1) width = t + 1;
+  const N = B * width;
+  const out = { inputIds: new Int32Array(N), labels: new Int32Array(N), positionIds: new Int32Array(N), segmentIds: new Int32Array(N) };
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < width; t++) {
+      const i = b * T + t;
+      const o = b * width + t;
+      out.inputIds[o] = batch.inputIds[i]!;
+      out.positionIds[o] = batch.positionIds[i]!;
+      out.segmentIds[o] = segmentIds[i]!;
+      const sameExample = t + 1 < T && segmentIds[i] !== -1 && segmentIds[i + 1] === segmentIds[i];
+      out.labels[o] = sameExample ? batch.labels[i + 1]! : IGNORE_INDEX;
+    }
+  }
+  return { batchSize: B, seqLen: width, ...out };
 }

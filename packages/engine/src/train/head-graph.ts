@@ -80,11 +80,14 @@ function build(spec: HeadGraphSpec, backward: boolean): Uint8Array {
   g.output(tokens, 'float32', []);
 
   if (backward) {
-    // dlogits = (softmax − onehot(label)) · mask — the gradient of loss_sum.
-    const classes = g.op('Reshape', [g.op('Range', [zero64, g.initializer('V.i64', makeTensor('int64', [], BigInt64Array.of(BigInt(V)))), g.initializer('one.i64', makeTensor('int64', [], BigInt64Array.of(1n)))]), i64('shape.row', [1, -1])]);
-    const onehot = g.op('Cast', [g.op('Equal', [classes, g.op('Reshape', [safe, i64('shape.col3', [-1, 1])])])], { to: attr.int(1) }); // (T, V)
-    const dlogits = g.op('Mul', [g.op('Sub', [g.op('Exp', [logp]), onehot]), maskF]);
-    const dn = g.op('MatMul', [dlogits, W]); // (T, C)
+    // dlogits = softmax − onehot(label): the probabilities with 1 taken off at each row's label
+    // (ScatterElements, one pass over (T, V) instead of building a one-hot). Masked rows are
+    // zeroed after the product with W, on (T, C) instead of (T, V).
+    const probs = g.op('Exp', [logp]);
+    const safeCol = g.op('Reshape', [safe, i64('shape.col3', [-1, 1])]);
+    const pickedProb = g.op('Sub', [g.op('GatherElements', [probs, safeCol], { axis: attr.int(1) }), f32('one.f', 1)]); // (T, 1)
+    const dlogits = g.op('ScatterElements', [probs, safeCol, pickedProb], { axis: attr.int(1) });
+    const dn = g.op('Mul', [g.op('MatMul', [dlogits, W]), maskF]); // (T, C)
     // RMSNorm backward: dh = rstd · (gw − ĥ · mean(gw · ĥ)), gw = dn · w.
     const gw = g.op('Mul', [dn, w]);
     const dh = g.op('Mul', [g.op('Sub', [gw, g.op('Mul', [hhat, mean(g.op('Mul', [gw, hhat]))])]), rstd], {}, { output: HEAD_NAMES.dh });

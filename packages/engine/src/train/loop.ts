@@ -1,19 +1,17 @@
 /**
  * The (Q)LoRA training loop: a model folder and training records in, a PEFT adapter out.
  *
- *   check every setting (before loading anything heavy) → tokenize → seeded batches →
- *   per optimizer step: batchSize × gradAccum micro-steps of one sequence each (LoraTrainer
- *   runs batch 1), gradients summed in a GradAccumulator → clip → optimizer at the scheduled
- *   learning rate → metrics; eval / checkpoint / early stopping at their intervals →
- *   final adapter + training_summary.json.
+ *   check every setting (before loading anything heavy) → tokenize (optionally packing short
+ *   examples into shared rows) → seeded batches → per optimizer step: gradAccum micro-batches
+ *   of batchSize sequences, each one ORT run per block, gradients summed in a GradAccumulator
+ *   → clip → optimizer at the scheduled learning rate → metrics; eval / checkpoint / early
+ *   stopping at their intervals → final adapter + training_summary.json.
  *
  * Rows from `prepareTrainingData` carry UNshifted labels (labels[t] is the target of position
- * t, labels[0] = -100); LoraTrainer wants labels[t] = the target predicted AT position t, so
- * they are shifted left by one here. A run stopped at a checkpoint and resumed with
- * `resumeFrom` gives exactly the same losses and adapter bytes as one that never stopped.
- *
- * Not yet: packing (block graphs have no segment mask), LoRA dropout, several sequences per
- * ORT run.
+ * t); `stepBatchOf` shifts them within each example for the trainer. LoRA dropout masks are
+ * drawn from a seeded generator whose state is checkpointed, so a run stopped at a checkpoint
+ * and resumed with `resumeFrom` gives exactly the same losses and adapter bytes as one that
+ * never stopped.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,14 +23,13 @@ import { throwIfAborted, type JobReporter } from '../jobs/reporter.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { checkpointName, readCheckpoint, writeCheckpoint, type EvalRecord, type StepRecord, type TrainerState } from './checkpoint.js';
 import { GradAccumulator } from './clip.js';
-import { Batcher, padTokenIdOf } from './collate.js';
+import { Batcher, collate, padTokenIdOf, stepBatchOf } from './collate.js';
 import { readTrainingFile, type TrainingRecord } from './data.js';
 import { checkLoraTrainingConfig, initLoraAdapter, resolveLoraTargets } from './lora-init.js';
 import { adamWOptions, Optimizer, sgdOptions, type AdamWOptions, type SgdOptions } from './optimizer.js';
 import { prepareTrainingData, type DatasetReport, type TrainingRow } from './pack.js';
 import { Mulberry32 } from './rng-state.js';
 import { lrSchedule, scheduledLr, type LrScheduleKind } from './schedule.js';
-import { IGNORE_INDEX } from './tokenize.js';
 import { LoraTrainer, type TrainMethod } from './train-step.js';
 
 export const TRAINING_SUMMARY_FILE = 'training_summary.json';
@@ -53,7 +50,7 @@ export interface TrainLoraOptions {
   epochs?: number;
   /** Optimizer steps in all; wins over `epochs`. */
   maxSteps?: number;
-  /** Sequences per micro-batch group (each is run alone, batch 1). */
+  /** Sequences per micro-batch (one ORT run per block). */
   batchSize: number;
   gradAccum: number;
   maxGradNorm: number;
@@ -66,8 +63,10 @@ export interface TrainLoraOptions {
   /** Stop after this many evaluations without a new best eval loss. */
   earlyStoppingPatience?: number;
   trainOn?: 'completions' | 'all';
-  /** Must be false (default): the block graphs have no segment mask yet. */
+  /** Pack short examples into shared rows of ≤ seqLen tokens (no attention across them). Default false. */
   packing?: boolean;
+  /** Most bytes a micro-batch's saved activations may take before blocks recompute them (LoraTrainer's default). */
+  activationBudgetBytes?: number;
   /** Shuffle each epoch (default true). */
   shuffle?: boolean;
   outputDir: string;
@@ -101,8 +100,8 @@ function positiveInt(name: string, value: unknown, min = 1): number {
 /** Check the scalar settings that need no model or data. */
 export function checkTrainLoraOptions(o: TrainLoraOptions): void {
   if (o.method !== 'lora' && o.method !== 'qlora') throw invalid(`method must be "lora" or "qlora", not ${JSON.stringify(o.method)}.`);
-  if ((o.lora.dropout ?? 0) !== 0) throw invalid(`LoRA dropout ${o.lora.dropout} is not supported yet: set dropout to 0.`);
-  if (o.packing) throw invalid('Packing is not supported yet (the training graphs have no block-causal segment mask): set packing to false.');
+  const dropout = o.lora.dropout ?? 0;
+  if (!(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) throw invalid(`lora dropout must be a number ≥ 0 and < 1, not ${JSON.stringify(dropout)}.`);
   if (!(typeof o.learningRate === 'number' && o.learningRate > 0 && Number.isFinite(o.learningRate))) throw invalid(`learningRate must be a number > 0, not ${JSON.stringify(o.learningRate)}.`);
   if (!(typeof o.maxGradNorm === 'number' && o.maxGradNorm >= 0)) throw invalid(`maxGradNorm must be ≥ 0 (0 disables clipping), not ${JSON.stringify(o.maxGradNorm)}.`);
   positiveInt('batchSize', o.batchSize);
@@ -115,18 +114,13 @@ export function checkTrainLoraOptions(o: TrainLoraOptions): void {
   if (o.checkpointEvery !== undefined) positiveInt('checkpointEvery', o.checkpointEvery);
   if (o.earlyStoppingPatience !== undefined) positiveInt('earlyStoppingPatience', o.earlyStoppingPatience);
   if (o.earlyStoppingPatience !== undefined && !o.eval) throw invalid('earlyStoppingPatience needs eval data.');
+  if (o.earlyStoppingPatience !== undefined && o.evalEvery === undefined) throw invalid('earlyStoppingPatience needs evalEvery: without it the only evaluation is at the last step, so there is nothing to stop early.');
+  if (o.resumeFrom && o.initAdapterDir) throw invalid('Give resumeFrom or initAdapterDir, not both: a checkpoint already holds the adapter it continues.');
   if (!o.outputDir) throw invalid('outputDir is required.');
 }
 
 function recordsOf(source: TrainingDataSource): TrainingRecord[] {
   return 'file' in source ? readTrainingFile(source.file).records : [...source.records];
-}
-
-/** labels[t] ← labels[t + 1]; the last position predicts nothing. */
-export function shiftLabels(labels: readonly number[]): number[] {
-  const out = labels.slice(1);
-  out.push(IGNORE_INDEX);
-  return out;
 }
 
 function optimizerOptions(o: TrainLoraOptions['optimizer']): AdamWOptions | SgdOptions {
@@ -165,7 +159,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
 
     const chatTemplate = folder.chatTemplate ? new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens) : null;
     const prepare = (records: TrainingRecord[]): { rows: TrainingRow[]; report: DatasetReport } =>
-      prepareTrainingData(records, { tokenizer: folder.tokenizer, chatTemplate, seqLen: options.seqLen, maxPositionEmbeddings: model.maxPositionEmbeddings, trainOn: options.trainOn ?? 'completions', packing: false });
+      prepareTrainingData(records, { tokenizer: folder.tokenizer, chatTemplate, seqLen: options.seqLen, maxPositionEmbeddings: model.maxPositionEmbeddings, trainOn: options.trainOn ?? 'completions', packing: options.packing ?? false });
     const train = prepare(recordsOf(options.train));
     const evalData = options.eval ? prepare(recordsOf(options.eval)) : null;
 
@@ -220,7 +214,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
         elapsedSeconds: 0,
       };
     }
-    const rng = Mulberry32.fromState(state.rngState); // kept and saved for dropout masks (not used while dropout is 0)
+    const rng = Mulberry32.fromState(state.rngState); // draws each micro-batch's dropout seed; saved with checkpoints
     const batcher = new Batcher(train.rows, batcherOptions, state.cursor);
 
     trainer = await LoraTrainer.create({
@@ -228,6 +222,8 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       getWeight: (name) => folder.weights.readFloat32(name),
       adapter,
       method: options.method,
+      dropout: options.lora.dropout ?? 0,
+      ...(options.activationBudgetBytes === undefined ? {} : { activationBudgetBytes: options.activationBudgetBytes }),
       ...(options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads }),
     });
     const t = trainer;
@@ -237,9 +233,10 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       if (!evalData) return null;
       let lossSum = 0;
       let tokens = 0;
-      for (const row of evalData.rows) {
+      for (let start = 0; start < evalData.rows.length; start += options.batchSize) {
         throwIfAborted(signal, 'Training');
-        const r = await t.evaluate(row.inputIds, shiftLabels(row.labels));
+        const rows = evalData.rows.slice(start, start + options.batchSize);
+        const r = await t.evaluate(stepBatchOf(collate(rows, { ...batcherOptions, batchSize: rows.length })));
         lossSum += r.lossSum;
         tokens += r.tokens;
       }
@@ -271,15 +268,12 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       let lossSum = 0;
       let tokens = 0;
       for (let micro = 0; micro < options.gradAccum; micro++) {
-        const batch = batcher.next();
-        for (const index of batch.rowIndices) {
-          throwIfAborted(signal, 'Training');
-          const row = train.rows[index]!;
-          const r = await t.step(row.inputIds, shiftLabels(row.labels));
-          accumulator.add(r.grads, r.tokens);
-          lossSum += r.lossSum;
-          tokens += r.tokens;
-        }
+        throwIfAborted(signal, 'Training');
+        const batch = stepBatchOf(batcher.next());
+        const r = await t.step(batch, (options.lora.dropout ?? 0) > 0 ? { dropoutSeed: rng.nextUint32() } : {});
+        accumulator.add(r.grads, r.tokens);
+        lossSum += r.lossSum;
+        tokens += r.tokens;
       }
       const lr = scheduledLr(options.learningRate, schedule, state.globalStep);
       const update = t.applyUpdate(accumulator, optimizer, lr, options.maxGradNorm);
@@ -303,7 +297,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
         const record = (await evaluate(step))!;
         state.evals.push(record);
         if (last) finalEval = record;
-        if (state.bestEvalLoss === null || record.loss < state.bestEvalLoss) {
+        if (Number.isFinite(record.loss) && (state.bestEvalLoss === null || record.loss < state.bestEvalLoss)) {
           state.bestEvalLoss = record.loss;
           state.patienceCounter = 0;
         } else {

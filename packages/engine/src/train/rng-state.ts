@@ -16,11 +16,16 @@ export class Mulberry32 {
 
   /** A uniform float in [0, 1), with 32 random bits. */
   next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** 32 uniform random bits as an unsigned integer (the value `next` divides by 2³²). */
+  nextUint32(): number {
     this.s = (this.s + 0x6d2b79f5) >>> 0;
     let t = this.s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
   }
 
   /** The whole state: one unsigned 32-bit integer, safe in JSON. */

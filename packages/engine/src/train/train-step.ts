@@ -1,37 +1,64 @@
 /**
- * One whole-model (Q)LoRA training step on ONNX Runtime, for one sequence (batch 1):
+ * One whole-model (Q)LoRA training step on ONNX Runtime, for a batch of B sequences of T
+ * positions (flattened to N = B·T rows; packed examples and padding kept apart by segment ids):
  *
- *   embedding rows (TS) → block forward per layer, keeping only each block's INPUT →
- *   head backward (loss_sum, tokens, dh) → block backward in reverse order (dy = the dx of
- *   the block above; each recomputes its own activations) → LoRA dA, dB per module.
+ *   embedding rows → block forward per layer → head backward on the TRAINED rows only, in
+ *   chunks of rows (loss_sum, tokens, dh) → block backward in reverse order (dy = the dx of the block above)
+ *   → LoRA dA, dB per module.
+ *
+ * Activations: when the saved activations of the whole batch fit `activationBudgetBytes`, the
+ * forward keeps them and the backward reads them; otherwise each block keeps only its input and
+ * the backward recomputes its forward (per-block checkpointing). Same results either way.
  *
  * One block graph pair serves every layer with the same set of adapted linears (weights are
- * graph inputs). Frozen weights are loaded once as ORT tensors: fp32 for method 'lora', NF4
- * (packed + absmax, quantized here with `quantizeNf4`) for 'qlora'; norms, embeddings and the
- * lm_head stay fp32 in both.
+ * graph inputs). Frozen weights are loaded once: fp32 for method 'lora'; for 'qlora' NF4
+ * (packed + absmax, quantized here with `quantizeNf4`), which the forward multiplies by with
+ * MatMulBnb4 and the backward as float32 values dequantized in JS into two reused buffers (one
+ * layer's worth each), the next layer's while ORT runs this one. Norms, embeddings and the
+ * lm_head stay fp32 in both methods.
+ *
+ * LoRA dropout (p > 0): keep-masks are drawn per layer and linear from `dropoutSeed` (seeded,
+ * so a step is reproducible and a resumed run draws the same masks), redrawn identically for
+ * the backward instead of being stored. Evaluation runs without dropout.
  *
  * Gradients returned by `step` are those of the SUMMED token loss (`lossSum`), with the
  * trained-token count, as `GradAccumulator.add` expects; `applyUpdate` then divides by the
  * tokens of the whole optimizer step, clips and steps the optimizer, updating the adapter's
  * A / B Float32Arrays in place (they are re-fed as they are at the next step).
  *
- * Not here yet: batches of several rows, packed rows (block-causal mask), LoRA dropout,
- * per-module rank / scaling differences, o/mlp biases.
+ * Not here: per-module rank / scaling differences, o/mlp biases.
  */
 import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
 import type { LoraAdapter } from '../io/peft.js';
 import { globalWeightNames, layerNormNames, linearHasBias, linearModule, LAYER_LINEARS } from '../model/weight-names.js';
-import { dequantizeNf4, quantizeNf4, type Nf4Tensor } from '../quant/index.js';
+import { dequantizeNf4, dequantizeNf4Into, quantizeNf4, type Nf4Tensor } from '../quant/index.js';
 import { ropeInvFreq, ropeTables } from '../reference/rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
-import { BLOCK_LINEARS, BLOCK_NAMES, blockInputs, buildBlockBackwardGraph, buildBlockForwardGraph, type BlockGraphSpec, type BlockLinear } from './block-graphs.js';
+import { Mulberry32 } from './rng-state.js';
+import {
+  BLOCK_LINEARS,
+  BLOCK_NAMES,
+  blockLinearShape,
+  buildBlockBackwardGraph,
+  buildBlockForwardGraph,
+  savedBytesPerRow,
+  savedInputs,
+  type BlockGraphSpec,
+  type BlockLinear,
+} from './block-graphs.js';
 import { clipGradNorm, type GradAccumulator } from './clip.js';
 import { buildHeadBackwardGraph, buildHeadForwardGraph, HEAD_NAMES } from './head-graph.js';
 import type { Optimizer } from './optimizer.js';
 
 /** 'lora': fp32 frozen linears; 'qlora': NF4 frozen linears. */
 export type TrainMethod = 'lora' | 'qlora';
+
+/** Default `headChunkRows`: bounds the (rows, V) logits and their gradient (25 MB each at a 49k vocabulary). */
+export const DEFAULT_HEAD_CHUNK_ROWS = 128;
+
+/** Default `activationBudgetBytes`: keeps activations for batch 1 × 256 of a 135M model (~270 MB). */
+export const DEFAULT_ACTIVATION_BUDGET_BYTES = 512 * 2 ** 20;
 
 /** Options of `LoraTrainer.create`. */
 export interface LoraTrainerOptions {
@@ -43,8 +70,32 @@ export interface LoraTrainerOptions {
   method: TrainMethod;
   /** NF4 block size for 'qlora' (default 64). */
   nf4BlockSize?: number;
+  /** LoRA dropout probability p, 0 ≤ p < 1 (default 0). */
+  dropout?: number;
+  /** Most bytes a batch's saved activations may take before blocks recompute instead (0: always recompute). */
+  activationBudgetBytes?: number;
+  /** Trained rows per head run (default DEFAULT_HEAD_CHUNK_ROWS). */
+  headChunkRows?: number;
   /** ORT threads per op (default: ORT's). */
   intraOpNumThreads?: number;
+}
+
+/** B sequences of T positions; every array holds B·T values, row-major. */
+export interface StepBatch {
+  batchSize: number;
+  seqLen: number;
+  inputIds: ArrayLike<number>;
+  /** Shifted labels: labels[i] is the token row i predicts; −100 where nothing is trained. */
+  labels: ArrayLike<number>;
+  /** RoPE position of each row (restarting at 0 for each packed example). */
+  positionIds: ArrayLike<number>;
+  /** Example id of each row: a row attends only to earlier rows with its id (padding: −1). */
+  segmentIds: ArrayLike<number>;
+}
+
+/** One sequence as a batch: positions 0…T−1, one segment. `labels` already shifted. */
+export function sequenceBatch(ids: readonly number[], labels: readonly number[]): StepBatch {
+  return { batchSize: 1, seqLen: ids.length, inputIds: ids, labels, positionIds: ids.map((_, t) => t), segmentIds: ids.map(() => 0) };
 }
 
 /** What one `step` gives. */
@@ -57,6 +108,10 @@ export interface TrainStepResult {
   loss: number;
   /** d lossSum / d param, keyed by `loraParamName` (the adapter's A and B). */
   grads: Map<string, Float32Array>;
+  /** Milliseconds in the block forwards, the head, and the block backwards. */
+  timing: { forwardMs: number; headMs: number; backwardMs: number };
+  /** Whether this step kept activations (true) or recomputed them in the backward. */
+  savedActivations: boolean;
 }
 
 /** What `applyUpdate` did. */
@@ -74,32 +129,77 @@ export function loraParamName(module: string, which: 'A' | 'B'): string {
   return `${module}.lora_${which}.weight`;
 }
 
-interface GraphPair {
+/** The graphs of one set of adapted linears; the saved-activation pair is built on first use. */
+interface GraphSet {
   spec: BlockGraphSpec;
   forward: OrtSession;
   backward: OrtSession;
+  saved?: Promise<{ forward: OrtSession; backward: OrtSession }>;
+}
+
+interface Layer {
+  graphs: GraphSet;
+  lora: BlockLinear[];
+  /** Forward feeds that never change: norms, weights (fp32 or NF4 bytes + absmax), biases, scaling. */
+  forward: Record<string, OrtTensor>;
+  /** Backward feeds that never change (fp32 weights for 'lora'; 'qlora' adds dequantized ones per step). */
+  backward: Record<string, OrtTensor>;
+  /** 'qlora': the frozen NF4 linears. */
+  nf4: Map<BlockLinear, Nf4Tensor>;
+}
+
+/** A batch checked and turned into feeds. */
+interface Prepared {
+  B: number;
+  T: number;
+  N: number;
+  x: Float32Array;
+  shared: Record<string, OrtTensor>;
+  /** Rows whose label trains, and their labels. */
+  trained: number[];
+  trainedLabels: BigInt64Array;
+}
+
+/** murmur3's 32-bit finalizer: spreads seeds that differ in a few bits over the whole range. */
+function mix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Runs (Q)LoRA training steps of one model and adapter on ONNX Runtime. */
 export class LoraTrainer {
+  private rope: { positions: number; cos: Float32Array; sin: Float32Array } = { positions: 0, cos: new Float32Array(0), sin: new Float32Array(0) };
+  private ones = new Uint8Array(0);
+  /** 'qlora': two sets of one layer's dequantized weights (this layer's and the next one's). */
+  private readonly dequantized: Map<BlockLinear, Float32Array>[] = [];
+
   private constructor(
     readonly config: ModelConfig,
     readonly adapter: LoraAdapter,
     readonly method: TrainMethod,
     private readonly ort: OrtModule,
-    /** Per layer: its graph pair and frozen feeds (everything but x, rope, LoRA and dy). */
-    private readonly layers: { pair: GraphPair; frozen: Record<string, OrtTensor>; lora: BlockLinear[] }[],
-    private readonly pairs: GraphPair[],
+    private readonly layers: Layer[],
+    private readonly graphSets: GraphSet[],
     private readonly head: { forward: OrtSession; backward: OrtSession; norm: OrtTensor; lmHead: OrtTensor },
     private readonly embed: Float32Array,
-    private readonly nf4: Map<string, Nf4Tensor>,
-    private readonly scaling: number,
-  ) {}
+    private readonly invFreq: Float32Array,
+    private readonly dropout: number,
+    private readonly activationBudgetBytes: number,
+    private readonly headChunkRows: number,
+    private readonly sessionOptions: { intraOpNumThreads?: number },
+  ) {
+    if (method === 'qlora') {
+      for (let i = 0; i < 2; i++) this.dequantized.push(new Map(BLOCK_LINEARS.map((l) => [l, new Float32Array(blockLinearShape(layers[0]!.graphs.spec, l).reduce((a, b) => a * b, 1))])));
+    }
+  }
 
   /** Loads the frozen weights once and builds the graphs. */
   static async create(options: LoraTrainerOptions): Promise<LoraTrainer> {
     const { config, adapter, method, getWeight } = options;
     const blockSize = options.nf4BlockSize ?? 64;
+    const dropout = options.dropout ?? 0;
+    if (!(dropout >= 0 && dropout < 1)) throw new EngineError('INVALID_ARGUMENT', `LoRA dropout must be ≥ 0 and < 1, not ${dropout}.`);
     if (config.oBias || config.mlpBias) throw new EngineError('INVALID_ARGUMENT', 'Training supports q/k/v biases only (no o_proj or MLP biases).');
     const modules = [...adapter.weights.values()];
     const rank = modules[0]?.r ?? 1;
@@ -114,14 +214,13 @@ export class LoraTrainer {
     const ort = await loadOrt();
     const sessionOptions = options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads };
     const f32 = (data: Float32Array, dims: number[]): OrtTensor => new ort.Tensor('float32', data, dims);
-    const pairsByKey = new Map<string, GraphPair>();
-    const layers: { pair: GraphPair; frozen: Record<string, OrtTensor>; lora: BlockLinear[] }[] = [];
-    const nf4 = new Map<string, Nf4Tensor>();
+    const setsByKey = new Map<string, GraphSet>();
+    const layers: Layer[] = [];
     for (let layer = 0; layer < config.numLayers; layer++) {
       const lora = BLOCK_LINEARS.filter((l) => adapter.weights.has(linearModule(layer, l)));
       const key = lora.join(',');
-      let pair = pairsByKey.get(key);
-      if (!pair) {
+      let graphs = setsByKey.get(key);
+      if (!graphs) {
         const spec: BlockGraphSpec = {
           hiddenSize: config.hiddenSize,
           numHeads: config.numHeads,
@@ -134,31 +233,31 @@ export class LoraTrainer {
           qkvBias: config.qkvBias,
           lora,
           rank,
+          dropout: dropout > 0 && lora.length > 0,
         };
         const forward = await createSession(buildBlockForwardGraph(spec), sessionOptions);
         const backward = await createSession(buildBlockBackwardGraph(spec), sessionOptions);
-        pairsByKey.set(key, (pair = { spec, forward, backward }));
+        setsByKey.set(key, (graphs = { spec, forward, backward }));
       }
       const norms = layerNormNames(layer);
-      const frozen: Record<string, OrtTensor> = {
+      const common: Record<string, OrtTensor> = {
         [BLOCK_NAMES.inputNorm]: f32(getWeight(norms.input), [config.hiddenSize]),
         [BLOCK_NAMES.postNorm]: f32(getWeight(norms.postAttention), [config.hiddenSize]),
       };
-      for (const input of blockInputs(pair.spec)) {
-        for (const l of BLOCK_LINEARS) {
-          const module = linearModule(layer, l);
-          const dims = input.dims as number[];
-          if (input.name === BLOCK_NAMES.weight(l)) frozen[input.name] = f32(getWeight(`${module}.weight`), dims);
-          else if (input.name === BLOCK_NAMES.nf4(l)) {
-            const t = quantizeNf4(getWeight(`${module}.weight`), blockSize);
-            nf4.set(`${module}.weight`, t);
-            frozen[input.name] = new ort.Tensor('uint8', t.packed, dims);
-            frozen[BLOCK_NAMES.absmax(l)] = f32(t.absmax, [t.absmax.length]);
-          } else if (input.name === BLOCK_NAMES.bias(l) && linearHasBias(config, l)) frozen[input.name] = f32(getWeight(`${module}.bias`), dims);
-        }
+      if (lora.length > 0) common[BLOCK_NAMES.scaling] = f32(Float32Array.of(scaling), []);
+      const entry: Layer = { graphs, lora, forward: { ...common }, backward: { ...common }, nf4: new Map() };
+      for (const l of BLOCK_LINEARS) {
+        const module = linearModule(layer, l);
+        const [N, K] = blockLinearShape(graphs.spec, l);
+        if (linearHasBias(config, l)) entry.forward[BLOCK_NAMES.bias(l)] = entry.backward[BLOCK_NAMES.bias(l)] = f32(getWeight(`${module}.bias`), [N]);
+        if (method === 'qlora') {
+          const t = quantizeNf4(getWeight(`${module}.weight`), blockSize);
+          entry.nf4.set(l, t);
+          entry.forward[BLOCK_NAMES.nf4(l)] = new ort.Tensor('uint8', t.packed, [t.packed.length]);
+          entry.forward[BLOCK_NAMES.absmax(l)] = f32(t.absmax, [t.absmax.length]);
+        } else entry.forward[BLOCK_NAMES.weight(l)] = entry.backward[BLOCK_NAMES.weight(l)] = f32(getWeight(`${module}.weight`), [N, K]);
       }
-      if (lora.length > 0) frozen[BLOCK_NAMES.scaling] = f32(Float32Array.of(scaling), []);
-      layers.push({ pair, frozen, lora });
+      layers.push(entry);
     }
     const names = globalWeightNames(config);
     const headSpec = { hiddenSize: config.hiddenSize, vocabSize: config.vocabSize, rmsNormEps: config.rmsNormEps };
@@ -169,7 +268,10 @@ export class LoraTrainer {
       norm: f32(getWeight(names.norm), [config.hiddenSize]),
       lmHead: f32(names.lmHead === names.embed ? embed : getWeight(names.lmHead), [config.vocabSize, config.hiddenSize]),
     };
-    return new LoraTrainer(config, adapter, method, ort, layers, [...pairsByKey.values()], head, embed, nf4, scaling);
+    const budget = options.activationBudgetBytes ?? DEFAULT_ACTIVATION_BUDGET_BYTES;
+    const headChunkRows = options.headChunkRows ?? DEFAULT_HEAD_CHUNK_ROWS;
+    if (!(Number.isInteger(headChunkRows) && headChunkRows > 0)) throw new EngineError('INVALID_ARGUMENT', `headChunkRows must be a whole number ≥ 1, not ${headChunkRows}.`);
+    return new LoraTrainer(config, adapter, method, ort, layers, [...setsByKey.values()], head, embed, ropeInvFreq(config), dropout, budget, headChunkRows, sessionOptions);
   }
 
   /**
@@ -177,8 +279,10 @@ export class LoraTrainer {
    * otherwise `undefined` (the caller's own fp32 tensor is used as it is).
    */
   quantizedWeight(name: string): Float32Array | undefined {
-    const t = this.nf4.get(name);
-    return t ? dequantizeNf4(t) : undefined;
+    for (let layer = 0; layer < this.layers.length; layer++) {
+      for (const [l, t] of this.layers[layer]!.nf4) if (`${linearModule(layer, l)}.weight` === name) return dequantizeNf4(t);
+    }
+    return undefined;
   }
 
   /** The trainable parameters by `loraParamName`: the adapter's own A / B arrays (not copies). */
@@ -191,33 +295,107 @@ export class LoraTrainer {
     return out;
   }
 
-  private checkInputs(ids: readonly number[], labels: readonly number[]): void {
+  /** Bytes the saved activations of a batch of B × T take. */
+  savedActivationBytes(B: number, T: number): number {
+    return this.layers.reduce((sum, layer) => sum + savedBytesPerRow(layer.graphs.spec, T) * B * T, 0);
+  }
+
+  private checkBatch(b: StepBatch): void {
     const V = this.config.vocabSize;
-    if (ids.length === 0 || ids.length !== labels.length) throw new EngineError('INVALID_ARGUMENT', `A training row needs as many labels as ids (≥ 1); got ${ids.length} ids and ${labels.length} labels.`);
-    for (const id of ids) if (!Number.isInteger(id) || id < 0 || id >= V) throw new EngineError('INVALID_ARGUMENT', `Token id ${id} is outside [0, ${V}).`);
-    for (const l of labels) if (l !== -100 && !(Number.isInteger(l) && l >= 0 && l < V)) throw new EngineError('INVALID_ARGUMENT', `Label ${l} is outside [0, ${V}) and not -100.`);
+    const N = b.batchSize * b.seqLen;
+    const bad = (message: string): EngineError => new EngineError('INVALID_ARGUMENT', message);
+    if (!(Number.isInteger(b.batchSize) && b.batchSize > 0 && Number.isInteger(b.seqLen) && b.seqLen > 0)) throw bad(`A training batch needs ≥ 1 sequence of ≥ 1 position, not ${b.batchSize} × ${b.seqLen}.`);
+    for (const [name, values] of Object.entries({ inputIds: b.inputIds, labels: b.labels, positionIds: b.positionIds, segmentIds: b.segmentIds })) {
+      if (values.length !== N) throw bad(`A batch of ${b.batchSize} × ${b.seqLen} needs ${N} ${name}, not ${values.length}.`);
+    }
+    for (let i = 0; i < N; i++) {
+      const id = b.inputIds[i]!;
+      const label = b.labels[i]!;
+      const position = b.positionIds[i]!;
+      if (!Number.isInteger(id) || id < 0 || id >= V) throw bad(`Token id ${id} is outside [0, ${V}).`);
+      if (label !== -100 && !(Number.isInteger(label) && label >= 0 && label < V)) throw bad(`Label ${label} is outside [0, ${V}) and not -100.`);
+      if (!Number.isInteger(position) || position < 0 || position >= this.config.maxPositionEmbeddings) throw bad(`Position ${position} is outside [0, ${this.config.maxPositionEmbeddings}).`);
+      if (!Number.isInteger(b.segmentIds[i])) throw bad(`Segment id ${b.segmentIds[i]} is not a whole number.`);
+    }
   }
 
-  /** The residual stream after the embedding, and the rope / label feeds of a row. */
-  private prepare(ids: readonly number[], labels: readonly number[]) {
-    this.checkInputs(ids, labels);
+  /** cos / sin rows for the given positions, from a table grown as longer positions appear. */
+  private ropeRows(positions: ArrayLike<number>): { cos: Float32Array; sin: Float32Array } {
+    const half = this.config.headDim / 2;
+    let max = 0;
+    for (let i = 0; i < positions.length; i++) max = Math.max(max, positions[i]!);
+    if (max >= this.rope.positions) {
+      const n = Math.max(max + 1, 2 * this.rope.positions);
+      this.rope = { positions: n, ...ropeTables(this.invFreq, 0, n) };
+    }
+    const cos = new Float32Array(positions.length * half);
+    const sin = new Float32Array(positions.length * half);
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      cos.set(this.rope.cos.subarray(p * half, (p + 1) * half), i * half);
+      sin.set(this.rope.sin.subarray(p * half, (p + 1) * half), i * half);
+    }
+    return { cos, sin };
+  }
+
+  /** The residual stream after the embedding, and the feeds every layer shares. */
+  private prepare(batch: StepBatch): Prepared {
+    this.checkBatch(batch);
     const { hiddenSize: C, headDim: D } = this.config;
-    const T = ids.length;
-    const x = new Float32Array(T * C);
-    ids.forEach((id, t) => x.set(this.embed.subarray(id * C, (id + 1) * C), t * C));
-    const rope = ropeTables(ropeInvFreq(this.config), 0, T);
+    const B = batch.batchSize;
+    const T = batch.seqLen;
+    const N = B * T;
+    const x = new Float32Array(N * C);
+    for (let i = 0; i < N; i++) {
+      const id = batch.inputIds[i]!;
+      x.set(this.embed.subarray(id * C, (id + 1) * C), i * C);
+    }
+    const rope = this.ropeRows(batch.positionIds);
+    const segments = new BigInt64Array(N);
+    for (let i = 0; i < N; i++) segments[i] = BigInt(batch.segmentIds[i]!);
     const shared: Record<string, OrtTensor> = {
-      [BLOCK_NAMES.cos]: new this.ort.Tensor('float32', rope.cos, [T, D / 2]),
-      [BLOCK_NAMES.sin]: new this.ort.Tensor('float32', rope.sin, [T, D / 2]),
+      [BLOCK_NAMES.segments]: new this.ort.Tensor('int64', segments, [B, T]),
+      [BLOCK_NAMES.cos]: new this.ort.Tensor('float32', rope.cos, [N, D / 2]),
+      [BLOCK_NAMES.sin]: new this.ort.Tensor('float32', rope.sin, [N, D / 2]),
     };
-    const labelTensor = new this.ort.Tensor('int64', BigInt64Array.from(labels.map(BigInt)), [T]);
-    return { T, x, shared, labelTensor };
+    const trained: number[] = [];
+    for (let i = 0; i < N; i++) if (batch.labels[i] !== -100) trained.push(i);
+    const trainedLabels = BigInt64Array.from(trained, (i) => BigInt(batch.labels[i]!));
+    return { B, T, N, x, shared, trained, trainedLabels };
   }
 
-  private layerFeeds(layer: number, x: Float32Array, T: number, shared: Record<string, OrtTensor>): Record<string, OrtTensor> {
-    const entry = this.layers[layer]!;
-    const feeds: Record<string, OrtTensor> = { ...entry.frozen, ...shared, [BLOCK_NAMES.x]: new this.ort.Tensor('float32', x, [T, this.config.hiddenSize]) };
-    for (const l of entry.lora) {
+  /**
+   * The dropout feeds of a layer: keep-masks drawn from (`seed`, layer) — the same masks every
+   * time for the same seed — or, with `seed` null (evaluation), all-ones masks at scale 1.
+   */
+  private dropoutFeeds(layer: number, N: number, seed: number | null): Record<string, OrtTensor> {
+    const { graphs, lora } = this.layers[layer]!;
+    if (!graphs.spec.dropout) return {};
+    const feeds: Record<string, OrtTensor> = { [BLOCK_NAMES.dropoutScale]: new this.ort.Tensor('float32', Float32Array.of(seed === null ? 1 : 1 / (1 - this.dropout)), []) };
+    const threshold = Math.round(this.dropout * 65536); // a 16-bit draw below it drops
+    lora.forEach((l, index) => {
+      const n = N * blockLinearShape(graphs.spec, l)[1];
+      let mask: Uint8Array;
+      if (seed === null) {
+        if (this.ones.length < n) this.ones = new Uint8Array(n).fill(1);
+        mask = this.ones.subarray(0, n);
+      } else {
+        mask = new Uint8Array(n);
+        const rng = new Mulberry32(mix32(seed ^ mix32(layer * 8 + index + 1)));
+        for (let i = 0; i < n; i += 2) {
+          const bits = rng.nextUint32();
+          mask[i] = (bits & 0xffff) >= threshold ? 1 : 0;
+          if (i + 1 < n) mask[i + 1] = bits >>> 16 >= threshold ? 1 : 0;
+        }
+      }
+      feeds[BLOCK_NAMES.dropoutMask(l)] = new this.ort.Tensor('uint8', mask, [N, n / N]);
+    });
+    return feeds;
+  }
+
+  private loraFeeds(layer: number): Record<string, OrtTensor> {
+    const feeds: Record<string, OrtTensor> = {};
+    for (const l of this.layers[layer]!.lora) {
       const m = this.adapter.weights.get(linearModule(layer, l))!;
       feeds[BLOCK_NAMES.loraA(l)] = new this.ort.Tensor('float32', m.A, [m.r, m.inFeatures]);
       feeds[BLOCK_NAMES.loraB(l)] = new this.ort.Tensor('float32', m.B, [m.outFeatures, m.r]);
@@ -225,49 +403,116 @@ export class LoraTrainer {
     return feeds;
   }
 
-  private headFeeds(h: Float32Array, T: number, labels: OrtTensor): Record<string, OrtTensor> {
-    return {
-      [HEAD_NAMES.h]: new this.ort.Tensor('float32', h, [T, this.config.hiddenSize]),
-      [HEAD_NAMES.norm]: this.head.norm,
-      [HEAD_NAMES.lmHead]: this.head.lmHead,
-      [HEAD_NAMES.labels]: labels,
-    };
+  private forwardFeeds(layer: number, x: Float32Array, p: Prepared, dropoutSeed: number | null): Record<string, OrtTensor> {
+    return { ...this.layers[layer]!.forward, ...p.shared, ...this.loraFeeds(layer), ...this.dropoutFeeds(layer, p.N, dropoutSeed), [BLOCK_NAMES.x]: new this.ort.Tensor('float32', x, [p.N, this.config.hiddenSize]) };
   }
 
-  /** Forward only: the loss of one row (no gradients). */
-  async evaluate(ids: readonly number[], labels: readonly number[]): Promise<{ loss: number; lossSum: number; tokens: number }> {
-    const prepared = this.prepare(ids, labels);
-    const { T, shared, labelTensor } = prepared;
-    let x: Float32Array = prepared.x;
-    for (let layer = 0; layer < this.layers.length; layer++) {
-      const out = await this.layers[layer]!.pair.forward.run(this.layerFeeds(layer, x, T, shared));
-      x = out[BLOCK_NAMES.y]!.data as Float32Array;
-    }
-    const out = await this.head.forward.run(this.headFeeds(x, T, labelTensor));
-    return { loss: Number(out[HEAD_NAMES.loss]!.data[0]), lossSum: Number(out[HEAD_NAMES.lossSum]!.data[0]), tokens: Number(out[HEAD_NAMES.tokens]!.data[0]) };
+  /** 'qlora': dequantizes a layer's seven NF4 weights into buffer set `slot`. */
+  private dequantizeLayer(layer: number, slot: number): void {
+    const buffers = this.dequantized[slot]!;
+    for (const [l, t] of this.layers[layer]!.nf4) dequantizeNf4Into(t, buffers.get(l)!);
+  }
+
+  private savedGraphs(set: GraphSet): Promise<{ forward: OrtSession; backward: OrtSession }> {
+    set.saved ??= (async () => ({
+      forward: await createSession(buildBlockForwardGraph(set.spec, { saved: true }), this.sessionOptions),
+      backward: await createSession(buildBlockBackwardGraph(set.spec, { saved: true }), this.sessionOptions),
+    }))();
+    return set.saved;
   }
 
   /**
-   * Forward and backward of one row: `labels` already shifted (`labels[t]` is what row t
-   * predicts), −100 where not trained. Gradients are of the summed token loss.
+   * Runs a head graph over the trained rows of `h` (N, C), `headChunkRows` rows at a time (the
+   * (rows, V) logits and their gradient stay a few tens of MB at a 49k vocabulary), scattering
+   * each chunk's `dh` into `dy` when given. Returns the summed loss and trained tokens.
    */
-  async step(ids: readonly number[], labels: readonly number[]): Promise<TrainStepResult> {
-    const { T, x: x0, shared, labelTensor } = this.prepare(ids, labels);
-    const inputs: Float32Array[] = [];
-    let x: Float32Array = x0;
+  private async runHead(session: OrtSession, h: Float32Array, p: Prepared, dy?: Float32Array): Promise<{ lossSum: number; tokens: number }> {
+    const C = this.config.hiddenSize;
+    let lossSum = 0;
+    let tokens = 0;
+    for (let start = 0; start < p.trained.length; start += this.headChunkRows) {
+      const rows = p.trained.slice(start, start + this.headChunkRows);
+      const hRows = new Float32Array(rows.length * C);
+      rows.forEach((row, i) => hRows.set(h.subarray(row * C, (row + 1) * C), i * C));
+      const out = await session.run({
+        [HEAD_NAMES.h]: new this.ort.Tensor('float32', hRows, [rows.length, C]),
+        [HEAD_NAMES.norm]: this.head.norm,
+        [HEAD_NAMES.lmHead]: this.head.lmHead,
+        [HEAD_NAMES.labels]: new this.ort.Tensor('int64', p.trainedLabels.subarray(start, start + rows.length), [rows.length]),
+      });
+      lossSum += Number(out[HEAD_NAMES.lossSum]!.data[0]);
+      tokens += Number(out[HEAD_NAMES.tokens]!.data[0]);
+      if (dy) {
+        const dh = out[HEAD_NAMES.dh]!.data as Float32Array;
+        rows.forEach((row, i) => dy.set(dh.subarray(i * C, (i + 1) * C), row * C));
+      }
+    }
+    return { lossSum, tokens };
+  }
+
+  /** Forward only, without dropout: the loss of a batch (no gradients). */
+  async evaluate(batch: StepBatch): Promise<{ loss: number; lossSum: number; tokens: number }> {
+    const p = this.prepare(batch);
+    if (p.trained.length === 0) return { loss: 0, lossSum: 0, tokens: 0 };
+    let x = p.x;
     for (let layer = 0; layer < this.layers.length; layer++) {
-      inputs.push(x);
-      const out = await this.layers[layer]!.pair.forward.run(this.layerFeeds(layer, x, T, shared));
+      const out = await this.layers[layer]!.graphs.forward.run(this.forwardFeeds(layer, x, p, null));
       x = out[BLOCK_NAMES.y]!.data as Float32Array;
     }
-    const head = await this.head.backward.run(this.headFeeds(x, T, labelTensor));
-    let dy: Float32Array = head[HEAD_NAMES.dh]!.data as Float32Array;
+    const { lossSum, tokens } = await this.runHead(this.head.forward, x, p);
+    return { loss: lossSum / Math.max(tokens, 1), lossSum, tokens };
+  }
+
+  /**
+   * Forward and backward of a batch; gradients of the summed token loss. `dropoutSeed` draws
+   * the LoRA dropout masks (required when dropout > 0).
+   */
+  async step(batch: StepBatch, options: { dropoutSeed?: number } = {}): Promise<TrainStepResult> {
+    const p = this.prepare(batch);
+    const C = this.config.hiddenSize;
+    const seed = options.dropoutSeed ?? null;
+    if (this.dropout > 0 && seed === null) throw new EngineError('INVALID_ARGUMENT', 'A training step with LoRA dropout needs a dropoutSeed.');
     const grads = new Map<string, Float32Array>();
-    for (let layer = this.layers.length - 1; layer >= 0; layer--) {
+    const timing = { forwardMs: 0, headMs: 0, backwardMs: 0 };
+    const saved = this.savedActivationBytes(p.B, p.T) <= this.activationBudgetBytes;
+    if (p.trained.length === 0) {
+      for (const [name, param] of this.params()) grads.set(name, new Float32Array(param.length));
+      return { lossSum: 0, tokens: 0, loss: 0, grads, timing, savedActivations: saved };
+    }
+    let t0 = performance.now();
+    const inputs: Float32Array[] = [];
+    const activations: Record<string, OrtTensor>[] = [];
+    let x = p.x;
+    for (let layer = 0; layer < this.layers.length; layer++) {
+      inputs.push(x);
+      const { graphs } = this.layers[layer]!;
+      const session = saved ? (await this.savedGraphs(graphs)).forward : graphs.forward;
+      const out = await session.run(this.forwardFeeds(layer, x, p, seed));
+      x = out[BLOCK_NAMES.y]!.data as Float32Array;
+      if (saved) activations.push(Object.fromEntries(savedInputs(graphs.spec).map((s) => [s.name, out[s.name]!])));
+    }
+    timing.forwardMs = performance.now() - t0;
+    t0 = performance.now();
+    let dy: Float32Array = new Float32Array(p.N * C);
+    const { lossSum, tokens } = await this.runHead(this.head.backward, x, p, dy);
+    timing.headMs = performance.now() - t0;
+    t0 = performance.now();
+    const last = this.layers.length - 1;
+    if (this.method === 'qlora') this.dequantizeLayer(last, last % 2);
+    for (let layer = last; layer >= 0; layer--) {
       const entry = this.layers[layer]!;
-      const feeds = this.layerFeeds(layer, inputs[layer]!, T, shared);
-      feeds[BLOCK_NAMES.dy] = new this.ort.Tensor('float32', dy, [T, this.config.hiddenSize]);
-      const out = await entry.pair.backward.run(feeds);
+      const feeds: Record<string, OrtTensor> = { ...this.forwardFeeds(layer, inputs[layer]!, p, seed), ...entry.backward, ...activations[layer], [BLOCK_NAMES.dy]: new this.ort.Tensor('float32', dy, [p.N, C]) };
+      if (this.method === 'qlora') {
+        for (const [l, w] of this.dequantized[layer % 2]!) feeds[BLOCK_NAMES.weight(l)] = new this.ort.Tensor('float32', w, blockLinearShape(entry.graphs.spec, l));
+        for (const l of BLOCK_LINEARS) {
+          delete feeds[BLOCK_NAMES.nf4(l)];
+          delete feeds[BLOCK_NAMES.absmax(l)];
+        }
+      }
+      const session = saved ? (await this.savedGraphs(entry.graphs)).backward : entry.graphs.backward;
+      const running = session.run(feeds);
+      if (this.method === 'qlora' && layer > 0) this.dequantizeLayer(layer - 1, (layer - 1) % 2); // while ORT runs this layer
+      const out = await running;
       for (const l of entry.lora) {
         const module = linearModule(layer, l);
         grads.set(loraParamName(module, 'A'), (out[BLOCK_NAMES.gradA(l)]!.data as Float32Array).slice());
@@ -275,9 +520,8 @@ export class LoraTrainer {
       }
       dy = out[BLOCK_NAMES.dx]!.data as Float32Array;
     }
-    const lossSum = Number(head[HEAD_NAMES.lossSum]!.data[0]);
-    const tokens = Number(head[HEAD_NAMES.tokens]!.data[0]);
-    return { lossSum, tokens, loss: lossSum / Math.max(tokens, 1), grads };
+    timing.backwardMs = performance.now() - t0;
+    return { lossSum, tokens, loss: lossSum / Math.max(tokens, 1), grads, timing, savedActivations: saved };
   }
 
   /**
@@ -296,9 +540,14 @@ export class LoraTrainer {
 
   /** Releases every ORT session. */
   async release(): Promise<void> {
-    for (const p of this.pairs) {
-      await p.forward.release();
-      await p.backward.release();
+    for (const set of this.graphSets) {
+      await set.forward.release();
+      await set.backward.release();
+      if (set.saved) {
+        const saved = await set.saved;
+        await saved.forward.release();
+        await saved.backward.release();
+      }
     }
     await this.head.forward.release();
     await this.head.backward.release();

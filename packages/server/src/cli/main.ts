@@ -29,15 +29,17 @@ Usage:
       Loss and perplexity: every token after the first of each text ("text" of each JSON line,
       or documents of a .txt separated by blank lines or <|endoftext|>).
   qlora train --model DIR --data FILE.jsonl --output DIR [--config FILE.yaml] [--eval-data FILE]
-      [--method qlora|lora] [--lora-r 16] [--lora-alpha 32] [--target-modules all-linear|q_proj,v_proj]
+      [--method qlora|lora] [--lora-r 16] [--lora-alpha 32] [--lora-dropout 0.05]
+      [--target-modules all-linear|q_proj,v_proj]
       [--use-rslora] [--epochs 1 | --max-steps N] [--learning-rate 2e-4] [--optimizer adamw|sgd]
       [--scheduler linear|cosine|constant] [--warmup-steps N] [--weight-decay W] [--max-grad-norm 1]
       [--batch-size 1] [--grad-accum 1] [--seq-len 512] [--seed 42] [--eval-every N]
-      [--checkpoint-every N] [--early-stopping-patience N] [--train-on completions|all]
-      [--init-adapter DIR] [--resume-from CHECKPOINT_DIR] [--json]
+      [--checkpoint-every N] [--early-stopping-patience N] [--train-on completions|all] [--packing]
+      [--threads N] [--init-adapter DIR] [--resume-from CHECKPOINT_DIR] [--json]
       Fine-tune a LoRA adapter (QLoRA: frozen NF4 base) and write it as a PEFT folder. Data: JSONL
       or a JSON array of {"text"}, {"messages"} or {"instruction","input","output"}. --config
-      takes the same settings as YAML or JSON keys. Not yet: LoRA dropout, packing.
+      takes the same settings as YAML or JSON keys. --packing joins short examples into shared
+      rows (no attention across them).
   qlora make-tiny-model --arch llama|qwen2 --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
       [--kv-heads 2] [--intermediate-size 128] [--vocab-size 512] [--seed 0] [--dtype F32|F16|BF16]
       [--shards 1] [--tie-word-embeddings]

@@ -92,10 +92,22 @@ export interface LoraParams {
   B: Float64Array;
   r: number;
   scaling: number;
+  /**
+   * LoRA dropout as applied: per input value (T, K), 0 where dropped and 1 / (1 − p) where kept.
+   * The LoRA branch reads x ⊙ keep; the frozen path reads x. Absent: no dropout.
+   */
+  keep?: Float64Array;
+}
+
+function dropped(x: Float64Array, keep: Float64Array | undefined): Float64Array {
+  if (!keep) return x;
+  if (keep.length !== x.length) throw new RangeError(`LoRA dropout: keep has ${keep.length} values, x ${x.length}`);
+  return x.map((v, i) => v * (keep[i] as number));
 }
 
 /**
- * y = x · Wᵀ + bias + s · (x · Aᵀ) · Bᵀ — PEFT's unmerged LoRA linear (no dropout).
+ * y = x · Wᵀ + bias + s · (x̃ · Aᵀ) · Bᵀ — PEFT's unmerged LoRA linear, x̃ = x ⊙ keep with
+ * dropout (`lora.keep`), else x.
  * @param x (T, K)
  * @param W (N, K), frozen
  * @returns y: (T, N)
@@ -105,15 +117,15 @@ export function loraLinearForward(x: Float64Array, W: Float64Array, bias: Float6
   if (A.length !== r * K || B.length !== N * r) throw new RangeError(`loraLinearForward: A has ${A.length} values, B ${B.length}; r = ${r}, K = ${K}, N = ${N}`);
   const T = x.length / K;
   const y = linearForward(x, W, bias, K, N);
-  const u = matmulTransposedForward(x, A, T, K, r); // (T, r)
+  const u = matmulTransposedForward(dropped(x, lora.keep), A, T, K, r); // (T, r)
   const delta = matmulTransposedForward(u, B, T, r, N); // (T, N)
   for (let i = 0; i < y.length; i++) y[i] = (y[i] as number) + scaling * (delta[i] as number);
   return y;
 }
 
 /**
- * Backward of `loraLinearForward` with W (and bias) frozen. With u = x · Aᵀ:
- * dB = s · dyᵀ · u, du = s · dy · B, dA = duᵀ · x, dx = dy · W + du · A.
+ * Backward of `loraLinearForward` with W (and bias) frozen. With x̃ = x ⊙ keep (or x) and u = x̃ · Aᵀ:
+ * dB = s · dyᵀ · u, du = s · dy · B, dA = duᵀ · x̃, dx = dy · W + (du · A) ⊙ keep.
  * @param dy (T, N)
  * @param x (T, K) — the forward input
  * @returns dx (T, K), dA (r, K), dB (N, r)
@@ -129,12 +141,13 @@ export function loraLinearBackward(
   const { A, B, r, scaling } = lora;
   const T = x.length / K;
   if (dy.length !== T * N) throw new RangeError(`loraLinearBackward: dy has ${dy.length} values, want ${T * N}`);
-  const u = matmulTransposedForward(x, A, T, K, r); // (T, r)
+  const xd = dropped(x, lora.keep);
+  const u = matmulTransposedForward(xd, A, T, K, r); // (T, r)
   const dB = matmulTransposedA(dy, u, T, N, r).map((v) => scaling * v); // (N, r)
   const du = matmul(dy, B, T, N, r).map((v) => scaling * v); // (T, r)
-  const dA = matmulTransposedA(du, x, T, r, K); // (r, K)
+  const dA = matmulTransposedA(du, xd, T, r, K); // (r, K)
   const dx = matmul(dy, W, T, N, K); // (T, K)
-  const dxLora = matmul(du, A, T, r, K);
+  const dxLora = dropped(matmul(du, A, T, r, K), lora.keep);
   for (let i = 0; i < dx.length; i++) dx[i] = (dx[i] as number) + (dxLora[i] as number);
   return { dx, dA, dB };
 }
