@@ -465,8 +465,8 @@ function readSaved(e: BlockEmitter): ForwardValues {
 /**
  * The spec of a backward graph: always float32 weights. For NF4 the caller feeds the dequantized
  * values (`dequantizeNf4Into`), exactly those MatMulBnb4 multiplies by in the forward, so the
- * recompute and dX = dY·W see the same weight. Dequantizing in JS (~5 ms per 135M layer, and
- * overlapping ORT's run) is ~5× faster than in-graph (Cast → Gather → Mul).
+ * recompute and dX = dY·W see the same weight. Dequantizing in JS (~5 ms per 135M layer) is
+ * ~5× faster than in-graph (Cast → Gather on a byte → pair table → Mul by absmax, ~25 ms).
  */
 export function backwardSpec(spec: BlockGraphSpec): BlockGraphSpec {
   return { ...spec, format: 'fp32' };

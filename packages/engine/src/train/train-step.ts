@@ -13,9 +13,10 @@
  * One block graph pair serves every layer with the same set of adapted linears (weights are
  * graph inputs). Frozen weights are loaded once: fp32 for method 'lora'; for 'qlora' NF4
  * (packed + absmax, quantized here with `quantizeNf4`), which the forward multiplies by with
- * MatMulBnb4 and the backward as float32 values dequantized in JS into two reused buffers (one
- * layer's worth each), the next layer's while ORT runs this one. Norms, embeddings and the
- * lm_head stay fp32 in both methods.
+ * MatMulBnb4 and the backward as float32 values dequantized in JS into one reused buffer set
+ * (one layer's worth, ~5 ms a layer at the 135M shape; ORT's Node binding runs a session on
+ * the calling thread, so this cannot overlap a run). Norms, embeddings and the lm_head stay
+ * fp32 in both methods.
  *
  * LoRA dropout (p > 0): keep-masks are drawn per layer and linear from `dropoutSeed` (seeded,
  * so a step is reproducible and a resumed run draws the same masks), redrawn identically for
@@ -171,8 +172,8 @@ function mix32(h: number): number {
 export class LoraTrainer {
   private rope: { positions: number; cos: Float32Array; sin: Float32Array } = { positions: 0, cos: new Float32Array(0), sin: new Float32Array(0) };
   private ones = new Uint8Array(0);
-  /** 'qlora': two sets of one layer's dequantized weights (this layer's and the next one's). */
-  private readonly dequantized: Map<BlockLinear, Float32Array>[] = [];
+  /** 'qlora': one layer's dequantized weights, refilled per layer in the backward. */
+  private readonly dequantized = new Map<BlockLinear, Float32Array>();
 
   private constructor(
     readonly config: ModelConfig,
@@ -189,9 +190,7 @@ export class LoraTrainer {
     private readonly headChunkRows: number,
     private readonly sessionOptions: { intraOpNumThreads?: number },
   ) {
-    if (method === 'qlora') {
-      for (let i = 0; i < 2; i++) this.dequantized.push(new Map(BLOCK_LINEARS.map((l) => [l, new Float32Array(blockLinearShape(layers[0]!.graphs.spec, l).reduce((a, b) => a * b, 1))])));
-    }
+    if (method === 'qlora') for (const l of BLOCK_LINEARS) this.dequantized.set(l, new Float32Array(blockLinearShape(layers[0]!.graphs.spec, l).reduce((a, b) => a * b, 1)));
   }
 
   /** Loads the frozen weights once and builds the graphs. */
@@ -407,10 +406,9 @@ export class LoraTrainer {
     return { ...this.layers[layer]!.forward, ...p.shared, ...this.loraFeeds(layer), ...this.dropoutFeeds(layer, p.N, dropoutSeed), [BLOCK_NAMES.x]: new this.ort.Tensor('float32', x, [p.N, this.config.hiddenSize]) };
   }
 
-  /** 'qlora': dequantizes a layer's seven NF4 weights into buffer set `slot`. */
-  private dequantizeLayer(layer: number, slot: number): void {
-    const buffers = this.dequantized[slot]!;
-    for (const [l, t] of this.layers[layer]!.nf4) dequantizeNf4Into(t, buffers.get(l)!);
+  /** 'qlora': dequantizes a layer's seven NF4 weights into the shared buffers. */
+  private dequantizeLayer(layer: number): void {
+    for (const [l, t] of this.layers[layer]!.nf4) dequantizeNf4Into(t, this.dequantized.get(l)!);
   }
 
   private savedGraphs(set: GraphSet): Promise<{ forward: OrtSession; backward: OrtSession }> {
@@ -497,26 +495,24 @@ export class LoraTrainer {
     const { lossSum, tokens } = await this.runHead(this.head.backward, x, p, dy);
     timing.headMs = performance.now() - t0;
     t0 = performance.now();
-    const last = this.layers.length - 1;
-    if (this.method === 'qlora') this.dequantizeLayer(last, last % 2);
-    for (let layer = last; layer >= 0; layer--) {
+    for (let layer = this.layers.length - 1; layer >= 0; layer--) {
       const entry = this.layers[layer]!;
       const feeds: Record<string, OrtTensor> = { ...this.forwardFeeds(layer, inputs[layer]!, p, seed), ...entry.backward, ...activations[layer], [BLOCK_NAMES.dy]: new this.ort.Tensor('float32', dy, [p.N, C]) };
       if (this.method === 'qlora') {
-        for (const [l, w] of this.dequantized[layer % 2]!) feeds[BLOCK_NAMES.weight(l)] = new this.ort.Tensor('float32', w, blockLinearShape(entry.graphs.spec, l));
+        this.dequantizeLayer(layer);
+        for (const [l, w] of this.dequantized) feeds[BLOCK_NAMES.weight(l)] = new this.ort.Tensor('float32', w, blockLinearShape(entry.graphs.spec, l));
         for (const l of BLOCK_LINEARS) {
           delete feeds[BLOCK_NAMES.nf4(l)];
           delete feeds[BLOCK_NAMES.absmax(l)];
         }
       }
       const session = saved ? (await this.savedGraphs(entry.graphs)).backward : entry.graphs.backward;
-      const running = session.run(feeds);
-      if (this.method === 'qlora' && layer > 0) this.dequantizeLayer(layer - 1, (layer - 1) % 2); // while ORT runs this layer
-      const out = await running;
+      const out = await session.run(feeds);
       for (const l of entry.lora) {
         const module = linearModule(layer, l);
-        grads.set(loraParamName(module, 'A'), (out[BLOCK_NAMES.gradA(l)]!.data as Float32Array).slice());
-        grads.set(loraParamName(module, 'B'), (out[BLOCK_NAMES.gradB(l)]!.data as Float32Array).slice());
+        // ORT's outputs are fresh arrays each run: kept as they are, no copy.
+        grads.set(loraParamName(module, 'A'), out[BLOCK_NAMES.gradA(l)]!.data as Float32Array);
+        grads.set(loraParamName(module, 'B'), out[BLOCK_NAMES.gradB(l)]!.data as Float32Array);
       }
       dy = out[BLOCK_NAMES.dx]!.data as Float32Array;
     }
