@@ -1,0 +1,163 @@
+import { z } from 'zod';
+
+// ---- files and record layouts ----------------------------------------------------------------
+
+/** How a dataset file is encoded. */
+export const datasetFileTypes = ['json', 'jsonl', 'csv', 'tsv', 'parquet', 'txt'] as const;
+export const datasetFileTypeSchema = z.enum(datasetFileTypes).meta({ id: 'DatasetFileType' });
+export type DatasetFileType = z.infer<typeof datasetFileTypeSchema>;
+
+/**
+ * The layout of the records: alpaca `instruction`/`input`/`output` (optional `system`),
+ * ShareGPT `conversations` of `from`/`value` (system, human, gpt, function_call, observation /
+ * tool turns), OpenAI `messages` of `role`/`content`, `prompt`/`completion`, or raw `text`.
+ */
+export const datasetFormats = ['alpaca', 'sharegpt', 'messages', 'prompt-completion', 'text'] as const;
+export const datasetFormatSchema = z.enum(datasetFormats).meta({ id: 'DatasetFormat' });
+export type DatasetFormat = z.infer<typeof datasetFormatSchema>;
+
+export const datasetFormatLabels: Record<DatasetFormat, string> = {
+  alpaca: 'Alpaca (instruction / input / output)',
+  sharegpt: 'ShareGPT (conversations)',
+  messages: 'OpenAI messages',
+  'prompt-completion': 'Prompt / completion',
+  text: 'Raw text',
+};
+
+/**
+ * Which source column (or JSON field) holds each field of the layout, for files whose names
+ * differ (e.g. a CSV with `question,answer` as prompt / completion). Unmapped fields use the
+ * layout's own names.
+ */
+export const columnMappingSchema = z
+  .object({
+    instruction: z.string().min(1).optional(),
+    input: z.string().min(1).optional(),
+    output: z.string().min(1).optional(),
+    system: z.string().min(1).optional(),
+    prompt: z.string().min(1).optional(),
+    completion: z.string().min(1).optional(),
+    text: z.string().min(1).optional(),
+    messages: z.string().min(1).optional(),
+    conversations: z.string().min(1).optional(),
+  })
+  .meta({ id: 'ColumnMapping' });
+export type ColumnMapping = z.infer<typeof columnMappingSchema>;
+
+/** How to read a file: everything optional (auto-detected). */
+export const datasetParseOptionsSchema = z
+  .object({
+    fileType: datasetFileTypeSchema.optional().describe('Override the file type detected from the name and contents.'),
+    format: datasetFormatSchema.optional().describe('Override the record layout detected from the first record.'),
+    columns: columnMappingSchema.optional(),
+    separator: z.string().min(1).max(100).optional().describe('Plain text: the document separator (default: blank lines; e.g. <|endoftext|>).'),
+  })
+  .meta({ id: 'DatasetParseOptions' });
+export type DatasetParseOptions = z.infer<typeof datasetParseOptionsSchema>;
+
+// ---- the one internal representation ---------------------------------------------------------
+
+export const chatRoles = ['system', 'user', 'assistant', 'tool'] as const;
+export const chatRoleSchema = z.enum(chatRoles);
+export type ChatRole = z.infer<typeof chatRoleSchema>;
+
+export const datasetMessageSchema = z.object({ role: chatRoleSchema, content: z.string() }).meta({ id: 'DatasetMessage' });
+export type DatasetMessage = z.infer<typeof datasetMessageSchema>;
+
+/** A record as the engine trains on it: a conversation (assistant turns train) or raw text (all trains). */
+export const datasetRecordSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('chat'), messages: z.array(datasetMessageSchema).min(1), tools: z.string().optional() }),
+    z.object({ kind: z.literal('text'), text: z.string() }),
+  ])
+  .meta({ id: 'DatasetRecord' });
+export type DatasetRecord = z.infer<typeof datasetRecordSchema>;
+
+// ---- validation ----------------------------------------------------------------------------
+
+export const datasetProblemKinds = [
+  'invalid-json',
+  'missing-field',
+  'empty-field',
+  'wrong-type',
+  'role-order',
+  'no-trained-tokens',
+  'ragged-row',
+  'duplicate',
+  'unknown-layout',
+] as const;
+export const datasetProblemKindSchema = z.enum(datasetProblemKinds);
+export type DatasetProblemKind = z.infer<typeof datasetProblemKindSchema>;
+
+/** One problem of one record, located as a person would find it in the file. */
+export const datasetProblemSchema = z
+  .object({
+    kind: datasetProblemKindSchema,
+    /** 0-based index of the record in the file's record order. */
+    record: z.number().int().nonnegative(),
+    /** Where: `line 12` (JSONL), `record 12` (JSON array), `row 12` (CSV/TSV/Parquet), `document 12` (txt); 1-based. */
+    location: z.string(),
+    /** The field, when the problem is in one (e.g. `messages[2].content`). */
+    field: z.string().optional(),
+    message: z.string(),
+    /** 'error': the record is left out of training; 'warning': it trains, but look at it. */
+    severity: z.enum(['error', 'warning']),
+  })
+  .meta({ id: 'DatasetProblem' });
+export type DatasetProblem = z.infer<typeof datasetProblemSchema>;
+
+/** A rendered sample: the text the model sees, cut into trained and masked pieces. */
+export const datasetSampleSchema = z
+  .object({
+    record: z.number().int().nonnegative(),
+    pieces: z.array(z.object({ text: z.string(), trained: z.boolean() })),
+    tokens: z.number().int().nonnegative(),
+    trainedTokens: z.number().int().nonnegative(),
+    truncated: z.boolean(),
+  })
+  .meta({ id: 'DatasetSample' });
+export type DatasetSample = z.infer<typeof datasetSampleSchema>;
+
+/** Token lengths with a given tokenizer and sequence length. */
+export const tokenStatsSchema = z
+  .object({
+    seqLen: z.number().int().positive(),
+    min: z.number().int().nonnegative(),
+    mean: z.number().nonnegative(),
+    p50: z.number().int().nonnegative(),
+    p90: z.number().int().nonnegative(),
+    p99: z.number().int().nonnegative(),
+    max: z.number().int().nonnegative(),
+    totalTokens: z.number().int().nonnegative(),
+    trainedTokens: z.number().int().nonnegative(),
+    /** Records longer than seqLen (they would be truncated). */
+    overSeqLen: z.number().int().nonnegative(),
+    /** Equal-width bins from 0 to max: [start, end) token counts and how many records fall in each. */
+    histogram: z.array(z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative(), count: z.number().int().nonnegative() })),
+  })
+  .meta({ id: 'TokenStats' });
+export type TokenStats = z.infer<typeof tokenStatsSchema>;
+
+/** What a dataset holds and what is wrong with it, before anything trains. */
+export const datasetReportSchema = z
+  .object({
+    fileType: datasetFileTypeSchema,
+    format: datasetFormatSchema,
+    /** Records read (valid or not). */
+    records: z.number().int().nonnegative(),
+    /** Records that will train (no error). */
+    valid: z.number().int().nonnegative(),
+    /** Problems, at most `problemLimit` of them (the counts below count all). */
+    problems: z.array(datasetProblemSchema),
+    errorCount: z.number().int().nonnegative(),
+    warningCount: z.number().int().nonnegative(),
+    /** Groups of exact duplicates beyond the first of each. */
+    duplicates: z.number().int().nonnegative(),
+    /** Source columns / top-level fields seen (for the column mapping). */
+    columns: z.array(z.string()),
+    /** With a tokenizer: token statistics and rendered samples; null when no model was given. */
+    tokens: tokenStatsSchema.nullable(),
+    samples: z.array(datasetSampleSchema),
+  })
+  .meta({ id: 'DatasetReport' });
+export type DatasetReport = z.infer<typeof datasetReportSchema>;
