@@ -21,7 +21,9 @@ export const permissions = [
   'settings:write',
   'tokens:manage',
   'datasets:read',
+  'datasets:write',
   'models:read',
+  'models:write',
   'inference:run',
 ] as const;
 export const permissionSchema = z.enum(permissions);

@@ -161,3 +161,99 @@ export const datasetReportSchema = z
   })
   .meta({ id: 'DatasetReport' });
 export type DatasetReport = z.infer<typeof datasetReportSchema>;
+
+// ---- datasets as the API shows them -----------------------------------------------------------
+
+/**
+ * One stored version of a dataset's file. A version never changes once stored: a fix is a new
+ * version, and a job records the version it used.
+ */
+export const datasetVersionSchema = z
+  .object({
+    version: z.number().int().positive(),
+    fileName: z.string(),
+    sizeBytes: z.number().int().nonnegative(),
+    sha256: z.string(),
+    fileType: datasetFileTypeSchema,
+    format: datasetFormatSchema,
+    parseOptions: datasetParseOptionsSchema,
+    records: z.number().int().nonnegative(),
+    valid: z.number().int().nonnegative(),
+    errorCount: z.number().int().nonnegative(),
+    warningCount: z.number().int().nonnegative(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'DatasetVersion' });
+export type DatasetVersion = z.infer<typeof datasetVersionSchema>;
+
+export const datasetSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    /** Where it came from: an upload, a path on the server, or a Hub dataset repo. */
+    source: z.enum(['upload', 'path', 'hub']),
+    sourceRef: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    /** The newest version (what a new job uses unless it names another). */
+    latest: datasetVersionSchema,
+    versions: z.array(datasetVersionSchema),
+  })
+  .meta({ id: 'Dataset' });
+export type Dataset = z.infer<typeof datasetSchema>;
+
+export const datasetListSchema = z.object({ datasets: z.array(datasetSchema) }).meta({ id: 'DatasetList' });
+export type DatasetList = z.infer<typeof datasetListSchema>;
+
+export const datasetIdParamsSchema = z.object({ id: z.string().min(1) });
+
+export const datasetNameSchema = z.string().trim().min(1, 'Give the dataset a name.').max(120, 'Keep the name under 120 characters.');
+
+/** Upload: the file is the raw request body; these travel in the query string. */
+export const uploadDatasetQuerySchema = z
+  .object({
+    fileName: z.string().min(1).max(255),
+    name: datasetNameSchema.optional(),
+  })
+  .meta({ id: 'UploadDatasetQuery' });
+
+export const importDatasetBodySchema = z
+  .object({
+    /** An absolute path to a file on the server. */
+    path: z.string().min(1),
+    name: datasetNameSchema.optional(),
+    parseOptions: datasetParseOptionsSchema.optional(),
+  })
+  .meta({ id: 'ImportDatasetBody' });
+export type ImportDatasetBody = z.infer<typeof importDatasetBodySchema>;
+
+export const updateDatasetBodySchema = z.object({ name: datasetNameSchema }).meta({ id: 'UpdateDatasetBody' });
+
+/** Re-read the stored file with other parse options (a new version; the file is shared). */
+export const reparseDatasetBodySchema = z.object({ parseOptions: datasetParseOptionsSchema }).meta({ id: 'ReparseDatasetBody' });
+
+export const datasetRecordsQuerySchema = z.object({
+  version: z.coerce.number().int().positive().optional(),
+  offset: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const datasetRecordsSchema = z
+  .object({
+    version: z.number().int().positive(),
+    total: z.number().int().nonnegative(),
+    offset: z.number().int().nonnegative(),
+    /** The records of [offset, offset + limit): null where the record has an error. */
+    records: z.array(z.object({ index: z.number().int().nonnegative(), record: datasetRecordSchema.nullable() })),
+  })
+  .meta({ id: 'DatasetRecords' });
+export type DatasetRecords = z.infer<typeof datasetRecordsSchema>;
+
+export const datasetReportQuerySchema = z.object({
+  version: z.coerce.number().int().positive().optional(),
+  /** Token statistics and the masking preview with this base model's tokenizer and chat template. */
+  modelId: z.string().optional(),
+  seqLen: z.coerce.number().int().min(8).max(131072).default(512),
+  trainOn: z.enum(['completions', 'all']).default('completions'),
+  samples: z.coerce.number().int().min(0).max(20).default(3),
+});

@@ -47,6 +47,61 @@ export const systemCheckConfigSchema = z
   .meta({ id: 'SystemCheckConfig' });
 export type SystemCheckConfig = z.infer<typeof systemCheckConfigSchema>;
 
+/**
+ * A fine-tune: a registered base model, a stored dataset version, and the training settings.
+ * Defaults are those of a typical QLoRA run; the Fine-tune page proposes better ones from the
+ * model and dataset sizes. Ranges here are hard limits; the engine checks the rest (e.g. a
+ * sequence length over the model's) before any work starts.
+ */
+export const trainJobConfigSchema = z
+  .object({
+    modelId: z.string().min(1, 'Choose a base model.').describe('The base model to adapt.'),
+    datasetId: z.string().min(1, 'Choose a dataset.').describe('The training data.'),
+    datasetVersion: z.number().int().positive().optional().describe('A stored version of the dataset (default: its newest).'),
+    validation: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('none') }),
+        z.object({
+          kind: z.literal('split'),
+          ratio: z.number().min(0.01, 'Hold out at least 1%.').max(0.5, 'Hold out at most half.').default(0.1),
+          seed: z.number().int().min(0).default(42),
+        }),
+        z.object({ kind: z.literal('dataset'), datasetId: z.string().min(1), datasetVersion: z.number().int().positive().optional() }),
+      ])
+      .default({ kind: 'none' })
+      .describe('Validation data: none, a seeded split of the training data, or another dataset.'),
+    method: z.enum(['qlora', 'lora']).default('qlora').describe('QLoRA keeps the frozen base in 4-bit NF4; LoRA keeps it in fp32.'),
+    lora: z
+      .object({
+        r: z.number().int().min(1, 'LoRA rank must be at least 1.').max(512).default(16),
+        alpha: z.number().positive().max(4096).default(32),
+        dropout: z.number().min(0).lt(1, 'Dropout must be below 1.').default(0.05),
+        targetModules: z.union([z.literal('all-linear'), z.array(z.string().min(1)).min(1)]).default('all-linear'),
+        useRslora: z.boolean().default(false),
+      })
+      .prefault({}),
+    epochs: z.number().int().min(1).max(1000).default(1),
+    maxSteps: z.number().int().min(1).optional().describe('Optimizer steps in all; wins over epochs.'),
+    learningRate: z.number().positive().max(1).default(2e-4),
+    optimizer: z.enum(['adamw', 'sgd']).default('adamw'),
+    weightDecay: z.number().min(0).max(1).default(0),
+    scheduler: z.enum(['constant', 'linear', 'cosine']).default('linear'),
+    warmupSteps: z.number().int().min(0).default(0),
+    maxGradNorm: z.number().min(0).default(1),
+    batchSize: z.number().int().min(1).max(256).default(1),
+    gradAccum: z.number().int().min(1).max(1024).default(1),
+    seqLen: z.number().int().min(8).max(131072).default(512),
+    seed: z.number().int().min(0).default(42),
+    evalEvery: z.number().int().min(1).optional(),
+    checkpointEvery: z.number().int().min(1).optional(),
+    earlyStoppingPatience: z.number().int().min(1).optional(),
+    trainOn: z.enum(['completions', 'all']).default('completions'),
+    packing: z.boolean().default(false),
+  })
+  .meta({ id: 'TrainJobConfig' });
+export type TrainJobConfig = z.infer<typeof trainJobConfigSchema>;
+export type TrainJobConfigInput = z.input<typeof trainJobConfigSchema>;
+
 /** What a client sends to start a job: a type and that type's config. */
 export const createJobBodySchema = z
   .discriminatedUnion('type', [
@@ -54,15 +109,20 @@ export const createJobBodySchema = z
       type: z.literal('system-check'),
       config: systemCheckConfigSchema.prefault({}),
     }),
+    z.object({
+      type: z.literal('train'),
+      config: trainJobConfigSchema,
+    }),
   ])
   .meta({ id: 'CreateJobBody' });
 export type CreateJobBody = z.infer<typeof createJobBodySchema>;
 export type JobType = CreateJobBody['type'];
-export const jobTypes = ['system-check'] as const satisfies readonly JobType[];
+export const jobTypes = ['system-check', 'train'] as const satisfies readonly JobType[];
 export const jobTypeSchema = z.enum(jobTypes);
 
 export const jobTypeLabels: Record<JobType, string> = {
   'system-check': 'System check',
+  train: 'Fine-tune',
 };
 
 // ---- the job as the API shows it -------------------------------------------------------------

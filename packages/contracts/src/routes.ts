@@ -10,6 +10,20 @@ import {
   jobSchema,
   listJobsQuerySchema,
 } from './jobs.js';
+import {
+  datasetIdParamsSchema,
+  datasetListSchema,
+  datasetRecordsQuerySchema,
+  datasetRecordsSchema,
+  datasetReportQuerySchema,
+  datasetReportSchema,
+  datasetSchema,
+  importDatasetBodySchema,
+  reparseDatasetBodySchema,
+  updateDatasetBodySchema,
+  uploadDatasetQuerySchema,
+} from './datasets.js';
+import { baseModelSchema, createDemoModelBodySchema, modelIdParamsSchema, modelListSchema, registerModelBodySchema } from './models.js';
 import { settingsPatchSchema, settingsSchema } from './settings.js';
 import { healthSchema, resourcesSchema } from './system.js';
 
@@ -27,6 +41,11 @@ export interface RouteSpec {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * The body is a file sent raw (`application/octet-stream`), streamed to disk with a size
+   * limit; its name and other fields travel in the query string.
+   */
+  upload?: true;
   /** Schema of the 2xx reply; `null` for 204 No Content. */
   response: z.ZodType | null;
   successStatus?: 200 | 201 | 202 | 204;
@@ -136,6 +155,145 @@ export const apiRoutes = {
     tags: ['activity'],
     query: activityQuerySchema,
     response: activityListSchema,
+  }),
+  listModels: route({
+    method: 'GET',
+    path: '/api/models',
+    permission: 'models:read',
+    summary: 'Registered base models, newest first',
+    tags: ['models'],
+    response: modelListSchema,
+  }),
+  registerModel: route({
+    method: 'POST',
+    path: '/api/models',
+    permission: 'models:write',
+    summary: 'Register a Hugging Face model folder on the server (checked by loading its config and tokenizer)',
+    tags: ['models'],
+    body: registerModelBodySchema,
+    response: baseModelSchema,
+    successStatus: 201,
+  }),
+  createDemoModel: route({
+    method: 'POST',
+    path: '/api/models/demo',
+    permission: 'models:write',
+    summary: 'Make a small random model with a real tokenizer and chat template, to try the app offline',
+    tags: ['models'],
+    body: createDemoModelBodySchema,
+    response: baseModelSchema,
+    successStatus: 201,
+  }),
+  deleteModel: route({
+    method: 'DELETE',
+    path: '/api/models/:id',
+    permission: 'models:write',
+    summary: 'Forget a model (a demo model\'s files are deleted; a registered folder is left alone)',
+    tags: ['models'],
+    params: modelIdParamsSchema,
+    response: null,
+    successStatus: 204,
+  }),
+  listDatasets: route({
+    method: 'GET',
+    path: '/api/datasets',
+    permission: 'datasets:read',
+    summary: 'Stored datasets, newest first',
+    tags: ['datasets'],
+    response: datasetListSchema,
+  }),
+  uploadDataset: route({
+    method: 'POST',
+    path: '/api/datasets/upload',
+    permission: 'datasets:write',
+    summary: 'Upload a dataset file (raw body), read and validated before it is stored',
+    tags: ['datasets'],
+    query: uploadDatasetQuerySchema,
+    upload: true,
+    response: datasetSchema,
+    successStatus: 201,
+  }),
+  uploadDatasetVersion: route({
+    method: 'POST',
+    path: '/api/datasets/:id/upload',
+    permission: 'datasets:write',
+    summary: 'Upload a new version of a dataset (e.g. a fixed file); earlier versions stay as they were',
+    tags: ['datasets'],
+    params: datasetIdParamsSchema,
+    query: uploadDatasetQuerySchema,
+    upload: true,
+    response: datasetSchema,
+    successStatus: 201,
+  }),
+  importDataset: route({
+    method: 'POST',
+    path: '/api/datasets/import',
+    permission: 'datasets:write',
+    summary: 'Copy a dataset file from a path on the server',
+    tags: ['datasets'],
+    body: importDatasetBodySchema,
+    response: datasetSchema,
+    successStatus: 201,
+  }),
+  getDataset: route({
+    method: 'GET',
+    path: '/api/datasets/:id',
+    permission: 'datasets:read',
+    summary: 'One dataset with its versions',
+    tags: ['datasets'],
+    params: datasetIdParamsSchema,
+    response: datasetSchema,
+  }),
+  updateDataset: route({
+    method: 'PATCH',
+    path: '/api/datasets/:id',
+    permission: 'datasets:write',
+    summary: 'Rename a dataset',
+    tags: ['datasets'],
+    params: datasetIdParamsSchema,
+    body: updateDatasetBodySchema,
+    response: datasetSchema,
+  }),
+  reparseDataset: route({
+    method: 'POST',
+    path: '/api/datasets/:id/reparse',
+    permission: 'datasets:write',
+    summary: 'Read the newest file again with other parse options (format, column mapping, separator) as a new version',
+    tags: ['datasets'],
+    params: datasetIdParamsSchema,
+    body: reparseDatasetBodySchema,
+    response: datasetSchema,
+    successStatus: 201,
+  }),
+  deleteDataset: route({
+    method: 'DELETE',
+    path: '/api/datasets/:id',
+    permission: 'datasets:write',
+    summary: 'Delete a dataset and its files (refused while a queued or running job uses it)',
+    tags: ['datasets'],
+    params: datasetIdParamsSchema,
+    response: null,
+    successStatus: 204,
+  }),
+  listDatasetRecords: route({
+    method: 'GET',
+    path: '/api/datasets/:id/records',
+    permission: 'datasets:read',
+    summary: 'A page of a dataset version\'s records, as the engine reads them',
+    tags: ['datasets'],
+    params: datasetIdParamsSchema,
+    query: datasetRecordsQuerySchema,
+    response: datasetRecordsSchema,
+  }),
+  getDatasetReport: route({
+    method: 'GET',
+    path: '/api/datasets/:id/report',
+    permission: 'datasets:read',
+    summary: 'Validation report: problems per record, duplicates, token lengths and the masking preview with a model',
+    tags: ['datasets'],
+    params: datasetIdParamsSchema,
+    query: datasetReportQuerySchema,
+    response: datasetReportSchema,
   }),
   getSettings: route({
     method: 'GET',
