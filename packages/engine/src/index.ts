@@ -102,3 +102,9 @@ export {
   type StepRecord,
   type TrainerState,
 } from './train/checkpoint.js';
+export { readDatasetFile, parseDatasetBytes, parseTextDatasetBytes, type ParsedDataset, type ReadDatasetOptions } from './data/parse.js';
+export { buildDatasetReport, DEFAULT_REPORT_SEQ_LEN, type DatasetReportOptions } from './data/report.js';
+export { detectFileType, firstInvalidUtf8 } from './data/detect.js';
+export { detectFormat } from './data/layouts.js';
+export { jsonErrorOffset, lineColumnAt } from './data/json-position.js';
+export { parseTrainingRecords, readTrainingFile, type RecordFormat, type TrainingMessage, type TrainingRecord } from './train/data.js';

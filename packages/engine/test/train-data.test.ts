@@ -11,6 +11,7 @@ import { Batcher, collate, epochOrder, padTokenIdOf } from '../src/train/collate
 import { blockCausalMask, packExamples, prepareTrainingData } from '../src/train/pack.js';
 import { IGNORE_INDEX, tokenizeRecord } from '../src/train/tokenize.js';
 import { hasStories260K, sharedData, skipWithoutShared, stories260K } from './shared-data.js';
+import { twoExchangeChat } from './chat-fixture.js';
 import { errorOf } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-data-'));
@@ -24,16 +25,7 @@ function tiny(arch: 'llama' | 'qwen2') {
 }
 const models = { llama: tiny('llama'), qwen2: tiny('qwen2') };
 
-const chat: TrainingRecord = {
-  kind: 'chat',
-  messages: [
-    { role: 'system', content: 'Be brief.' },
-    { role: 'user', content: 'Hi there' },
-    { role: 'assistant', content: 'Hello friend!' },
-    { role: 'user', content: 'Bye now' },
-    { role: 'assistant', content: 'See you, take care.' },
-  ],
-};
+const chat: TrainingRecord = twoExchangeChat;
 
 describe('reading records', () => {
   it('detects text, messages and alpaca layouts (JSONL and JSON arrays)', () => {

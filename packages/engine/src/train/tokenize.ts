@@ -79,7 +79,22 @@ function renderChat(record: Extract<TrainingRecord, { kind: 'chat' }>, chatTempl
     throw new EngineError('CHAT_TEMPLATE_MISSING', 'Chat and instruction records need the model\'s chat template, and this model has none. Use raw "text" records, or a model with a chat template.');
   }
   // A copy as plain objects: ChatMessage is an open record type.
-  return chatTemplate.renderWithSpans(record.messages.map((m) => ({ role: m.role, content: m.content })));
+  return chatTemplate.renderWithSpans(
+    record.messages.map((m) => ({ role: m.role, content: m.content })),
+    { tools: toolsOf(record.tools) },
+  );
+}
+
+/** Tool definitions (kept as JSON text in records) for templates that render them; null when none. */
+function toolsOf(tools: string | undefined): unknown[] | null {
+  if (tools === undefined) return null;
+  try {
+    const parsed: unknown = JSON.parse(tools);
+    return Array.isArray(parsed) && parsed.length > 0 ? parsed : null;
+  } catch {
+    // Not JSON: a template could only print it verbatim, which no template expects.
+    return null;
+  }
 }
 
 /**

@@ -1,0 +1,184 @@
+/**
+ * Record layouts → the one internal record (`DatasetRecord`). Every problem is collected on the
+ * record's `RecordProblems` instead of thrown, so one bad record never hides the others.
+ */
+import type { ChatRole, ColumnMapping, DatasetFormat, DatasetMessage, DatasetRecord } from '@qlora-studio/contracts';
+import { type RecordProblems, describeType, isObject } from './problems.js';
+import { checkRoleOrder } from './roles.js';
+
+type LayoutField = keyof ColumnMapping;
+
+/**
+ * Per layout: the fields that identify it in a first record (any one suffices), then all its
+ * fields. `prompt` alone does not identify prompt/completion: it is too common a column name.
+ */
+const layouts: [DatasetFormat, identifying: LayoutField[], all: LayoutField[]][] = [
+  ['messages', ['messages'], ['messages']],
+  ['sharegpt', ['conversations'], ['conversations']],
+  ['alpaca', ['instruction', 'output'], ['instruction', 'input', 'output', 'system']],
+  ['prompt-completion', ['completion'], ['prompt', 'completion']],
+  ['text', ['text'], ['text']],
+];
+
+const sourceName = (field: LayoutField, columns: ColumnMapping): string => columns[field] ?? field;
+
+/** The layout whose identifying field `value` has (mapped through `columns`), or null. */
+export function detectFormat(value: unknown, columns: ColumnMapping = {}): DatasetFormat | null {
+  if (!isObject(value)) return null;
+  return layouts.find(([, identifying]) => identifying.some((f) => Object.hasOwn(value, sourceName(f, columns))))?.[0] ?? null;
+}
+
+/** Whether `value` has any field of layout `format`. */
+function hasLayoutFields(value: Record<string, unknown>, format: DatasetFormat, columns: ColumnMapping): boolean {
+  return layouts.find(([name]) => name === format)![2].some((f) => Object.hasOwn(value, sourceName(f, columns)));
+}
+
+/** How each layout's turns name their role and content, and which role names mean what. */
+const turnStyles = {
+  messages: { roleKey: 'role', contentKey: 'content', roles: { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool' } },
+  sharegpt: {
+    roleKey: 'from',
+    contentKey: 'value',
+    roles: { system: 'system', human: 'user', user: 'user', gpt: 'assistant', assistant: 'assistant', function_call: 'assistant', observation: 'tool', tool: 'tool' },
+  },
+} satisfies Record<string, { roleKey: string; contentKey: string; roles: Record<string, ChatRole> }>;
+
+/** Reads the fields of one source record, reporting each problem with its source field name. */
+class FieldReader {
+  constructor(
+    readonly value: Record<string, unknown>,
+    readonly columns: ColumnMapping,
+    readonly problems: RecordProblems,
+  ) {}
+
+  required(field: LayoutField): string | null {
+    const key = sourceName(field, this.columns);
+    const v = this.value[key];
+    if (v === undefined) return (this.problems.add('missing-field', `the record has no "${key}" field.`, { field: key }), null);
+    if (typeof v !== 'string') return (this.problems.add('wrong-type', `"${key}" must be a string, not ${describeType(v)}.`, { field: key }), null);
+    if (v.trim() === '') return (this.problems.add('empty-field', `"${key}" is empty.`, { field: key }), null);
+    return v;
+  }
+
+  optional(field: LayoutField): string {
+    const key = sourceName(field, this.columns);
+    const v = this.value[key];
+    if (v === undefined || v === null) return '';
+    if (typeof v !== 'string') return (this.problems.add('wrong-type', `"${key}" must be a string, not ${describeType(v)}.`, { field: key }), '');
+    return v;
+  }
+
+  /** A list field; CSV, TSV and Parquet cells hold it as JSON text. */
+  list(field: LayoutField): { key: string; items: unknown[] } | null {
+    const key = sourceName(field, this.columns);
+    let v = this.value[key];
+    if (v === undefined || v === null) return (this.problems.add('missing-field', `the record has no "${key}" field.`, { field: key }), null);
+    if (typeof v === 'string') {
+      try {
+        v = JSON.parse(v);
+      } catch (error) {
+        return (this.problems.add('invalid-json', `"${key}" holds invalid JSON: ${(error as Error).message}`, { field: key }), null);
+      }
+    }
+    if (!Array.isArray(v) || v.length === 0) {
+      const shape = field === 'conversations' ? '{from, value}' : '{role, content}';
+      return (this.problems.add(Array.isArray(v) ? 'empty-field' : 'wrong-type', `"${key}" must be a non-empty array of ${shape}.`, { field: key }), null);
+    }
+    return { key, items: v };
+  }
+
+  /** Tool definitions, kept as JSON text (ShareGPT stores them so; OpenAI as a list). */
+  tools(): string | undefined {
+    const v = this.value.tools;
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'object') return JSON.stringify(v);
+    this.problems.add('wrong-type', `"tools" must be a JSON list of tool definitions, not ${describeType(v)}; it is ignored.`, { field: 'tools', severity: 'warning' });
+    return undefined;
+  }
+}
+
+function chatTurns(reader: FieldReader, field: 'messages' | 'conversations', style: (typeof turnStyles)[keyof typeof turnStyles]): DatasetRecord | null {
+  const list = reader.list(field);
+  if (!list) return null;
+  const { roleKey, contentKey, roles } = style;
+  const names = Object.keys(roles).map((r) => `"${r}"`).join(', ');
+  const problems = reader.problems;
+  const errorsBefore = problems.errors;
+  const messages: DatasetMessage[] = [];
+  list.items.forEach((turn, i) => {
+    const at = `${list.key}[${i}]`;
+    if (!isObject(turn)) return problems.add('wrong-type', `a message must be an object {${roleKey}, ${contentKey}}, not ${describeType(turn)}.`, { field: at });
+    const name = turn[roleKey];
+    const role = typeof name === 'string' && Object.hasOwn(roles, name) ? (roles as Record<string, ChatRole>)[name] : undefined;
+    if (role === undefined) {
+      return problems.add('wrong-type', `${roleKey} ${JSON.stringify(name) ?? 'missing'} is not supported; use ${names}.`, { field: `${at}.${roleKey}` });
+    }
+    const content = turn[contentKey];
+    if (typeof content !== 'string') {
+      const kind = content === undefined ? 'missing-field' : 'wrong-type';
+      return problems.add(kind, `"${contentKey}" must be a string, not ${content === undefined ? 'missing' : describeType(content)}.`, { field: `${at}.${contentKey}` });
+    }
+    // An empty system prompt is harmless; any other empty turn is a broken record.
+    if (role !== 'system' && content.trim() === '') return problems.add('empty-field', `the ${role} message is empty.`, { field: `${at}.${contentKey}` });
+    messages.push({ role, content });
+  });
+  if (problems.errors > errorsBefore) return null;
+  checkRoleOrder(messages, list.key, roleKey, problems);
+  const tools = reader.tools();
+  return { kind: 'chat', messages, ...(tools === undefined ? {} : { tools }) };
+}
+
+function alpaca(reader: FieldReader): DatasetRecord | null {
+  const instruction = reader.required('instruction');
+  const input = reader.optional('input');
+  const output = reader.required('output');
+  const system = reader.optional('system');
+  if (instruction === null || output === null) return null;
+  // The common alpaca → chat mapping (LLaMA-Factory, Axolotl): input follows the instruction.
+  const user = input.trim() === '' ? instruction : `${instruction}\n\n${input}`;
+  return {
+    kind: 'chat',
+    messages: [...(system.trim() === '' ? [] : [{ role: 'system' as const, content: system }]), { role: 'user', content: user }, { role: 'assistant', content: output }],
+  };
+}
+
+function promptCompletion(reader: FieldReader): DatasetRecord | null {
+  const prompt = reader.required('prompt');
+  const completion = reader.required('completion');
+  if (prompt === null || completion === null) return null;
+  return { kind: 'chat', messages: [{ role: 'user', content: prompt }, { role: 'assistant', content: completion }] };
+}
+
+const unknownLayoutHint = 'expected "text", OpenAI "messages", ShareGPT "conversations", alpaca "instruction"/"input"/"output" or "prompt"/"completion"';
+
+/** The message of an 'unknown-layout' problem for a record with these fields. */
+export function unknownLayoutMessage(value: unknown): string {
+  const fields = isObject(value) ? Object.keys(value) : [];
+  return `unknown record layout; ${unknownLayoutHint}${fields.length > 0 ? ` (fields found: ${fields.join(', ')})` : ''}. Choose the layout and map the columns.`;
+}
+
+/** Convert one source record of layout `format`; null when it has an error (collected in `problems`). */
+export function toDatasetRecord(value: unknown, format: DatasetFormat, columns: ColumnMapping, problems: RecordProblems): DatasetRecord | null {
+  if (!isObject(value)) return (problems.add('wrong-type', `a record must be an object, not ${describeType(value)}.`), null);
+  if (!hasLayoutFields(value, format, columns)) {
+    const found = detectFormat(value, columns);
+    const message = found === null ? `the record has none of the fields of the "${format}" layout of this file.` : `the record uses the "${found}" layout, not the file's "${format}" layout; use one layout per file.`;
+    return (problems.add('unknown-layout', message), null);
+  }
+  const reader = new FieldReader(value, columns, problems);
+  switch (format) {
+    case 'text': {
+      const text = reader.required('text');
+      return text === null ? null : { kind: 'text', text };
+    }
+    case 'messages':
+      return chatTurns(reader, 'messages', turnStyles.messages);
+    case 'sharegpt':
+      return chatTurns(reader, 'conversations', turnStyles.sharegpt);
+    case 'alpaca':
+      return alpaca(reader);
+    case 'prompt-completion':
+      return promptCompletion(reader);
+  }
+}
