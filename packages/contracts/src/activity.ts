@@ -8,6 +8,12 @@ export const activityKinds = [
   'job.canceled',
   'job.interrupted',
   'job.deleted',
+  'dataset.created',
+  'dataset.versioned',
+  'dataset.renamed',
+  'dataset.deleted',
+  'model.added',
+  'model.deleted',
   'settings.changed',
   'server.started',
 ] as const;

@@ -142,7 +142,8 @@ export type TokenStats = z.infer<typeof tokenStatsSchema>;
 export const datasetReportSchema = z
   .object({
     fileType: datasetFileTypeSchema,
-    format: datasetFormatSchema,
+    /** null: the layout was not recognised (every record then has an 'unknown-layout' error). */
+    format: datasetFormatSchema.nullable(),
     /** Records read (valid or not). */
     records: z.number().int().nonnegative(),
     /** Records that will train (no error). */
@@ -175,7 +176,8 @@ export const datasetVersionSchema = z
     sizeBytes: z.number().int().nonnegative(),
     sha256: z.string(),
     fileType: datasetFileTypeSchema,
-    format: datasetFormatSchema,
+    /** null: the layout was not recognised; choose it (and the columns) to read the records. */
+    format: datasetFormatSchema.nullable(),
     parseOptions: datasetParseOptionsSchema,
     records: z.number().int().nonnegative(),
     valid: z.number().int().nonnegative(),
@@ -214,8 +216,7 @@ export const uploadDatasetQuerySchema = z
   .object({
     fileName: z.string().min(1).max(255),
     name: datasetNameSchema.optional(),
-  })
-  .meta({ id: 'UploadDatasetQuery' });
+  }); // no .meta id: a query schema must stay inline for the OpenAPI document
 
 export const importDatasetBodySchema = z
   .object({

@@ -17,6 +17,13 @@ export const settingsSchema = z
       .max(600)
       .default(10)
       .describe('How long a canceled job may take to stop cleanly before it is stopped by force.'),
+    uploadLimitMiB: z
+      .number()
+      .int()
+      .min(1)
+      .max(65536)
+      .default(1024)
+      .describe('The largest dataset file an upload may be, in MiB. Larger uploads are refused and nothing is stored.'),
   })
   .meta({ id: 'Settings' });
 export type Settings = z.infer<typeof settingsSchema>;

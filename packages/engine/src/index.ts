@@ -30,7 +30,7 @@ export { Tokenizer, type DecodeStream, type SpecialTokens, type TokenizerSources
 export { ChatTemplate, chatTemplatesFromConfig, readChatTemplates, type AssistantSpan, type ChatMessage, type ChatRenderOptions } from './io/chat-template.js';
 export { parseGenerationConfig, readGenerationConfig, type GenerationConfig } from './io/generation-config.js';
 export { inspectModelFolder, loadModelFolder, readModelConfig, tokenizerFileNames, type ModelFolder, type ModelFolderInfo } from './io/model-folder.js';
-export { downloadModel, localModelDir, HUB_URL, type DownloadModelOptions, type DownloadProgress } from './io/hub.js';
+export { downloadDatasetFile, downloadModel, localModelDir, HUB_URL, type DownloadModelOptions, type DownloadProgress } from './io/hub.js';
 export {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,

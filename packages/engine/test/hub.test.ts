@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../src/errors.js';
-import { downloadModel, localModelDir, type DownloadProgress } from '../src/io/hub.js';
+import { downloadModel, localModelDir, type DownloadProgress, downloadDatasetFile } from '../src/io/hub.js';
 import { loadModelFolder } from '../src/io/model-folder.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
 
@@ -59,9 +59,11 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
   if (requiredToken !== null && req.headers.authorization !== `Bearer ${requiredToken}`) {
     return json(res, 401, { error: 'Invalid credentials in Authorization header' });
   }
-  const tree = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/([^/]+)$/.exec(url.pathname);
-  const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
-  const repo = repos.get(tree?.[1] ?? resolve?.[1] ?? '');
+  // Dataset repos live under /api/datasets/… and /datasets/…/resolve; kept apart by a "datasets:" key.
+  const tree = /^\/api\/(models|datasets)\/([^/]+\/[^/]+)\/tree\/([^/]+)$/.exec(url.pathname);
+  const resolve = /^\/(datasets\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+  const key = tree ? `${tree[1] === 'datasets' ? 'datasets:' : ''}${tree[2]}` : resolve ? `${resolve[1] ? 'datasets:' : ''}${resolve[2]}` : '';
+  const repo = repos.get(key);
   // What the Hub answers, without a token, for a repo that does not exist or is private.
   if (!repo && !req.headers.authorization) return json(res, 401, { error: 'Invalid username or password.' }, { 'X-Error-Code': 'RepoNotFound' });
   if (!repo) return json(res, 404, { error: 'Repository not found' }, { 'X-Error-Code': 'RepoNotFound' });
@@ -70,7 +72,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     entries.push({ type: 'directory', oid: 'd'.repeat(40), size: 0, path: 'onnx' });
     return json(res, 200, entries);
   }
-  const name = decodeURIComponent(resolve![3]!);
+  const name = decodeURIComponent(resolve![4]!);
   let bytes = repo.files.get(name);
   if (!bytes) return json(res, 404, { error: 'Entry not found' }, { 'X-Error-Code': 'EntryNotFound' });
   if (repo.corrupt?.has(name)) bytes = Buffer.from(bytes.map((b) => b ^ 0xff));
@@ -97,6 +99,9 @@ beforeAll(async () => {
   repos.set('tiny/qwen2-sharded', { files: readFolder(sharded, { 'chat_template.jinja': '{{ messages[0].content }}' }) });
   repos.set('tiny/damaged', { files: readFolder(single), corrupt: new Set(['model.safetensors']) });
   repos.set('tiny/no-weights', { files: new Map([...readFolder(single)].filter(([name]) => !name.endsWith('.safetensors'))) });
+  const chats = '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n';
+  repos.set('datasets:tiny/chats', { files: new Map([['README.md', Buffer.from('# chats')], ['data/train.jsonl', Buffer.from(chats)]]) });
+  repos.set('datasets:tiny/many', { files: new Map([['a.jsonl', Buffer.from(chats)], ['b.csv', Buffer.from('prompt,completion\nhi,hello\n')]]) });
   server = http.createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -231,5 +236,37 @@ describe('downloadModel', () => {
     controller.abort();
     await expect(downloadModel({ repo: 'tiny/llama', cacheDir: cacheDir(), hubUrl, token: '', signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expect((await errorOf(downloadModel({ repo: '../etc', cacheDir: cacheDir(), hubUrl }))).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('downloadDatasetFile', () => {
+  it('downloads the only data file of a dataset repo, at its path', async () => {
+    const destDir = cacheDir();
+    const file = await downloadDatasetFile({ repo: 'tiny/chats', destDir, hubUrl, token: '' });
+    expect(file).toBe(path.join(destDir, 'data', 'train.jsonl'));
+    expect(fs.readFileSync(file)).toEqual(repos.get('datasets:tiny/chats')!.files.get('data/train.jsonl'));
+    expect(seen.some((s) => s.path === '/api/datasets/tiny/chats/tree/main')).toBe(true);
+    expect(seen.some((s) => s.path === '/datasets/tiny/chats/resolve/main/data/train.jsonl')).toBe(true);
+  });
+
+  it('asks which file when a repo has several, and takes the one named', async () => {
+    const error = await errorOf(downloadDatasetFile({ repo: 'tiny/many', destDir: cacheDir(), hubUrl, token: '' }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('a.jsonl, b.csv');
+    const file = await downloadDatasetFile({ repo: 'tiny/many', file: 'b.csv', destDir: cacheDir(), hubUrl, token: '' });
+    expect(fs.readFileSync(file, 'utf8')).toContain('prompt,completion');
+    expect((await errorOf(downloadDatasetFile({ repo: 'tiny/many', file: 'c.csv', destDir: cacheDir(), hubUrl, token: '' }))).message).toContain('has no file c.csv');
+  });
+
+  it('says clearly when the dataset does not exist or the Hub cannot be reached', async () => {
+    const missing = await errorOf(downloadDatasetFile({ repo: 'tiny/nope', destDir: cacheDir(), hubUrl, token: '' }));
+    expect(missing.code).toBe('HUB_NOT_FOUND');
+    expect(missing.message).toContain('no dataset "tiny/nope"');
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const offline = await errorOf(downloadDatasetFile({ repo: 'tiny/chats', destDir: cacheDir(), hubUrl: `http://127.0.0.1:${port}`, token: '' }));
+    expect(offline.code).toBe('HUB_OFFLINE');
   });
 });

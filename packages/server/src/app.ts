@@ -11,7 +11,11 @@ import { serveWebApp } from './http/web-app.js';
 import { JobEventBus } from './jobs/event-bus.js';
 import { JobService } from './jobs/job-service.js';
 import { JobRunner } from './jobs/runner.js';
+import { DatasetService } from './datasets/dataset-service.js';
+import { ModelService } from './models/model-service.js';
+import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
+import { modelRoutes } from './routes/models.js';
 import { streamRoutes } from './routes/streams.js';
 import { systemRoutes } from './routes/system.js';
 import { workspaceRoutes } from './routes/workspace.js';
@@ -82,6 +86,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     jobs,
     runner,
     sampler,
+    models: new ModelService(db, options.home),
+    datasets: new DatasetService(db, options.home, () => readSettings(db).uploadLimitMiB * 2 ** 20),
     startedAt: Date.now(),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     routes: [],
@@ -104,6 +110,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   systemRoutes(app, ctx);
   jobRoutes(app, ctx);
+  modelRoutes(app, ctx);
+  datasetRoutes(app, ctx);
   workspaceRoutes(app, ctx);
   streamRoutes(app, ctx);
   await serveWebApp(app, options.webRoot ?? null);

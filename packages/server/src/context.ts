@@ -1,4 +1,6 @@
 import type { RouteRecord } from './auth/auth.js';
+import type { DatasetService } from './datasets/dataset-service.js';
+import type { ModelService } from './models/model-service.js';
 import type { JobEventBus } from './jobs/event-bus.js';
 import type { JobService } from './jobs/job-service.js';
 import type { JobRunner } from './jobs/runner.js';
@@ -13,6 +15,8 @@ export interface AppContext {
   jobs: JobService;
   runner: JobRunner;
   sampler: ResourceSampler;
+  models: ModelService;
+  datasets: DatasetService;
   startedAt: number;
   heartbeatMs: number;
   /** Every route with the permission it declared, for the docs and the permission tests. */

@@ -42,20 +42,20 @@ describe('database', () => {
   it('applies a new numbered migration on the next start', () => {
     const file = path.join(home(), 'studio.db');
     openDatabase(file).close();
-    const next = [...migrations, { version: 99, name: 'add models', sql: 'CREATE TABLE models (id TEXT PRIMARY KEY);' }];
+    const next = [...migrations, { version: 99, name: 'add widgets', sql: 'CREATE TABLE widgets (id TEXT PRIMARY KEY);' }];
     const db = openDatabase(file, next);
     expect(schemaVersion(db)).toBe(99);
-    expect(tables(db)).toContain('models');
+    expect(tables(db)).toContain('widgets');
     db.close();
   });
 
   it('rolls a failing migration back whole and keeps the old version', () => {
     const file = path.join(home(), 'studio.db');
     openDatabase(file).close();
-    const broken = [...migrations, { version: 2, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); THIS IS NOT SQL;' }];
+    const broken = [...migrations, { version: 99, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); THIS IS NOT SQL;' }];
     expect(() => openDatabase(file, broken)).toThrow();
     const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
     expect(tables(db)).not.toContain('half');
     db.close();
   });
@@ -70,8 +70,8 @@ describe('database', () => {
 describe('settings', () => {
   it('starts at the defaults and keeps what is written', () => {
     const db = openDatabase(path.join(home(), 'studio.db'));
-    expect(readSettings(db)).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10 });
-    expect(writeSettings(db, { jobConcurrency: 2 })).toEqual({ jobConcurrency: 2, cancelGraceSeconds: 10 });
+    expect(readSettings(db)).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10, uploadLimitMiB: 1024 });
+    expect(writeSettings(db, { jobConcurrency: 2 })).toEqual({ jobConcurrency: 2, cancelGraceSeconds: 10, uploadLimitMiB: 1024 });
     db.prepare(`UPDATE settings SET value = '"garbage"' WHERE key = 'jobConcurrency'`).run();
     expect(readSettings(db).jobConcurrency).toBe(1);
     db.close();

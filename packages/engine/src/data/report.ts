@@ -123,8 +123,7 @@ export function buildDatasetReport(parsed: ParsedDataset, options: DatasetReport
   const errorCount = problems.filter((p) => p.severity === 'error').length;
   return {
     fileType: parsed.fileType,
-    // The contract's format is not nullable: a file of unknown layout (every record an error) reports 'text'.
-    format: parsed.format ?? 'text',
+    format: parsed.format,
     records: parsed.records.length,
     valid: parsed.records.filter((r: DatasetRecord | null, i) => r !== null && !failed.has(i)).length,
     problems: problems.slice(0, options.problemLimit ?? 1000),

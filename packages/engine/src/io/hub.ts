@@ -61,20 +61,23 @@ export function localModelDir(cacheDir: string, repo: string, revision = 'main')
   return path.join(cacheDir, name);
 }
 
-function checkRepoId(repo: string): void {
+/** What a Hub repo holds: the tree and file URLs differ (`/api/datasets/…`, `/datasets/…/resolve`). */
+type RepoKind = 'model' | 'dataset';
+
+function checkRepoId(repo: string, kind: RepoKind = 'model'): void {
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo) || repo.split('/').some((part) => part === '.' || part === '..' || part.startsWith('.'))) {
-    throw new EngineError('INVALID_ARGUMENT', `"${repo}" is not a Hugging Face model id (owner/name).`);
+    throw new EngineError('INVALID_ARGUMENT', `"${repo}" is not a Hugging Face ${kind} id (owner/name).`);
   }
 }
 
 /** Turn what fetch or @huggingface/hub threw into an EngineError; aborts pass through. */
-function hubError(error: unknown, repo: string, errorCode: string | null, hasToken: boolean): unknown {
+function hubError(error: unknown, repo: string, errorCode: string | null, hasToken: boolean, kind: RepoKind): unknown {
   if (error instanceof EngineError || (error as Error)?.name === 'AbortError') return error;
   const status = error instanceof HubApiError ? error.statusCode : undefined;
   const detail = (error as Error)?.message ?? String(error);
   // The Hub answers 401 with X-Error-Code RepoNotFound for a missing (or private) repo when no token is sent.
   if (status === 404 || (status === 401 && errorCode === 'RepoNotFound' && !hasToken)) {
-    return new EngineError('HUB_NOT_FOUND', `The Hub has no model "${repo}" (or it is private or gated). ${detail}`, { cause: error });
+    return new EngineError('HUB_NOT_FOUND', `The Hub has no ${kind} "${repo}" (or it is private or gated). ${detail}`, { cause: error });
   }
   if (status === 401 || status === 403) {
     return new EngineError('HUB_UNAUTHORIZED', `The Hub refused access to "${repo}" (HTTP ${status}). ${detail}`, { cause: error });
@@ -101,6 +104,7 @@ class HubSession {
     readonly hubUrl: string,
     readonly token: string | undefined,
     readonly signal: AbortSignal | undefined,
+    readonly kind: RepoKind = 'model',
   ) {
     // Every request gets the signal, and error codes are kept for `hubError` (HubApiError drops headers).
     this.fetch = async (input, init) => {
@@ -111,12 +115,12 @@ class HubSession {
   }
 
   fail(error: unknown): unknown {
-    return hubError(error, this.repo, this.lastErrorCode, this.token !== undefined);
+    return hubError(error, this.repo, this.lastErrorCode, this.token !== undefined, this.kind);
   }
 
   async list(): Promise<Map<string, RemoteFile>> {
     const files = new Map<string, RemoteFile>();
-    const entries = listFiles({ repo: { type: 'model', name: this.repo }, revision: this.revision, hubUrl: this.hubUrl, accessToken: this.token, fetch: this.fetch });
+    const entries = listFiles({ repo: { type: this.kind, name: this.repo }, revision: this.revision, hubUrl: this.hubUrl, accessToken: this.token, fetch: this.fetch });
     for await (const entry of entries) {
       if (entry.type !== 'file') continue;
       const size = entry.lfs?.size ?? entry.size;
@@ -128,7 +132,7 @@ class HubSession {
 
   /** Same URL scheme and auth header as @huggingface/hub's downloadFile. */
   resolveUrl(file: string): string {
-    return `${this.hubUrl}/${this.repo}/resolve/${encodeURIComponent(this.revision)}/${file.split('/').map(encodeURIComponent).join('/')}`;
+    return `${this.hubUrl}/${this.kind === 'dataset' ? 'datasets/' : ''}${this.repo}/resolve/${encodeURIComponent(this.revision)}/${file.split('/').map(encodeURIComponent).join('/')}`;
   }
 }
 
@@ -258,4 +262,58 @@ export async function downloadModel(options: DownloadModelOptions): Promise<stri
     throw session.fail(error);
   }
   return dir;
+}
+
+/** File types a dataset repo's data file may have (what `readDatasetFile` reads). */
+const datasetFile = /\.(jsonl|ndjson|json|csv|tsv|parquet|txt)$/i;
+
+export interface DownloadDatasetFileOptions {
+  /** Hub dataset id, e.g. 'tatsu-lab/alpaca'. */
+  repo: string;
+  /** The data file inside the repo; default: its only data file (an error lists them when there are several). */
+  file?: string;
+  revision?: string;
+  /** The folder the file is written to, at its path inside the repo. */
+  destDir: string;
+  token?: string;
+  hubUrl?: string;
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Download one data file of a Hub dataset repo into `destDir`, resuming and checking it like a
+ * model download, and return its local path. Throws HUB_OFFLINE / HUB_NOT_FOUND /
+ * HUB_UNAUTHORIZED, or INVALID_ARGUMENT naming the data files when the choice is not clear.
+ */
+export async function downloadDatasetFile(options: DownloadDatasetFileOptions): Promise<string> {
+  checkRepoId(options.repo, 'dataset');
+  const revision = options.revision ?? 'main';
+  const token = (options.token ?? process.env.HF_TOKEN) || undefined;
+  const session = new HubSession(options.repo, revision, (options.hubUrl ?? HUB_URL).replace(/\/+$/, ''), token, options.signal, 'dataset');
+  try {
+    const remote = await session.list();
+    const candidates = [...remote.values()].filter((f) => datasetFile.test(f.path)).map((f) => f.path).sort();
+    let chosen: RemoteFile | undefined;
+    if (options.file !== undefined) {
+      chosen = remote.get(options.file);
+      if (!chosen) throw new EngineError('HUB_NOT_FOUND', `The Hub dataset "${options.repo}" has no file ${options.file}. Its data files: ${candidates.join(', ') || 'none'}.`);
+    } else if (candidates.length === 1) chosen = remote.get(candidates[0]!);
+    else if (candidates.length === 0) throw new EngineError('HUB_NOT_FOUND', `The Hub dataset "${options.repo}" has no data file QLoRA Studio reads (JSON, JSONL, CSV, TSV, Parquet or text).`);
+    else throw new EngineError('INVALID_ARGUMENT', `The Hub dataset "${options.repo}" has ${candidates.length} data files; choose one: ${candidates.slice(0, 20).join(', ')}${candidates.length > 20 ? ', …' : ''}.`);
+    const file = chosen!;
+    if (file.path.split('/').some((part) => part === '..' || part === '')) throw new EngineError('HUB_NOT_FOUND', `The Hub listed an odd path "${file.path}" in "${options.repo}".`);
+    // The local copy keeps the repo's sub-folders: destDir/<path>.
+    fs.mkdirSync(path.dirname(path.join(options.destDir, file.path)), { recursive: true });
+    let last = -Infinity;
+    await fetchFile(session, file, options.destDir, (bytes) => {
+      const now = performance.now();
+      if (bytes !== file.size && now - last < progressIntervalMs) return;
+      last = now;
+      options.onProgress?.({ file: file.path, bytes, totalBytes: file.size, fileIndex: 0, fileCount: 1 });
+    });
+    return path.join(options.destDir, file.path);
+  } catch (error) {
+    throw session.fail(error);
+  }
 }

@@ -3,13 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { defineRoute } from '../http/define-route.js';
 import { listJobEvents, listJobMetrics } from '../store/events-repo.js';
+import { resolveTrainJob } from '../jobs/train-job.js';
 import { getJobOrThrow, listJobs } from '../store/jobs-repo.js';
 
 export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'listJobs', ({ query }) => ({ jobs: listJobs(ctx.db, query) }));
 
   defineRoute(app, 'createJob', ({ body }) => {
-    const job = ctx.jobs.create(body);
+    const job = ctx.jobs.create(body.type === 'train' ? { type: 'train', config: resolveTrainJob(ctx.db, ctx.workspace, body.config) } : body);
     ctx.runner.pump();
     return job;
   });

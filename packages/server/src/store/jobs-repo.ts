@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   ApiError,
   canTransition,
@@ -10,7 +9,7 @@ import {
   type ListJobsQuery,
 } from '@qlora-studio/contracts';
 import type { Db } from './database.js';
-import { fromJson, nowIso, toJson } from './rows.js';
+import { fromJson, newId, nowIso, toJson } from './rows.js';
 
 interface JobRow {
   id: string;
@@ -45,12 +44,8 @@ function toJob(row: JobRow): Job {
 }
 
 /** Sortable, URL-safe job id: time in base 36, then randomness. */
-function newJobId(): string {
-  return `job_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
-}
-
 export function insertJob(db: Db, input: { type: JobType; title: string; config: unknown }): Job {
-  const id = newJobId();
+  const id = newId('job');
   const seq = ((db.prepare('SELECT MAX(seq) AS s FROM jobs').get() as { s: number | null }).s ?? 0) + 1;
   db.prepare(
     `INSERT INTO jobs (id, seq, type, title, status, config, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
@@ -129,4 +124,15 @@ export function markCancelRequested(db: Db, id: string): Job {
 /** Delete a job with its events and metrics (the activity feed keeps its lines). */
 export function deleteJobRow(db: Db, id: string): void {
   db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+}
+
+/** Queued or running jobs whose config reads dataset `id` (for training or validation). */
+export function jobsUsingDataset(db: Db, id: string): string[] {
+  const rows = db.prepare("SELECT id, config FROM jobs WHERE status IN ('queued', 'running')").all() as { id: string; config: string }[];
+  return rows
+    .filter((row) => {
+      const config = JSON.parse(row.config) as { datasetId?: string; validation?: { datasetId?: string } };
+      return config.datasetId === id || config.validation?.datasetId === id;
+    })
+    .map((row) => row.id);
 }

@@ -73,4 +73,46 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'base models, datasets and their immutable versions',
+    sql: `
+      CREATE TABLE models (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('local','hub','demo')),
+        source_ref TEXT,
+        path TEXT NOT NULL,
+        info TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE datasets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('upload','path','hub')),
+        source_ref TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE dataset_versions (
+        dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        file_type TEXT NOT NULL,
+        format TEXT,
+        parse_options TEXT NOT NULL,
+        records INTEGER NOT NULL,
+        valid INTEGER NOT NULL,
+        error_count INTEGER NOT NULL,
+        warning_count INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (dataset_id, version)
+      );
+    `,
+  },
 ];

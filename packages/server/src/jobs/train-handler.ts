@@ -1,0 +1,89 @@
+/**
+ * The train job inside its worker process: read the stored dataset version with the engine,
+ * hold out the validation records (a seeded split, or another dataset), and train.
+ */
+import type { DatasetParseOptions, TrainJobConfig } from '@qlora-studio/contracts';
+import { readDatasetFile, seededRng, trainLora, type TrainLoraOptions, type TrainLoraResult, type TrainingDataSource } from '@qlora-studio/engine';
+import type { JobContext } from './handlers.js';
+
+/** A dataset version as the worker reads it. */
+export interface ResolvedDataset {
+  id: string;
+  name: string;
+  version: number;
+  file: string;
+  parseOptions: DatasetParseOptions;
+}
+
+/** What the server resolved when the job was queued: ids → files and folders. */
+export interface TrainJobResolved {
+  modelDir: string;
+  modelName: string;
+  dataset: ResolvedDataset;
+  validationDataset: ResolvedDataset | null;
+  /** Where the adapter, its checkpoints and training_summary.json go. */
+  outputDir: string;
+}
+
+export type ResolvedTrainJobConfig = TrainJobConfig & { resolved: TrainJobResolved };
+
+/** The engine's options for a train job config; `data` is given once the records are read. */
+export function trainLoraOptions(config: TrainJobConfig, resolved: TrainJobResolved, data: { train: TrainingDataSource; eval?: TrainingDataSource }): TrainLoraOptions {
+  return {
+    modelDir: resolved.modelDir,
+    method: config.method,
+    lora: { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.lora.targetModules, useRslora: config.lora.useRslora },
+    seed: config.seed,
+    optimizer: config.optimizer === 'adamw' ? { kind: 'adamw', weightDecay: config.weightDecay } : { kind: 'sgd', weightDecay: config.weightDecay },
+    learningRate: config.learningRate,
+    scheduler: config.scheduler,
+    warmupSteps: config.warmupSteps,
+    ...(config.maxSteps !== undefined ? { maxSteps: config.maxSteps } : { epochs: config.epochs }),
+    batchSize: config.batchSize,
+    gradAccum: config.gradAccum,
+    maxGradNorm: config.maxGradNorm,
+    seqLen: config.seqLen,
+    train: data.train,
+    ...(data.eval ? { eval: data.eval } : {}),
+    ...(config.evalEvery !== undefined ? { evalEvery: config.evalEvery } : {}),
+    ...(config.checkpointEvery !== undefined ? { checkpointEvery: config.checkpointEvery } : {}),
+    ...(config.earlyStoppingPatience !== undefined ? { earlyStoppingPatience: config.earlyStoppingPatience } : {}),
+    trainOn: config.trainOn,
+    packing: config.packing,
+    outputDir: resolved.outputDir,
+  };
+}
+
+async function validRecords(dataset: ResolvedDataset) {
+  const parsed = await readDatasetFile(dataset.file, dataset.parseOptions);
+  return parsed.records.filter((r) => r !== null);
+}
+
+/** Indices 0…n−1 split into train and held-out by a seeded shuffle (the same split for the same seed). */
+export function splitIndices(n: number, ratio: number, seed: number): { train: number[]; held: number[] } {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rng = seededRng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const heldCount = Math.min(n - 1, Math.max(1, Math.round(n * ratio)));
+  const held = order.slice(0, heldCount).sort((a, b) => a - b);
+  const heldSet = new Set(held);
+  return { train: order.filter((i) => !heldSet.has(i)).sort((a, b) => a - b), held };
+}
+
+export async function runTrainJob(config: ResolvedTrainJobConfig, ctx: JobContext): Promise<TrainLoraResult> {
+  const { resolved } = config;
+  let records = await validRecords(resolved.dataset);
+  let evalRecords: typeof records | null = null;
+  if (config.validation.kind === 'split') {
+    const split = splitIndices(records.length, config.validation.ratio, config.validation.seed);
+    evalRecords = split.held.map((i) => records[i]!);
+    records = split.train.map((i) => records[i]!);
+  } else if (config.validation.kind === 'dataset' && resolved.validationDataset) {
+    evalRecords = await validRecords(resolved.validationDataset);
+  }
+  ctx.report.log('info', `Training on ${records.length} records of "${resolved.dataset.name}" v${resolved.dataset.version}${evalRecords ? `, validating on ${evalRecords.length}` : ''}.`);
+  return trainLora(trainLoraOptions(config, resolved, { train: { records }, ...(evalRecords ? { eval: { records: evalRecords } } : {}) }), ctx);
+}
