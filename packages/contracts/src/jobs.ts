@@ -102,6 +102,38 @@ export const trainJobConfigSchema = z
 export type TrainJobConfig = z.infer<typeof trainJobConfigSchema>;
 export type TrainJobConfigInput = z.input<typeof trainJobConfigSchema>;
 
+/** A Hub repo id, owner/name, with no part starting with "." (so never a path like ../x). */
+function hubRepoId(example: string, kind: string) {
+  const message = `Give a Hub ${kind} id as owner/name, e.g. ${example}.`;
+  return z
+    .string()
+    .trim()
+    .regex(/^[\w.-]+\/[\w.-]+$/, message)
+    .refine((id) => id.split('/').every((part) => !part.startsWith('.')), message);
+}
+
+/** Download a model from the Hugging Face Hub into the workspace; it is registered when done. */
+export const downloadModelConfigSchema = z
+  .object({
+    repo: hubRepoId('HuggingFaceTB/SmolLM2-135M-Instruct', 'model'),
+    revision: z.string().trim().min(1).default('main'),
+    name: z.string().trim().min(1).max(120).optional(),
+  })
+  .meta({ id: 'DownloadModelConfig' });
+export type DownloadModelConfig = z.infer<typeof downloadModelConfigSchema>;
+
+/** Import one data file of a Hugging Face Hub dataset repo; it is stored as a dataset when done. */
+export const importHubDatasetConfigSchema = z
+  .object({
+    repo: hubRepoId('tatsu-lab/alpaca', 'dataset'),
+    /** The data file in the repo; default its only one. */
+    file: z.string().trim().min(1).optional(),
+    revision: z.string().trim().min(1).default('main'),
+    name: z.string().trim().min(1).max(120).optional(),
+  })
+  .meta({ id: 'ImportHubDatasetConfig' });
+export type ImportHubDatasetConfig = z.infer<typeof importHubDatasetConfigSchema>;
+
 /** What a client sends to start a job: a type and that type's config. */
 export const createJobBodySchema = z
   .discriminatedUnion('type', [
@@ -113,16 +145,26 @@ export const createJobBodySchema = z
       type: z.literal('train'),
       config: trainJobConfigSchema,
     }),
+    z.object({
+      type: z.literal('download-model'),
+      config: downloadModelConfigSchema,
+    }),
+    z.object({
+      type: z.literal('import-dataset'),
+      config: importHubDatasetConfigSchema,
+    }),
   ])
   .meta({ id: 'CreateJobBody' });
 export type CreateJobBody = z.infer<typeof createJobBodySchema>;
 export type JobType = CreateJobBody['type'];
-export const jobTypes = ['system-check', 'train'] as const satisfies readonly JobType[];
+export const jobTypes = ['system-check', 'train', 'download-model', 'import-dataset'] as const satisfies readonly JobType[];
 export const jobTypeSchema = z.enum(jobTypes);
 
 export const jobTypeLabels: Record<JobType, string> = {
   'system-check': 'System check',
   train: 'Fine-tune',
+  'download-model': 'Model download',
+  'import-dataset': 'Dataset import from the Hub',
 };
 
 // ---- the job as the API shows it -------------------------------------------------------------

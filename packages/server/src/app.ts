@@ -93,6 +93,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routes: [],
   };
   app.decorate('ctx', ctx);
+  // Downloads are stored once they arrived whole (a failed one stores nothing).
+  jobs.onSucceeded('download-model', (job) => {
+    const result = job.result as { dir: string; repo: string };
+    ctx.models.registerDownloaded(result.dir, result.repo, (job.config as { name?: string }).name);
+  });
+  jobs.onSucceeded('import-dataset', async (job) => {
+    const result = job.result as { file: string; repo: string };
+    await ctx.datasets.importDownloaded(result.file, result.repo, (job.config as { name?: string }).name);
+  });
 
   const interrupted = jobs.interruptLeftovers('The server stopped while this job ran (it was restarted or crashed).');
   recordActivity(db, 'server.started', `QLoRA Studio ${appVersion} started${interrupted.length ? `; ${interrupted.length} job(s) were interrupted` : ''}`);

@@ -15,6 +15,11 @@ import { asRecord, readJsonFile } from './json-file.js';
 /** The public Hub. */
 export const HUB_URL = 'https://huggingface.co';
 
+/** The Hub to use: `HF_ENDPOINT` (as huggingface_hub reads it, e.g. a mirror), else huggingface.co. */
+export function hubUrlFromEnv(): string {
+  return process.env.HF_ENDPOINT || HUB_URL;
+}
+
 export interface DownloadProgress {
   /** File name inside the repo, e.g. 'model.safetensors'. */
   file: string;
@@ -36,7 +41,7 @@ export interface DownloadModelOptions {
   cacheDir: string;
   /** Access token for gated or private models; default `HF_TOKEN` from the environment ('' for none). */
   token?: string;
-  /** Default https://huggingface.co. */
+  /** Default `HF_ENDPOINT`, else https://huggingface.co. */
   hubUrl?: string;
   onProgress?: (progress: DownloadProgress) => void;
   signal?: AbortSignal;
@@ -240,7 +245,7 @@ export async function downloadModel(options: DownloadModelOptions): Promise<stri
   checkRepoId(options.repo);
   const revision = options.revision ?? 'main';
   const token = (options.token ?? process.env.HF_TOKEN) || undefined;
-  const session = new HubSession(options.repo, revision, (options.hubUrl ?? HUB_URL).replace(/\/+$/, ''), token, options.signal);
+  const session = new HubSession(options.repo, revision, (options.hubUrl ?? hubUrlFromEnv()).replace(/\/+$/, ''), token, options.signal);
   const dir = localModelDir(options.cacheDir, options.repo, revision);
   try {
     const remote = await session.list();
@@ -290,7 +295,7 @@ export async function downloadDatasetFile(options: DownloadDatasetFileOptions): 
   checkRepoId(options.repo, 'dataset');
   const revision = options.revision ?? 'main';
   const token = (options.token ?? process.env.HF_TOKEN) || undefined;
-  const session = new HubSession(options.repo, revision, (options.hubUrl ?? HUB_URL).replace(/\/+$/, ''), token, options.signal, 'dataset');
+  const session = new HubSession(options.repo, revision, (options.hubUrl ?? hubUrlFromEnv()).replace(/\/+$/, ''), token, options.signal, 'dataset');
   try {
     const remote = await session.list();
     const candidates = [...remote.values()].filter((f) => datasetFile.test(f.path)).map((f) => f.path).sort();

@@ -159,21 +159,36 @@ export class DatasetService {
 
   async importPath(body: { path: string; name?: string | undefined; parseOptions?: DatasetParseOptions | undefined }): Promise<Dataset> {
     if (!path.isAbsolute(body.path)) throw new ApiError('DATASET_INVALID', `Give the file as an absolute path on the server, not "${body.path}".`);
+    return this.importFile(body.path, { name: body.name, source: 'path', sourceRef: body.path, parseOptions: body.parseOptions ?? {} });
+  }
+
+  /** A data file a Hub import job downloaded (the job's finalizer); the download is removed once stored. */
+  async importDownloaded(file: string, repo: string, name?: string): Promise<Dataset> {
+    try {
+      return await this.importFile(file, { name: name ?? repo, source: 'hub', sourceRef: repo, parseOptions: {} });
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  /** Copies a file on the server in (never moves or changes the original) and stores it. */
+  private async importFile(file: string, as: { name: string | undefined; source: Dataset['source']; sourceRef: string; parseOptions: DatasetParseOptions }): Promise<Dataset> {
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(body.path);
+      stat = fs.statSync(file);
     } catch {
-      throw new ApiError('DATASET_INVALID', `${body.path} does not exist on the server.`);
+      throw new ApiError('DATASET_INVALID', `${file} does not exist on the server.`);
     }
-    if (!stat.isFile()) throw new ApiError('DATASET_INVALID', `${body.path} is not a file.`);
-    const fileName = path.basename(body.path);
-    const received = await this.receive(fs.createReadStream(body.path), fileName);
+    if (!stat.isFile()) throw new ApiError('DATASET_INVALID', `${file} is not a file.`);
+    const fileName = path.basename(file);
+    const received = await this.receive(fs.createReadStream(file), fileName);
     const id = newId('dataset');
-    const dataset = await this.store(received, fileName, body.parseOptions ?? {}, (v) => insertDataset(this.db, { id, name: body.name ?? fileName.replace(/\.[^.]+$/, ''), source: 'path', sourceRef: body.path, version: v }), id, 1).catch((error: unknown) => {
+    const name = as.name ?? fileName.replace(/\.[^.]+$/, '');
+    const dataset = await this.store(received, fileName, as.parseOptions, (v) => insertDataset(this.db, { id, name, source: as.source, sourceRef: as.sourceRef, version: v }), id, 1).catch((error: unknown) => {
       fs.rmSync(path.join(this.root, id), { recursive: true, force: true });
       throw error;
     });
-    recordActivity(this.db, 'dataset.created', `Dataset "${dataset.name}" imported from ${body.path} (${dataset.latest.records} records)`);
+    recordActivity(this.db, 'dataset.created', `Dataset "${dataset.name}" imported from ${as.sourceRef} (${dataset.latest.records} records)`);
     return dataset;
   }
 

@@ -1,5 +1,6 @@
 import { jobTypeLabels, systemCheckConfigSchema, type JobType } from '@qlora-studio/contracts';
 import { runSystemCheck, type JobReporter } from '@qlora-studio/engine';
+import { runDownloadModel, runImportHubDataset } from './hub-handlers.js';
 import { runTrainJob, type ResolvedTrainJobConfig } from './train-handler.js';
 
 export interface JobContext {
@@ -13,6 +14,8 @@ export const jobHandlers: Record<JobType, (config: unknown, ctx: JobContext) => 
   'system-check': (config, ctx) => runSystemCheck(systemCheckConfigSchema.parse(config), ctx),
   // Checked and resolved (ids → files) by the server when it was queued; see train-job.ts.
   train: (config, ctx) => runTrainJob(config as ResolvedTrainJobConfig, ctx),
+  'download-model': runDownloadModel,
+  'import-dataset': runImportHubDataset,
 };
 
 export function jobTitle(type: JobType): string {

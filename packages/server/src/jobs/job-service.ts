@@ -1,11 +1,13 @@
 import {
   ApiError,
+  errorCatalogue,
   isTerminal,
   type ActivityKind,
   type CreateJobBody,
   type Job,
   type JobError,
   type JobStatus,
+  type JobType,
   type WorkerEvent,
 } from '@qlora-studio/contracts';
 import type { Db } from '../store/database.js';
@@ -46,11 +48,35 @@ const statusVerb: Record<JobStatus, string> = {
  * Every change to a job goes through here: the row, its stored event and the activity line
  * are written in one transaction, then the event is published to live subscribers.
  */
+/**
+ * What the server does with a job's result before the job counts as succeeded (e.g. register
+ * a downloaded model). If it throws, the job fails with that reason.
+ */
+export type JobFinalizer = (job: Job) => Promise<void> | void;
+
 export class JobService {
+  private readonly finalizers = new Map<JobType, JobFinalizer>();
+
   constructor(
     private readonly db: Db,
     private readonly bus: JobEventBus,
   ) {}
+
+  onSucceeded(type: JobType, finalizer: JobFinalizer): void {
+    this.finalizers.set(type, finalizer);
+  }
+
+  /** A worker reported success: run the type's finalizer, then mark the job succeeded (or failed, saying why). */
+  async succeed(id: string): Promise<Job> {
+    const job = getJobOrThrow(this.db, id);
+    try {
+      await this.finalizers.get(job.type)?.(job);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return this.setStatus(id, 'failed', { message: `The job finished, but its result could not be stored: ${message}`, hint: error instanceof ApiError ? errorCatalogue[error.code].hint : null });
+    }
+    return this.setStatus(id, 'succeeded');
+  }
 
   create(body: CreateJobBody): Job {
     return this.commitStatus(() => insertJob(this.db, { type: body.type, title: jobTitle(body.type), config: body.config }), null);

@@ -157,7 +157,7 @@ export class JobRunner {
           hint: 'Run the job again.',
         });
       } else if (entry.outcome?.status === 'succeeded' && code === 0) {
-        this.options.jobs.setStatus(id, 'succeeded');
+        this.options.jobs.succeed(id).catch((error: unknown) => this.options.logger.warn({ jobId: id, err: error }, 'could not record the end of a job'));
       } else if (entry.outcome?.status === 'failed') {
         this.options.jobs.setStatus(id, 'failed', entry.outcome.error);
       } else if (entry.outcome?.status === 'canceled' || cancelRequested) {

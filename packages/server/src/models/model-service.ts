@@ -72,11 +72,19 @@ export class ModelService {
     }
   }
 
+  /** A model a download job put under the workspace (the job's finalizer). */
+  registerDownloaded(dir: string, repo: string, name?: string): BaseModel {
+    const model = insertModel(this.db, { name: name ?? repo, source: 'hub', sourceRef: repo, ...describeFolder(dir) });
+    recordActivity(this.db, 'model.added', `Model "${model.name}" downloaded from the Hub`);
+    return model;
+  }
+
   /** Forget a model; only files this workspace made (demo, downloads) are deleted. */
   delete(id: string): void {
     const model = getModelOrThrow(this.db, id);
     deleteModelRow(this.db, id);
-    if (model.source !== 'local' && path.dirname(model.path) === this.modelsDir) fs.rmSync(model.path, { recursive: true, force: true });
+    const inside = path.relative(this.modelsDir, model.path);
+    if (model.source !== 'local' && inside !== '' && !inside.startsWith('..') && !path.isAbsolute(inside)) fs.rmSync(model.path, { recursive: true, force: true });
     recordActivity(this.db, 'model.deleted', `Model "${model.name}" removed`);
   }
 }

@@ -1,5 +1,5 @@
 import type { ActivityEvent, ActivityKind } from '@qlora-studio/contracts';
-import { Ban, CheckCircle2, Clock, History, Play, PlugZap, Power, Settings2, Trash2, XCircle } from 'lucide-react';
+import { Ban, Boxes, CheckCircle2, Clock, Database, FilePen, History, Play, PlugZap, Power, Settings2, Trash2, XCircle } from 'lucide-react';
 import { Link } from 'react-router';
 import { Alert } from '../../../components/ui/alert';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
@@ -19,6 +19,12 @@ const kindMeta: Record<ActivityKind, { icon: typeof Clock; className: string }> 
   'job.canceled': { icon: Ban, className: 'bg-surface-muted text-fg-muted' },
   'job.interrupted': { icon: PlugZap, className: 'bg-warning-soft text-warning-text' },
   'job.deleted': { icon: Trash2, className: 'bg-surface-muted text-fg-muted' },
+  'dataset.created': { icon: Database, className: 'bg-success-soft text-success-text' },
+  'dataset.versioned': { icon: Database, className: 'bg-primary-soft text-primary-text' },
+  'dataset.renamed': { icon: FilePen, className: 'bg-surface-muted text-fg-muted' },
+  'dataset.deleted': { icon: Trash2, className: 'bg-surface-muted text-fg-muted' },
+  'model.added': { icon: Boxes, className: 'bg-success-soft text-success-text' },
+  'model.deleted': { icon: Trash2, className: 'bg-surface-muted text-fg-muted' },
   'settings.changed': { icon: Settings2, className: 'bg-primary-soft text-primary-text' },
   'server.started': { icon: Power, className: 'bg-surface-muted text-fg-muted' },
 };

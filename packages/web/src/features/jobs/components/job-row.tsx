@@ -1,5 +1,5 @@
 import { jobTypeLabels, type Job } from '@qlora-studio/contracts';
-import { ChevronRight, Cpu, Sparkles } from 'lucide-react';
+import { ChevronRight, Cpu, Database, Download, Sparkles } from 'lucide-react';
 import { Link } from 'react-router';
 import { RelativeTime } from '../../../components/ui/relative-time';
 import { formatDuration, secondsBetween } from '../../../lib/format';
@@ -8,7 +8,7 @@ import { JobProgress, JobStatusBadge } from './job-status';
 
 export const jobPath = (id: string) => `/activity/jobs/${encodeURIComponent(id)}`;
 
-const typeIcons = { 'system-check': Cpu, train: Sparkles } as const;
+const typeIcons = { 'system-check': Cpu, train: Sparkles, 'download-model': Download, 'import-dataset': Database } as const;
 
 /** One job in a list: a link to its detail page with live status and progress. */
 export function JobRow({ job }: { job: Job }) {

@@ -17,9 +17,10 @@ type Draft = Record<keyof Settings, string>;
 const fields: { key: keyof Settings; label: string; unit: string; min: number; max: number }[] = [
   { key: 'jobConcurrency', label: 'Jobs at the same time', unit: 'jobs', min: 1, max: 8 },
   { key: 'cancelGraceSeconds', label: 'Grace period when canceling', unit: 'seconds', min: 1, max: 600 },
+  { key: 'uploadLimitMiB', label: 'Largest dataset upload', unit: 'MiB', min: 1, max: 65536 },
 ];
 
-const toDraft = (s: Settings): Draft => ({ jobConcurrency: String(s.jobConcurrency), cancelGraceSeconds: String(s.cancelGraceSeconds) });
+const toDraft = (s: Settings): Draft => Object.fromEntries(fields.map((f) => [f.key, String(s[f.key])])) as Draft;
 
 /** Field errors of a draft, checked with the same schema the server uses. */
 function validate(draft: Draft): Partial<Record<keyof Settings, string>> {
