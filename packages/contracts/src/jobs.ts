@@ -222,3 +222,30 @@ export const metricPointSchema = z.object({ step: z.number(), value: z.number(),
 export const metricSeriesSchema = z.object({ name: z.string(), points: z.array(metricPointSchema) });
 export const jobMetricsSchema = z.object({ series: z.array(metricSeriesSchema) }).meta({ id: 'JobMetrics' });
 export type JobMetrics = z.infer<typeof jobMetricsSchema>;
+
+// ---- estimates before launch -----------------------------------------------------------------
+
+export const trainingEstimateSchema = z
+  .object({
+    /** Training records after the validation split, and optimizer steps. */
+    records: z.number().int().nonnegative(),
+    steps: z.number().int().nonnegative(),
+    tokensPerStep: z.number().nonnegative(),
+    totalTokens: z.number().nonnegative(),
+    seconds: z.number().nonnegative(),
+    tokensPerSecond: z.number().nonnegative(),
+    peakMemoryBytes: z.number().nonnegative(),
+    memory: z.record(z.string(), z.number().nonnegative()).describe('Bytes by part: frozen weights, embeddings, LoRA and optimizer, activations, head, runtime.'),
+    savedActivations: z.boolean(),
+    machine: z.object({
+      memoryTotalBytes: z.number().nonnegative(),
+      memoryAvailableBytes: z.number().nonnegative(),
+      gemmGflops: z.number().positive(),
+      /** 'system-check': measured by the last system check; 'assumed': none has run yet. */
+      gemmSource: z.enum(['system-check', 'assumed']),
+    }),
+    /** What may go wrong, each with a concrete fix. */
+    warnings: z.array(z.object({ level: z.enum(['warning', 'danger']), message: z.string(), fix: z.string() })),
+  })
+  .meta({ id: 'TrainingEstimate' });
+export type TrainingEstimate = z.infer<typeof trainingEstimateSchema>;

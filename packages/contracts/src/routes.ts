@@ -9,6 +9,8 @@ import {
   jobMetricsSchema,
   jobSchema,
   listJobsQuerySchema,
+  trainingEstimateSchema,
+  trainJobConfigSchema,
 } from './jobs.js';
 import {
   datasetIdParamsSchema,
@@ -98,6 +100,15 @@ export const apiRoutes = {
     body: createJobBodySchema,
     response: jobSchema,
     successStatus: 201,
+  }),
+  estimateTraining: route({
+    method: 'POST',
+    path: '/api/training/estimate',
+    permission: 'jobs:launch',
+    summary: 'Time and peak memory a fine-tune would take on this machine, with warnings and fixes (nothing is queued)',
+    tags: ['jobs'],
+    body: trainJobConfigSchema,
+    response: trainingEstimateSchema,
   }),
   getJob: route({
     method: 'GET',

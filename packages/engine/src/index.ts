@@ -82,6 +82,7 @@ export { initLoraAdapter, resolveLoraTargets, checkLoraTrainingConfig, kaimingUn
 export { Mulberry32 } from './train/rng-state.js';
 export { BLOCK_LINEARS, BLOCK_NAMES, backwardSpec, blockInputs, blockLinearShape, buildBlockForwardGraph, buildBlockBackwardGraph, savedBytesPerRow, savedInputs, type BlockGraphOptions, type BlockGraphSpec, type BlockLinear } from './train/block-graphs.js';
 export { buildHeadForwardGraph, buildHeadBackwardGraph, HEAD_NAMES, type HeadGraphSpec } from './train/head-graph.js';
+export { estimateTraining, trainingGemmEfficiency, type TrainingEstimate, type TrainingEstimateInput } from './train/estimate.js';
 export { LoraTrainer, loraParamName, sequenceBatch, DEFAULT_ACTIVATION_BUDGET_BYTES, DEFAULT_HEAD_CHUNK_ROWS, type StepBatch, type TrainMethod, type LoraTrainerOptions, type TrainStepResult, type UpdateResult } from './train/train-step.js';
 export {
   trainLora,

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BaseModel, Dataset, DatasetRecords, DatasetReport, Job } from '@qlora-studio/contracts';
+import type { BaseModel, Dataset, DatasetRecords, DatasetReport, Job, TrainingEstimate } from '@qlora-studio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, tempHome, waitForStatus } from './helpers.js';
 
@@ -195,6 +195,23 @@ describe('train job', () => {
     expect(zeroRank.statusCode).toBe(400);
     expect(JSON.stringify(zeroRank.json())).toContain('LoRA rank must be at least 1');
     expect((await app.inject({ url: '/api/jobs' })).json<{ jobs: Job[] }>().jobs.filter((j) => j.type === 'train')).toEqual([]);
+  });
+
+  it('estimates time and memory before launch, with warnings that say what to change', async () => {
+    const d = (await upload(jsonl(chats), 'estimate.jsonl')).json<Dataset>();
+    const res = await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, epochs: 2, batchSize: 2, seqLen: 64 } });
+    expect(res.statusCode, res.body).toBe(200);
+    const e = res.json<TrainingEstimate>();
+    expect(e).toMatchObject({ records: 4, steps: 4, savedActivations: true });
+    expect(e.peakMemoryBytes).toBeGreaterThan(e.memory.runtime!);
+    expect(e.seconds).toBeGreaterThan(0);
+    expect(e.machine.memoryTotalBytes).toBeGreaterThan(0);
+    expect(e.machine.gemmSource).toBe('assumed'); // no system check has run in this workspace
+    expect(e.warnings.map((w) => w.fix).join(' ')).toContain('system check');
+    const long = (await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, maxSteps: 10_000_000, seqLen: 64 } })).json<TrainingEstimate>();
+    expect(long.warnings.some((w) => /will take about/.test(w.message) && /fewer steps/.test(w.fix))).toBe(true);
+    const refused = await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, seqLen: 4096 } });
+    expect(refused.json().error.code).toBe('TRAIN_CONFIG_INVALID');
   });
 
   it('fine-tunes the demo model on a stored dataset with a validation split, writing a PEFT adapter', async () => {

@@ -30,18 +30,19 @@ export function checkFileName(fileName: string): string {
   return base;
 }
 
-/** Parsed versions kept in memory: reports and record pages re-read nothing while they are here. */
-class ParsedCache {
-  private readonly entries = new Map<string, Promise<ParsedDataset>>();
+/**
+ * A few recent results by key (parsed versions, reports): record pages and reports re-read
+ * nothing while they are here. A failed computation is not kept.
+ */
+class RecentCache<T> {
+  private readonly entries = new Map<string, Promise<T>>();
   constructor(private readonly capacity: number) {}
 
-  get(version: StoredVersion): Promise<ParsedDataset> {
-    const key = `${version.datasetId}@${version.version}`;
+  get(key: string, compute: () => Promise<T>): Promise<T> {
     let entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-    } else {
-      entry = readDatasetFile(version.filePath, version.parseOptions);
+    if (entry) this.entries.delete(key);
+    else {
+      entry = compute();
       entry.catch(() => this.entries.delete(key));
     }
     this.entries.set(key, entry); // most recent last
@@ -49,13 +50,19 @@ class ParsedCache {
     return entry;
   }
 
-  forget(datasetId: string): void {
-    for (const key of [...this.entries.keys()]) if (key.startsWith(`${datasetId}@`)) this.entries.delete(key);
+  /** Drops every entry whose key starts with `prefix`. */
+  forget(prefix: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 }
 
 export class DatasetService {
-  private readonly parsed = new ParsedCache(8);
+  private readonly parsedCache = new RecentCache<ParsedDataset>(8);
+  private readonly reportCache = new RecentCache<DatasetReport>(16);
+
+  private parsed(version: StoredVersion): Promise<ParsedDataset> {
+    return this.parsedCache.get(`${version.datasetId}@${version.version}`, () => readDatasetFile(version.filePath, version.parseOptions));
+  }
 
   constructor(
     private readonly db: Db,
@@ -227,29 +234,34 @@ export class DatasetService {
     const dataset = getDatasetOrThrow(this.db, id);
     if (inUse.length > 0) throw new ApiError('DATASET_IN_USE', `Dataset "${dataset.name}" is used by ${inUse.length === 1 ? 'job' : 'jobs'} ${inUse.join(', ')}, which ${inUse.length === 1 ? 'is' : 'are'} still queued or running.`);
     deleteDatasetRows(this.db, id);
-    this.parsed.forget(id);
+    this.parsedCache.forget(`${id}@`);
+    this.reportCache.forget(`${id}@`);
     fs.rmSync(path.join(this.root, id), { recursive: true, force: true });
     recordActivity(this.db, 'dataset.deleted', `Dataset "${dataset.name}" deleted`);
   }
 
   async records(id: string, query: { version?: number | undefined; offset: number; limit: number }): Promise<DatasetRecords> {
     const version = getVersionOrThrow(this.db, id, query.version);
-    const parsed = await this.parsed.get(version);
+    const parsed = await this.parsed(version);
     const slice = parsed.records.slice(query.offset, query.offset + query.limit);
     return { version: version.version, total: parsed.records.length, offset: query.offset, records: slice.map((record, i) => ({ index: query.offset + i, record })) };
   }
 
   async report(id: string, query: { version?: number | undefined; modelId?: string | undefined; seqLen: number; trainOn: 'completions' | 'all'; samples: number }): Promise<DatasetReport> {
     const version = getVersionOrThrow(this.db, id, query.version);
-    const parsed = await this.parsed.get(version);
-    if (!query.modelId) return buildDatasetReport(parsed, { samples: query.samples });
-    const model = getModelOrThrow(this.db, query.modelId);
-    const folder = loadModelFolder(model.path);
-    try {
-      const chatTemplate = folder.chatTemplate ? new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens) : null;
-      return buildDatasetReport(parsed, { tokenizer: folder.tokenizer, chatTemplate, seqLen: query.seqLen, trainOn: query.trainOn, samples: query.samples });
-    } finally {
-      folder.weights.close();
-    }
+    if (query.modelId) getModelOrThrow(this.db, query.modelId); // also when the report is cached
+    const key = `${id}@${version.version}|${query.modelId ?? ''}|${query.seqLen}|${query.trainOn}|${query.samples}`;
+    return this.reportCache.get(key, async () => {
+      const parsed = await this.parsed(version);
+      if (!query.modelId) return buildDatasetReport(parsed, { samples: query.samples });
+      const model = getModelOrThrow(this.db, query.modelId);
+      const folder = loadModelFolder(model.path);
+      try {
+        const chatTemplate = folder.chatTemplate ? new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens) : null;
+        return buildDatasetReport(parsed, { tokenizer: folder.tokenizer, chatTemplate, seqLen: query.seqLen, trainOn: query.trainOn, samples: query.samples });
+      } finally {
+        folder.weights.close();
+      }
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { defineRoute } from '../http/define-route.js';
 import { listJobEvents, listJobMetrics } from '../store/events-repo.js';
+import { estimateTrainJob } from '../jobs/train-estimate.js';
 import { resolveTrainJob } from '../jobs/train-job.js';
 import { getJobOrThrow, listJobs } from '../store/jobs-repo.js';
 
@@ -14,6 +15,8 @@ export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
     ctx.runner.pump();
     return job;
   });
+
+  defineRoute(app, 'estimateTraining', ({ body }) => estimateTrainJob(ctx.db, ctx.workspace, ctx.datasets, body));
 
   defineRoute(app, 'getJob', ({ params }) => getJobOrThrow(ctx.db, params.id));
 

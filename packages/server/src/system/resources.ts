@@ -19,7 +19,7 @@ function cpuTimes(): CpuTimes {
 }
 
 /** Memory in use the way `free` counts it: total minus what is available (cache counts as free). */
-function memoryUsedBytes(): number {
+export function memoryUsedBytes(): number {
   try {
     const meminfo = fs.readFileSync('/proc/meminfo', 'utf8');
     const available = /MemAvailable:\s+(\d+) kB/.exec(meminfo);
