@@ -3,6 +3,7 @@ import { lazy } from 'react';
 /** Each page is its own chunk, loaded on first visit and prefetched when the browser is idle. */
 export const pageImports = {
   dashboard: () => import('../features/dashboard/components/dashboard-page'),
+  fineTune: () => import('../features/fine-tune/components/fine-tune-page'),
   activity: () => import('../features/activity/components/activity-page'),
   jobDetail: () => import('../features/activity/components/job-detail-page'),
   settings: () => import('../features/settings/components/settings-page'),
@@ -10,6 +11,7 @@ export const pageImports = {
 };
 
 export const DashboardPage = lazy(pageImports.dashboard);
+export const FineTunePage = lazy(pageImports.fineTune);
 export const ActivityPage = lazy(pageImports.activity);
 export const JobDetailPage = lazy(pageImports.jobDetail);
 export const SettingsPage = lazy(pageImports.settings);

@@ -3,7 +3,7 @@ import { Button } from '../components/ui/button';
 import { AppLayout } from './layout/app-layout';
 import { NotFoundPage } from './not-found-page';
 import { Page } from './page';
-import { ActivityPage, DashboardPage, JobDetailPage, SettingsPage } from './pages';
+import { ActivityPage, DashboardPage, FineTunePage, JobDetailPage, SettingsPage } from './pages';
 
 /** Last resort when the layout itself fails: say so and offer a way back. */
 function RootError() {
@@ -31,6 +31,7 @@ export const router = createBrowserRouter([
     errorElement: <RootError />,
     children: [
       { index: true, element: <Page><DashboardPage /></Page> },
+      { path: 'fine-tune', element: <Page><FineTunePage /></Page> },
       { path: 'activity', element: <Page><ActivityPage /></Page> },
       { path: 'activity/jobs/:jobId', element: <Page><JobDetailPage /></Page> },
       { path: 'settings', element: <Page><SettingsPage /></Page> },

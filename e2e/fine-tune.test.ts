@@ -1,0 +1,125 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, runAxe } from './support/axe';
+import { launchBrowser, newContext, type Theme } from './support/browser';
+import { startServer, type RunningServer } from './support/server';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A small chat dataset in the OpenAI messages layout, as a user would have on disk. */
+const jsonl = Array.from({ length: 8 }, (_, i) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `What is ${i} plus ${i}?` },
+      { role: 'assistant', content: `${i} plus ${i} is ${i + i}.` },
+    ],
+  }),
+).join('\n');
+
+async function open(path: string, theme: Theme) {
+  const context = await newContext(browser, { theme });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(server.url + path);
+  return { page, pageErrors, close: () => context.close() };
+}
+
+/** Drops a file on the dropzone the way a drag from the desktop does: a drop event with a DataTransfer. */
+async function dropFile(page: Page, name: string, text: string) {
+  const dataTransfer = await page.evaluateHandle(
+    ([fileName, content]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], fileName, { type: 'application/jsonl' }));
+      return dt;
+    },
+    [name, text] as const,
+  );
+  const zone = page.getByRole('group', { name: 'Upload a dataset file' });
+  await zone.dispatchEvent('dragenter', { dataTransfer });
+  await zone.dispatchEvent('dragover', { dataTransfer });
+  await zone.dispatchEvent('drop', { dataTransfer });
+}
+
+async function axeReport(page: Page, label: string): Promise<string> {
+  await page.waitForTimeout(300);
+  const violations = await runAxe(page);
+  return violations.length ? `${label}:\n${describeViolations(violations)}` : '';
+}
+
+describe('the Fine-tune page', () => {
+  it('goes from a demo model and a dropped JSONL file to a running fine-tune, with no axe violations', async () => {
+    const { page, pageErrors, close } = await open('/fine-tune', 'light');
+    await page.getByRole('heading', { level: 1, name: 'Fine-tune' }).waitFor();
+    const steps = page.getByRole('navigation', { name: 'Fine-tune steps' });
+    for (const name of ['Model', 'Dataset', 'Method & parameters', 'Review & launch']) await steps.getByRole('button', { name, exact: true }).waitFor();
+    expect(await steps.getByRole('button', { name: 'Model', exact: true }).getAttribute('aria-current')).toBe('step');
+    const report: string[] = [];
+    report.push(await axeReport(page, 'empty page (light)'));
+
+    // 1. Model: a demo model, made here, is chosen at once.
+    await page.getByRole('button', { name: 'Create demo model' }).click();
+    await page.getByRole('radiogroup', { name: 'Base model' }).getByRole('radio', { checked: true }).waitFor({ timeout: 60_000 });
+
+    // 2. Dataset: drop a JSONL file; it uploads, is chosen, and its report shows the masking preview.
+    await dropFile(page, 'arithmetic.jsonl', jsonl);
+    await page.getByRole('heading', { name: /^Validation report: arithmetic/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Masking preview' }).waitFor({ timeout: 60_000 });
+    const preview = page.locator('pre', { hasText: '[trained]' }).first();
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain('[masked]');
+    await page.getByRole('img', { name: /^Histogram of record lengths/ }).waitFor();
+
+    // 3. Small settings: 2 steps at sequence length 64.
+    await page.getByRole('radio', { name: 'Max steps' }).click();
+    await page.getByRole('textbox', { name: 'Max steps' }).fill('2');
+    const seqLen = page.getByRole('textbox', { name: 'Sequence length' });
+    await seqLen.fill('6');
+    await page.getByText('Too small: must be >=8.').first().waitFor();
+    expect(await seqLen.getAttribute('aria-invalid')).toBe('true');
+    await seqLen.fill('64');
+    await page.getByRole('textbox', { name: 'Batch size' }).fill('2');
+    await page.getByRole('tab', { name: 'Optimization' }).click();
+    await page.getByRole('textbox', { name: 'Gradient accumulation' }).fill('1');
+
+    // Searching finds settings of every tab, the advanced ones included.
+    await page.getByRole('searchbox', { name: 'Search settings' }).fill('checkpoint');
+    await page.getByRole('textbox', { name: 'Checkpoint every' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search settings' }).fill('');
+
+    // 4. Review: YAML, the CLI command and an estimate, in light and dark with no violations.
+    await steps.getByRole('button', { name: /^Review & launch/ }).click();
+    expect(await steps.getByRole('button', { name: /^Review & launch/ }).getAttribute('aria-current')).toBe('step');
+    const yaml = page.getByLabel('Training config as YAML');
+    await yaml.waitFor();
+    expect(await yaml.textContent()).toContain('maxSteps: 2');
+    expect(await page.getByLabel('qlora train command').textContent()).toContain('--seq-len 64');
+    await page.getByText(/A rough estimate, not a promise/).waitFor();
+    report.push(await axeReport(page, 'filled page (light)'));
+    await page.keyboard.press('Control+k');
+    await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
+    await page.keyboard.type('Use dark theme');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    report.push(await axeReport(page, 'filled page (dark)'));
+    expect(report.filter(Boolean).join('\n\n')).toBe('');
+
+    // Launch: the job's live view opens.
+    await page.getByRole('button', { name: 'Launch fine-tune' }).click();
+    await page.waitForURL(/\/activity\/jobs\/[^/]+$/, { timeout: 30_000 });
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Fine-tune/);
+    expect(pageErrors).toEqual([]);
+    await close();
+  });
+});

@@ -1,0 +1,301 @@
+import { datasetFormatLabels, type Dataset } from '@qlora-studio/contracts';
+import { Database, FilePlus2, FolderInput, Pencil, Trash2 } from 'lucide-react';
+import { useRef, useState, type FormEvent } from 'react';
+import { toast } from 'sonner';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/alert-dialog';
+import { Dialog, DialogBody, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '../../../components/ui/dialog';
+import { EmptyState } from '../../../components/ui/empty-state';
+import { Field, Input } from '../../../components/ui/input';
+import { Skeleton } from '../../../components/ui/skeleton';
+import { usePermission } from '../../system/api/get-session';
+import { PermissionButton } from '../../system/components/permission-button';
+import { useDeleteDataset } from '../api/delete-dataset';
+import { useImportDataset } from '../api/import-dataset';
+import { useDatasets } from '../api/list-datasets';
+import { useInvalidateDatasets, useUpdateDataset } from '../api/update-dataset';
+import { uploadDataset } from '../api/upload-dataset';
+import { ApiErrorAlert } from './api-error-alert';
+import { acceptedExtensions, HiddenFileInput, UploadZone, type UploadState } from './upload-zone';
+
+const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+
+/** One text field in a dialog form: used for import (path) and rename (name). */
+function TextDialog(props: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description: string;
+  label: string;
+  initial: string;
+  placeholder?: string;
+  submitLabel: string;
+  busy: boolean;
+  error: unknown;
+  errorTitle: string;
+  check: (value: string) => string | null;
+  onSubmit: (value: string) => void;
+}) {
+  const [value, setValue] = useState(props.initial);
+  const [touched, setTouched] = useState(false);
+  const problem = touched ? props.check(value.trim()) : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (!props.check(value.trim())) props.onSubmit(value.trim());
+  };
+  return (
+    <Dialog open={props.open} onOpenChange={props.onOpenChange}>
+      <DialogContent>
+        <form onSubmit={submit} noValidate className="flex min-h-0 flex-col">
+          <DialogHeader>
+            <DialogTitle>{props.title}</DialogTitle>
+            <DialogDescription>{props.description}</DialogDescription>
+          </DialogHeader>
+          <DialogBody className="flex flex-col gap-4">
+            <Field label={props.label} error={problem}>
+              {(ids) => <Input {...ids} value={value} placeholder={props.placeholder} onChange={(e) => setValue(e.target.value)} autoComplete="off" spellCheck={false} />}
+            </Field>
+            {props.error ? <ApiErrorAlert title={props.errorTitle} error={props.error} /> : null}
+          </DialogBody>
+          <DialogFooter>
+            <Button variant="secondary" onClick={() => props.onOpenChange(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={props.busy}>
+              {props.submitLabel}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function DatasetRow({
+  dataset,
+  selected,
+  onSelect,
+  onRename,
+  onNewVersion,
+  onDelete,
+  canWrite,
+}: {
+  dataset: Dataset;
+  selected: boolean;
+  onSelect: () => void;
+  onRename: () => void;
+  onNewVersion: () => void;
+  onDelete: () => void;
+  canWrite: boolean;
+}) {
+  const v = dataset.latest;
+  const radioId = `dataset-${dataset.id}`;
+  return (
+    <tr className={selected ? 'bg-primary-soft' : undefined}>
+      <td className="py-1 pr-2 pl-3">
+        <label htmlFor={radioId} className="flex min-h-11 cursor-pointer items-center gap-3 font-medium">
+          <input id={radioId} type="radio" name="dataset" className="size-5 accent-[var(--color-primary)]" checked={selected} onChange={onSelect} />
+          {dataset.name}
+        </label>
+      </td>
+      <td className="px-2 text-sm">{v.format ? datasetFormatLabels[v.format] : 'Layout not recognised'} · {v.fileType.toUpperCase()}</td>
+      <td className="px-2 text-right tabular-nums">{v.records.toLocaleString()}</td>
+      <td className="px-2 text-right tabular-nums">{v.valid.toLocaleString()}</td>
+      <td className="px-2">
+        <span className="flex flex-wrap gap-1">
+          {v.errorCount > 0 && <Badge tone="danger">{v.errorCount} errors</Badge>}
+          {v.warningCount > 0 && <Badge tone="warning">{v.warningCount} warnings</Badge>}
+          {v.errorCount === 0 && v.warningCount === 0 && <Badge tone="success">No problems</Badge>}
+        </span>
+      </td>
+      <td className="px-2 text-right tabular-nums">v{v.version}</td>
+      <td className="py-1 pr-3 pl-2">
+        {canWrite && (
+          <span className="flex justify-end gap-1">
+            <Button variant="ghost" size="icon" aria-label={`Rename ${dataset.name}`} title="Rename" onClick={onRename}>
+              <Pencil aria-hidden />
+            </Button>
+            <Button variant="ghost" size="icon" aria-label={`Upload a fixed version of ${dataset.name}`} title="Upload a fixed version" onClick={onNewVersion}>
+              <FilePlus2 aria-hidden />
+            </Button>
+            <Button variant="ghost" size="icon" aria-label={`Delete ${dataset.name}`} title="Delete" onClick={onDelete} className="text-danger-text">
+              <Trash2 aria-hidden />
+            </Button>
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** Step 2 (top half): upload, import and pick a stored dataset. */
+export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSelect: (dataset: Dataset | null) => void }) {
+  const datasets = useDatasets();
+  const invalidate = useInvalidateDatasets();
+  const write = usePermission('datasets:write');
+  const [name, setName] = useState('');
+  const [upload, setUpload] = useState<UploadState | null>(null);
+  const [uploadError, setUploadError] = useState<unknown>(null);
+  const [importOpen, setImportOpen] = useState(false);
+  const [renaming, setRenaming] = useState<Dataset | null>(null);
+  const [deleting, setDeleting] = useState<Dataset | null>(null);
+  const versionFor = useRef<Dataset | null>(null);
+  const versionInput = useRef<HTMLInputElement>(null);
+  const importer = useImportDataset();
+  const rename = useUpdateDataset();
+  const remove = useDeleteDataset();
+  const list = datasets.data?.datasets ?? [];
+
+  const send = (file: File, target?: Dataset) => {
+    setUploadError(null);
+    setUpload({ fileName: file.name, size: file.size, fraction: 0 });
+    uploadDataset({
+      file,
+      name: target ? undefined : name,
+      datasetId: target?.id,
+      onProgress: (fraction) => setUpload((u) => (u ? { ...u, fraction } : u)),
+    })
+      .then((dataset) => {
+        invalidate();
+        onSelect(dataset);
+        setName('');
+        const v = dataset.latest;
+        toast.success(target ? `Stored version ${v.version} of ${dataset.name}` : `Uploaded ${dataset.name}`, {
+          description: `${v.valid} of ${v.records} records will train${v.errorCount ? `; ${v.errorCount} have errors (see the report)` : ''}.`,
+        });
+      })
+      .catch((error: unknown) => setUploadError(error))
+      .finally(() => setUpload(null));
+  };
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_16rem]">
+        <UploadZone label="Upload a dataset file" onFile={(f) => send(f)} upload={upload} disabled={!write.allowed} disabledReason={write.reason} />
+        <div className="flex flex-col gap-3">
+          <Field label="Name for the upload (optional)" description="Defaults to the file name.">
+            {(ids) => <Input {...ids} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}
+          </Field>
+          <PermissionButton permission="datasets:write" variant="secondary" onClick={() => setImportOpen(true)}>
+            <FolderInput aria-hidden />
+            Import from a server path
+          </PermissionButton>
+        </div>
+      </div>
+      {uploadError ? <ApiErrorAlert title="The file could not be uploaded" error={uploadError} /> : null}
+      <HiddenFileInput inputRef={versionInput} accept={acceptedExtensions} onFile={(file) => versionFor.current && send(file, versionFor.current)} />
+      {datasets.isPending ? (
+        <Skeleton className="h-24" />
+      ) : datasets.isError ? (
+        <ApiErrorAlert title="Datasets could not be loaded" error={datasets.error} onRetry={() => void datasets.refetch()} />
+      ) : list.length === 0 ? (
+        <EmptyState icon={Database} title="No datasets yet">
+          Drop a JSONL file above, or import one from a path on the server.
+        </EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-xl border border-line">
+          <table className="w-full min-w-[44rem] text-left text-sm">
+            <caption className="sr-only">Stored datasets; choose one to train on</caption>
+            <thead className="border-b border-line bg-surface-muted text-fg-muted">
+              <tr>
+                <th scope="col" className="py-2 pr-2 pl-3 font-medium">Name</th>
+                <th scope="col" className="px-2 font-medium">Format</th>
+                <th scope="col" className="px-2 text-right font-medium">Records</th>
+                <th scope="col" className="px-2 text-right font-medium">Valid</th>
+                <th scope="col" className="px-2 font-medium">Problems</th>
+                <th scope="col" className="px-2 text-right font-medium">Version</th>
+                <th scope="col" className="py-2 pr-3 pl-2 text-right font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-line">
+              {list.map((d) => (
+                <DatasetRow
+                  key={d.id}
+                  dataset={d}
+                  selected={d.id === datasetId}
+                  canWrite={write.allowed}
+                  onSelect={() => onSelect(d)}
+                  onRename={() => (rename.reset(), setRenaming(d))}
+                  onNewVersion={() => {
+                    versionFor.current = d;
+                    versionInput.current?.click();
+                  }}
+                  onDelete={() => setDeleting(d)}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <TextDialog
+        key={importOpen ? 'import-open' : 'import'}
+        open={importOpen}
+        onOpenChange={(o) => (importer.reset(), setImportOpen(o))}
+        title="Import from a server path"
+        description="Copies a dataset file that is already on the server (JSONL, JSON, CSV, TSV, Parquet or text) into the workspace."
+        label="File path"
+        placeholder="/data/my-dataset.jsonl"
+        initial=""
+        submitLabel="Import"
+        busy={importer.isPending}
+        error={importer.error}
+        errorTitle="The file could not be imported"
+        check={(v) => (isAbsolute(v) ? null : 'Enter an absolute path on the server, e.g. /data/train.jsonl.')}
+        onSubmit={(path) =>
+          importer.mutate(
+            { path, name: name.trim() || undefined },
+            {
+              onSuccess: (dataset) => {
+                toast.success(`Imported ${dataset.name}`);
+                onSelect(dataset);
+                setImportOpen(false);
+              },
+            },
+          )
+        }
+      />
+      {renaming && (
+        <TextDialog
+          key={renaming.id}
+          open
+          onOpenChange={(o) => !o && setRenaming(null)}
+          title={`Rename ${renaming.name}`}
+          description="Jobs keep pointing at the dataset: only its name changes."
+          label="New name"
+          initial={renaming.name}
+          submitLabel="Rename"
+          busy={rename.isPending}
+          error={rename.error}
+          errorTitle="The dataset could not be renamed"
+          check={(v) => (v ? (v.length > 120 ? 'Keep the name under 120 characters.' : null) : 'Give the dataset a name.')}
+          onSubmit={(newName) => rename.mutate({ id: renaming.id, name: newName }, { onSuccess: () => setRenaming(null) })}
+        />
+      )}
+      <ConfirmDialog
+        open={deleting !== null}
+        onOpenChange={(o) => !o && setDeleting(null)}
+        title={`Delete ${deleting?.name ?? 'this dataset'}?`}
+        description="Its stored files and every version are deleted. Finished jobs that used it keep their results. This cannot be undone."
+        confirmLabel="Delete dataset"
+        destructive
+        busy={remove.isPending}
+        onConfirm={() => {
+          const d = deleting;
+          if (!d) return;
+          remove.mutate(d.id, {
+            onSuccess: () => {
+              toast.success(`Deleted ${d.name}`);
+              if (d.id === datasetId) onSelect(null);
+              setDeleting(null);
+            },
+            onError: () => setDeleting(null),
+          });
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,233 @@
+import type { BaseModel, Dataset } from '@qlora-studio/contracts';
+import { Check } from 'lucide-react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
+import { PageHeader } from '../../../components/ui/page-header';
+import { Skeleton } from '../../../components/ui/skeleton';
+import { cn } from '../../../lib/cn';
+import { useDatasetReport } from '../api/get-dataset-report';
+import { useDatasets } from '../api/list-datasets';
+import { useModels } from '../api/list-models';
+import { emptyDraft, validateDraft, type Draft } from '../config-draft';
+import { smartDefaults, type SmartDefaults } from '../smart-defaults';
+import { ApiErrorAlert } from './api-error-alert';
+import { DatasetPicker } from './dataset-step';
+import { DatasetReportView } from './dataset-report';
+import { ModelStep } from './model-step';
+import { ParamsStep } from './params-step';
+import { RecordsPreview } from './records-preview';
+import { ReparseForm } from './reparse-form';
+import { ReviewStep } from './review-step';
+
+const steps = [
+  { id: 'model', title: 'Model', description: 'The base model to adapt.' },
+  { id: 'dataset', title: 'Dataset', description: 'Upload or pick the training data and check what the model will learn.' },
+  { id: 'params', title: 'Method & parameters', description: 'Proposed from the model and data sizes; every setting explains itself.' },
+  { id: 'review', title: 'Review & launch', description: 'The whole run at a glance, how long it may take, and Launch.' },
+] as const;
+type StepId = (typeof steps)[number]['id'];
+
+function StepCard({ id, index, children, onActive }: { id: StepId; index: number; children: ReactNode; onActive: () => void }) {
+  const step = steps[index]!;
+  return (
+    <Card id={`step-${id}`} aria-labelledby={`step-${id}-title`} className="scroll-mt-24" onFocusCapture={onActive} onPointerDownCapture={onActive}>
+      <CardHeader>
+        <div>
+          <CardTitle id={`step-${id}-title`} tabIndex={-1} className="outline-none">
+            <span className="text-fg-muted">{index + 1}.</span> {step.title}
+          </CardTitle>
+          <CardDescription>{step.description}</CardDescription>
+        </div>
+      </CardHeader>
+      <CardContent>{children}</CardContent>
+    </Card>
+  );
+}
+
+const settingOfDefault: Record<keyof SmartDefaults, keyof Draft> = {
+  loraR: 'loraR',
+  loraAlpha: 'loraAlpha',
+  epochs: 'epochs',
+  learningRate: 'learningRate',
+  seqLen: 'seqLen',
+  batchSize: 'batchSize',
+  gradAccum: 'gradAccum',
+  warmupSteps: 'warmupSteps',
+};
+
+export default function FineTunePage() {
+  const models = useModels();
+  const datasets = useDatasets();
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [active, setActive] = useState<StepId>('model');
+  /** Settings the user typed: smart defaults leave them alone. */
+  const touched = useRef(new Set<keyof Draft>());
+
+  const model: BaseModel | null = models.data?.models.find((m) => m.id === draft.modelId) ?? null;
+  const dataset: Dataset | null = datasets.data?.datasets.find((d) => d.id === draft.datasetId) ?? null;
+  const validated = useMemo(() => validateDraft(draft), [draft]);
+
+  // The report follows the chosen model and a valid sequence length (the last good one while typing).
+  const seqLenNumber = Number(draft.seqLen);
+  const [reportSeqLen, setReportSeqLen] = useState(512);
+  useEffect(() => {
+    if (Number.isInteger(seqLenNumber) && seqLenNumber >= 8 && seqLenNumber <= 131072) {
+      const t = setTimeout(() => setReportSeqLen(seqLenNumber), 400);
+      return () => clearTimeout(t);
+    }
+  }, [seqLenNumber]);
+  const report = useDatasetReport(dataset?.id ?? null, {
+    version: dataset?.latest.version,
+    modelId: model?.id,
+    seqLen: reportSeqLen,
+    trainOn: draft.trainOn,
+    samples: 3,
+  });
+  const reportData = report.data && !report.isPlaceholderData ? report.data : report.data;
+  const tokenP99 = reportData?.tokens?.p99 ?? null;
+
+  const defaults = useMemo(
+    () =>
+      model && dataset
+        ? smartDefaults({ method: draft.method, parameters: model.parameters, maxPositionEmbeddings: model.maxPositionEmbeddings, records: dataset.latest.valid, tokenP99 })
+        : null,
+    [model, dataset, draft.method, tokenP99],
+  );
+
+  const apply = (d: SmartDefaults, force: boolean) =>
+    setDraft((current) => {
+      const next = { ...current };
+      for (const [k, field] of Object.entries(settingOfDefault) as [keyof SmartDefaults, keyof Draft][]) {
+        if (force || !touched.current.has(field)) (next as Record<string, unknown>)[field] = String(d[k]);
+      }
+      return next;
+    });
+
+  // Propose settings whenever the model, the dataset or its lengths change (typed values stay).
+  useEffect(() => {
+    if (defaults) apply(defaults, false);
+  }, [defaults]);
+
+  const onChange = (patch: Partial<Draft>) => {
+    for (const k of Object.keys(patch) as (keyof Draft)[]) touched.current.add(k);
+    setDraft((d) => ({ ...d, ...patch }));
+  };
+
+  const goTo = (id: StepId) => {
+    setActive(id);
+    const heading = document.getElementById(`step-${id}-title`);
+    heading?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    heading?.focus({ preventScroll: true });
+  };
+
+  const done: Record<StepId, boolean> = {
+    model: !!model,
+    dataset: !!dataset && dataset.latest.valid > 0,
+    params: !!model && !!dataset && !Object.keys(validated.errors).some((k) => k !== 'modelId' && k !== 'datasetId'),
+    review: false,
+  };
+
+  const defaultsNote = defaults
+    ? `Smart defaults for ${model?.name} and ${dataset?.latest.valid} records${tokenP99 ? ` (99% of records ≤ ${tokenP99} tokens)` : ''}: r ${defaults.loraR}, ${defaults.epochs} epochs, sequence length ${defaults.seqLen}, batch ${defaults.batchSize} × ${defaults.gradAccum}. Values you typed are kept.`
+    : 'Choose a model and a dataset to get settings proposed from their sizes.';
+
+  return (
+    <>
+      <PageHeader title="Fine-tune" description="Adapt a base model to your data with QLoRA or LoRA, in four steps. Nothing runs until you launch." />
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[14rem_minmax(0,1fr)]">
+        <nav aria-label="Fine-tune steps" className="min-w-0 lg:sticky lg:top-24">
+          <ol className="flex gap-1 overflow-x-auto lg:flex-col">
+            {steps.map((s, i) => (
+              <li key={s.id}>
+                <button
+                  type="button"
+                  aria-current={active === s.id ? 'step' : undefined}
+                  onClick={() => goTo(s.id)}
+                  className={cn(
+                    'flex min-h-11 w-full items-center gap-3 rounded-lg px-3 text-left text-sm font-medium whitespace-nowrap text-fg-muted hover:bg-surface-muted hover:text-fg',
+                    active === s.id && 'bg-primary-soft text-fg hc:outline hc:outline-2 hc:outline-primary',
+                  )}
+                >
+                  <span
+                    className={cn(
+                      'grid size-7 shrink-0 place-items-center rounded-full border text-xs font-semibold',
+                      done[s.id] ? 'border-success bg-success text-white' : 'border-line-strong',
+                    )}
+                    aria-hidden
+                  >
+                    {done[s.id] ? <Check className="size-4" /> : i + 1}
+                  </span>
+                  {s.title}
+                  {done[s.id] && <span className="sr-only"> (done)</span>}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
+        <div className="flex min-w-0 flex-col gap-6">
+          <StepCard id="model" index={0} onActive={() => setActive('model')}>
+            <ModelStep
+              modelId={draft.modelId}
+              onSelect={(m) => {
+                setDraft((d) => ({ ...d, modelId: m.id }));
+              }}
+            />
+          </StepCard>
+          <StepCard id="dataset" index={1} onActive={() => setActive('dataset')}>
+            <div className="flex flex-col gap-6">
+              <DatasetPicker datasetId={draft.datasetId} onSelect={(d) => setDraft((cur) => ({ ...cur, datasetId: d?.id ?? '' }))} />
+              {dataset && (
+                <section aria-labelledby="report-title" className="flex flex-col gap-4">
+                  <h3 id="report-title" className="text-base font-semibold">
+                    Validation report: {dataset.name} v{dataset.latest.version}
+                  </h3>
+                  {report.isPending ? (
+                    <Skeleton className="h-40" />
+                  ) : report.isError ? (
+                    <ApiErrorAlert title="The report could not be made" error={report.error} onRetry={() => void report.refetch()} />
+                  ) : (
+                    <div aria-busy={report.isFetching || undefined}>
+                      <DatasetReportView report={report.data} hasModel={!!model} />
+                    </div>
+                  )}
+                  <details className="rounded-xl border border-line">
+                    <summary className="flex min-h-11 cursor-pointer items-center px-4 font-medium">Records preview</summary>
+                    <div className="border-t border-line p-4">
+                      <RecordsPreview key={`${dataset.id}-${dataset.latest.version}`} datasetId={dataset.id} version={dataset.latest.version} />
+                    </div>
+                  </details>
+                  <details className="rounded-xl border border-line">
+                    <summary className="flex min-h-11 cursor-pointer items-center px-4 font-medium">Format and columns</summary>
+                    <div className="border-t border-line p-4">
+                      <ReparseForm key={`${dataset.id}-${dataset.latest.version}`} dataset={dataset} columns={report.data?.columns ?? []} />
+                    </div>
+                  </details>
+                </section>
+              )}
+            </div>
+          </StepCard>
+          <StepCard id="params" index={2} onActive={() => setActive('params')}>
+            <ParamsStep
+              draft={draft}
+              errors={validated.errors}
+              onChange={onChange}
+              datasets={datasets.data?.datasets ?? []}
+              onApplyDefaults={defaults ? () => apply(defaults, true) : null}
+              defaultsNote={defaultsNote}
+            />
+          </StepCard>
+          <StepCard id="review" index={3} onActive={() => setActive('review')}>
+            <ReviewStep
+              draft={draft}
+              validated={validated}
+              model={model}
+              dataset={dataset}
+              meanTokens={reportData?.tokens?.mean ?? null}
+              onLoad={(patch) => onChange(patch)}
+            />
+          </StepCard>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,276 @@
+import { trainJobConfigSchema, type BaseModel, type Dataset, type TrainJobConfig } from '@qlora-studio/contracts';
+import { Copy, Download, FileUp, Rocket, Save, Trash2 } from 'lucide-react';
+import { useId, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { toast } from 'sonner';
+import { Alert } from '../../../components/ui/alert';
+import { Button } from '../../../components/ui/button';
+import { Input } from '../../../components/ui/input';
+import { formatBytes, formatDuration } from '../../../lib/format';
+import { useCreateJob } from '../../jobs/api/create-job';
+import { jobPath } from '../../jobs/components/job-row';
+import { useResources } from '../../system/api/get-resources';
+import { PermissionButton } from '../../system/components/permission-button';
+import { cliCommand, configToDraft, type Draft, type Validated } from '../config-draft';
+import { estimateTraining, estimateWarnings, type EstimateInput } from '../estimate';
+import { deletePreset, loadPresets, savePreset } from '../presets';
+import { settingsHelp, type SettingKey } from '../settings-help';
+import { parseYaml, toYaml } from '../yaml';
+import { Stat } from './dataset-report';
+import { formatParameters } from './model-step';
+import { HiddenFileInput } from './upload-zone';
+
+function Summary({ config, model, dataset }: { config: TrainJobConfig; model: BaseModel; dataset: Dataset }) {
+  const rows: [string, string][] = [
+    ['Base model', `${model.name} (${formatParameters(model.parameters)})`],
+    ['Dataset', `${dataset.name} v${dataset.latest.version}: ${dataset.latest.valid} records`],
+    ['Method', config.method === 'qlora' ? 'QLoRA' : 'LoRA'],
+    ['Length', config.maxSteps !== undefined ? `${config.maxSteps} steps` : `${config.epochs} epoch${config.epochs === 1 ? '' : 's'}`],
+    ['Learning rate', String(config.learningRate)],
+    ['Effective batch', `${config.batchSize} × ${config.gradAccum} = ${config.batchSize * config.gradAccum}`],
+    ['Sequence length', `${config.seqLen} tokens`],
+    ['LoRA', `r ${config.lora.r}, alpha ${config.lora.alpha}, dropout ${config.lora.dropout}${config.lora.useRslora ? ', rsLoRA' : ''}`],
+    ['Validation', config.validation.kind === 'split' ? `${Math.round(config.validation.ratio * 100)}% split` : config.validation.kind === 'dataset' ? 'another dataset' : 'none'],
+    ['Train on', config.trainOn === 'completions' ? 'completions' : 'all tokens'],
+  ];
+  return (
+    <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+      {rows.map(([k, v]) => (
+        <div key={k} className="flex justify-between gap-3 border-b border-line py-1.5">
+          <dt className="text-fg-muted">{k}</dt>
+          <dd className="text-right font-medium">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function Presets({ draft, onLoad }: { draft: Draft; onLoad: (patch: Partial<Draft>) => void }) {
+  const [presets, setPresets] = useState(loadPresets);
+  const [name, setName] = useState('');
+  const nameId = useId();
+  return (
+    <div className="flex flex-col gap-3">
+      <form
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!name.trim()) return;
+          setPresets(savePreset(name.trim(), draft));
+          toast.success(`Saved preset “${name.trim()}”`);
+          setName('');
+        }}
+      >
+        <div className="flex min-w-48 flex-1 flex-col gap-1.5">
+          <label htmlFor={nameId} className="text-sm font-medium">
+            Preset name
+          </label>
+          <Input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. quick smoke test" autoComplete="off" />
+        </div>
+        <Button type="submit" variant="secondary" disabled={!name.trim()}>
+          <Save aria-hidden />
+          Save settings as preset
+        </Button>
+      </form>
+      {Object.keys(presets).length > 0 && (
+        <ul className="flex flex-col divide-y divide-line rounded-lg border border-line" aria-label="Saved presets">
+          {Object.entries(presets).map(([n, p]) => (
+            <li key={n} className="flex items-center justify-between gap-3 px-3 py-1">
+              <span className="font-medium">{n}</span>
+              <span className="flex gap-1">
+                <Button variant="ghost" onClick={() => (onLoad(p), toast.success(`Loaded preset “${n}”`))}>
+                  Load<span className="sr-only"> preset {n}</span>
+                </Button>
+                <Button variant="ghost" size="icon" aria-label={`Delete preset ${n}`} onClick={() => setPresets(deletePreset(n))}>
+                  <Trash2 aria-hidden />
+                </Button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Step 4: what will run, as YAML and as a command, how long and how much memory, and Launch. */
+export function ReviewStep({
+  draft,
+  validated,
+  model,
+  dataset,
+  meanTokens,
+  onLoad,
+}: {
+  draft: Draft;
+  validated: Validated;
+  model: BaseModel | null;
+  dataset: Dataset | null;
+  meanTokens: number | null;
+  onLoad: (patch: Partial<Draft>) => void;
+}) {
+  const navigate = useNavigate();
+  const createJob = useCreateJob();
+  const resources = useResources();
+  const importInput = useRef<HTMLInputElement>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const sample = resources.data?.samples.at(-1);
+  const available = sample ? sample.memoryTotalBytes - sample.memoryUsedBytes : null;
+
+  const importFile = async (file: File) => {
+    setImportError(null);
+    try {
+      const parsed = trainJobConfigSchema.safeParse(parseYaml(await file.text()));
+      if (!parsed.success) {
+        const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'file'}: ${i.message}`);
+        setImportError(`${file.name} is not a valid training config (${first.join('; ')}).`);
+        return;
+      }
+      onLoad(configToDraft(parsed.data));
+      toast.success(`Loaded settings from ${file.name}`, { description: 'Check the model and dataset: they are the ones named in the file.' });
+    } catch (error) {
+      setImportError(`${file.name} could not be read: ${(error as Error).message}`);
+    }
+  };
+
+  const errorEntries = Object.entries(validated.errors) as [SettingKey | 'modelId' | 'datasetId', string][];
+  const config = validated.ok ? validated.config : null;
+  const estimateInput: EstimateInput | null =
+    config && model && dataset
+      ? {
+          model,
+          method: config.method,
+          records: dataset.latest.valid,
+          meanTokens: meanTokens ?? config.seqLen / 2,
+          epochs: config.epochs,
+          maxSteps: config.maxSteps,
+          batchSize: config.batchSize,
+          gradAccum: config.gradAccum,
+          seqLen: config.seqLen,
+          loraR: config.lora.r,
+          packing: config.packing,
+        }
+      : null;
+  const estimate = estimateInput ? estimateTraining(estimateInput) : null;
+  const warnings = estimate && estimateInput ? estimateWarnings(estimate, estimateInput, available) : [];
+  const yaml = config ? toYaml(config) : '';
+
+  const launch = () => {
+    if (!config) return;
+    createJob.mutate({ type: 'train', config }, { onSuccess: (job) => navigate(jobPath(job.id)) });
+  };
+
+  return (
+    <div className="flex flex-col gap-6">
+      {errorEntries.length > 0 && (
+        <Alert tone="warning" title="Fix these before launching">
+          <ul className="list-disc pl-5">
+            {errorEntries.map(([k, msg]) => (
+              <li key={k}>
+                {k === 'modelId' ? 'Base model' : k === 'datasetId' ? 'Dataset' : settingsHelp[k].label}: {msg}
+              </li>
+            ))}
+          </ul>
+        </Alert>
+      )}
+      {config && model && dataset && <Summary config={config} model={model} dataset={dataset} />}
+      {estimate && (
+        <section aria-labelledby="estimate-title" className="flex flex-col gap-3">
+          <h4 id="estimate-title" className="font-semibold">
+            Estimate
+          </h4>
+          <dl className="grid gap-3 sm:grid-cols-3">
+            <Stat label="Training time" value={`≈ ${formatDuration(estimate.seconds)}`} />
+            <Stat label="Peak memory" value={`≈ ${formatBytes(estimate.peakBytes)}`} />
+            <Stat label="Work" value={`${estimate.steps.toLocaleString()} steps · ${Math.round(estimate.tokens).toLocaleString()} tokens`} />
+          </dl>
+          <p className="text-sm text-fg-muted">
+            A rough estimate, not a promise: it assumes about {Math.round(estimate.tokensPerSecond).toLocaleString()} tokens/s on this CPU (≈130 tokens/s for QLoRA at a 135M-parameter model, scaled by
+            size){available !== null ? `; ${formatBytes(available)} of memory is free now` : ''}.
+          </p>
+          {warnings.map((w) => (
+            <Alert key={w.title} tone="warning" title={w.title}>
+              <ul className="list-disc pl-5">
+                {w.fixes.map((f) => (
+                  <li key={f}>{f}</li>
+                ))}
+              </ul>
+            </Alert>
+          ))}
+        </section>
+      )}
+      <section aria-labelledby="yaml-title" className="flex flex-col gap-2">
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h4 id="yaml-title" className="font-semibold">
+            Config as YAML
+          </h4>
+          <span className="flex flex-wrap gap-2">
+            <Button variant="secondary" disabled={!config} onClick={() => download('fine-tune.yaml', yaml)}>
+              <Download aria-hidden />
+              Export YAML
+            </Button>
+            <Button variant="secondary" onClick={() => importInput.current?.click()}>
+              <FileUp aria-hidden />
+              Import YAML
+            </Button>
+          </span>
+        </div>
+        <HiddenFileInput inputRef={importInput} accept=".yaml,.yml,.json" onFile={(file) => void importFile(file)} />
+        {importError && (
+          <Alert tone="danger" role="alert" title="The config could not be imported">
+            {importError} Export a config from this page to see the expected shape.
+          </Alert>
+        )}
+        {config ? (
+          <pre className="max-h-72 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-sm" tabIndex={0} aria-label="Training config as YAML">
+            {yaml}
+          </pre>
+        ) : (
+          <p className="text-sm text-fg-muted">The YAML appears once every setting is valid.</p>
+        )}
+      </section>
+      {config && model && (
+        <section aria-labelledby="cli-title" className="flex flex-col gap-2">
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <h4 id="cli-title" className="font-semibold">
+              Same run from the command line
+            </h4>
+            <Button
+              variant="secondary"
+              onClick={() => void navigator.clipboard?.writeText(cliCommand(config, model.path)).then(() => toast.success('Command copied'), () => toast.error('Copying is not allowed here; select the text instead.'))}
+            >
+              <Copy aria-hidden />
+              Copy command
+            </Button>
+          </div>
+          <pre className="max-h-72 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-sm" tabIndex={0} aria-label="qlora train command">
+            {cliCommand(config, model.path)}
+          </pre>
+          <p className="text-sm text-fg-muted">Replace the --data placeholder with your dataset file; the app trains on its stored copy.</p>
+        </section>
+      )}
+      <section aria-labelledby="presets-title" className="flex flex-col gap-2">
+        <h4 id="presets-title" className="font-semibold">
+          Presets
+        </h4>
+        <Presets draft={draft} onLoad={onLoad} />
+      </section>
+      <div className="flex flex-wrap items-center gap-3 border-t border-line pt-5">
+        <PermissionButton permission="jobs:launch" size="lg" disabled={!config} loading={createJob.isPending} onClick={launch}>
+          <Rocket aria-hidden />
+          Launch fine-tune
+        </PermissionButton>
+        {!config && <p className="text-sm text-fg-muted">Launch is available once a model, a dataset and valid settings are chosen.</p>}
+      </div>
+    </div>
+  );
+}
