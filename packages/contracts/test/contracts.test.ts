@@ -60,7 +60,7 @@ describe('roles, settings and errors', () => {
   });
 
   it('keep settings patches strict', () => {
-    expect(defaultSettings).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10 });
+    expect(defaultSettings).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10, uploadLimitMiB: 1024 });
     expect(settingsPatchSchema.safeParse({ jobConcurrency: 2 }).success).toBe(true);
     expect(settingsPatchSchema.safeParse({ theme: 'dark' }).success).toBe(false);
   });
@@ -70,5 +70,20 @@ describe('roles, settings and errors', () => {
       expect(entry.status).toBeGreaterThanOrEqual(400);
       expect(entry.status).toBeLessThan(600);
     }
+  });
+});
+
+describe('train job config', () => {
+  it('fills typical QLoRA defaults and refuses what cannot work, in words', async () => {
+    const { trainJobConfigSchema } = await import('../src/jobs.js');
+    const config = trainJobConfigSchema.parse({ modelId: 'm', datasetId: 'd' });
+    expect(config).toMatchObject({ method: 'qlora', lora: { r: 16, alpha: 32, dropout: 0.05, targetModules: 'all-linear' }, epochs: 1, validation: { kind: 'none' }, packing: false });
+    const bad = trainJobConfigSchema.safeParse({ modelId: '', datasetId: 'd', lora: { r: 0, dropout: 1 }, validation: { kind: 'split', ratio: 0.9 } });
+    expect(bad.success).toBe(false);
+    const messages = bad.error!.issues.map((i) => i.message).join(' | ');
+    expect(messages).toContain('Choose a base model.');
+    expect(messages).toContain('LoRA rank must be at least 1.');
+    expect(messages).toContain('Dropout must be below 1.');
+    expect(messages).toContain('Hold out at most half.');
   });
 });
