@@ -58,7 +58,7 @@ async function axeReport(page: Page, label: string): Promise<string> {
 }
 
 describe('the Fine-tune page', () => {
-  it('goes from a demo model and a dropped JSONL file to a running fine-tune, with no axe violations', async () => {
+  it('goes from a demo model and a dropped JSONL file to a running fine-tune, with no axe violations in light, dark and high contrast', async () => {
     const { page, pageErrors, close } = await open('/fine-tune', 'light');
     await page.getByRole('heading', { level: 1, name: 'Fine-tune' }).waitFor();
     const steps = page.getByRole('navigation', { name: 'Fine-tune steps' });
@@ -112,6 +112,12 @@ describe('the Fine-tune page', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     report.push(await axeReport(page, 'filled page (dark)'));
+    await page.keyboard.press('Control+k');
+    await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
+    await page.keyboard.type('Use high-contrast theme');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('high-contrast');
+    report.push(await axeReport(page, 'filled page (high contrast)'));
     expect(report.filter(Boolean).join('\n\n')).toBe('');
 
     // Launch: the job's live view opens.

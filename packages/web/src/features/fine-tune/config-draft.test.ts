@@ -16,6 +16,8 @@ describe('config draft', () => {
     expect(bad.errors.batchSize).toBe('Enter a whole number.');
     expect(validateDraft({ ...draft, stopBy: 'steps' }).errors.maxSteps).toMatch(/number of steps/);
     expect(validateDraft({ ...draft, validation: 'split', valRatio: '0.9' }).errors.valRatio).toBe('Hold out at most half.');
+    expect(validateDraft({ ...draft, seqLen: '4096' }, { maxSeqLen: 2048 }).errors.seqLen).toMatch(/at most 2048 tokens/);
+    expect(validateDraft({ ...draft, seqLen: '2048' }, { maxSeqLen: 2048 }).ok).toBe(true);
   });
 
   it('round-trips through the config, YAML and back', () => {

@@ -190,13 +190,17 @@ function messageFor(issue: { code: string; message: string }): string {
 
 export type Validated = { ok: true; config: TrainJobConfig; errors: FieldErrors } | { ok: false; errors: FieldErrors };
 
-/** Checks the draft with the server's own schema; errors keyed by form field. */
-export function validateDraft(d: Draft): Validated {
+/**
+ * Checks the draft with the server's own schema; errors keyed by form field. With the chosen
+ * model's maximum length, a longer sequence length is an error here rather than at launch.
+ */
+export function validateDraft(d: Draft, limits: { maxSeqLen?: number } = {}): Validated {
   const result = trainJobConfigSchema.safeParse(draftToInput(d));
   const errors: FieldErrors = {};
   if (d.stopBy === 'steps' && d.maxSteps.trim() === '') errors.maxSteps = 'Enter the number of steps, or train for epochs instead.';
   if (d.earlyStoppingPatience.trim() && !d.evalEvery.trim()) errors.earlyStoppingPatience = 'Early stopping needs “Evaluate every” to be set.';
   if (d.evalEvery.trim() && d.validation === 'none') errors.evalEvery = 'Evaluation needs validation data (Data tab).';
+  if (limits.maxSeqLen && Number(d.seqLen) > limits.maxSeqLen) errors.seqLen = `This model reads at most ${limits.maxSeqLen} tokens; use ${limits.maxSeqLen} or less.`;
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.join('.');

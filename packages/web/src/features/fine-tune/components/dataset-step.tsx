@@ -148,11 +148,16 @@ export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSe
   const remove = useDeleteDataset();
   const list = datasets.data?.datasets ?? [];
 
+  const uploading = useRef<AbortController | null>(null);
+
   const send = (file: File, target?: Dataset) => {
     setUploadError(null);
     setUpload({ fileName: file.name, size: file.size, fraction: 0 });
+    const controller = new AbortController();
+    uploading.current = controller;
     uploadDataset({
       file,
+      signal: controller.signal,
       name: target ? undefined : name,
       datasetId: target?.id,
       onProgress: (fraction) => setUpload((u) => (u ? { ...u, fraction } : u)),
@@ -166,14 +171,27 @@ export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSe
           description: `${v.valid} of ${v.records} records will train${v.errorCount ? `; ${v.errorCount} have errors (see the report)` : ''}.`,
         });
       })
-      .catch((error: unknown) => setUploadError(error))
-      .finally(() => setUpload(null));
+      .catch((error: unknown) => {
+        if ((error as Error)?.name === 'AbortError') toast.info('Upload canceled; nothing was stored.');
+        else setUploadError(error);
+      })
+      .finally(() => {
+        uploading.current = null;
+        setUpload(null);
+      });
   };
 
   return (
     <div className="flex flex-col gap-4">
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_16rem]">
-        <UploadZone label="Upload a dataset file" onFile={(f) => send(f)} upload={upload} disabled={!write.allowed} disabledReason={write.reason} />
+        <UploadZone
+          label="Upload a dataset file"
+          onFile={(f) => send(f)}
+          upload={upload}
+          onCancel={() => uploading.current?.abort()}
+          disabled={!write.allowed}
+          disabledReason={write.reason}
+        />
         <div className="flex flex-col gap-3">
           <Field label="Name for the upload (optional)" description="Defaults to the file name.">
             {(ids) => <Input {...ids} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}

@@ -65,7 +65,8 @@ export default function FineTunePage() {
 
   const model: BaseModel | null = models.data?.models.find((m) => m.id === draft.modelId) ?? null;
   const dataset: Dataset | null = datasets.data?.datasets.find((d) => d.id === draft.datasetId) ?? null;
-  const validated = useMemo(() => validateDraft(draft), [draft]);
+  const maxSeqLen = model?.maxPositionEmbeddings;
+  const validated = useMemo(() => validateDraft(draft, { maxSeqLen }), [draft, maxSeqLen]);
 
   // The report follows the chosen model and a valid sequence length (the last good one while typing).
   const seqLenNumber = Number(draft.seqLen);
@@ -83,8 +84,7 @@ export default function FineTunePage() {
     trainOn: draft.trainOn,
     samples: 3,
   });
-  const reportData = report.data && !report.isPlaceholderData ? report.data : report.data;
-  const tokenP99 = reportData?.tokens?.p99 ?? null;
+  const tokenP99 = report.data?.tokens?.p99 ?? null;
 
   const defaults = useMemo(
     () =>
@@ -222,7 +222,7 @@ export default function FineTunePage() {
               validated={validated}
               model={model}
               dataset={dataset}
-              meanTokens={reportData?.tokens?.mean ?? null}
+              meanTokens={report.data?.tokens?.mean ?? null}
               onLoad={(patch) => onChange(patch)}
             />
           </StepCard>

@@ -41,10 +41,12 @@ export function UploadZone({
   upload,
   disabled,
   disabledReason,
+  onCancel,
 }: {
   label: string;
   onFile: (file: File) => void;
   upload: UploadState | null;
+  onCancel: () => void;
   disabled?: boolean;
   disabledReason?: string | null;
 }) {
@@ -84,6 +86,11 @@ export function UploadZone({
               : `Reading and validating ${upload.fileName}…`}
           </p>
           <Progress value={upload.fraction < 1 ? upload.fraction * 100 : null} label={`Upload of ${upload.fileName}`} />
+          <div>
+            <Button variant="ghost" onClick={onCancel}>
+              Cancel upload
+            </Button>
+          </div>
         </div>
       ) : (
         <>
