@@ -35,7 +35,7 @@ export async function estimateTrainJob(db: Db, workspace: string, datasets: Data
   const modelConfig = readModelConfig(resolved.modelDir);
   const lora = createLoraConfig({ r: config.lora.r, loraAlpha: config.lora.alpha, targetModules: config.lora.targetModules, useRslora: config.lora.useRslora });
   const targets = resolveLoraTargets(modelConfig, lora);
-  const report = await datasets.report(config.datasetId, { version: resolved.dataset.version, modelId: config.modelId, seqLen: config.seqLen, trainOn: config.trainOn, samples: 0 });
+  const report = await datasets.report(config.datasetId, { version: resolved.dataset.version, modelId: config.modelId, seqLen: config.seqLen, trainOn: config.trainOn, samples: 3 }); // the report's default samples: shares its cache entry
   const valid = report.valid;
   const records = config.validation.kind === 'split' ? valid - Math.min(valid - 1, Math.max(1, Math.round(valid * config.validation.ratio))) : valid;
   const meanTokens = Math.min(report.tokens?.mean ?? config.seqLen, config.seqLen);
