@@ -51,6 +51,15 @@ async function dropFile(page: Page, name: string, text: string) {
   await zone.dispatchEvent('drop', { dataTransfer });
 }
 
+/** Switches the theme the way a user would: from the command palette. */
+async function switchTheme(page: Page, theme: 'dark' | 'high-contrast') {
+  await page.keyboard.press('Control+k');
+  await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
+  await page.keyboard.type(theme === 'dark' ? 'Use dark theme' : 'Use high-contrast theme');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+}
+
 async function axeReport(page: Page, label: string): Promise<string> {
   await page.waitForTimeout(300);
   const violations = await runAxe(page);
@@ -106,17 +115,9 @@ describe('the Fine-tune page', () => {
     expect(await page.getByLabel('qlora train command').textContent()).toContain('--seq-len 64');
     await page.getByText(/A rough estimate, not a promise/).waitFor();
     report.push(await axeReport(page, 'filled page (light)'));
-    await page.keyboard.press('Control+k');
-    await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
-    await page.keyboard.type('Use dark theme');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await switchTheme(page, 'dark');
     report.push(await axeReport(page, 'filled page (dark)'));
-    await page.keyboard.press('Control+k');
-    await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
-    await page.keyboard.type('Use high-contrast theme');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('high-contrast');
+    await switchTheme(page, 'high-contrast');
     report.push(await axeReport(page, 'filled page (high contrast)'));
     expect(report.filter(Boolean).join('\n\n')).toBe('');
 
