@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, runAxe } from './support/axe';
 import { launchBrowser, newContext, type Theme } from './support/browser';
+import { dropFile } from './support/files';
 import { startServer, type RunningServer } from './support/server';
 
 let server: RunningServer;
@@ -35,22 +36,6 @@ async function open(path: string, theme: Theme) {
   return { page, pageErrors, close: () => context.close() };
 }
 
-/** Drops a file on the dropzone the way a drag from the desktop does: a drop event with a DataTransfer. */
-async function dropFile(page: Page, name: string, text: string) {
-  const dataTransfer = await page.evaluateHandle(
-    ([fileName, content]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([content], fileName, { type: 'application/jsonl' }));
-      return dt;
-    },
-    [name, text] as const,
-  );
-  const zone = page.getByRole('group', { name: 'Upload a dataset file' });
-  await zone.dispatchEvent('dragenter', { dataTransfer });
-  await zone.dispatchEvent('dragover', { dataTransfer });
-  await zone.dispatchEvent('drop', { dataTransfer });
-}
-
 /** Switches the theme the way a user would: from the command palette. */
 async function switchTheme(page: Page, theme: 'dark' | 'high-contrast') {
   await page.keyboard.press('Control+k');
@@ -81,7 +66,7 @@ describe('the Fine-tune page', () => {
     await page.getByRole('radiogroup', { name: 'Base model' }).getByRole('radio', { checked: true }).waitFor({ timeout: 60_000 });
 
     // 2. Dataset: drop a JSONL file; it uploads, is chosen, and its report shows the masking preview.
-    await dropFile(page, 'arithmetic.jsonl', jsonl);
+    await dropFile(page, 'Upload a dataset file', 'arithmetic.jsonl', jsonl, 'application/jsonl');
     await page.getByRole('heading', { name: /^Validation report: arithmetic/ }).waitFor({ timeout: 60_000 });
     await page.getByRole('heading', { name: 'Masking preview' }).waitFor({ timeout: 60_000 });
     const preview = page.locator('pre', { hasText: '[trained]' }).first();
@@ -113,7 +98,7 @@ describe('the Fine-tune page', () => {
     await yaml.waitFor();
     expect(await yaml.textContent()).toContain('maxSteps: 2');
     expect(await page.getByLabel('qlora train command').textContent()).toContain('--seq-len 64');
-    await page.getByText(/A rough estimate, not a promise/).waitFor();
+    await page.getByText(/An estimate, not a promise/).waitFor({ timeout: 30_000 });
     report.push(await axeReport(page, 'filled page (light)'));
     await switchTheme(page, 'dark');
     report.push(await axeReport(page, 'filled page (dark)'));
@@ -126,6 +111,8 @@ describe('the Fine-tune page', () => {
     await page.waitForURL(/\/activity\/jobs\/[^/]+$/, { timeout: 30_000 });
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Fine-tune/);
+    // It really runs: two steps of the demo model finish in seconds.
+    await page.getByText('Succeeded', { exact: true }).first().waitFor({ timeout: 90_000 });
     expect(pageErrors).toEqual([]);
     await close();
   });

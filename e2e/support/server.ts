@@ -33,7 +33,7 @@ export function freePort(): Promise<number> {
  * Starts the real server (`qlora serve`) on a free port with a fresh workspace, serving the
  * built web app, and resolves once it says it is running.
  */
-export async function startServer(options: { timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
   if (!fs.existsSync(path.join(repoRoot, 'packages/web/dist/index.html'))) {
     throw new Error('packages/web/dist is missing: run `npm run build` first (`npm test` does).');
   }
@@ -41,7 +41,7 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
     cwd: repoRoot,
-    env: { ...process.env, QLORA_STUDIO_HOME: home, NO_COLOR: '1' },
+    env: { ...process.env, QLORA_STUDIO_HOME: home, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

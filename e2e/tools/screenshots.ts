@@ -14,6 +14,7 @@ const pages: [string, string][] = [
   ['dashboard', '/'],
   ['activity', '/activity'],
   ['settings', '/settings'],
+  ['fine-tune', '/fine-tune'],
   ...(jobId ? ([['job', `/activity/jobs/${jobId}`]] as [string, string][]) : []),
 ];
 

@@ -17,7 +17,8 @@ export const hubFolders = {
 function progressReporter(ctx: JobContext, what: string): (p: DownloadProgress) => void {
   return (p) => {
     const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
-    ctx.report.progress({ step: p.fileIndex, total: p.fileCount, etaSeconds: null, message: `${what}: ${p.file} ${mib(p.bytes)} / ${mib(p.totalBytes)} MiB (file ${p.fileIndex + 1} of ${p.fileCount})` });
+    // The bar follows the current file's bytes (KiB, whole numbers); the message says which file of how many.
+    ctx.report.progress({ step: Math.floor(p.bytes / 1024), total: Math.max(1, Math.ceil(p.totalBytes / 1024)), etaSeconds: null, message: `${what} ${p.file}: ${mib(p.bytes)} of ${mib(p.totalBytes)} MiB (file ${p.fileIndex + 1} of ${p.fileCount})` });
   };
 }
 

@@ -56,6 +56,9 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
       const event = parsed.data;
       const before = findJob(event.jobId);
       applyLiveJobEvent(queryClient, event, invalidate);
+      // A finished download is a new model or dataset (stored before the job counts as succeeded).
+      if (event.kind === 'status' && event.status === 'succeeded' && before?.type === 'download-model') invalidate(['models']);
+      if (event.kind === 'status' && event.status === 'succeeded' && before?.type === 'import-dataset') invalidate(['datasets']);
       if (event.kind !== 'status' || !isTerminal(event.status) || !preferencesStore.get().prefs.notifyJobs) return;
       if (before && isTerminal(before.status)) return;
       const title = before?.title ?? 'A job';

@@ -17,6 +17,7 @@ import { useDatasets } from '../api/list-datasets';
 import { useInvalidateDatasets, useUpdateDataset } from '../api/update-dataset';
 import { uploadDataset } from '../api/upload-dataset';
 import { ApiErrorAlert } from './api-error-alert';
+import { HubDownloads, HubImportButton } from './hub-import';
 import { acceptedExtensions, HiddenFileInput, UploadZone, type UploadState } from './upload-zone';
 
 const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
@@ -200,8 +201,10 @@ export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSe
             <FolderInput aria-hidden />
             Import from a server path
           </PermissionButton>
+          <HubImportButton kind="dataset" />
         </div>
       </div>
+      <HubDownloads kind="dataset" />
       {uploadError ? <ApiErrorAlert title="The file could not be uploaded" error={uploadError} /> : null}
       <HiddenFileInput inputRef={versionInput} accept={acceptedExtensions} onFile={(file) => versionFor.current && send(file, versionFor.current)} />
       {datasets.isPending ? (
@@ -210,7 +213,7 @@ export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSe
         <ApiErrorAlert title="Datasets could not be loaded" error={datasets.error} onRetry={() => void datasets.refetch()} />
       ) : list.length === 0 ? (
         <EmptyState icon={Database} title="No datasets yet">
-          Drop a JSONL file above, or import one from a path on the server.
+          Drop a JSONL file above, import one from a path on the server, or import a Hub dataset.
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-xl border border-line">

@@ -222,7 +222,6 @@ export default function FineTunePage() {
               validated={validated}
               model={model}
               dataset={dataset}
-              meanTokens={report.data?.tokens?.mean ?? null}
               onLoad={(patch) => onChange(patch)}
             />
           </StepCard>

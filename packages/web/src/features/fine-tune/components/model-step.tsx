@@ -15,6 +15,7 @@ import { useCreateDemoModel } from '../api/create-demo-model';
 import { useModels } from '../api/list-models';
 import { useRegisterModel } from '../api/register-model';
 import { ApiErrorAlert } from './api-error-alert';
+import { HubDownloads, HubImportButton } from './hub-import';
 
 /** 135000000 → "135M", 1.5e9 → "1.5B". */
 export function formatParameters(n: number): string {
@@ -109,6 +110,7 @@ export function ModelStep({ modelId, onSelect }: { modelId: string; onSelect: (m
         <FolderOpen aria-hidden />
         Register a folder
       </PermissionButton>
+      <HubImportButton kind="model" />
     </div>
   );
 
@@ -116,13 +118,14 @@ export function ModelStep({ modelId, onSelect }: { modelId: string; onSelect: (m
     <div className="flex flex-col gap-4">
       {actions}
       {demo.isError && <ApiErrorAlert title="The demo model could not be created" error={demo.error} />}
+      <HubDownloads kind="model" />
       {models.isPending ? (
         <Skeleton className="h-24" />
       ) : models.isError ? (
         <ApiErrorAlert title="Models could not be loaded" error={models.error} onRetry={() => void models.refetch()} />
       ) : list.length === 0 ? (
         <EmptyState icon={Boxes} title="No base models yet">
-          Create a demo model to try the app offline, or register a Hugging Face model folder on the server.
+          Create a demo model to try the app offline, register a Hugging Face model folder on the server, or download one from the Hub.
         </EmptyState>
       ) : (
         <RadioGroup

@@ -9,16 +9,52 @@ import { Input } from '../../../components/ui/input';
 import { formatBytes, formatDuration } from '../../../lib/format';
 import { useCreateJob } from '../../jobs/api/create-job';
 import { jobPath } from '../../jobs/components/job-row';
-import { useResources } from '../../system/api/get-resources';
 import { PermissionButton } from '../../system/components/permission-button';
 import { cliCommand, configToDraft, type Draft, type Validated } from '../config-draft';
-import { estimateTraining, estimateWarnings, type EstimateInput } from '../estimate';
+import { useTrainingEstimate } from '../api/estimate-training';
 import { deletePreset, loadPresets, savePreset } from '../presets';
 import { settingsHelp, type SettingKey } from '../settings-help';
 import { parseYaml, toYaml } from '../yaml';
+import { ApiErrorAlert } from './api-error-alert';
 import { Stat } from './dataset-report';
 import { formatParameters } from './model-step';
 import { HiddenFileInput } from './upload-zone';
+
+/** Time and peak memory on this machine, from the server (which knows its measured speed and free memory). */
+function EstimateSection({ estimate }: { estimate: ReturnType<typeof useTrainingEstimate> }) {
+  const e = estimate.data;
+  return (
+    <section aria-labelledby="estimate-title" aria-busy={estimate.isFetching} className="flex flex-col gap-3">
+      <h4 id="estimate-title" className="font-semibold">
+        Estimate on this machine
+      </h4>
+      {estimate.error ? (
+        <ApiErrorAlert error={estimate.error} title="The run cannot be estimated" />
+      ) : !e ? (
+        <p className="text-sm text-fg-muted">Estimating…</p>
+      ) : (
+        <>
+          <dl className="grid gap-3 sm:grid-cols-3">
+            <Stat label="Training time" value={`≈ ${formatDuration(e.seconds)}`} />
+            <Stat label="Peak memory" value={`≈ ${formatBytes(e.peakMemoryBytes)}`} />
+            <Stat label="Work" value={`${e.steps.toLocaleString()} steps · ${Math.round(e.totalTokens).toLocaleString()} tokens`} />
+          </dl>
+          <p className="text-sm text-fg-muted">
+            An estimate, not a promise: about {Math.round(e.tokensPerSecond).toLocaleString()} tokens/s from{' '}
+            {e.machine.gemmSource === 'system-check' ? `this machine's measured ${Math.round(e.machine.gemmGflops)} GFLOP/s (last system check)` : `an assumed ${Math.round(e.machine.gemmGflops)} GFLOP/s (run a system check to measure this machine)`}
+            ; {formatBytes(e.machine.memoryAvailableBytes)} of {formatBytes(e.machine.memoryTotalBytes)} memory is free now.
+            {e.savedActivations ? '' : ' Activations are recomputed in the backward pass to save memory.'}
+          </p>
+          {e.warnings.map((w) => (
+            <Alert key={w.message} tone={w.level === 'danger' ? 'danger' : 'warning'} title={w.message}>
+              {w.fix}
+            </Alert>
+          ))}
+        </>
+      )}
+    </section>
+  );
+}
 
 function Summary({ config, model, dataset }: { config: TrainJobConfig; model: BaseModel; dataset: Dataset }) {
   const rows: [string, string][] = [
@@ -108,23 +144,18 @@ export function ReviewStep({
   validated,
   model,
   dataset,
-  meanTokens,
   onLoad,
 }: {
   draft: Draft;
   validated: Validated;
   model: BaseModel | null;
   dataset: Dataset | null;
-  meanTokens: number | null;
   onLoad: (patch: Partial<Draft>) => void;
 }) {
   const navigate = useNavigate();
   const createJob = useCreateJob();
-  const resources = useResources();
   const importInput = useRef<HTMLInputElement>(null);
   const [importError, setImportError] = useState<string | null>(null);
-  const sample = resources.data?.samples.at(-1);
-  const available = sample ? sample.memoryTotalBytes - sample.memoryUsedBytes : null;
 
   const importFile = async (file: File) => {
     setImportError(null);
@@ -144,24 +175,7 @@ export function ReviewStep({
 
   const errorEntries = Object.entries(validated.errors) as [SettingKey | 'modelId' | 'datasetId', string][];
   const config = validated.ok ? validated.config : null;
-  const estimateInput: EstimateInput | null =
-    config && model && dataset
-      ? {
-          model,
-          method: config.method,
-          records: dataset.latest.valid,
-          meanTokens: meanTokens ?? config.seqLen / 2,
-          epochs: config.epochs,
-          maxSteps: config.maxSteps,
-          batchSize: config.batchSize,
-          gradAccum: config.gradAccum,
-          seqLen: config.seqLen,
-          loraR: config.lora.r,
-          packing: config.packing,
-        }
-      : null;
-  const estimate = estimateInput ? estimateTraining(estimateInput) : null;
-  const warnings = estimate && estimateInput ? estimateWarnings(estimate, estimateInput, available) : [];
+  const estimate = useTrainingEstimate(config);
   const yaml = config ? toYaml(config) : '';
 
   const launch = () => {
@@ -183,31 +197,7 @@ export function ReviewStep({
         </Alert>
       )}
       {config && model && dataset && <Summary config={config} model={model} dataset={dataset} />}
-      {estimate && (
-        <section aria-labelledby="estimate-title" className="flex flex-col gap-3">
-          <h4 id="estimate-title" className="font-semibold">
-            Estimate
-          </h4>
-          <dl className="grid gap-3 sm:grid-cols-3">
-            <Stat label="Training time" value={`≈ ${formatDuration(estimate.seconds)}`} />
-            <Stat label="Peak memory" value={`≈ ${formatBytes(estimate.peakBytes)}`} />
-            <Stat label="Work" value={`${estimate.steps.toLocaleString()} steps · ${Math.round(estimate.tokens).toLocaleString()} tokens`} />
-          </dl>
-          <p className="text-sm text-fg-muted">
-            A rough estimate, not a promise: it assumes about {Math.round(estimate.tokensPerSecond).toLocaleString()} tokens/s on this CPU (≈130 tokens/s for QLoRA at a 135M-parameter model, scaled by
-            size){available !== null ? `; ${formatBytes(available)} of memory is free now` : ''}.
-          </p>
-          {warnings.map((w) => (
-            <Alert key={w.title} tone="warning" title={w.title}>
-              <ul className="list-disc pl-5">
-                {w.fixes.map((f) => (
-                  <li key={f}>{f}</li>
-                ))}
-              </ul>
-            </Alert>
-          ))}
-        </section>
-      )}
+      {config && <EstimateSection estimate={estimate} />}
       <section aria-labelledby="yaml-title" className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h4 id="yaml-title" className="font-semibold">
