@@ -89,6 +89,24 @@ describe('datasets on the Fine-tune page', () => {
     await context.close();
   });
 
+  it('previews a large dataset in a virtualized list, and jumps to any record', async () => {
+    const context = await newContext(browser, { theme: 'light' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/fine-tune`);
+    const big = Array.from({ length: 1500 }, (_, i) => JSON.stringify(chat(`Question ${i + 1}?`, `Answer ${i + 1}.`))).join('\n');
+    await dropFile(page, ZONE, 'many.jsonl', big);
+    await page.getByRole('heading', { name: /^Validation report: many/ }).waitFor({ timeout: 60_000 });
+    await page.getByText('Records preview', { exact: true }).click();
+    const list = page.getByRole('region', { name: 'Records, 1,500 in all' });
+    await list.getByText('Record 1', { exact: true }).waitFor();
+    expect(await list.getByRole('listitem').count()).toBeLessThan(40); // only what is in view
+    await page.getByRole('spinbutton', { name: 'Go to record' }).fill('1234');
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await list.getByText('Question 1234?').waitFor({ timeout: 15_000 });
+    expect(await list.getByRole('listitem').count()).toBeLessThan(40);
+    await context.close();
+  });
+
   it('says why a Hub import failed when the Hub cannot be reached', async () => {
     const context = await newContext(browser, { theme: 'light' });
     const page = await context.newPage();

@@ -1,13 +1,13 @@
 import type { DatasetRecord } from '@qlora-studio/contracts';
-import { ChevronLeft, ChevronRight } from 'lucide-react';
-import { useId, useState } from 'react';
+import { useQueries } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
+import { Field, Input } from '../../../components/ui/input';
 import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
 import { Skeleton } from '../../../components/ui/skeleton';
-import { useDatasetRecords } from '../api/list-dataset-records';
+import { datasetRecordsQueryOptions, useDatasetRecords } from '../api/list-dataset-records';
 import { ApiErrorAlert } from './api-error-alert';
-
-const PAGE = 5;
 
 function Rendered({ record }: { record: DatasetRecord }) {
   if (record.kind === 'text') return <p className="text-sm whitespace-pre-wrap break-words">{record.text}</p>;
@@ -23,59 +23,92 @@ function Rendered({ record }: { record: DatasetRecord }) {
   );
 }
 
-/** A page of records as the engine reads them, raw (JSON) or rendered (as a conversation). */
+/** Records fetched per request; the list asks only for the pages its visible rows fall in. */
+const PAGE = 100;
+
+/**
+ * Every record as the engine reads it, raw (JSON) or rendered (as a conversation), in a
+ * virtualized list: only the rows in view are in the page, and only their pages are fetched,
+ * so a dataset of any size scrolls smoothly. "Go to record" jumps anywhere by keyboard.
+ */
 export function RecordsPreview({ datasetId, version }: { datasetId: string; version: number }) {
-  const [offset, setOffset] = useState(0);
   const [view, setView] = useState<'rendered' | 'raw'>('rendered');
+  const [target, setTarget] = useState('');
   const labelId = useId();
-  const records = useDatasetRecords(datasetId, { version, offset, limit: PAGE });
-  const total = records.data?.total ?? 0;
+  const scroller = useRef<HTMLDivElement>(null);
+  const first = useDatasetRecords(datasetId, { version, offset: 0, limit: PAGE });
+  const total = first.data?.total ?? 0;
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => 140, overscan: 4 });
+  const items = virtualizer.getVirtualItems();
+  const pages = [...new Set(items.map((item) => Math.floor(item.index / PAGE)))];
+  const loaded = useQueries({ queries: pages.map((page) => datasetRecordsQueryOptions(datasetId, { version, offset: page * PAGE, limit: PAGE })) });
+  const recordAt = (index: number) => {
+    const page = loaded[pages.indexOf(Math.floor(index / PAGE))]?.data;
+    return page?.records[index - page.offset];
+  };
+  const jump = (event: FormEvent) => {
+    event.preventDefault();
+    const n = Number(target);
+    if (Number.isInteger(n) && n >= 1 && n <= total) virtualizer.scrollToIndex(n - 1, { align: 'start' });
+  };
 
   return (
     <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <span id={labelId} className="text-sm font-medium">
-          Show records
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <span className="flex flex-col gap-1">
+          <span id={labelId} className="text-sm font-medium">
+            Show records
+          </span>
+          <Segmented aria-labelledby={labelId} value={view} onValueChange={(v) => setView(v as 'rendered' | 'raw')}>
+            <SegmentedItem value="rendered">Rendered</SegmentedItem>
+            <SegmentedItem value="raw">Raw</SegmentedItem>
+          </Segmented>
         </span>
-        <Segmented aria-labelledby={labelId} value={view} onValueChange={(v) => setView(v as 'rendered' | 'raw')}>
-          <SegmentedItem value="rendered">Rendered</SegmentedItem>
-          <SegmentedItem value="raw">Raw</SegmentedItem>
-        </Segmented>
+        <form onSubmit={jump} className="flex items-end gap-2">
+          <Field label="Go to record" description={total ? `1–${total.toLocaleString()}` : undefined}>
+            {(ids) => <Input {...ids} type="number" inputMode="numeric" min={1} max={total || undefined} value={target} onChange={(e) => setTarget(e.target.value)} className="w-28" />}
+          </Field>
+          <Button type="submit" variant="secondary" disabled={!total}>
+            Go
+          </Button>
+        </form>
       </div>
-      {records.isPending ? (
+      {first.isPending ? (
         <Skeleton className="h-32" />
-      ) : records.isError ? (
-        <ApiErrorAlert title="Records could not be loaded" error={records.error} />
+      ) : first.isError ? (
+        <ApiErrorAlert title="Records could not be loaded" error={first.error} />
+      ) : total === 0 ? (
+        <p className="text-sm text-fg-muted">This version has no records.</p>
       ) : (
-        <>
-          <ol className="flex flex-col gap-3" aria-busy={records.isFetching || undefined}>
-            {records.data.records.map(({ index, record }) => (
-              <li key={index} className="rounded-lg border border-line p-3">
-                <p className="mb-2 text-xs font-semibold text-fg-muted">Record {index + 1}</p>
-                {record === null ? (
-                  <p className="text-sm text-danger-text">This record has an error and is left out of training (see Problems).</p>
-                ) : view === 'raw' ? (
-                  <pre className="max-h-60 overflow-auto font-mono text-xs whitespace-pre-wrap break-words">{JSON.stringify(record, null, 2)}</pre>
-                ) : (
-                  <Rendered record={record} />
-                )}
-              </li>
-            ))}
+        <div ref={scroller} role="region" aria-label={`Records, ${total.toLocaleString()} in all`} tabIndex={0} className="max-h-[32rem] overflow-auto rounded-lg border border-line">
+          <ol className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const entry = recordAt(item.index);
+              return (
+                <li
+                  key={item.key}
+                  ref={virtualizer.measureElement}
+                  data-index={item.index}
+                  aria-setsize={total}
+                  aria-posinset={item.index + 1}
+                  className="absolute top-0 left-0 w-full border-b border-line p-3"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  <p className="mb-2 text-xs font-semibold text-fg-muted">Record {item.index + 1}</p>
+                  {entry === undefined ? (
+                    <Skeleton className="h-16" />
+                  ) : entry.record === null ? (
+                    <p className="text-sm text-danger-text">This record has an error and is left out of training (see Problems).</p>
+                  ) : view === 'raw' ? (
+                    <pre className="max-h-60 overflow-auto font-mono text-xs whitespace-pre-wrap break-words">{JSON.stringify(entry.record, null, 2)}</pre>
+                  ) : (
+                    <Rendered record={entry.record} />
+                  )}
+                </li>
+              );
+            })}
           </ol>
-          <nav aria-label="Record pages" className="flex items-center justify-between gap-3">
-            <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-              <ChevronLeft aria-hidden />
-              Previous
-            </Button>
-            <span className="text-sm text-fg-muted" aria-live="polite">
-              {total ? `${offset + 1}–${Math.min(total, offset + PAGE)} of ${total}` : 'No records'}
-            </span>
-            <Button variant="secondary" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
-              Next
-              <ChevronRight aria-hidden />
-            </Button>
-          </nav>
-        </>
+        </div>
       )}
     </div>
   );
