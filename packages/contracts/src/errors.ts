@@ -12,6 +12,8 @@ export const errorCatalogue = {
   JOB_NOT_FOUND: { status: 404, hint: 'The job may have been deleted. Open Activity to see the jobs that exist.' },
   JOB_NOT_CANCELABLE: { status: 409, hint: 'Only queued or running jobs can be canceled.' },
   JOB_NOT_DELETABLE: { status: 409, hint: 'Cancel the job and wait for it to stop before deleting it.' },
+  JOB_NOT_FINISHED: { status: 409, hint: 'Wait for the job to finish, or cancel it, then try again.' },
+  JOB_NOT_RESUMABLE: { status: 409, hint: 'Only a fine-tune that was interrupted, canceled or failed after saving a checkpoint can resume; retry it instead (it starts over). Set "checkpoint every" to make future runs resumable.' },
   PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller request.' },
   MODEL_NOT_FOUND: { status: 404, hint: 'The model may have been removed. Open Fine-tune to see the registered models.' },
   DATASET_NOT_FOUND: { status: 404, hint: 'The dataset or version may have been deleted. Open Fine-tune to see the stored datasets.' },

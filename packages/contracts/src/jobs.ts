@@ -202,6 +202,10 @@ export const jobSchema = z
     progress: jobProgressSchema.nullable(),
     error: jobErrorSchema.nullable(),
     result: z.unknown().nullable(),
+    /** The job this one retried or resumed (lineage), or null. */
+    parentId: z.string().nullable(),
+    /** A fine-tune's newest checkpoint: what Resume would continue from (null when none was saved). */
+    latestCheckpoint: z.object({ step: z.number().int().positive(), path: z.string() }).nullable(),
   })
   .meta({ id: 'Job' });
 export type Job = z.infer<typeof jobSchema>;
@@ -222,6 +226,14 @@ export const metricPointSchema = z.object({ step: z.number(), value: z.number(),
 export const metricSeriesSchema = z.object({ name: z.string(), points: z.array(metricPointSchema) });
 export const jobMetricsSchema = z.object({ series: z.array(metricSeriesSchema) }).meta({ id: 'JobMetrics' });
 export type JobMetrics = z.infer<typeof jobMetricsSchema>;
+
+/**
+ * Metric names every job may carry besides its own (a fine-tune's are loss, learning_rate,
+ * grad_norm, tokens_per_second, elapsed, eval_loss, eval_perplexity): the job process's CPU
+ * use (% of one core) and resident memory, and the bytes its outputs take on disk, sampled
+ * while it runs, by seconds since it started.
+ */
+export const processMetricNames = { cpuPercent: 'process_cpu_percent', rssBytes: 'process_rss_bytes', outputBytes: 'output_bytes' } as const;
 
 // ---- estimates before launch -----------------------------------------------------------------
 

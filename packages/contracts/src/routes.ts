@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { activityListSchema, activityQuerySchema } from './activity.js';
+import { activityListSchema, activityQuerySchema, overviewSchema } from './activity.js';
 import { sessionSchema, type Permission } from './auth.js';
 import { jobEventListSchema, jobEventsQuerySchema } from './events.js';
 import {
@@ -129,11 +129,31 @@ export const apiRoutes = {
     response: jobSchema,
     successStatus: 202,
   }),
+  retryJob: route({
+    method: 'POST',
+    path: '/api/jobs/:id/retry',
+    permission: 'jobs:launch',
+    summary: 'Queue a new job with the same config (a fine-tune starts over, into a new folder); it names this one as its parent',
+    tags: ['jobs'],
+    params: jobIdParamsSchema,
+    response: jobSchema,
+    successStatus: 201,
+  }),
+  resumeJob: route({
+    method: 'POST',
+    path: '/api/jobs/:id/resume',
+    permission: 'jobs:launch',
+    summary: 'Continue an interrupted, canceled or failed fine-tune from its newest checkpoint, as a new job into the same folder',
+    tags: ['jobs'],
+    params: jobIdParamsSchema,
+    response: jobSchema,
+    successStatus: 201,
+  }),
   deleteJob: route({
     method: 'DELETE',
     path: '/api/jobs/:id',
     permission: 'jobs:delete',
-    summary: 'Delete a finished job with its events and metrics',
+    summary: 'Delete a finished job with its events and metrics, and the files it wrote (adapter, checkpoints)',
     tags: ['jobs'],
     params: jobIdParamsSchema,
     response: null,
@@ -157,6 +177,14 @@ export const apiRoutes = {
     tags: ['jobs'],
     params: jobIdParamsSchema,
     response: jobMetricsSchema,
+  }),
+  getOverview: route({
+    method: 'GET',
+    path: '/api/overview',
+    permission: 'jobs:read',
+    summary: 'Counts for the Dashboard: models, adapters, datasets, jobs by status, tokens trained',
+    tags: ['activity'],
+    response: overviewSchema,
   }),
   listActivity: route({
     method: 'GET',

@@ -104,6 +104,49 @@ describe('the server process', () => {
   });
 });
 
+describe('a fine-tune across a server crash', () => {
+  it('SIGKILL mid-training, restart, resume: the same final loss and adapter bytes as an uninterrupted run', async () => {
+    const workspace = home();
+    const first = await startServer(workspace);
+    const api = async <T>(base: string, method: string, url: string, body?: unknown, raw?: string): Promise<T> => {
+      const headers: Record<string, string> = raw !== undefined ? { 'content-type': 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {};
+      const res = await fetch(`${base}${url}`, { method, headers, ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      return (await res.json()) as T;
+    };
+    const model = await api<{ id: string }>(first.base, 'POST', '/api/models/demo', {});
+    const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Name ${i}?` }, { role: 'assistant', content: `Number ${i}.` }] }));
+    const dataset = await api<{ id: string }>(first.base, 'POST', '/api/datasets/upload?fileName=names.jsonl', undefined, rows.join('\n'));
+    const config = { modelId: model.id, datasetId: dataset.id, maxSteps: 60, seqLen: 64, batchSize: 2, learningRate: 1e-3, checkpointEvery: 2, lora: { r: 4, dropout: 0.1 } };
+    const getJob = (base: string, id: string) => api<Job>(base, 'GET', `/api/jobs/${id}`);
+    const outputDir = (job: Job): string => (job.config as { resolved: { outputDir: string } }).resolved.outputDir;
+    const finalLoss = (job: Job): number => (JSON.parse(fs.readFileSync(path.join(outputDir(job), 'training_summary.json'), 'utf8')) as { metrics: { loss: number }[] }).metrics.at(-1)!.loss;
+
+    const uninterrupted = await api<Job>(first.base, 'POST', '/api/jobs', { type: 'train', config });
+    const full = await until(() => getJob(first.base, uninterrupted.id), (j) => j.status === 'succeeded' || j.status === 'failed', 120_000);
+    expect(full.status, JSON.stringify(full.error)).toBe('succeeded');
+
+    const crashed = await api<Job>(first.base, 'POST', '/api/jobs', { type: 'train', config });
+    await until(() => getJob(first.base, crashed.id), (j) => (j.latestCheckpoint?.step ?? 0) >= 4 || j.status !== 'running', 60_000);
+    expect((await getJob(first.base, crashed.id)).status).toBe('running'); // caught mid-run
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    // Let its worker notice the server is gone and exit before the restart.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const second = await startServer(workspace);
+    const interrupted = await getJob(second.base, crashed.id);
+    expect(interrupted.status).toBe('interrupted');
+    expect(interrupted.latestCheckpoint!.step).toBeGreaterThanOrEqual(4);
+    const resumed = await api<Job>(second.base, 'POST', `/api/jobs/${crashed.id}/resume`);
+    expect(resumed.parentId, JSON.stringify(resumed)).toBe(crashed.id);
+    const done = await until(() => getJob(second.base, resumed.id), (j) => j.status === 'succeeded' || j.status === 'failed', 120_000);
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    expect(finalLoss(done)).toBe(finalLoss(full));
+    const bytes = (job: Job) => fs.readFileSync(path.join(outputDir(job), 'adapter_model.safetensors'));
+    expect(bytes(done).equals(bytes(full))).toBe(true);
+  }, 300_000);
+});
+
 describe('qlora CLI', () => {
   it('creates, lists and revokes access tokens', async () => {
     const workspace = home();

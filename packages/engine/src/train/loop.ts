@@ -287,6 +287,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       report.metric('learning_rate', lr, step);
       report.metric('grad_norm', update.gradNorm, step);
       report.metric('tokens_per_second', tokens / Math.max(seconds, 1e-9), step);
+      report.metric('tokens', tokens, step);
       report.metric('elapsed', elapsed(), step);
       const done = step - stepsAtStart;
       const perStep = (performance.now() - started) / 1000 / done;

@@ -22,6 +22,7 @@ import {
   setJobProgress,
   setJobResult,
   setJobStatus,
+  setLatestCheckpoint,
 } from '../store/jobs-repo.js';
 import type { JobEventBus } from './event-bus.js';
 import { jobTitle } from './handlers.js';
@@ -78,8 +79,8 @@ export class JobService {
     return this.setStatus(id, 'succeeded');
   }
 
-  create(body: CreateJobBody): Job {
-    return this.commitStatus(() => insertJob(this.db, { type: body.type, title: jobTitle(body.type), config: body.config }), null);
+  create(body: CreateJobBody, parentId: string | null = null): Job {
+    return this.commitStatus(() => insertJob(this.db, { type: body.type, title: jobTitle(body.type), config: body.config, parentId }), null);
   }
 
   /** Transition a job and record it; returns the updated job. */
@@ -95,6 +96,9 @@ export class JobService {
         setJobProgress(this.db, id, progress);
       } else if (event.kind === 'result') {
         setJobResult(this.db, id, event.data);
+      } else if (event.kind === 'artifact' && event.artifactKind === 'checkpoint') {
+        const step = /checkpoint-(\d+)$/.exec(event.path)?.[1];
+        if (step) setLatestCheckpoint(this.db, id, { step: Number(step), path: event.path });
       }
       return appendJobEvent(this.db, id, event);
     })();

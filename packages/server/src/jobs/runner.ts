@@ -2,10 +2,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Job, JobError, WorkerEvent } from '@qlora-studio/contracts';
+import { processMetricNames, type Job, type JobError, type WorkerEvent } from '@qlora-studio/contracts';
 import type { Db } from '../store/database.js';
 import { getJob, nextQueuedJob } from '../store/jobs-repo.js';
 import { explainWorkerExit } from './failure.js';
+import { folderBytes, ProcessSampler } from './process-sampler.js';
 import type { JobService } from './job-service.js';
 import { workerMessageSchema, type WorkerCommand } from './protocol.js';
 
@@ -34,6 +35,8 @@ const defaultWorker = fileURLToPath(new URL('./worker.ts', import.meta.url));
 /** Workers are TypeScript: they run under the same tsx loader as the server. */
 const tsxLoader = import.meta.resolve('tsx');
 const outputLinesKept = 20;
+/** How often a running job's CPU and memory are sampled (its output folder every 5th time). */
+const resourceSampleMs = 2000;
 
 /**
  * Runs queued jobs in child processes, at most `concurrency()` at a time, and turns what the
@@ -117,6 +120,7 @@ export class JobRunner {
     if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => keepOutput(line, 'info'));
     if (child.stderr) createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => keepOutput(line, 'warn'));
     child.on('message', (raw) => this.onMessage(entry, raw));
+    this.sampleResources(entry);
     child.on('error', (error) => {
       this.options.logger.error({ jobId: job.id, err: error }, 'worker process error');
       entry.outcome ??= { status: 'failed', error: { message: `Could not run the worker process: ${error.message}`, hint: null } };
@@ -171,6 +175,30 @@ export class JobRunner {
     }
     this.options.logger.info({ jobId: id, code, signal }, 'job ended');
     if (!this.stopping) setImmediate(() => this.pump());
+  }
+
+  /**
+   * Every few seconds while the worker runs: its CPU % and RSS, and the bytes of the job's
+   * output folder, as metrics by seconds since start (charted beside the job's own metrics).
+   */
+  private sampleResources(entry: Running): void {
+    const pid = entry.child.pid;
+    if (pid === undefined) return;
+    const sampler = new ProcessSampler(pid);
+    const outputDir = (entry.job.config as { resolved?: { outputDir?: string } }).resolved?.outputDir ?? null;
+    const started = performance.now();
+    let ticks = 0;
+    const timer = setInterval(() => {
+      const step = Math.round((performance.now() - started) / 100) / 10;
+      const sample = sampler.sample();
+      if (sample) {
+        this.record(entry, { kind: 'metric', name: processMetricNames.cpuPercent, value: Math.round(sample.cpuPercent * 10) / 10, step });
+        this.record(entry, { kind: 'metric', name: processMetricNames.rssBytes, value: sample.rssBytes, step });
+      }
+      if (outputDir && ticks++ % 5 === 0) this.record(entry, { kind: 'metric', name: processMetricNames.outputBytes, value: folderBytes(outputDir), step });
+    }, resourceSampleMs);
+    timer.unref();
+    void entry.exited.then(() => clearInterval(timer));
   }
 
   private record(entry: Running, event: WorkerEvent): void {

@@ -23,6 +23,8 @@ export interface TrainJobResolved {
   validationDataset: ResolvedDataset | null;
   /** Where the adapter, its checkpoints and training_summary.json go. */
   outputDir: string;
+  /** A checkpoint folder to continue from (a resumed job); it is inside `outputDir`. */
+  resumeFrom?: string;
 }
 
 export type ResolvedTrainJobConfig = TrainJobConfig & { resolved: TrainJobResolved };
@@ -51,6 +53,7 @@ export function trainLoraOptions(config: TrainJobConfig, resolved: TrainJobResol
     trainOn: config.trainOn,
     packing: config.packing,
     outputDir: resolved.outputDir,
+    ...(resolved.resumeFrom ? { resumeFrom: resolved.resumeFrom } : {}),
   };
 }
 

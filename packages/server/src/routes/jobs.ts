@@ -1,8 +1,8 @@
-import { ApiError } from '@qlora-studio/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { defineRoute } from '../http/define-route.js';
 import { listJobEvents, listJobMetrics } from '../store/events-repo.js';
+import { deleteJobWithFiles, resumeJob, retryJob } from '../jobs/job-actions.js';
 import { estimateTrainJob } from '../jobs/train-estimate.js';
 import { resolveTrainJob } from '../jobs/train-job.js';
 import { getJobOrThrow, listJobs } from '../store/jobs-repo.js';
@@ -26,12 +26,9 @@ export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
     return job;
   });
 
-  defineRoute(app, 'deleteJob', ({ params }) => {
-    if (ctx.runner.isRunning(params.id)) {
-      throw new ApiError('JOB_NOT_DELETABLE', 'The job is still running; cancel it and wait for it to stop first.');
-    }
-    ctx.jobs.delete(params.id);
-  });
+  defineRoute(app, 'retryJob', ({ params }) => retryJob(ctx, params.id));
+  defineRoute(app, 'resumeJob', ({ params }) => resumeJob(ctx, params.id));
+  defineRoute(app, 'deleteJob', ({ params }) => deleteJobWithFiles(ctx, params.id));
 
   defineRoute(app, 'listJobEvents', ({ params, query }) => {
     getJobOrThrow(ctx.db, params.id);

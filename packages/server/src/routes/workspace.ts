@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { defineRoute } from '../http/define-route.js';
 import { listActivity, recordActivity } from '../store/activity-repo.js';
+import { readOverview } from '../store/overview-repo.js';
 import { readSettings, writeSettings } from '../store/settings-repo.js';
 
 export function workspaceRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'listActivity', ({ query }) => ({ events: listActivity(ctx.db, query.limit) }));
+  defineRoute(app, 'getOverview', () => readOverview(ctx.db));
 
   defineRoute(app, 'getSettings', () => readSettings(ctx.db));
 

@@ -24,6 +24,8 @@ interface JobRow {
   progress: string | null;
   error: string | null;
   result: string | null;
+  parent_id: string | null;
+  latest_checkpoint: string | null;
 }
 
 function toJob(row: JobRow): Job {
@@ -40,17 +42,24 @@ function toJob(row: JobRow): Job {
     progress: fromJson<JobProgress>(row.progress),
     error: fromJson<JobError>(row.error),
     result: fromJson<unknown>(row.result),
+    parentId: row.parent_id,
+    latestCheckpoint: fromJson<Job['latestCheckpoint']>(row.latest_checkpoint),
   };
 }
 
 /** Sortable, URL-safe job id: time in base 36, then randomness. */
-export function insertJob(db: Db, input: { type: JobType; title: string; config: unknown }): Job {
+export function insertJob(db: Db, input: { type: JobType; title: string; config: unknown; parentId?: string | null }): Job {
   const id = newId('job');
   const seq = ((db.prepare('SELECT MAX(seq) AS s FROM jobs').get() as { s: number | null }).s ?? 0) + 1;
   db.prepare(
-    `INSERT INTO jobs (id, seq, type, title, status, config, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
-  ).run(id, seq, input.type, input.title, JSON.stringify(input.config ?? {}), nowIso());
+    `INSERT INTO jobs (id, seq, type, title, status, config, created_at, parent_id) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`,
+  ).run(id, seq, input.type, input.title, JSON.stringify(input.config ?? {}), nowIso(), input.parentId ?? null);
   return getJobOrThrow(db, id);
+}
+
+/** Remember a fine-tune's newest checkpoint (what Resume continues from). */
+export function setLatestCheckpoint(db: Db, id: string, checkpoint: { step: number; path: string }): void {
+  db.prepare('UPDATE jobs SET latest_checkpoint = ? WHERE id = ?').run(JSON.stringify(checkpoint), id);
 }
 
 export function getJob(db: Db, id: string): Job | undefined {

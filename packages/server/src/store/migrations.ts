@@ -115,4 +115,12 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'job lineage and the newest checkpoint of a fine-tune',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN parent_id TEXT;
+      ALTER TABLE jobs ADD COLUMN latest_checkpoint TEXT;
+    `,
+  },
 ];
