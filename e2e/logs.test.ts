@@ -9,28 +9,31 @@ import { apiFetch, startServer, type RunningServer } from './support/server';
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
+beforeAll(async () => void ([server, browser] = await Promise.all([startServer(), launchBrowser()])));
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-/** Switches the theme the way a user would: from the command palette. */
-async function switchTheme(page: Page, theme: 'dark' | 'high-contrast') {
-  await page.keyboard.press('Control+k');
-  await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
-  await page.keyboard.type(theme === 'dark' ? 'Use dark theme' : 'Use high-contrast theme');
-  await page.keyboard.press('Enter');
-  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
-}
+const paletteCommand = { dark: 'Use dark theme', 'high-contrast': 'Use high-contrast theme' } as const;
 
-async function axeReport(page: Page, label: string): Promise<string> {
-  await page.waitForTimeout(300);
-  const violations = await runAxe(page);
-  return violations.length ? `${label}:\n${describeViolations(violations)}` : '';
+/** Axe violations in the light, dark and high-contrast themes, switched from the command palette as a user would. */
+async function violationsInEveryTheme(page: Page, label: string): Promise<string> {
+  const found: string[] = [];
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    if (theme !== 'light') {
+      await page.keyboard.press('Control+k');
+      await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
+      await page.keyboard.type(paletteCommand[theme]);
+      await page.keyboard.press('Enter');
+    }
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+    await page.waitForTimeout(300);
+    const violations = await runAxe(page);
+    if (violations.length) found.push(`${label} (${theme}):\n${describeViolations(violations)}`);
+  }
+  return found.join('\n\n');
 }
 
 /** Clicks an export button and returns the downloaded file's name and text. */
@@ -125,16 +128,91 @@ describe('the job Log Viewer', () => {
     // Accessibility with a highlighted match on screen, in light, dark and high contrast.
     await search.press('Enter');
     await log.locator('mark[data-current]').waitFor();
-    const report = [await axeReport(page, 'log viewer (light)')];
-    await switchTheme(page, 'dark');
-    report.push(await axeReport(page, 'log viewer (dark)'));
-    await switchTheme(page, 'high-contrast');
-    report.push(await axeReport(page, 'log viewer (high contrast)'));
-    expect(report.filter(Boolean).join('\n\n')).toBe('');
+    expect(await violationsInEveryTheme(page, 'log viewer with a highlighted match')).toBe('');
 
     // The log is reachable and scrollable by keyboard.
     await log.focus();
     expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('log');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps only visible rows in the page for thousands of lines, pauses when scrolled up, counts new lines, jumps to the first error and to a match', async () => {
+    // A real finished job, whose stream is replaced by a chatty synthetic one: 3,000 lines first
+    // (one long, one error), then 25 more on every reconnect, while the job says it is running.
+    const job = await apiFetch<Job>(server, 'POST', '/api/jobs', { type: 'system-check', config: { benchmarkSeconds: 0.3, matrixSize: 128 } });
+    let nextId = 1;
+    const base = Date.parse('2026-01-01T00:00:00.000Z');
+    const event = (fields: Record<string, unknown>) => {
+      const id = nextId++;
+      return `id: ${id}\nevent: job\ndata: ${JSON.stringify({ id, jobId: job.id, at: new Date(base + id * 10).toISOString(), ...fields })}\n\n`;
+    };
+    const line = (n: number) =>
+      event({
+        kind: 'log',
+        level: n === 1200 ? 'error' : n % 100 === 0 ? 'warn' : 'info',
+        message: n === 1200 ? 'line 1200: CUDA out of memory' : n === 2990 ? `line 2990: ${'long '.repeat(120)}end` : `line ${n}: step ${n} loss=0.${n}`,
+      });
+    let lines = 0;
+    const context = await newContext(browser, { theme: 'dark' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.route(`**/api/jobs/${job.id}/stream**`, (route) => {
+      let body = lines === 0 ? event({ kind: 'status', status: 'running', error: null }) : '';
+      const count = lines === 0 ? 3000 : 25;
+      for (let i = 0; i < count; i++) body += line(++lines);
+      return route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, body });
+    });
+    await page.goto(`${server.url}/activity/jobs/${job.id}`);
+    const log = page.getByRole('log', { name: /^Job log/ });
+    await log.getByText('line 3000:').waitFor({ timeout: 30_000 });
+
+    // Virtualized: a few dozen rows in the page, not thousands; the long line wraps (no sideways scroll).
+    const rows = log.locator('[data-index]');
+    expect(await rows.count()).toBeLessThan(80);
+    const sideways = await log.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(sideways).toBeLessThanOrEqual(0);
+
+    // Following: new lines keep arriving and the newest stays in view.
+    await expect.poll(() => lines, { timeout: 30_000 }).toBeGreaterThan(3025);
+    await log.getByText(`line ${lines}:`).waitFor({ timeout: 10_000 });
+    const follow = page.getByRole('button', { name: 'Follow new lines' });
+    expect(await follow.getAttribute('aria-pressed')).toBe('true');
+
+    // Scrolling up pauses; what arrives meanwhile is counted on "Jump to latest".
+    await log.hover();
+    await page.mouse.wheel(0, -2000);
+    await expect.poll(() => follow.getAttribute('aria-pressed')).toBe('false');
+    const jump = page.getByRole('button', { name: /^Jump to latest \(\d+ new lines?\)$/ });
+    await jump.waitFor({ timeout: 30_000 });
+    const before = lines;
+    await jump.click();
+    await expect.poll(() => follow.getAttribute('aria-pressed')).toBe('true');
+    await log.getByText(new RegExp(`^line ${before}:`)).waitFor({ timeout: 10_000 });
+
+    // The long line is measured as several rows tall.
+    await page.getByRole('searchbox', { name: 'Search the log' }).fill('line 2990:');
+    await page.getByRole('searchbox', { name: 'Search the log' }).press('Enter');
+    const long = log.locator('[data-index]', { hasText: 'line 2990:' });
+    await long.waitFor();
+    expect((await long.boundingBox())!.height).toBeGreaterThan(40);
+    const next = await log.locator('[data-index]', { hasText: 'line 2991:' }).boundingBox();
+    const longBox = (await long.boundingBox())!;
+    expect(Math.abs(next!.y - (longBox.y + longBox.height))).toBeLessThan(2);
+
+    // First error: far up the log, brought into view.
+    await page.getByRole('button', { name: 'First error' }).click();
+    await log.locator('[data-level="error"]', { hasText: 'CUDA out of memory' }).waitFor();
+    expect(await follow.getAttribute('aria-pressed')).toBe('false');
+
+    // Search finds a line far away and scrolls to it, highlighted.
+    const search = page.getByRole('searchbox', { name: 'Search the log' });
+    await search.fill('LINE 17:');
+    await search.press('Enter');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /match/ }).textContent()).toBe('1 of 1 match');
+    expect(await log.locator('mark[data-current]').textContent()).toBe('line 17:');
+
+    expect(describeViolations(await runAxe(page))).toBe('');
     expect(errors).toEqual([]);
     await context.close();
   });
