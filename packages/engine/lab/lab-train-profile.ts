@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { quantizeNf4 } from '../src/quant/index.js';
 import { loadOrt } from '../src/runtime/session.js';
-import { BLOCK_LINEARS, BLOCK_NAMES, blockInputs, blockLinearShape, buildBlockBackwardGraph, buildBlockForwardGraph, savedInputs, type BlockGraphSpec } from '../src/train/block-graphs.js';
+import { BLOCK_LINEARS, BLOCK_NAMES, blockInputs, buildBlockBackwardGraph, buildBlockForwardGraph, FROZEN_GROUPS, frozenGroupShape, savedInputs, type BlockGraphSpec } from '../src/train/block-graphs.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 
 const format = (process.argv[2] ?? 'nf4') as 'fp32' | 'nf4';
@@ -31,12 +31,12 @@ for (const input of blockInputs(spec)) {
   if (input.type === 'int64') feeds[input.name] = new ort.Tensor('int64', new BigInt64Array(n), dims);
   else feeds[input.name] = input.type === 'uint8' ? new ort.Tensor('uint8', new Uint8Array(n), dims) : new ort.Tensor('float32', randomUniform(n, rng, -0.1, 0.1), dims);
 }
-for (const l of BLOCK_LINEARS) {
+for (const { name: group } of FROZEN_GROUPS) {
   if (format !== 'nf4') continue;
-  const [N, K] = blockLinearShape(spec, l);
+  const [N, K] = frozenGroupShape(spec, group);
   const t = quantizeNf4(randomUniform(N * K, rng, -0.05, 0.05), 64);
-  feeds[BLOCK_NAMES.nf4(l)] = new ort.Tensor('uint8', t.packed, [t.packed.length]);
-  feeds[BLOCK_NAMES.absmax(l)] = new ort.Tensor('float32', t.absmax, [t.absmax.length]);
+  feeds[BLOCK_NAMES.nf4(group)] = new ort.Tensor('uint8', t.packed, [t.packed.length]);
+  feeds[BLOCK_NAMES.absmax(group)] = new ort.Tensor('float32', t.absmax, [t.absmax.length]);
 }
 const extra = Object.fromEntries(Object.entries(feeds).filter(([k]) => k !== BLOCK_NAMES.x));
 let savedFeeds: Record<string, InstanceType<typeof ort.Tensor>> = {};

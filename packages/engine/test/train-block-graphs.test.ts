@@ -18,6 +18,7 @@ import {
   buildBlockBackwardGraph,
   buildBlockForwardGraph,
   backwardSpec,
+  FROZEN_GROUPS,
   savedBytesPerRow,
   savedInputs,
   type BlockGraphSpec,
@@ -138,12 +139,15 @@ function feedsFor(spec: BlockGraphSpec, layer: Layer, x: Float32Array, rope: { c
     else if (name === BLOCK_NAMES.scaling) data = Float32Array.of(layer.scaling);
     else if (name === BLOCK_NAMES.dropoutScale) data = Float32Array.of(options.dropout?.scale ?? 1);
     else {
+      // A frozen group's inputs are its members' stacked (NF4: bytes and absmax concatenated).
+      for (const { name: group, linears } of FROZEN_GROUPS) {
+        if (name === BLOCK_NAMES.weight(group)) data = stack(linears.map((l) => layer.w.get(l)!));
+        else if (name === BLOCK_NAMES.nf4(group)) data = stackBytes(linears.map((l) => layer.nf4.get(l)!.packed));
+        else if (name === BLOCK_NAMES.absmax(group)) data = stack(linears.map((l) => layer.nf4.get(l)!.absmax));
+        else if (name === BLOCK_NAMES.bias(group)) data = stack(linears.map((l) => layer.bias.get(l)!));
+      }
       for (const l of BLOCK_LINEARS) {
-        if (name === BLOCK_NAMES.weight(l)) data = layer.w.get(l);
-        else if (name === BLOCK_NAMES.nf4(l)) data = layer.nf4.get(l)?.packed;
-        else if (name === BLOCK_NAMES.absmax(l)) data = layer.nf4.get(l)?.absmax;
-        else if (name === BLOCK_NAMES.bias(l)) data = layer.bias.get(l);
-        else if (name === BLOCK_NAMES.loraA(l)) data = layer.A.get(l);
+        if (name === BLOCK_NAMES.loraA(l)) data = layer.A.get(l);
         else if (name === BLOCK_NAMES.loraB(l)) data = layer.B.get(l);
         else if (name === BLOCK_NAMES.dropoutMask(l)) data = options.dropout?.masks.get(l);
       }
@@ -154,6 +158,9 @@ function feedsFor(spec: BlockGraphSpec, layer: Layer, x: Float32Array, rope: { c
   if (options.dy) feeds[BLOCK_NAMES.dy] = { data: options.dy, dims: [rows, spec.hiddenSize] };
   return { ...feeds, ...options.saved };
 }
+
+const stack = (parts: Float32Array[]): Float32Array => Float32Array.from(parts.flatMap((p) => Array.from(p)));
+const stackBytes = (parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
 
 /** Rope tables for rows whose positions are given (e.g. restarting per packed example). */
 function ropeAt(positions: readonly number[], D: number): { cos: Float32Array; sin: Float32Array } {

@@ -32,7 +32,7 @@
 import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
 import type { LoraAdapter } from '../io/peft.js';
-import { globalWeightNames, layerNormNames, linearHasBias, linearModule, LAYER_LINEARS } from '../model/weight-names.js';
+import { globalWeightNames, layerNormNames, linearModule, LAYER_LINEARS } from '../model/weight-names.js';
 import { dequantizeNf4, dequantizeNf4Into, quantizeNf4, type Nf4Tensor } from '../quant/index.js';
 import { ropeInvFreq, ropeTables } from '../reference/rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
@@ -43,10 +43,13 @@ import {
   blockLinearShape,
   buildBlockBackwardGraph,
   buildBlockForwardGraph,
+  FROZEN_GROUPS,
+  frozenGroupShape,
   savedBytesPerRow,
   savedInputs,
   type BlockGraphSpec,
   type BlockLinear,
+  type FrozenGroup,
 } from './block-graphs.js';
 import { clipGradNorm, type GradAccumulator } from './clip.js';
 import { buildHeadBackwardGraph, buildHeadForwardGraph, HEAD_NAMES } from './head-graph.js';
@@ -145,8 +148,8 @@ interface Layer {
   forward: Record<string, OrtTensor>;
   /** Backward feeds that never change (fp32 weights for 'lora'; 'qlora' adds dequantized ones per step). */
   backward: Record<string, OrtTensor>;
-  /** 'qlora': the frozen NF4 linears. */
-  nf4: Map<BlockLinear, Nf4Tensor>;
+  /** 'qlora': the frozen NF4 weights, by group (FROZEN_GROUPS). */
+  nf4: Map<FrozenGroup, Nf4Tensor>;
 }
 
 /** A batch checked and turned into feeds. */
@@ -172,8 +175,8 @@ function mix32(h: number): number {
 export class LoraTrainer {
   private rope: { positions: number; cos: Float32Array; sin: Float32Array } = { positions: 0, cos: new Float32Array(0), sin: new Float32Array(0) };
   private ones = new Uint8Array(0);
-  /** 'qlora': one layer's dequantized weights, refilled per layer in the backward. */
-  private readonly dequantized = new Map<BlockLinear, Float32Array>();
+  /** 'qlora': one layer's dequantized weights by group, refilled per layer in the backward. */
+  private readonly dequantized = new Map<FrozenGroup, Float32Array>();
 
   private constructor(
     readonly config: ModelConfig,
@@ -190,7 +193,7 @@ export class LoraTrainer {
     private readonly headChunkRows: number,
     private readonly sessionOptions: { intraOpNumThreads?: number },
   ) {
-    if (method === 'qlora') for (const l of BLOCK_LINEARS) this.dequantized.set(l, new Float32Array(blockLinearShape(layers[0]!.graphs.spec, l).reduce((a, b) => a * b, 1)));
+    if (method === 'qlora') for (const { name } of FROZEN_GROUPS) this.dequantized.set(name, new Float32Array(frozenGroupShape(layers[0]!.graphs.spec, name).reduce((a, b) => a * b, 1)));
   }
 
   /** Loads the frozen weights once and builds the graphs. */
@@ -245,16 +248,24 @@ export class LoraTrainer {
       };
       if (lora.length > 0) common[BLOCK_NAMES.scaling] = f32(Float32Array.of(scaling), []);
       const entry: Layer = { graphs, lora, forward: { ...common }, backward: { ...common }, nf4: new Map() };
-      for (const l of BLOCK_LINEARS) {
-        const module = linearModule(layer, l);
-        const [N, K] = blockLinearShape(graphs.spec, l);
-        if (linearHasBias(config, l)) entry.forward[BLOCK_NAMES.bias(l)] = entry.backward[BLOCK_NAMES.bias(l)] = f32(getWeight(`${module}.bias`), [N]);
+      for (const { name: group, linears } of FROZEN_GROUPS) {
+        // The members' rows stacked: one matmul for the group (see FROZEN_GROUPS).
+        const [N, K] = frozenGroupShape(graphs.spec, group);
+        const stacked = (suffix: string): Float32Array => {
+          const parts = linears.map((l) => getWeight(`${linearModule(layer, l)}.${suffix}`));
+          if (parts.length === 1) return parts[0]!;
+          const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+          let at = 0;
+          for (const part of parts) out.set(part, (at += part.length) - part.length);
+          return out;
+        };
+        if (group === 'qkv' && config.qkvBias) entry.forward[BLOCK_NAMES.bias(group)] = entry.backward[BLOCK_NAMES.bias(group)] = f32(stacked('bias'), [N]);
         if (method === 'qlora') {
-          const t = quantizeNf4(getWeight(`${module}.weight`), blockSize);
-          entry.nf4.set(l, t);
-          entry.forward[BLOCK_NAMES.nf4(l)] = new ort.Tensor('uint8', t.packed, [t.packed.length]);
-          entry.forward[BLOCK_NAMES.absmax(l)] = f32(t.absmax, [t.absmax.length]);
-        } else entry.forward[BLOCK_NAMES.weight(l)] = entry.backward[BLOCK_NAMES.weight(l)] = f32(getWeight(`${module}.weight`), [N, K]);
+          const t = quantizeNf4(stacked('weight'), blockSize);
+          entry.nf4.set(group, t);
+          entry.forward[BLOCK_NAMES.nf4(group)] = new ort.Tensor('uint8', t.packed, [t.packed.length]);
+          entry.forward[BLOCK_NAMES.absmax(group)] = f32(t.absmax, [t.absmax.length]);
+        } else entry.forward[BLOCK_NAMES.weight(group)] = entry.backward[BLOCK_NAMES.weight(group)] = f32(stacked('weight'), [N, K]);
       }
       layers.push(entry);
     }
@@ -279,7 +290,17 @@ export class LoraTrainer {
    */
   quantizedWeight(name: string): Float32Array | undefined {
     for (let layer = 0; layer < this.layers.length; layer++) {
-      for (const [l, t] of this.layers[layer]!.nf4) if (`${linearModule(layer, l)}.weight` === name) return dequantizeNf4(t);
+      const entry = this.layers[layer]!;
+      for (const { name: group, linears } of FROZEN_GROUPS) {
+        const t = entry.nf4.get(group);
+        if (!t) continue;
+        let row = 0;
+        for (const l of linears) {
+          const [N, K] = blockLinearShape(entry.graphs.spec, l);
+          if (`${linearModule(layer, l)}.weight` === name) return dequantizeNf4(t).slice(row * K, (row + N) * K);
+          row += N;
+        }
+      }
     }
     return undefined;
   }
@@ -408,7 +429,7 @@ export class LoraTrainer {
 
   /** 'qlora': dequantizes a layer's seven NF4 weights into the shared buffers. */
   private dequantizeLayer(layer: number): void {
-    for (const [l, t] of this.layers[layer]!.nf4) dequantizeNf4Into(t, this.dequantized.get(l)!);
+    for (const [group, t] of this.layers[layer]!.nf4) dequantizeNf4Into(t, this.dequantized.get(group)!);
   }
 
   private savedGraphs(set: GraphSet): Promise<{ forward: OrtSession; backward: OrtSession }> {
@@ -500,10 +521,10 @@ export class LoraTrainer {
       const feeds: Record<string, OrtTensor> = { ...this.forwardFeeds(layer, inputs[layer]!, p, seed), ...entry.backward, ...activations[layer], [BLOCK_NAMES.dy]: new this.ort.Tensor('float32', dy, [p.N, C]) };
       if (this.method === 'qlora') {
         this.dequantizeLayer(layer);
-        for (const [l, w] of this.dequantized) feeds[BLOCK_NAMES.weight(l)] = new this.ort.Tensor('float32', w, blockLinearShape(entry.graphs.spec, l));
-        for (const l of BLOCK_LINEARS) {
-          delete feeds[BLOCK_NAMES.nf4(l)];
-          delete feeds[BLOCK_NAMES.absmax(l)];
+        for (const [group, w] of this.dequantized) {
+          feeds[BLOCK_NAMES.weight(group)] = new this.ort.Tensor('float32', w, frozenGroupShape(entry.graphs.spec, group));
+          delete feeds[BLOCK_NAMES.nf4(group)];
+          delete feeds[BLOCK_NAMES.absmax(group)];
         }
       }
       const session = saved ? (await this.savedGraphs(entry.graphs)).backward : entry.graphs.backward;
