@@ -19,6 +19,8 @@ const levelStyle: Record<LogLevel, string> = {
   error: 'text-danger-text',
 };
 const levelNames: Record<LogLevel, string> = { debug: 'Debug', info: 'Info', warn: 'Warnings', error: 'Errors' };
+/** Keys that scroll the log up: pressing them stops following, as scrolling up does. */
+const pauseKeys = new Set(['ArrowUp', 'PageUp', 'Home']);
 /** One unwrapped row: leading-6. */
 const rowHeight = 24;
 
@@ -129,10 +131,13 @@ export function LogViewer({ lines, droppedLines = 0, live, fileName, status, sta
     paddingEnd: 8,
   });
 
-  // While following, keep the newest line in view.
+  // While following, keep the bottom in view: again whenever rows arrive or get measured. One plain
+  // scroll each time (no retrying scrollToIndex), so it never fights a reader who scrolls up.
+  const totalSize = virtualizer.getTotalSize();
   useLayoutEffect(() => {
-    if (follow.following && rows.length) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [follow.following, rows, virtualizer]);
+    const el = scroller.current;
+    if (follow.following && el) el.scrollTop = el.scrollHeight;
+  }, [follow.following, rows, totalSize]);
 
   const goTo = (rowIndex: number, key: string) => {
     dispatch({ type: 'pause' });
@@ -194,7 +199,9 @@ export function LogViewer({ lines, droppedLines = 0, live, fileName, status, sta
   const [announcement, setAnnouncement] = useState('');
   const announced = useRef(received);
   const latest = useRef({ all, received, following: follow.following });
-  latest.current = { all, received, following: follow.following };
+  useEffect(() => {
+    latest.current = { all, received, following: follow.following };
+  });
   useEffect(() => {
     if (!live) return;
     const timer = setInterval(() => {
@@ -293,6 +300,8 @@ export function LogViewer({ lines, droppedLines = 0, live, fileName, status, sta
           aria-label={`Job log, ${rows.length.toLocaleString()} ${rows.length === 1 ? 'line' : 'lines'} shown`}
           tabIndex={0}
           onScroll={(e) => dispatch({ type: 'scroll', scrollTop: e.currentTarget.scrollTop, atBottom: isAtBottom(e.currentTarget) })}
+          onWheel={(e) => e.deltaY < 0 && dispatch({ type: 'pause' })}
+          onKeyDown={(e) => pauseKeys.has(e.key) && dispatch({ type: 'pause' })}
           className="max-h-[28rem] min-h-48 overflow-auto rounded-xl border border-line bg-surface-muted font-mono text-[0.8125rem] leading-6 hc:border-line-strong"
         >
           {rows.length === 0 ? (
@@ -300,7 +309,7 @@ export function LogViewer({ lines, droppedLines = 0, live, fileName, status, sta
               {all.length === 0 ? (live ? 'Waiting for the first log line…' : 'This job wrote no log lines.') : 'No lines at the levels shown.'}
             </p>
           ) : (
-            <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            <div className="relative w-full" style={{ height: totalSize }}>
               {items.map((item) => {
                 const line = rows[item.index]!;
                 const match = current >= 0 && matches[current]!.row === item.index ? matches[current]!.start : -1;
@@ -320,7 +329,7 @@ export function LogViewer({ lines, droppedLines = 0, live, fileName, status, sta
             </div>
           )}
         </div>
-        {!follow.following && rows.length > 0 && (
+        {!follow.following && rows.length > 0 && (live || unseen > 0) && (
           <Button variant="primary" onClick={resume} className="absolute right-4 bottom-4 shadow-raised">
             <ArrowDownToLine aria-hidden />
             {unseen > 0 ? `Jump to latest (${unseen.toLocaleString()} new ${unseen === 1 ? 'line' : 'lines'})` : 'Jump to latest'}
