@@ -179,6 +179,8 @@ describe('the job Log Viewer', () => {
     await log.getByText(`line ${lines}:`).waitFor({ timeout: 10_000 });
     const follow = page.getByRole('button', { name: 'Follow new lines' });
     expect(await follow.getAttribute('aria-pressed')).toBe('true');
+    // Screen readers hear a short summary every few seconds, not every line.
+    await page.getByRole('status').filter({ hasText: /^\d+ new lines?(, \d+ errors?)?$/ }).waitFor({ state: 'attached', timeout: 15_000 });
 
     // Scrolling up pauses; what arrives meanwhile is counted on "Jump to latest".
     await log.hover();
