@@ -19,6 +19,7 @@ describe('applyJobEvents', () => {
     const state = applyJobEvents(initialJobStreamState, events);
     expect(state.status).toBe('succeeded');
     expect(state.progress).toMatchObject({ step: 1, total: 4 });
+    expect(state.progressSamples).toEqual([{ step: 1, t: Date.parse(at) }]);
     expect(state.logs.map((l) => l.message)).toEqual(['line 3']);
     expect(state.metrics.gflops).toEqual([{ step: 1, value: 100, at }]);
     expect(state.artifacts).toHaveLength(1);

@@ -1,4 +1,5 @@
 import type { JobError, JobEvent, JobProgress, JobStatus, LogLevel } from '@qlora-studio/contracts';
+import type { ProgressSample } from './eta';
 
 /** What the detail page knows about a job from its event stream. */
 export interface LogLine {
@@ -25,6 +26,8 @@ export interface JobStreamState {
   statusAt: string | null;
   error: JobError | null;
   progress: JobProgress | null;
+  /** Step and time of each progress report (bounded), for a smoothed time left. */
+  progressSamples: ProgressSample[];
   logs: LogLine[];
   /** Log lines dropped from the front to keep memory bounded. */
   droppedLogs: number;
@@ -39,6 +42,7 @@ export const initialJobStreamState: JobStreamState = {
   statusAt: null,
   error: null,
   progress: null,
+  progressSamples: [],
   logs: [],
   droppedLogs: 0,
   metrics: {},
@@ -46,7 +50,7 @@ export const initialJobStreamState: JobStreamState = {
   result: null,
 };
 
-export const streamLimits = { logs: 5000, metricPoints: 5000 };
+export const streamLimits = { logs: 5000, metricPoints: 5000, progressSamples: 500 };
 
 function capped<T>(items: T[], limit: number): [T[], number] {
   return items.length > limit ? [items.slice(items.length - limit), items.length - limit] : [items, 0];
@@ -68,6 +72,7 @@ export function applyJobEvents(state: JobStreamState, events: readonly JobEvent[
         break;
       case 'progress':
         next.progress = { step: event.step, total: event.total, etaSeconds: event.etaSeconds, message: event.message };
+        next.progressSamples = capped([...next.progressSamples, { step: event.step, t: Date.parse(event.at) }], streamLimits.progressSamples)[0];
         break;
       case 'log':
         newLogs.push({ id: event.id, at: event.at, level: event.level, message: event.message });

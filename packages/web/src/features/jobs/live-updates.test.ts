@@ -3,23 +3,9 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { jobKeys } from './api/keys';
 import { applyLiveJobEvent } from './live-updates';
+import { testJob as job } from './test-job';
 
 const at = '2025-01-01T00:00:00.000Z';
-const job = (id: string, patch: Partial<Job> = {}): Job => ({
-  id,
-  type: 'system-check',
-  title: 'System check',
-  status: 'queued',
-  config: {},
-  createdAt: at,
-  startedAt: null,
-  finishedAt: null,
-  cancelRequestedAt: null,
-  progress: null,
-  error: null,
-  result: null,
-  ...patch,
-});
 
 function setup(jobs: Job[]) {
   const client = new QueryClient();

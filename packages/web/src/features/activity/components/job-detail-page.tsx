@@ -1,28 +1,26 @@
-import { isTerminal, jobTypeLabels, type Job } from '@qlora-studio/contracts';
-import { ArrowLeft, Ban, Copy, Trash2 } from 'lucide-react';
-import { useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { toast } from 'sonner';
+import { jobTypeLabels, processMetricNames, type Job } from '@qlora-studio/contracts';
+import { ArrowLeft, Copy } from 'lucide-react';
+import { useMemo } from 'react';
+import { Link, useParams } from 'react-router';
 import { Alert } from '../../../components/ui/alert';
-import { ConfirmDialog } from '../../../components/ui/alert-dialog';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { PageHeader } from '../../../components/ui/page-header';
-import { RelativeTime } from '../../../components/ui/relative-time';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { isApiClientError } from '../../../lib/api-client';
-import { useRegisterCommands, type Command } from '../../../lib/commands';
-import { formatDuration, secondsBetween } from '../../../lib/format';
-import { useNow } from '../../../lib/use-now';
-import { useCancelJob } from '../../jobs/api/cancel-job';
-import { useDeleteJob } from '../../jobs/api/delete-job';
 import { useJob } from '../../jobs/api/get-job';
-import { JobProgress, JobStatusBadge, statusMeta } from '../../jobs/components/job-status';
+import { useJobs } from '../../jobs/api/list-jobs';
+import { JobStatusBadge, statusMeta } from '../../jobs/components/job-status';
 import { LogViewer } from '../../jobs/components/log-viewer';
+import { MetricsCharts } from '../../jobs/components/metrics-charts';
 import { MetricsPanel } from '../../jobs/components/metrics-panel';
 import { parseSystemCheckResult, SystemCheckResultView } from '../../jobs/components/system-check-result';
+import type { MetricPoint } from '../../jobs/job-stream';
 import { useJobStream } from '../../jobs/use-job-stream';
-import { usePermission } from '../../system/api/get-session';
-import { PermissionButton } from '../../system/components/permission-button';
+import { copyText } from './copy-button';
+import { useJobActions } from './job-actions';
+import { JobArtifacts } from './job-artifacts';
+import { JobConfig, JobLineage } from './job-config';
+import { JobOutcome, JobProgressDetail } from './job-progress-card';
 
 const backLink = (
   <Link to="/activity" className="inline-flex min-h-11 items-center gap-1.5 text-sm font-medium text-primary-text hover:underline">
@@ -30,54 +28,41 @@ const backLink = (
   </Link>
 );
 
-function Timing({ job }: { job: Job }) {
-  const now = useNow();
-  const rows: [string, React.ReactNode][] = [
-    ['Created', <RelativeTime key="c" date={job.createdAt} />],
-    ['Started', job.startedAt ? <RelativeTime key="s" date={job.startedAt} /> : 'Not yet'],
-    ['Finished', job.finishedAt ? <RelativeTime key="f" date={job.finishedAt} /> : isTerminal(job.status) ? '—' : 'Not yet'],
-    ['Duration', job.startedAt ? formatDuration(secondsBetween(job.startedAt, job.finishedAt, now)) : '—'],
-  ];
-  return (
-    <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
-      {rows.map(([label, value]) => (
-        <div key={label}>
-          <dt className="text-sm text-fg-muted">{label}</dt>
-          <dd className="font-medium">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+const trainingMetricNames = ['loss', 'eval_loss', 'learning_rate', 'grad_norm', 'tokens_per_second'];
+const processNames: string[] = Object.values(processMetricNames);
+
+/** Splits a job's metrics into the fine-tune charts, the process charts and the rest. */
+function splitMetrics(metrics: Record<string, MetricPoint[]>, isTrain: boolean) {
+  const training: Record<string, MetricPoint[]> = {};
+  const process: Record<string, MetricPoint[]> = {};
+  const other: Record<string, MetricPoint[]> = {};
+  for (const [name, points] of Object.entries(metrics)) {
+    if (processNames.includes(name)) process[name] = points;
+    else if (isTrain && trainingMetricNames.includes(name)) training[name] = points;
+    else if (!isTrain) other[name] = points;
+  }
+  return { training, process, other };
 }
 
-function Outcome({ job }: { job: Job }) {
-  if (job.status === 'failed')
-    return (
-      <Alert tone="danger" title="This job failed" role="alert">
-        <p>{job.error?.message ?? 'It stopped with an error; the log below has the details.'}</p>
-        {job.error?.hint && <p className="mt-1 font-medium text-fg">What to try: {job.error.hint}</p>}
-      </Alert>
-    );
-  if (job.status === 'interrupted')
-    return (
-      <Alert tone="warning" title="This job was interrupted">
-        The server stopped while it was running, so it did not finish. Launch it again to get a result.
-      </Alert>
-    );
-  if (job.status === 'canceled')
-    return <Alert title="This job was canceled">It was stopped on request before it finished. Its log up to that point is kept below.</Alert>;
-  return null;
+function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
+  return (
+    <Card>
+      <CardHeader>
+        <div>
+          <CardTitle>{title}</CardTitle>
+          {description && <CardDescription>{description}</CardDescription>}
+        </div>
+      </CardHeader>
+      <CardContent>{children}</CardContent>
+    </Card>
+  );
 }
 
 export default function JobDetailPage() {
   const { jobId = '' } = useParams();
-  const navigate = useNavigate();
   const jobQuery = useJob(jobId);
   const { state: stream, connection } = useJobStream(jobId, !jobQuery.isError);
-  const cancel = useCancelJob();
-  const remove = useDeleteJob();
-  const canCancel = usePermission('jobs:cancel');
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const jobs = useJobs({ limit: 200 });
 
   // The stream knows status and progress first; the job query fills in the rest.
   const job: Job | undefined = jobQuery.data && {
@@ -85,18 +70,12 @@ export default function JobDetailPage() {
     ...(stream.status && { status: stream.status, error: stream.error ?? jobQuery.data.error }),
     ...(stream.progress && { progress: stream.progress }),
   };
-  const active = !!job && !isTerminal(job.status);
+  const { buttons, dialog } = useJobActions(job);
+  const isTrain = job?.type === 'train';
+  const metrics = useMemo(() => splitMetrics(stream.metrics, isTrain), [stream.metrics, isTrain]);
+  const children = useMemo(() => (jobs.data?.jobs ?? []).filter((j) => j.parentId === jobId), [jobs.data, jobId]);
+  const active = !!job && (job.status === 'queued' || job.status === 'running');
   const result = parseSystemCheckResult(stream.result?.data ?? job?.result);
-
-  const cancelJob = cancel.mutate;
-  const commands = useMemo<Command[]>(
-    () =>
-      active && canCancel.allowed
-        ? [{ id: 'job.cancel', title: 'Cancel this job', group: 'This job', keywords: ['stop'], icon: Ban, run: () => cancelJob(jobId) }]
-        : [],
-    [active, canCancel.allowed, cancelJob, jobId],
-  );
-  useRegisterCommands(commands);
 
   if (jobQuery.isPending)
     return (
@@ -116,12 +95,7 @@ export default function JobDetailPage() {
       </>
     );
 
-  const copyId = () =>
-    navigator.clipboard?.writeText(job.id).then(
-      () => toast.success('Job id copied'),
-      () => toast.error('Could not copy', { description: 'Your browser blocked the clipboard. Select the id and copy it by hand.' }),
-    );
-
+  const hasProcess = Object.keys(metrics.process).length > 0;
   return (
     <>
       <PageHeader
@@ -134,7 +108,7 @@ export default function JobDetailPage() {
             {job.title !== jobTypeLabels[job.type] && <span>{jobTypeLabels[job.type] ?? job.type}</span>}
             <button
               type="button"
-              onClick={copyId}
+              onClick={() => copyText(job.id, 'Job id')}
               className="tap-target inline-flex items-center gap-1 font-mono text-sm text-fg-muted hover:text-fg"
               aria-label={`Copy job id ${job.id}`}
             >
@@ -142,28 +116,14 @@ export default function JobDetailPage() {
             </button>
           </span>
         }
-        actions={
-          active ? (
-            <PermissionButton
-              permission="jobs:cancel"
-              variant="danger-outline"
-              loading={cancel.isPending || !!job.cancelRequestedAt}
-              onClick={() => cancel.mutate(job.id, { onSuccess: () => toast('Stopping the job', { description: 'It stops cleanly, or by force after the grace period.' }) })}
-            >
-              <Ban aria-hidden /> {job.cancelRequestedAt ? 'Stopping…' : 'Cancel job'}
-            </PermissionButton>
-          ) : (
-            <PermissionButton permission="jobs:delete" variant="danger-outline" onClick={() => setConfirmDelete(true)}>
-              <Trash2 aria-hidden /> Delete job
-            </PermissionButton>
-          )
-        }
+        actions={buttons}
       />
 
       <div className="flex flex-col gap-6">
         <p className="sr-only" role="status" aria-live="polite">
           Job {statusMeta[job.status].label.toLowerCase()}.
         </p>
+        <JobOutcome job={job} />
         <Card>
           <CardHeader>
             <div>
@@ -174,66 +134,55 @@ export default function JobDetailPage() {
               {connection === 'open' ? 'Live' : connection === 'reconnecting' ? 'Reconnecting to the live stream…' : active ? 'Connecting…' : ''}
             </span>
           </CardHeader>
-          <CardContent className="flex flex-col gap-6">
-            <JobProgress job={job} />
-            <Outcome job={job} />
-            <Timing job={job} />
+          <CardContent>
+            <JobProgressDetail job={job} samples={stream.progressSamples} />
           </CardContent>
         </Card>
 
         {result && (
-          <Card>
-            <CardHeader>
-              <CardTitle>Result</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <SystemCheckResultView result={result} />
-            </CardContent>
-          </Card>
+          <Section title="Result">
+            <SystemCheckResultView result={result} />
+          </Section>
         )}
 
-        {Object.keys(stream.metrics).length > 0 && (
-          <Card>
-            <CardHeader>
-              <CardTitle>Metrics</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <MetricsPanel metrics={stream.metrics} />
-            </CardContent>
-          </Card>
+        {isTrain && (
+          <Section title="Training" description={active ? 'Updating live, by optimizer step' : 'By optimizer step'}>
+            <MetricsCharts metrics={metrics.training} specs="training" />
+          </Section>
         )}
 
-        <Card>
-          <CardHeader>
-            <div>
-              <CardTitle>Log</CardTitle>
-              <CardDescription>{active ? 'Streaming as the job writes it' : 'Everything the job wrote'}</CardDescription>
-            </div>
-          </CardHeader>
-          <CardContent>
-            <LogViewer lines={stream.logs} droppedLines={stream.droppedLogs} live={active} fileName={`${job.type}-${job.id}`} />
-          </CardContent>
-        </Card>
+        {hasProcess && (
+          <Section title="Resources" description="The job's own process: CPU, memory and the disk its outputs take, by seconds since it started">
+            <MetricsCharts metrics={metrics.process} specs="process" />
+          </Section>
+        )}
+
+        {Object.keys(metrics.other).length > 0 && (
+          <Section title="Metrics">
+            <MetricsPanel metrics={metrics.other} />
+          </Section>
+        )}
+
+        {(isTrain || stream.artifacts.length > 0) && (
+          <Section title="Artifacts" description="Files the job wrote">
+            <JobArtifacts artifacts={stream.artifacts} />
+          </Section>
+        )}
+
+        <div className="grid items-start gap-6 lg:grid-cols-2">
+          <Section title="Settings">
+            <JobConfig job={job} />
+          </Section>
+          <Section title="Lineage" description="What it was made from, and the jobs made from it">
+            <JobLineage job={job} childJobs={children} />
+          </Section>
+        </div>
+
+        <Section title="Log" description={active ? 'Streaming as the job writes it' : 'Everything the job wrote'}>
+          <LogViewer lines={stream.logs} droppedLines={stream.droppedLogs} live={active} fileName={`${job.type}-${job.id}`} />
+        </Section>
       </div>
-
-      <ConfirmDialog
-        open={confirmDelete}
-        onOpenChange={setConfirmDelete}
-        title="Delete this job?"
-        description="Its log, metrics and result are deleted too. This cannot be undone."
-        confirmLabel="Delete job"
-        destructive
-        busy={remove.isPending}
-        onConfirm={() =>
-          remove.mutate(job.id, {
-            onSuccess: () => {
-              setConfirmDelete(false);
-              toast.success('Job deleted');
-              navigate('/activity');
-            },
-          })
-        }
-      />
+      {dialog}
     </>
   );
 }

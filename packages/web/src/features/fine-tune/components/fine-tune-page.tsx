@@ -1,6 +1,8 @@
-import type { BaseModel, Dataset } from '@qlora-studio/contracts';
+import { trainJobConfigSchema, type BaseModel, type Dataset } from '@qlora-studio/contracts';
 import { Check } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { toast } from 'sonner';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { PageHeader } from '../../../components/ui/page-header';
 import { Skeleton } from '../../../components/ui/skeleton';
@@ -8,7 +10,7 @@ import { cn } from '../../../lib/cn';
 import { useDatasetReport } from '../api/get-dataset-report';
 import { useDatasets } from '../api/list-datasets';
 import { useModels } from '../api/list-models';
-import { emptyDraft, validateDraft, type Draft } from '../config-draft';
+import { configToDraft, emptyDraft, validateDraft, type Draft } from '../config-draft';
 import { smartDefaults, type SmartDefaults } from '../smart-defaults';
 import { ApiErrorAlert } from './api-error-alert';
 import { DatasetPicker } from './dataset-step';
@@ -112,6 +114,21 @@ export default function FineTunePage() {
     for (const k of Object.keys(patch) as (keyof Draft)[]) touched.current.add(k);
     setDraft((d) => ({ ...d, ...patch }));
   };
+
+  // Duplicate from a job's page: its settings arrive as router state, load like a YAML import.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const duplicate = (location.state as { duplicateConfig?: unknown; duplicateOf?: string } | null) ?? null;
+  useEffect(() => {
+    if (!duplicate?.duplicateConfig) return;
+    const parsed = trainJobConfigSchema.safeParse(duplicate.duplicateConfig);
+    if (parsed.success) {
+      onChange(configToDraft(parsed.data));
+      toast.success(`Loaded the settings of job ${duplicate.duplicateOf ?? ''}`.trim(), { description: 'Change what you like, then launch.' });
+    } else toast.error('The settings of that job could not be loaded', { description: 'They do not fit this version of the form; start from the defaults.' });
+    // Once only: a reload or Back does not load them again.
+    void navigate(location.pathname, { replace: true, state: null });
+  }, [duplicate]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const goTo = (id: StepId) => {
     setActive(id);

@@ -10,12 +10,35 @@ export const jobPath = (id: string) => `/activity/jobs/${encodeURIComponent(id)}
 
 const typeIcons = { 'system-check': Cpu, train: Sparkles, 'download-model': Download, 'import-dataset': Database } as const;
 
-/** One job in a list: a link to its detail page with live status and progress. */
-export function JobRow({ job }: { job: Job }) {
+/** Type (when the title does not say it), when it was created, and how long it ran or has run. */
+export function JobMeta({ job, className }: { job: Job; className?: string }) {
   const now = useNow();
-  const Icon = typeIcons[job.type] ?? Cpu;
   const active = job.status === 'running' || job.status === 'queued';
   const duration = job.startedAt ? formatDuration(secondsBetween(job.startedAt, job.finishedAt, now)) : null;
+  return (
+    <span className={className}>
+      {job.title !== jobTypeLabels[job.type] && (
+        <>
+          <span>{jobTypeLabels[job.type] ?? job.type}</span>
+          <span aria-hidden>·</span>
+        </>
+      )}
+      <span>
+        Created <RelativeTime date={job.createdAt} />
+      </span>
+      {duration && (
+        <>
+          <span aria-hidden>·</span>
+          <span className="tabular-nums">{active ? `running for ${duration}` : `took ${duration}`}</span>
+        </>
+      )}
+    </span>
+  );
+}
+
+/** One job in a list: a link to its detail page with live status and progress. */
+export function JobRow({ job }: { job: Job }) {
+  const Icon = typeIcons[job.type] ?? Cpu;
   return (
     <li>
       <Link
@@ -30,23 +53,7 @@ export function JobRow({ job }: { job: Job }) {
             <span className="truncate font-medium text-fg">{job.title}</span>
             <JobStatusBadge status={job.status} />
           </span>
-          <span className="flex flex-wrap gap-x-3 text-sm text-fg-muted">
-            {job.title !== jobTypeLabels[job.type] && (
-              <>
-                <span>{jobTypeLabels[job.type] ?? job.type}</span>
-                <span aria-hidden>·</span>
-              </>
-            )}
-            <span>
-              Created <RelativeTime date={job.createdAt} />
-            </span>
-            {duration && (
-              <>
-                <span aria-hidden>·</span>
-                <span>{active ? `running for ${duration}` : `took ${duration}`}</span>
-              </>
-            )}
-          </span>
+          <JobMeta job={job} className="flex flex-wrap gap-x-3 text-sm text-fg-muted" />
           {job.status === 'running' && (
             <span className="mt-1 block max-w-md">
               <JobProgress job={job} compact />

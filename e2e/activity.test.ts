@@ -1,0 +1,142 @@
+import type { BaseModel, Dataset, Job } from '@qlora-studio/contracts';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, runAxe } from './support/axe';
+import { launchBrowser, newContext, watchErrors } from './support/browser';
+import { apiFetch, startServer, type RunningServer } from './support/server';
+
+let server: RunningServer;
+let browser: Browser;
+let model: BaseModel;
+let dataset: Dataset;
+
+/** A small chat dataset, enough records for 40 short steps. */
+const jsonl = Array.from({ length: 16 }, (_, i) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `What is ${i} times two?` },
+      { role: 'assistant', content: `${i} times two is ${i * 2}.` },
+    ],
+  }),
+).join('\n');
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  model = await apiFetch<BaseModel>(server, 'POST', '/api/models/demo', {});
+  const response = await fetch(`${server.url}/api/datasets/upload?fileName=doubling.jsonl`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: jsonl,
+  });
+  if (!response.ok) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+  dataset = (await response.json()) as Dataset;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function axeReport(page: Page, label: string): Promise<string> {
+  await page.waitForTimeout(300);
+  const violations = await runAxe(page);
+  return violations.length ? `${label}:\n${describeViolations(violations)}` : '';
+}
+
+/** Switches the theme from the command palette, as a user would. */
+async function useDarkTheme(page: Page) {
+  await page.keyboard.press('Control+k');
+  await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
+  await page.keyboard.type('Use dark theme');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+}
+
+describe('the Activity page', () => {
+  it('follows a fine-tune live from Running to Completed, filters it, shows its progress, charts and adapter, retries and duplicates it, with no axe violations', async () => {
+    const context = await newContext(browser, { theme: 'light' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/activity`);
+    await page.getByRole('heading', { level: 1, name: 'Activity' }).waitFor();
+    await page.getByText('Live updates on').waitFor({ timeout: 30_000 });
+    const report: string[] = [];
+
+    // Launched elsewhere (the API); the open board picks it up live.
+    const job = await apiFetch<Job>(server, 'POST', '/api/jobs', {
+      type: 'train',
+      config: { modelId: model.id, datasetId: dataset.id, maxSteps: 40, seqLen: 64, checkpointEvery: 5, batchSize: 1 },
+    });
+    const cardIn = (column: string) => page.locator(`section[data-column="${column}"] li[data-job-id="${job.id}"]`);
+    await cardIn('running').waitFor({ timeout: 60_000 });
+    await cardIn('running').getByRole('progressbar').waitFor();
+    report.push(await axeReport(page, 'board with a running job (light)'));
+    await cardIn('succeeded').waitFor({ timeout: 150_000 });
+    expect(await cardIn('running').count()).toBe(0);
+    expect(await cardIn('succeeded').textContent()).toContain('doubling');
+
+    // Filter by text: the dataset's name finds it, other words do not.
+    const filter = page.getByRole('searchbox', { name: 'Filter by text' });
+    await filter.fill('doubling');
+    await cardIn('succeeded').waitFor();
+    await filter.fill('no such job anywhere');
+    await page.getByText('No jobs match', { exact: true }).waitFor();
+    expect(await cardIn('succeeded').count()).toBe(0);
+    await filter.fill(job.id);
+    await cardIn('succeeded').waitFor();
+
+    // Selecting is keyboard accessible: Select all in view, then the bulk actions appear.
+    await page.getByRole('checkbox', { name: /^Select all in view/ }).check();
+    await page.getByRole('group', { name: 'Actions on the selected jobs' }).getByText('1 job selected').waitFor();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+
+    // The list view is remembered.
+    await page.getByRole('radio', { name: 'List' }).click();
+    await page.locator(`ul[aria-label="Jobs"] li[data-job-id="${job.id}"]`).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('qlora.activity.view'))).toBe('list');
+    report.push(await axeReport(page, 'list view (light)'));
+    await page.getByRole('radio', { name: 'Board' }).click();
+
+    // The job detail: progress, the loss chart, the process charts and the adapter.
+    await cardIn('succeeded').getByRole('link', { name: job.title }).click();
+    await page.waitForURL(`**/activity/jobs/${job.id}`);
+    await page.getByRole('heading', { level: 1, name: job.title }).waitFor();
+    await page.locator('[data-fact="Step"]', { hasText: '40 / 40' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('progressbar', { name: `Progress of ${job.title}` }).waitFor();
+    const loss = page.locator('canvas[data-chart="loss"]');
+    await loss.waitFor({ timeout: 30_000 });
+    expect(await loss.getAttribute('aria-label')).toMatch(/^Training and validation loss: Training loss [\d.]+ at step 40/);
+    await page.locator('canvas[data-chart="cpu"]').waitFor({ timeout: 30_000 });
+    await page.locator('canvas[data-chart="rss"]').waitFor();
+    const artifacts = page.getByRole('list', { name: 'Artifacts' });
+    await artifacts.locator('[data-artifact="adapter"]').waitFor({ timeout: 30_000 });
+    await artifacts.getByRole('button', { name: 'Copy adapter folder path' }).waitFor();
+    expect(await artifacts.locator('[data-artifact="checkpoint"]').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Retry' }).waitFor();
+    await page.getByRole('button', { name: 'Duplicate' }).waitFor();
+    report.push(await axeReport(page, 'job detail (light)'));
+
+    await useDarkTheme(page);
+    report.push(await axeReport(page, 'job detail (dark)'));
+    await page.getByRole('link', { name: 'Activity' }).first().click();
+    await cardIn('succeeded').waitFor();
+    report.push(await axeReport(page, 'board (dark)'));
+
+    // Retry: a new job with the same settings, naming this one as its parent.
+    await page.goto(`${server.url}/activity/jobs/${job.id}`);
+    await page.getByRole('button', { name: 'Retry', exact: true }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/activity/jobs/') && !url.pathname.endsWith(job.id));
+    await page.getByRole('link', { name: job.id, exact: true }).waitFor();
+
+    // Duplicate: the Fine-tune form opens with these settings loaded.
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    await page.waitForURL('**/fine-tune');
+    await page.getByText(/^Loaded the settings of job/).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Max steps' }).inputValue()).toBe('40');
+    expect(await page.getByRole('textbox', { name: 'Sequence length' }).inputValue()).toBe('64');
+
+    expect(report.filter(Boolean).join('\n\n')).toBe('');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,123 @@
+import { isTerminal, type Job } from '@qlora-studio/contracts';
+import { Ban, CopyPlus, History, RotateCcw, Trash2 } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { toast } from 'sonner';
+import { ConfirmDialog } from '../../../components/ui/alert-dialog';
+import { useRegisterCommands, type Command } from '../../../lib/commands';
+import { useCancelJob } from '../../jobs/api/cancel-job';
+import { useDeleteJob } from '../../jobs/api/delete-job';
+import { useResumeJob, useRetryJob } from '../../jobs/api/retry-job';
+import { jobPath } from '../../jobs/components/job-row';
+import { usePermission } from '../../system/api/get-session';
+import { PermissionButton } from '../../system/components/permission-button';
+import { userConfig } from './job-config';
+
+/** A fine-tune that stopped early with a checkpoint can continue from it. */
+export function canResume(job: Pick<Job, 'type' | 'status' | 'latestCheckpoint'>): boolean {
+  return job.type === 'train' && ['interrupted', 'canceled', 'failed'].includes(job.status) && !!job.latestCheckpoint;
+}
+
+/** What the detail page offers for a job: cancel, retry, resume, duplicate, delete; also as commands. */
+export function useJobActions(job: Job | undefined) {
+  const navigate = useNavigate();
+  const { mutate: cancelJob, isPending: canceling } = useCancelJob();
+  const { mutate: retryJob, isPending: retrying } = useRetryJob();
+  const { mutate: resumeJob, isPending: resuming } = useResumeJob();
+  const remove = useDeleteJob();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const perms = { cancel: usePermission('jobs:cancel').allowed, launch: usePermission('jobs:launch').allowed, remove: usePermission('jobs:delete').allowed };
+
+  const id = job?.id ?? '';
+  const active = !!job && !isTerminal(job.status);
+  const resumable = !!job && canResume(job);
+  const isTrain = job?.type === 'train';
+  const config = job?.config;
+  const title = job?.title ?? '';
+
+  const actions = useMemo(() => {
+    const newJob = (what: string) => (created: Job) => {
+      toast.success(what, { description: `${created.title} (${created.id})` });
+      void navigate(jobPath(created.id));
+    };
+    return {
+      cancel: () => cancelJob(id, { onSuccess: () => toast('Stopping the job', { description: 'It stops cleanly, or by force after the grace period.' }) }),
+      retry: () => retryJob(id, { onSuccess: newJob('Queued a new run with the same settings') }),
+      resume: () => resumeJob(id, { onSuccess: newJob('Resuming from the last checkpoint') }),
+      duplicate: () => void navigate('/fine-tune', { state: { duplicateConfig: config ? userConfig({ config }) : undefined, duplicateOf: `${title} (${id})` } }),
+      askDelete: () => setConfirmDelete(true),
+    };
+  }, [cancelJob, retryJob, resumeJob, navigate, id, config, title]);
+
+  const commands = useMemo<Command[]>(() => {
+    if (!job) return [];
+    const list: Command[] = [];
+    const group = 'This job';
+    if (active) list.push({ id: 'job.cancel', title: 'Cancel this job', group, keywords: ['stop'], icon: Ban, run: actions.cancel, disabledReason: perms.cancel ? undefined : 'Your role cannot cancel jobs.' });
+    else {
+      list.push({ id: 'job.retry', title: 'Retry this job with the same settings', group, keywords: ['again', 'rerun'], icon: RotateCcw, run: actions.retry, disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.' });
+      if (resumable) list.push({ id: 'job.resume', title: 'Resume this fine-tune from its last checkpoint', group, keywords: ['continue'], icon: History, run: actions.resume, disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.' });
+      list.push({ id: 'job.delete', title: 'Delete this job and its files', group, keywords: ['remove'], icon: Trash2, run: actions.askDelete, disabledReason: perms.remove ? undefined : 'Your role cannot delete jobs.' });
+    }
+    if (isTrain) list.push({ id: 'job.duplicate', title: 'Duplicate into the Fine-tune form', group, keywords: ['copy', 'clone'], icon: CopyPlus, run: actions.duplicate });
+    return list;
+  }, [job, active, resumable, isTrain, actions, perms.cancel, perms.launch, perms.remove]);
+  useRegisterCommands(commands);
+
+  const buttons = job && (
+    <div className="flex flex-wrap gap-2">
+      {active ? (
+        <PermissionButton permission="jobs:cancel" variant="danger-outline" loading={canceling || !!job.cancelRequestedAt} onClick={actions.cancel}>
+          <Ban aria-hidden /> {job.cancelRequestedAt ? 'Stopping…' : 'Cancel job'}
+        </PermissionButton>
+      ) : (
+        <>
+          {resumable && (
+            <PermissionButton permission="jobs:launch" variant="primary" loading={resuming} onClick={actions.resume}>
+              <History aria-hidden /> Resume from step {job.latestCheckpoint!.step}
+            </PermissionButton>
+          )}
+          <PermissionButton permission="jobs:launch" variant={resumable || job.status === 'succeeded' ? 'secondary' : 'primary'} loading={retrying} onClick={actions.retry}>
+            <RotateCcw aria-hidden /> Retry
+          </PermissionButton>
+        </>
+      )}
+      {isTrain && (
+        <PermissionButton permission="jobs:launch" variant="secondary" onClick={actions.duplicate}>
+          <CopyPlus aria-hidden /> Duplicate
+        </PermissionButton>
+      )}
+      {!active && (
+        <PermissionButton permission="jobs:delete" variant="danger-outline" onClick={actions.askDelete}>
+          <Trash2 aria-hidden /> Delete
+        </PermissionButton>
+      )}
+    </div>
+  );
+
+  const dialog = job && (
+    <ConfirmDialog
+      open={confirmDelete}
+      onOpenChange={setConfirmDelete}
+      title="Delete this job?"
+      description={
+        isTrain
+          ? 'Its log, metrics and result are deleted, and so are its files: the adapter folder and every checkpoint in it (unless a resumed job still shares that folder). This cannot be undone.'
+          : 'Its log, metrics and result are deleted, with any files it wrote. This cannot be undone.'
+      }
+      confirmLabel="Delete job and files"
+      destructive
+      busy={remove.isPending}
+      onConfirm={() =>
+        remove.mutate(job.id, {
+          onSuccess: () => {
+            setConfirmDelete(false);
+            toast.success('Job deleted');
+            void navigate('/activity');
+          },
+        })
+      }
+    />
+  );
+  return { buttons, dialog };
+}
