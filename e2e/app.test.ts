@@ -148,7 +148,7 @@ describe('keyboard', () => {
     // The palette's button in the top bar is reachable with Tab and opens it with Enter too.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     let onTrigger = false;
-    for (let i = 0; i < 25 && !onTrigger; i++) {
+    for (let i = 0; i < 80 && !onTrigger; i++) {
       await page.keyboard.press('Tab');
       onTrigger = (await focused()).text.startsWith('Search and run commands');
     }

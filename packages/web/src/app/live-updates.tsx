@@ -1,17 +1,33 @@
-import { isTerminal, jobEventSchema, streams, type Job, type JobList } from '@qlora-studio/contracts';
+import { jobEventSchema, streams, type Job, type JobList } from '@qlora-studio/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { toast } from 'sonner';
+import { overviewKeys } from '../features/dashboard/api/get-overview';
 import { jobKeys } from '../features/jobs/api/keys';
 import { jobPath } from '../features/jobs/components/job-row';
 import { statusMeta } from '../features/jobs/components/job-status';
 import { applyLiveJobEvent } from '../features/jobs/live-updates';
+import { decideJobEndNotification, jobEndNotice, notificationAccess } from '../lib/job-notifications';
 import { LiveStatusContext } from '../lib/live-status';
 import { preferencesStore } from '../lib/preferences';
 import { useEventStream } from '../lib/use-event-stream';
 
 const liveEventNames = ['job'] as const;
+
+/** A system notification for a finished job; clicking it brings this tab forward on the job. */
+function showJobNotification(notice: { title: string; body: string; tag: string }, open: () => void) {
+  try {
+    const notification = new Notification(notice.title, { body: notice.body, tag: notice.tag });
+    notification.onclick = () => {
+      window.focus();
+      open();
+      notification.close();
+    };
+  } catch {
+    // Some browsers only allow notifications from a service worker; the toast still shows.
+  }
+}
 
 /**
  * Listens to every job's events for the whole app: patches and refreshes the query caches so
@@ -59,14 +75,27 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
       // A finished download is a new model or dataset (stored before the job counts as succeeded).
       if (event.kind === 'status' && event.status === 'succeeded' && before?.type === 'download-model') invalidate(['models']);
       if (event.kind === 'status' && event.status === 'succeeded' && before?.type === 'import-dataset') invalidate(['datasets']);
-      if (event.kind !== 'status' || !isTerminal(event.status) || !preferencesStore.get().prefs.notifyJobs) return;
-      if (before && isTerminal(before.status)) return;
+      if (event.kind !== 'status') return;
+      // The overview's job counts (and adapters, tokens trained) move with every status change.
+      invalidate(overviewKeys.all);
+      const { prefs } = preferencesStore.get();
+      const decision = decideJobEndNotification({
+        status: event.status,
+        previous: before?.status,
+        notifyJobs: prefs.notifyJobs,
+        browserNotifyJobs: prefs.browserNotifyJobs,
+        access: notificationAccess(),
+        visibility: document.visibilityState,
+      });
+      const openJob = () => navigate(jobPath(event.jobId));
+      if (decision.browser) showJobNotification(jobEndNotice({ id: event.jobId, title: before?.title }, event.status, event.error), openJob);
+      if (!decision.toast) return;
       const title = before?.title ?? 'A job';
       const message = `${title}: ${statusMeta[event.status].label.toLowerCase()}`;
       const options = {
         id: `job-finished-${event.jobId}`,
         description: event.error ? `${event.error.message}${event.error.hint ? ` ${event.error.hint}` : ''}` : undefined,
-        action: { label: 'View', onClick: () => navigate(jobPath(event.jobId)) },
+        action: { label: 'View', onClick: openJob },
       };
       if (event.status === 'succeeded') toast.success(message, options);
       else if (event.status === 'failed') toast.error(message, options);
@@ -85,6 +114,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
       wasDown.current = false;
       invalidate(jobKeys.all);
       invalidate(['activity']);
+      invalidate(overviewKeys.all);
     }
   }, [state, invalidate]);
 

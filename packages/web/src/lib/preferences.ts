@@ -24,6 +24,8 @@ export interface Preferences {
   sidebarCollapsed: boolean;
   /** Show a toast when a job finishes. */
   notifyJobs: boolean;
+  /** Also show a system notification when a job finishes while this tab is hidden (needs the browser's permission). */
+  browserNotifyJobs: boolean;
 }
 
 export const PREFERENCES_KEY = 'qlora.preferences';
@@ -34,6 +36,7 @@ export const defaultPreferences: Preferences = {
   fontSize: 'default',
   sidebarCollapsed: false,
   notifyJobs: true,
+  browserNotifyJobs: false,
 };
 
 /** Root font size per setting; rem-based sizes scale with it. */
@@ -58,6 +61,7 @@ export function parsePreferences(raw: string | null): Preferences {
     fontSize: oneOf(fontSizes, data.fontSize, defaultPreferences.fontSize),
     sidebarCollapsed: typeof data.sidebarCollapsed === 'boolean' ? data.sidebarCollapsed : defaultPreferences.sidebarCollapsed,
     notifyJobs: typeof data.notifyJobs === 'boolean' ? data.notifyJobs : defaultPreferences.notifyJobs,
+    browserNotifyJobs: typeof data.browserNotifyJobs === 'boolean' ? data.browserNotifyJobs : defaultPreferences.browserNotifyJobs,
   };
 }
 

@@ -1,12 +1,11 @@
-import { ArrowRight, ListChecks } from 'lucide-react';
-import { Link } from 'react-router';
+import { ListChecks } from 'lucide-react';
 import { Alert } from '../../../components/ui/alert';
-import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { isApiClientError } from '../../../lib/api-client';
 import { useJobs } from '../../jobs/api/list-jobs';
+import { SeeAllLink } from './see-all-link';
 import { JobRow } from '../../jobs/components/job-row';
 
 /** The latest jobs, with live status. */
@@ -20,11 +19,7 @@ export function RecentJobs() {
           <CardTitle>Recent jobs</CardTitle>
           <CardDescription>Updates live as they run</CardDescription>
         </div>
-        <Button asChild variant="ghost">
-          <Link to="/activity">
-            All jobs <ArrowRight aria-hidden />
-          </Link>
-        </Button>
+        <SeeAllLink to="/activity">All jobs</SeeAllLink>
       </CardHeader>
       <CardContent className="px-3 pt-3 sm:px-3">
         {jobs.isPending ? (

@@ -1,8 +1,57 @@
+import { useState } from 'react';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { Switch } from '../../../components/ui/switch';
+import { notificationAccess, notificationBlockedReason, type NotificationAccess } from '../../../lib/job-notifications';
 import { usePreferences } from '../../../lib/preferences';
 import { SettingRow } from './setting-row';
 import { ThemePicker } from './theme-picker';
+
+/** Opt-in system notifications: asks the browser's permission when turned on, explains a refusal. */
+function BrowserNotificationsRow() {
+  const { prefs, update } = usePreferences();
+  const [access, setAccess] = useState<NotificationAccess>(notificationAccess);
+  const [asking, setAsking] = useState(false);
+  const blocked = notificationBlockedReason(access);
+  const on = prefs.browserNotifyJobs && access === 'granted';
+
+  const change = async (checked: boolean) => {
+    if (!checked) return update({ browserNotifyJobs: false });
+    if (access === 'unsupported') return;
+    setAsking(true);
+    try {
+      const answer = access === 'granted' ? 'granted' : await Notification.requestPermission();
+      setAccess(answer);
+      update({ browserNotifyJobs: answer === 'granted' });
+    } finally {
+      setAsking(false);
+    }
+  };
+
+  return (
+    <SettingRow
+      title="Browser notifications when a job finishes"
+      titleId="browser-notify-title"
+      description={
+        <>
+          <p>
+            A system notification when a job succeeds, fails or stops while this tab is in the background. Clicking it opens the job. Off
+            until you turn it on; the browser asks for permission first.
+          </p>
+          <p role="status" className={blocked || (prefs.browserNotifyJobs && !on) ? 'mt-1 font-medium text-warning-text' : 'sr-only'}>
+            {blocked ?? (prefs.browserNotifyJobs && !on ? 'Permission was not given, so notifications stay off.' : on ? 'Notifications are on.' : '')}
+          </p>
+        </>
+      }
+    >
+      <Switch
+        aria-labelledby="browser-notify-title"
+        checked={on}
+        disabled={asking || access === 'unsupported'}
+        onCheckedChange={(checked) => void change(checked)}
+      />
+    </SettingRow>
+  );
+}
 
 export function PreferencesSection() {
   const { prefs, update } = usePreferences();
@@ -30,6 +79,7 @@ export function PreferencesSection() {
           >
             <Switch aria-labelledby="notify-title" checked={prefs.notifyJobs} onCheckedChange={(notifyJobs) => update({ notifyJobs })} />
           </SettingRow>
+          <BrowserNotificationsRow />
         </div>
       </CardContent>
     </Card>
