@@ -53,7 +53,7 @@ async function useDarkTheme(page: Page) {
 }
 
 describe('the Activity page', () => {
-  it('follows a fine-tune live from Running to Completed, filters it, shows its progress, charts and adapter, retries and duplicates it, with no axe violations', async () => {
+  it('follows a fine-tune live from Running to Completed, filters it, shows its progress, charts and adapter, retries and duplicates it, cancels and deletes in bulk, with no axe violations', async () => {
     const context = await newContext(browser, { theme: 'light' });
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -134,6 +134,30 @@ describe('the Activity page', () => {
     await page.getByText(/^Loaded the settings of job/).waitFor();
     expect(await page.getByRole('textbox', { name: 'Max steps' }).inputValue()).toBe('40');
     expect(await page.getByRole('textbox', { name: 'Sequence length' }).inputValue()).toBe('64');
+
+    // Together: cancel what still runs (a long fine-tune, and the retry if it has not finished), then delete them all.
+    const long = await apiFetch<Job>(server, 'POST', '/api/jobs', {
+      type: 'train',
+      config: { modelId: model.id, datasetId: dataset.id, maxSteps: 5000, seqLen: 64 },
+    });
+    await page.goto(`${server.url}/activity`);
+    await page.locator(`section[data-column="running"] li[data-job-id="${long.id}"], section[data-column="queued"] li[data-job-id="${long.id}"]`).waitFor({ timeout: 30_000 });
+    const selectAll = page.getByRole('checkbox', { name: /^Select all in view/ });
+    const bulk = page.getByRole('group', { name: 'Actions on the selected jobs' });
+    await selectAll.check();
+    await bulk.getByText('3 jobs selected').waitFor();
+    await bulk.getByRole('button', { name: /^Cancel \([12]\)$/ }).click();
+    await page.getByText(/^Stopping: [12] jobs?$/).waitFor();
+    const active = page.locator('section[data-column="running"] li[data-job-id], section[data-column="queued"] li[data-job-id]');
+    await expect.poll(() => active.count(), { timeout: 60_000 }).toBe(0);
+    await selectAll.check();
+    await bulk.getByRole('button', { name: 'Delete (3)' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete 3 jobs?' });
+    expect(await confirm.textContent()).toContain('adapter and checkpoints');
+    report.push(await axeReport(page, 'bulk delete confirmation (dark)'));
+    await confirm.getByRole('button', { name: 'Delete jobs' }).click();
+    await page.getByText('Deleted: 3 jobs').waitFor();
+    await page.getByText('No jobs yet').waitFor();
 
     expect(report.filter(Boolean).join('\n\n')).toBe('');
     expect(errors).toEqual([]);

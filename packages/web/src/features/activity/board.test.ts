@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testJob as job } from '../jobs/test-job';
-import { canApply, columnOf, filterJobs, groupByColumn, pruneSelection, resolvedInfo, toggleAll } from './board';
+import { canApply, canResume, columnOf, filterJobs, groupByColumn, pruneSelection, resolvedInfo, toggleAll } from './board';
 
 const fineTune = (id: string, model: string, dataset: string) =>
   job(id, {
@@ -72,5 +72,14 @@ describe('selection', () => {
     expect(canApply('retry', job('a', { status: 'running' }))).toBe(false);
     expect(canApply('delete', job('a', { status: 'succeeded' }))).toBe(true);
     expect(canApply('delete', job('a', { status: 'queued' }))).toBe(false);
+  });
+
+  it('offers Resume only for a fine-tune that stopped early with a checkpoint', () => {
+    const checkpoint = { step: 5, path: '/out/checkpoint-5' };
+    expect(canResume(job('a', { type: 'train', status: 'interrupted', latestCheckpoint: checkpoint }))).toBe(true);
+    expect(canResume(job('a', { type: 'train', status: 'canceled', latestCheckpoint: checkpoint }))).toBe(true);
+    expect(canResume(job('a', { type: 'train', status: 'failed', latestCheckpoint: null }))).toBe(false);
+    expect(canResume(job('a', { type: 'train', status: 'succeeded', latestCheckpoint: checkpoint }))).toBe(false);
+    expect(canResume(job('a', { type: 'system-check', status: 'failed', latestCheckpoint: checkpoint }))).toBe(false);
   });
 });

@@ -83,6 +83,11 @@ export function canApply(action: BulkAction, job: Pick<Job, 'status'>): boolean 
   return isTerminal(job.status);
 }
 
+/** A fine-tune that stopped early with a checkpoint can continue from it. */
+export function canResume(job: Pick<Job, 'type' | 'status' | 'latestCheckpoint'>): boolean {
+  return job.type === 'train' && ['interrupted', 'canceled', 'failed'].includes(job.status) && !!job.latestCheckpoint;
+}
+
 /** "Select all in view": all visible selected → clear them; otherwise add them all. */
 export function toggleAll(selected: ReadonlySet<string>, visibleIds: readonly string[]): Set<string> {
   const next = new Set(selected);

@@ -11,12 +11,8 @@ import { useResumeJob, useRetryJob } from '../../jobs/api/retry-job';
 import { jobPath } from '../../jobs/components/job-row';
 import { usePermission } from '../../system/api/get-session';
 import { PermissionButton } from '../../system/components/permission-button';
+import { canResume } from '../board';
 import { userConfig } from './job-config';
-
-/** A fine-tune that stopped early with a checkpoint can continue from it. */
-export function canResume(job: Pick<Job, 'type' | 'status' | 'latestCheckpoint'>): boolean {
-  return job.type === 'train' && ['interrupted', 'canceled', 'failed'].includes(job.status) && !!job.latestCheckpoint;
-}
 
 /** What the detail page offers for a job: cancel, retry, resume, duplicate, delete; also as commands. */
 export function useJobActions(job: Job | undefined) {

@@ -7,7 +7,7 @@ import { RelativeTime } from '../../../components/ui/relative-time';
 import { formatDuration, secondsBetween } from '../../../lib/format';
 import { smoothedEtaSeconds, type ProgressSample } from '../../jobs/eta';
 import { progressPercent } from '../../jobs/components/job-status';
-import { canResume } from './job-actions';
+import { canResume } from '../board';
 
 /** The time now, every second while `live`; frozen otherwise. */
 function useTicker(live: boolean): number {
