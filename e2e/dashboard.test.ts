@@ -67,7 +67,8 @@ describe('the Dashboard', () => {
     await card(page, 'Datasets', 1).waitFor();
     await card(page, 'Running jobs', 0).waitFor();
     expect(await card(page, 'Models', 1).getAttribute('href')).toBe('/fine-tune');
-    expect(await card(page, 'Failed jobs', 0).getAttribute('href')).toBe('/activity?show=problems');
+    expect(await card(page, 'Failed jobs', 0).getAttribute('href')).toBe('/activity');
+    expect(await card(page, 'Adapters', 0).getAttribute('href')).toBe('/activity?type=train');
 
     // The timeline: both events under "Today", with their badges.
     const timeline = page.getByRole('region', { name: 'Recent activity' });

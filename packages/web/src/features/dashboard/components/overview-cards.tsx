@@ -38,7 +38,7 @@ const plural = (n: number, one: string, many: string) => `${whole.format(n)} ${n
 
 export const overviewCards: CardSpec[] = [
   { key: 'models', label: 'Models', value: (o) => o.models, hint: () => 'base models ready to fine-tune', icon: Boxes, tone: () => 'primary', to: '/fine-tune' },
-  { key: 'adapters', label: 'Adapters', value: (o) => o.adapters, hint: () => 'LoRA adapters trained', icon: Layers, tone: () => 'success', to: '/activity?show=succeeded' },
+  { key: 'adapters', label: 'Adapters', value: (o) => o.adapters, hint: () => 'LoRA adapters trained', icon: Layers, tone: () => 'success', to: '/activity?type=train' },
   { key: 'datasets', label: 'Datasets', value: (o) => o.datasets, hint: () => 'uploaded or imported', icon: Database, tone: () => 'primary', to: '/fine-tune' },
   {
     key: 'running',
@@ -47,9 +47,9 @@ export const overviewCards: CardSpec[] = [
     hint: (o) => (o.jobs.queued ? `${whole.format(o.jobs.queued)} queued after them` : 'nothing waiting'),
     icon: Loader2,
     tone: (o) => (o.jobs.running ? 'primary' : 'neutral'),
-    to: '/activity?show=active',
+    to: '/activity',
   },
-  { key: 'completed', label: 'Completed jobs', value: (o) => o.jobs.succeeded, hint: () => 'finished fine', icon: CheckCircle2, tone: () => 'success', to: '/activity?show=succeeded' },
+  { key: 'completed', label: 'Completed jobs', value: (o) => o.jobs.succeeded, hint: () => 'finished fine', icon: CheckCircle2, tone: () => 'success', to: '/activity' },
   {
     key: 'failed',
     label: 'Failed jobs',
@@ -57,7 +57,7 @@ export const overviewCards: CardSpec[] = [
     hint: (o) => (o.jobs.interrupted ? `${plural(o.jobs.interrupted, 'was', 'were')} interrupted` : 'failed or interrupted'),
     icon: XCircle,
     tone: (o) => (o.jobs.failed + o.jobs.interrupted ? 'danger' : 'neutral'),
-    to: '/activity?show=problems',
+    to: '/activity',
   },
   {
     key: 'tokens',
@@ -67,7 +67,7 @@ export const overviewCards: CardSpec[] = [
     hint: () => 'across every fine-tune',
     icon: Coins,
     tone: () => 'warning',
-    to: '/activity',
+    to: '/activity?type=train',
   },
 ];
 
@@ -96,7 +96,10 @@ const cardBase = cn(
   'hc:border-line-strong hc:bg-surface hc:bg-none hc:backdrop-blur-none hc:hover:translate-y-0',
 );
 
-/** The Dashboard's headline numbers, each a link to where those things are. */
+/**
+ * The Dashboard's headline numbers, each a link to where those things are (jobs: the Activity
+ * board, whose columns are by status; adapters and tokens: its fine-tunes).
+ */
 export function OverviewCards() {
   const overview = useOverview();
   const data = overview.data;
