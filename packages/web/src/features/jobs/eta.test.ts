@@ -25,6 +25,12 @@ describe('smoothedSecondsPerStep', () => {
     expect(perStep).toBeLessThan(10);
   });
 
+  it('pools reports that arrive in a burst instead of reading them as instant steps', () => {
+    // 10 steps a second, reported in bursts stamped the same millisecond.
+    const burst = at([[0, 0], [5, 0.5], [6, 0.5], [7, 0.5], [10, 1], [15, 1.5], [16, 1.5], [20, 2]]);
+    expect(smoothedSecondsPerStep(burst)).toBeCloseTo(0.1);
+  });
+
   it('starts over when the step count goes backwards', () => {
     expect(smoothedSecondsPerStep(at([[0, 0], [10, 100], [2, 101], [3, 104]]))).toBeCloseTo(3);
   });

@@ -9,19 +9,24 @@ export const etaSmoothing = 0.3;
 
 /**
  * Seconds per step as an exponential moving average over the progress reports, so one slow or
- * fast step (an eval, a checkpoint save) does not make the estimate jump. Reports that do not
- * advance are skipped; a step that goes backwards (a resumed run restarting its count) starts
- * the average over. Null until two reports a step or more apart.
+ * fast step (an eval, a checkpoint save) does not make the estimate jump. Each measurement spans
+ * at least `minIntervalMs`, so reports that arrive in a burst (stamped the same moment) are
+ * pooled rather than read as "no time per step". Reports that do not advance are skipped; a step
+ * that goes backwards (a resumed run restarting its count) starts the average over. Null until
+ * there is one measurement.
  */
-export function smoothedSecondsPerStep(samples: readonly ProgressSample[], alpha = etaSmoothing): number | null {
+export function smoothedSecondsPerStep(samples: readonly ProgressSample[], alpha = etaSmoothing, minIntervalMs = 1000): number | null {
   let average: number | null = null;
   let previous: ProgressSample | undefined;
   for (const sample of samples) {
-    if (previous && sample.step < previous.step) average = null;
-    else if (previous && sample.step > previous.step && sample.t >= previous.t) {
-      const perStep = (sample.t - previous.t) / 1000 / (sample.step - previous.step);
-      average = average === null ? perStep : alpha * perStep + (1 - alpha) * average;
-    } else if (previous && sample.step === previous.step) continue;
+    if (!previous || sample.step < previous.step) {
+      if (previous) average = null;
+      previous = sample;
+      continue;
+    }
+    if (sample.step === previous.step || sample.t - previous.t < minIntervalMs) continue;
+    const perStep = (sample.t - previous.t) / 1000 / (sample.step - previous.step);
+    average = average === null ? perStep : alpha * perStep + (1 - alpha) * average;
     previous = sample;
   }
   return average;
