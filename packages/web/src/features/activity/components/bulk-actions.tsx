@@ -52,7 +52,15 @@ export function BulkActions({ selected, onDone, onClear }: { selected: Job[]; on
     if (!failed.length) toast.success(`${verbs[action].done}: ${plural(ok)}`);
     else
       toast.error(`${plural(failed.length)} of ${jobs.length} ${verbs[action].failed}`, {
-        description: failed.map((f) => `${f.job.title} (${f.job.id}): ${f.reason}`).join('\n'),
+        description: (
+          <ul className="flex flex-col gap-1">
+            {failed.map((f) => (
+              <li key={f.job.id}>
+                {f.job.title} ({f.job.id}): {f.reason}
+              </li>
+            ))}
+          </ul>
+        ),
         duration: 15_000,
       });
     onDone(action, failed.map((f) => f.job.id));
