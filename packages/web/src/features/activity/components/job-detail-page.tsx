@@ -151,7 +151,7 @@ export default function JobDetailPage() {
           </Section>
         )}
 
-        {hasProcess && (
+        {(hasProcess || (isTrain && active)) && (
           <Section title="Resources" description="The job's own process: CPU, memory and the disk its outputs take, by seconds since it started">
             <MetricsCharts metrics={metrics.process} specs="process" />
           </Section>

@@ -163,14 +163,13 @@ function MetricChart({ spec, metrics, palette }: { spec: ChartSpec; metrics: Rec
   );
 }
 
-/** Charts for the given specs that have data, in a responsive grid; nothing when none do. */
+/** Every chart of the kind, in a responsive grid; one without data yet says so, at the same size (no layout jump when data arrives). */
 export default function JobCharts({ metrics, specs }: { metrics: Record<string, MetricPoint[]>; specs: 'training' | 'process' }) {
   const palette = usePalette();
   const list = specs === 'training' ? trainingCharts : processCharts;
-  const shown = list.filter((spec) => spec.series.some((s) => metrics[s.name]?.length) || (specs === 'training' && spec.id === 'loss'));
   return (
     <div className="grid gap-4 md:grid-cols-2">
-      {shown.map((spec) => (
+      {list.map((spec) => (
         <MetricChart key={spec.id} spec={spec} metrics={metrics} palette={palette} />
       ))}
     </div>
