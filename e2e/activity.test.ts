@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, runAxe } from './support/axe';
 import { launchBrowser, newContext, watchErrors } from './support/browser';
-import { apiFetch, startServer, type RunningServer } from './support/server';
+import { apiFetch, startServer, waitFor, type RunningServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
@@ -160,6 +160,35 @@ describe('the Activity page', () => {
     await page.getByText('No jobs yet').waitFor();
 
     expect(report.filter(Boolean).join('\n\n')).toBe('');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('resumes a canceled fine-tune from its last checkpoint, saying from which step, and links the new job to it', async () => {
+    const job = await apiFetch<Job>(server, 'POST', '/api/jobs', {
+      type: 'train',
+      config: { modelId: model.id, datasetId: dataset.id, maxSteps: 100_000, seqLen: 64, checkpointEvery: 5 },
+    });
+    await waitFor(async () => ((await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`)).latestCheckpoint ? true : undefined), 60_000, 'a checkpoint');
+    await apiFetch<Job>(server, 'POST', `/api/jobs/${job.id}/cancel`);
+    const stopped = await waitFor(async () => {
+      const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
+      return j.status === 'canceled' ? j : undefined;
+    }, 60_000, 'the job to stop');
+
+    const context = await newContext(browser, { theme: 'light' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/activity/jobs/${job.id}`);
+    await page.getByText('This job was canceled').waitFor();
+    await page.getByText(`It saved a checkpoint at step ${stopped.latestCheckpoint!.step}`).waitFor();
+    const resume = page.getByRole('button', { name: `Resume from step ${stopped.latestCheckpoint!.step}` });
+    await resume.click();
+    await page.waitForURL((url) => url.pathname.startsWith('/activity/jobs/') && !url.pathname.endsWith(job.id));
+    await page.getByRole('link', { name: job.id, exact: true }).waitFor();
+    await page.getByText(stopped.latestCheckpoint!.path).first().waitFor();
+    const resumedId = new URL(page.url()).pathname.split('/').pop()!;
+    await apiFetch<Job>(server, 'POST', `/api/jobs/${resumedId}/cancel`);
     expect(errors).toEqual([]);
     await context.close();
   });
