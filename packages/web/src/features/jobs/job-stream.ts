@@ -50,7 +50,7 @@ export const initialJobStreamState: JobStreamState = {
   result: null,
 };
 
-export const streamLimits = { logs: 5000, metricPoints: 5000, progressSamples: 500 };
+export const streamLimits = { logs: 100_000, metricPoints: 5000, progressSamples: 500 };
 
 function capped<T>(items: T[], limit: number): [T[], number] {
   return items.length > limit ? [items.slice(items.length - limit), items.length - limit] : [items, 0];
