@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError, isTerminal, trainJobConfigSchema, type Job } from '@qlora-studio/contracts';
 import type { AppContext } from '../context.js';
-import { getJobOrThrow, listJobs } from '../store/jobs-repo.js';
+import { getJobOrThrow, jobsWritingTo } from '../store/jobs-repo.js';
 import type { ResolvedTrainJobConfig } from './train-handler.js';
 import { resolveTrainJob } from './train-job.js';
 
@@ -64,6 +64,5 @@ export function deleteJobWithFiles(ctx: AppContext, id: string): void {
   const adapters = path.join(ctx.workspace, 'adapters');
   const inside = path.relative(adapters, outputDir);
   if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) return;
-  const sharedWith = listJobs(ctx.db, { type: 'train', limit: 500 }).filter((j) => (j.config as { resolved?: { outputDir?: string } }).resolved?.outputDir === outputDir);
-  if (sharedWith.length === 0) fs.rmSync(outputDir, { recursive: true, force: true });
+  if (jobsWritingTo(ctx.db, outputDir).length === 0) fs.rmSync(outputDir, { recursive: true, force: true });
 }

@@ -145,3 +145,9 @@ export function jobsUsingDataset(db: Db, id: string): string[] {
     })
     .map((row) => row.id);
 }
+
+/** Ids of fine-tunes (any status) whose config writes to `outputDir` (a resumed job shares its parent's). */
+export function jobsWritingTo(db: Db, outputDir: string): string[] {
+  const rows = db.prepare("SELECT id, config FROM jobs WHERE type = 'train'").all() as { id: string; config: string }[];
+  return rows.filter((row) => (JSON.parse(row.config) as { resolved?: { outputDir?: string } }).resolved?.outputDir === outputDir).map((row) => row.id);
+}
