@@ -186,7 +186,10 @@ describe('the Activity page', () => {
     await resume.click();
     await page.waitForURL((url) => url.pathname.startsWith('/activity/jobs/') && !url.pathname.endsWith(job.id));
     await page.getByRole('link', { name: job.id, exact: true }).waitFor();
-    await page.getByText(stopped.latestCheckpoint!.path).first().waitFor();
+    // Lineage names the checkpoint it resumed from (the raw config, collapsed, holds it too).
+    await expect
+      .poll(() => page.getByText(stopped.latestCheckpoint!.path).evaluateAll((els) => els.some((el) => el.checkVisibility())), { timeout: 30_000 })
+      .toBe(true);
     const resumedId = new URL(page.url()).pathname.split('/').pop()!;
     await apiFetch<Job>(server, 'POST', `/api/jobs/${resumedId}/cancel`);
     expect(errors).toEqual([]);
