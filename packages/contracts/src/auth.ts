@@ -54,6 +54,8 @@ export const sessionSchema = z
     permissions: z.array(permissionSchema),
     via: z.enum(['loopback', 'token']),
     tokenName: z.string().nullable(),
+    /** The token's id: who owns what this caller creates (null: this machine). */
+    tokenId: z.string().nullable(),
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof sessionSchema>;

@@ -8,3 +8,4 @@ export * from './system.js';
 export * from './settings.js';
 export * from './activity.js';
 export * from './routes.js';
+export * from './playground.js';

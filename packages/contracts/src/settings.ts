@@ -24,6 +24,20 @@ export const settingsSchema = z
       .max(65536)
       .default(1024)
       .describe('The largest dataset file an upload may be, in MiB. Larger uploads are refused and nothing is stored.'),
+    playgroundMaxNewTokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(8192)
+      .default(1024)
+      .describe('The most tokens one Playground reply may have. Longer requests are refused, so one user cannot hold the CPU for long.'),
+    playgroundConcurrentStreams: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .default(1)
+      .describe('How many Playground replies are generated at the same time; the rest wait in line. Each uses CPU that a running fine-tune also needs.'),
   })
   .meta({ id: 'Settings' });
 export type Settings = z.infer<typeof settingsSchema>;

@@ -68,7 +68,7 @@ export function resolveSession(db: Db, request: FastifyRequest): Session {
   if (token !== undefined) {
     const record = findToken(db, token);
     if (!record) throw new ApiError('UNAUTHENTICATED', 'The access token is unknown or has been revoked.');
-    return { role: record.role, permissions: [...rolePermissions[record.role]], via: 'token', tokenName: record.name };
+    return { role: record.role, permissions: [...rolePermissions[record.role]], via: 'token', tokenName: record.name, tokenId: record.id };
   }
   if (isLoopback(request.ip)) {
     if (!isLocalHostHeader(request.headers.host)) {
@@ -77,7 +77,7 @@ export function resolveSession(db: Db, request: FastifyRequest): Session {
         `Requests from this machine must address it as localhost or 127.0.0.1, not "${request.headers.host ?? ''}" (this guards against DNS rebinding).`,
       );
     }
-    return { role: 'practitioner', permissions: [...rolePermissions.practitioner], via: 'loopback', tokenName: null };
+    return { role: 'practitioner', permissions: [...rolePermissions.practitioner], via: 'loopback', tokenName: null, tokenId: null };
   }
   throw new ApiError('UNAUTHENTICATED', 'Requests from other machines need an access token.');
 }
