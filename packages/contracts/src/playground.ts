@@ -153,6 +153,8 @@ export const paneOutputSchema = z
     /** "Base model" or "Base model + adapter", as it was named when the run started. */
     label: z.string(),
     status: paneStatusSchema,
+    /** What a waiting or starting pane is doing, in words ("Waiting for 1 reply ahead", "Loading the model…"). */
+    statusText: z.string().optional(),
     text: z.string(),
     /** The exact text the model was given (after variables and chat template), once known. */
     renderedPrompt: z.string().nullable(),

@@ -60,7 +60,7 @@ describe('roles, settings and errors', () => {
   });
 
   it('keep settings patches strict', () => {
-    expect(defaultSettings).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10, uploadLimitMiB: 1024 });
+    expect(defaultSettings).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10, uploadLimitMiB: 1024, playgroundMaxNewTokens: 1024, playgroundConcurrentStreams: 1 });
     expect(settingsPatchSchema.safeParse({ jobConcurrency: 2 }).success).toBe(true);
     expect(settingsPatchSchema.safeParse({ theme: 'dark' }).success).toBe(false);
   });

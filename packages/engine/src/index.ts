@@ -48,6 +48,7 @@ export { makeTinyModel, type TinyModel, type TinyModelOptions } from './testing/
 export type { CausalLM, LoraAdapterWeights, TextCodec } from './infer/causal-lm.js';
 export { generate, generateTokens, defaultGenerateOptions, type FinishReason, type GenerateOptions, type GenerationChunk, type GenerationResult } from './infer/generate.js';
 export { argmax, logSoftmax, sampleNextToken, greedy, type SamplingOptions } from './infer/sampling.js';
+export { encodePrompt, type PromptInput } from './infer/prompt.js';
 export { logLikelihood, scoreTexts, scoreTokenIds, toLossReport, type LossReport, type TokenScores } from './infer/score.js';
 export * from './quant/index.js';
 export * from './model/index.js';

@@ -13,9 +13,12 @@ import { JobService } from './jobs/job-service.js';
 import { JobRunner } from './jobs/runner.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import { ModelService } from './models/model-service.js';
+import { InferencePool } from './playground/inference-pool.js';
+import { PlaygroundService } from './playground/playground-service.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
+import { playgroundRoutes } from './routes/playground.js';
 import { streamRoutes } from './routes/streams.js';
 import { systemRoutes } from './routes/system.js';
 import { workspaceRoutes } from './routes/workspace.js';
@@ -41,6 +44,8 @@ export interface AppOptions {
   workerPath?: string;
   heartbeatMs?: number;
   resourceIntervalMs?: number;
+  /** How long an idle inference worker keeps its models loaded. */
+  inferenceIdleMs?: number;
 }
 
 export function databasePath(home: string): string {
@@ -78,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cancelGraceSeconds: () => readSettings(db).cancelGraceSeconds,
     ...(options.workerPath ? { workerPath: options.workerPath } : {}),
   });
+  const inference = new InferencePool({ logger: app.log, size: () => readSettings(db).playgroundConcurrentStreams, ...(options.inferenceIdleMs ? { idleMs: options.inferenceIdleMs } : {}) });
   const sampler = new ResourceSampler(options.home, options.resourceIntervalMs ?? 2000);
   const ctx: AppContext = {
     workspace: options.home,
@@ -88,6 +94,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sampler,
     models: new ModelService(db, options.home),
     datasets: new DatasetService(db, options.home, () => readSettings(db).uploadLimitMiB * 2 ** 20),
+    inference,
+    playground: new PlaygroundService(db, inference, () => readSettings(db)),
     startedAt: Date.now(),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     routes: [],
@@ -123,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   datasetRoutes(app, ctx);
   workspaceRoutes(app, ctx);
   streamRoutes(app, ctx);
+  playgroundRoutes(app, ctx);
   await serveWebApp(app, options.webRoot ?? null);
 
   app.addHook('onReady', async () => {
@@ -131,7 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('preClose', async () => {
     sampler.stop();
-    await runner.stop();
+    await Promise.all([runner.stop(), inference.stop()]);
   });
   app.addHook('onClose', async () => db.close());
   return app;

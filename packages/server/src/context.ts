@@ -1,6 +1,8 @@
 import type { RouteRecord } from './auth/auth.js';
 import type { DatasetService } from './datasets/dataset-service.js';
 import type { ModelService } from './models/model-service.js';
+import type { InferencePool } from './playground/inference-pool.js';
+import type { PlaygroundService } from './playground/playground-service.js';
 import type { JobEventBus } from './jobs/event-bus.js';
 import type { JobService } from './jobs/job-service.js';
 import type { JobRunner } from './jobs/runner.js';
@@ -17,6 +19,8 @@ export interface AppContext {
   sampler: ResourceSampler;
   models: ModelService;
   datasets: DatasetService;
+  inference: InferencePool;
+  playground: PlaygroundService;
   startedAt: number;
   heartbeatMs: number;
   /** Every route with the permission it declared, for the docs and the permission tests. */

@@ -70,8 +70,8 @@ describe('database', () => {
 describe('settings', () => {
   it('starts at the defaults and keeps what is written', () => {
     const db = openDatabase(path.join(home(), 'studio.db'));
-    expect(readSettings(db)).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10, uploadLimitMiB: 1024 });
-    expect(writeSettings(db, { jobConcurrency: 2 })).toEqual({ jobConcurrency: 2, cancelGraceSeconds: 10, uploadLimitMiB: 1024 });
+    expect(readSettings(db)).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10, uploadLimitMiB: 1024, playgroundMaxNewTokens: 1024, playgroundConcurrentStreams: 1 });
+    expect(writeSettings(db, { jobConcurrency: 2 })).toEqual({ jobConcurrency: 2, cancelGraceSeconds: 10, uploadLimitMiB: 1024, playgroundMaxNewTokens: 1024, playgroundConcurrentStreams: 1 });
     db.prepare(`UPDATE settings SET value = '"garbage"' WHERE key = 'jobConcurrency'`).run();
     expect(readSettings(db).jobConcurrency).toBe(1);
     db.close();

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  ChatTemplate,
   downloadModel,
+  encodePrompt,
   generateTokens,
   loadCausalLM,
   loadModelFolder,
@@ -110,12 +110,7 @@ export async function generateCommand(args: string[]): Promise<void> {
       stopStrings: values.stop ?? [],
       eosTokenIds: folder.tokenizer.eosTokenIds,
     };
-    const promptIds =
-      values.chat !== undefined
-        ? folder.tokenizer.encode(ChatTemplate.fromFolder(folder.dir, folder.tokenizer.specialTokens).render(readChat(values.chat), { addGenerationPrompt: true }), {
-            addSpecialTokens: false,
-          })
-        : folder.tokenizer.encode(values.prompt ?? '', { addSpecialTokens: true });
+    const { ids: promptIds } = encodePrompt(folder, values.chat !== undefined ? { kind: 'chat', messages: readChat(values.chat) } : { kind: 'text', text: values.prompt ?? '' });
     const stream = generateTokens(model, folder.tokenizer, promptIds, options);
     let step = await stream.next();
     for (; !step.done; step = await stream.next()) if (!values.json) process.stdout.write(step.value.text);

@@ -18,6 +18,7 @@ export function workspaceRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (changed.length > 0) {
       recordActivity(ctx.db, 'settings.changed', `Settings changed: ${changed.map((k) => `${k} ${before[k]} → ${after[k]}`).join(', ')}`);
       ctx.runner.pump();
+      ctx.inference.pump();
     }
     return after;
   });

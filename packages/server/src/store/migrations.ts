@@ -123,4 +123,31 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN latest_checkpoint TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'playground sessions and runs',
+    sql: `
+      CREATE TABLE playground_sessions (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        -- The access token that started it; NULL: this machine (loopback).
+        owner_token_id TEXT,
+        owner_label TEXT NOT NULL,
+        shared INTEGER NOT NULL DEFAULT 0,
+        draft TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE playground_runs (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES playground_sessions (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        panes TEXT NOT NULL
+      );
+      CREATE INDEX playground_runs_by_session ON playground_runs (session_id, created_at);
+    `,
+  },
 ];

@@ -18,6 +18,8 @@ const fields: { key: keyof Settings; label: string; unit: string; min: number; m
   { key: 'jobConcurrency', label: 'Jobs at the same time', unit: 'jobs', min: 1, max: 8 },
   { key: 'cancelGraceSeconds', label: 'Grace period when canceling', unit: 'seconds', min: 1, max: 600 },
   { key: 'uploadLimitMiB', label: 'Largest dataset upload', unit: 'MiB', min: 1, max: 65536 },
+  { key: 'playgroundMaxNewTokens', label: 'Longest Playground reply', unit: 'tokens', min: 1, max: 8192 },
+  { key: 'playgroundConcurrentStreams', label: 'Playground replies at the same time', unit: 'replies', min: 1, max: 8 },
 ];
 
 const toDraft = (s: Settings): Draft => Object.fromEntries(fields.map((f) => [f.key, String(s[f.key])])) as Draft;

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { generationSettingsSchema, jobErrorSchema, quantModeSchema } from '@qlora-studio/contracts';
+
+/**
+ * The IPC protocol between the server and an inference worker process. A worker keeps models
+ * loaded between requests and generates one reply at a time.
+ * Server → worker: generate, abort. Worker → server: loading, started, token, done or failed.
+ */
+export const generateTaskSchema = z.object({
+  taskId: z.string(),
+  modelDir: z.string(),
+  quant: quantModeSchema,
+  /** A PEFT adapter folder applied unmerged, or null for the base model. */
+  adapterDir: z.string().nullable(),
+  prompt: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('text'), text: z.string() }),
+    z.object({ kind: z.literal('chat'), messages: z.array(z.object({ role: z.string(), content: z.string() })) }),
+  ]),
+  settings: generationSettingsSchema,
+});
+export type GenerateTask = z.infer<typeof generateTaskSchema>;
+
+export type InferenceCommand = ({ type: 'generate' } & GenerateTask) | { type: 'abort'; taskId: string };
+
+export const replyStatsSchema = z.object({
+  text: z.string(),
+  finishReason: z.enum(['eos', 'stop', 'length', 'aborted']),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  timeToFirstTokenMs: z.number().nonnegative(),
+  tokensPerSecond: z.number().nonnegative(),
+  durationMs: z.number().nonnegative(),
+});
+export type ReplyStats = z.infer<typeof replyStatsSchema>;
+
+export const inferenceMessageSchema = z.discriminatedUnion('type', [
+  /** The model or adapter is being read (the first request for a model takes a while). */
+  z.object({ type: z.literal('loading'), taskId: z.string(), message: z.string() }),
+  z.object({ type: z.literal('started'), taskId: z.string(), renderedPrompt: z.string(), promptTokens: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('token'), taskId: z.string(), text: z.string() }),
+  z.object({ type: z.literal('done'), taskId: z.string(), stats: replyStatsSchema }),
+  z.object({ type: z.literal('failed'), taskId: z.string(), error: jobErrorSchema }),
+]);
+export type InferenceMessage = z.infer<typeof inferenceMessageSchema>;

@@ -1,0 +1,113 @@
+/**
+ * Entry point of an inference worker process (forked by the InferencePool). Keeps the last
+ * few models it loaded, with their adapters, and generates one reply at a time, streaming
+ * each piece of text back over IPC. Exits when the server goes away.
+ */
+import { encodePrompt, generateTokens, loadCausalLM, loadModelFolder, readLoraAdapter, type CausalLM, type ModelFolder } from '@qlora-studio/engine';
+import { explainJobError } from '../jobs/failure.js';
+import type { GenerateTask, InferenceCommand, InferenceMessage } from './inference-protocol.js';
+
+interface LoadedModel {
+  folder: ModelFolder;
+  model: CausalLM;
+  adapters: Set<string>;
+}
+
+/** Models kept loaded; the least recently used beyond this is disposed. */
+const keptModels = 2;
+const loaded = new Map<string, LoadedModel>();
+const queue: GenerateTask[] = [];
+let current: { taskId: string; controller: AbortController } | null = null;
+
+function send(message: InferenceMessage): void {
+  if (process.connected && process.send) process.send(message);
+}
+
+async function modelFor(task: GenerateTask): Promise<LoadedModel> {
+  const key = `${task.quant}|${task.modelDir}`;
+  let entry = loaded.get(key);
+  if (entry) {
+    loaded.delete(key); // re-inserted below: Map order is recency order
+  } else {
+    send({ type: 'loading', taskId: task.taskId, message: `Loading the model${task.quant === 'nf4' ? ' (quantizing to NF4)' : ''}…` });
+    const folder = loadModelFolder(task.modelDir);
+    folder.weights.close();
+    entry = { folder, model: await loadCausalLM(task.modelDir, { quant: task.quant }), adapters: new Set() };
+  }
+  loaded.set(key, entry);
+  while (loaded.size > keptModels) {
+    const [oldest, old] = loaded.entries().next().value as [string, LoadedModel];
+    loaded.delete(oldest);
+    await old.model.dispose();
+  }
+  if (task.adapterDir && !entry.adapters.has(task.adapterDir)) {
+    send({ type: 'loading', taskId: task.taskId, message: 'Loading the adapter…' });
+    const adapter = readLoraAdapter(task.adapterDir, { modelConfig: entry.folder.config });
+    entry.model.loadAdapter(task.adapterDir, { scaling: adapter.scaling, modules: adapter.weights });
+    entry.adapters.add(task.adapterDir);
+  }
+  entry.model.setActiveAdapter(task.adapterDir);
+  return entry;
+}
+
+async function run(task: GenerateTask, signal: AbortSignal): Promise<void> {
+  const { folder, model } = await modelFor(task);
+  const { ids, rendered } = encodePrompt(folder, task.prompt);
+  send({ type: 'started', taskId: task.taskId, renderedPrompt: rendered, promptTokens: ids.length });
+  const started = performance.now();
+  const { settings } = task;
+  const stream = generateTokens(model, folder.tokenizer, ids, {
+    temperature: settings.temperature,
+    topP: settings.topP,
+    topK: settings.topK,
+    repetitionPenalty: settings.repetitionPenalty,
+    maxNewTokens: settings.maxNewTokens,
+    seed: settings.seed,
+    stopStrings: settings.stopStrings,
+    eosTokenIds: folder.tokenizer.eosTokenIds,
+    signal,
+  });
+  let step = await stream.next();
+  for (; !step.done; step = await stream.next()) if (step.value.text) send({ type: 'token', taskId: task.taskId, text: step.value.text });
+  const result = step.value;
+  send({
+    type: 'done',
+    taskId: task.taskId,
+    stats: {
+      text: result.text,
+      finishReason: result.finishReason,
+      promptTokens: result.promptTokens,
+      completionTokens: result.tokenIds.length,
+      timeToFirstTokenMs: result.timeToFirstTokenMs,
+      tokensPerSecond: result.decodeTokensPerSecond,
+      durationMs: performance.now() - started,
+    },
+  });
+}
+
+async function drain(): Promise<void> {
+  while (!current && queue.length > 0) {
+    const task = queue.shift()!;
+    current = { taskId: task.taskId, controller: new AbortController() };
+    try {
+      await run(task, current.controller.signal);
+    } catch (error) {
+      send({ type: 'failed', taskId: task.taskId, error: explainJobError(error) });
+    } finally {
+      current = null;
+    }
+  }
+}
+
+process.on('message', (command: InferenceCommand) => {
+  if (command.type === 'generate') {
+    const { type: _type, ...task } = command;
+    queue.push(task);
+    void drain();
+  } else if (command.type === 'abort') {
+    if (current?.taskId === command.taskId) current.controller.abort();
+    const queued = queue.findIndex((task) => task.taskId === command.taskId);
+    if (queued >= 0) queue.splice(queued, 1);
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,79 @@
+import { playgroundStreamEvents, streams, type Session } from '@qlora-studio/contracts';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { defineRoute } from '../http/define-route.js';
+import { formatSse, formatSseComment } from '../http/sse.js';
+import type { Caller } from '../store/playground-repo.js';
+
+/** Sessions belong to whoever started them: an access token, or this machine. */
+function callerOf(session: Session): Caller {
+  return { tokenId: session.tokenId, label: session.tokenName ?? 'this machine' };
+}
+
+export function playgroundRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const playground = ctx.playground;
+  defineRoute(app, 'getPlaygroundCatalogue', () => playground.catalogue());
+  defineRoute(app, 'createPlaygroundRun', ({ body, session }) => playground.createRun(body, callerOf(session)));
+  defineRoute(app, 'getPlaygroundRun', ({ params, session }) => playground.getRun(params.id, callerOf(session)));
+  defineRoute(app, 'stopPlaygroundRun', ({ params, body, session }) => playground.stop(params.id, callerOf(session), body.pane));
+  defineRoute(app, 'updatePlaygroundPane', ({ params, body, session }) => playground.updatePane(params.id, params.pane, body, callerOf(session)));
+  defineRoute(app, 'listPlaygroundSessions', ({ query, session }) => ({ sessions: playground.listSessions(callerOf(session), query) }));
+  defineRoute(app, 'createPlaygroundSession', ({ body, session }) => playground.createSession(callerOf(session), body));
+  defineRoute(app, 'getPlaygroundSession', ({ params, session }) => playground.getSession(params.id, callerOf(session)));
+  defineRoute(app, 'updatePlaygroundSession', ({ params, body, session }) => playground.updateSession(params.id, callerOf(session), body));
+  defineRoute(app, 'deletePlaygroundSession', ({ params, session }) => playground.deleteSession(params.id, callerOf(session)));
+  defineRoute(app, 'exportPlaygroundSession', ({ params, session, reply }) => {
+    const file = playground.exportSession(params.id, callerOf(session));
+    const name = file.session.title.replace(/[^\w .-]+/g, '').trim().slice(0, 60) || 'session';
+    reply.header('content-disposition', `attachment; filename="${name}.playground.json"`);
+    return file;
+  });
+  defineRoute(app, 'importPlaygroundSession', ({ body, session }) => playground.importSession(body, callerOf(session)));
+
+  app.get(
+    streams.playgroundRun.path,
+    {
+      config: { permission: streams.playgroundRun.permission, stream: true },
+      schema: {
+        summary: streams.playgroundRun.summary,
+        tags: ['playground'],
+        params: z.object({ id: z.string() }),
+        querystring: z.object({ access_token: z.string().optional() }),
+        produces: ['text/event-stream'],
+      },
+    },
+    (request, reply) => {
+      const { id } = request.params as { id: string };
+      const res = reply.raw;
+      const send = (event: string, data: unknown) => res.write(formatSse({ event, data: JSON.stringify(data) }));
+      // Subscribing and taking the snapshot happen together, so no change falls between them.
+      const followed = playground.follow(id, callerOf(request.session as Session), (event) => {
+        send(playgroundStreamEvents[event.type], event.data);
+        if (event.type === 'end') res.end();
+      });
+      reply.hijack();
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(formatSse({ retry: 2000 }));
+      send(playgroundStreamEvents.snapshot, followed.snapshot);
+      if (followed.finished) {
+        send(playgroundStreamEvents.end, followed.snapshot);
+        res.end();
+        return;
+      }
+      const heartbeat = setInterval(() => res.write(formatSseComment('heartbeat')), ctx.heartbeatMs);
+      const close = () => {
+        clearInterval(heartbeat);
+        followed.unsubscribe();
+      };
+      request.raw.on('close', close);
+      res.on('close', close);
+      res.on('error', close);
+    },
+  );
+}
