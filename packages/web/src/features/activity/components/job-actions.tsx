@@ -1,9 +1,10 @@
 import { isTerminal, type Job } from '@qlora-studio/contracts';
-import { Ban, CopyPlus, History, RotateCcw, Trash2 } from 'lucide-react';
+import { Ban, CopyPlus, History, MessagesSquare, RotateCcw, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { ConfirmDialog } from '../../../components/ui/alert-dialog';
+import { Button } from '../../../components/ui/button';
 import { useRegisterCommands, type Command } from '../../../lib/commands';
 import { useCancelJob } from '../../jobs/api/cancel-job';
 import { useDeleteJob } from '../../jobs/api/delete-job';
@@ -77,6 +78,13 @@ export function useJobActions(job: Job | undefined) {
             <RotateCcw aria-hidden /> Retry
           </PermissionButton>
         </>
+      )}
+      {isTrain && job.status === 'succeeded' && (
+        <Button asChild variant="primary">
+          <Link to={`/playground?adapter=${encodeURIComponent(job.id)}`}>
+            <MessagesSquare aria-hidden /> Try in Playground
+          </Link>
+        </Button>
       )}
       {isTrain && (
         <PermissionButton permission="jobs:launch" variant="secondary" onClick={actions.duplicate}>

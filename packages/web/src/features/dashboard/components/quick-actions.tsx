@@ -1,4 +1,4 @@
-import { Gauge, Sparkles, Upload } from 'lucide-react';
+import { Gauge, MessagesSquare, Sparkles, Upload } from 'lucide-react';
 import { Link } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
@@ -7,7 +7,7 @@ import { PermissionButton } from '../../system/components/permission-button';
 const tile = 'h-auto w-full justify-start gap-3 py-3 text-left whitespace-normal';
 const Hint = ({ children }: { children: string }) => <span className="block text-sm font-normal">{children}</span>;
 
-/** The common next steps: start a fine-tune, bring a dataset, measure the machine. */
+/** The common next steps: start a fine-tune, try a model, bring a dataset, measure the machine. */
 export function QuickActions({ onSystemCheck, checkPending, checkActive }: { onSystemCheck: () => void; checkPending: boolean; checkActive: boolean }) {
   return (
     <Card aria-labelledby="quick-actions-title">
@@ -24,6 +24,15 @@ export function QuickActions({ onSystemCheck, checkPending, checkActive }: { onS
             <span>
               New fine-tune
               <Hint>Pick a model and a dataset, then launch</Hint>
+            </span>
+          </Link>
+        </Button>
+        <Button asChild size="lg" variant="secondary" className={tile}>
+          <Link to="/playground">
+            <MessagesSquare aria-hidden />
+            <span>
+              Try a model
+              <Hint>Prompt base models and adapters side by side in the Playground</Hint>
             </span>
           </Link>
         </Button>
