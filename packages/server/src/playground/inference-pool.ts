@@ -82,6 +82,11 @@ export class InferencePool {
     return false;
   }
 
+  /** The worker processes running now (for diagnostics and tests). */
+  workerPids(): number[] {
+    return this.workers.flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid]));
+  }
+
   get busyCount(): number {
     return this.workers.filter((w) => w.busy).length;
   }

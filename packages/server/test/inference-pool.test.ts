@@ -1,0 +1,91 @@
+/** The inference pool with stand-in workers: order, bounds, affinity, stop, crashes, idle exit and priority. */
+import os from 'node:os';
+import { defaultGenerationSettings } from '@qlora-studio/contracts';
+import Fastify from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InferencePool, type TaskEvent } from '../src/playground/inference-pool.js';
+import type { GenerateTask } from '../src/playground/inference-protocol.js';
+import { fixture } from './helpers.js';
+
+const pools: InferencePool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.stop()));
+});
+
+function makePool(size: number, idleMs?: number): InferencePool {
+  const pool = new InferencePool({ logger: Fastify().log, size: () => size, workerPath: fixture('echo-inference-worker.ts'), ...(idleMs ? { idleMs } : {}) });
+  pools.push(pool);
+  return pool;
+}
+
+const task = (taskId: string, text: string, modelDir = '/models/a'): GenerateTask => ({ taskId, modelDir, quant: 'nf4', adapterDir: null, prompt: { kind: 'text', text }, settings: defaultGenerationSettings });
+
+/** Submit and collect events; resolves with them when the task is done or failed. */
+function run(pool: InferencePool, t: GenerateTask, log: string[] = []): Promise<TaskEvent[]> {
+  return new Promise((resolve) => {
+    const events: TaskEvent[] = [];
+    pool.submit(t, (event) => {
+      events.push(event);
+      if (event.type === 'started') log.push(`start ${t.taskId}`);
+      if (event.type === 'done' || event.type === 'failed') {
+        log.push(`end ${t.taskId}`);
+        resolve(events);
+      }
+    });
+  });
+}
+
+describe('the inference pool', () => {
+  it('runs tasks first come first served, one at a time with one stream allowed', async () => {
+    const pool = makePool(1);
+    const log: string[] = [];
+    const [a, b] = await Promise.all([run(pool, task('a', 'abc'), log), run(pool, task('b', 'de'), log)]);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
+    expect(a.filter((e) => e.type === 'token').map((e) => (e as { text: string }).text).join('')).toBe('abc');
+    expect(b.at(-1)).toMatchObject({ type: 'done', stats: { text: 'de', finishReason: 'length' } });
+  });
+
+  it('runs two at once when two streams are allowed', async () => {
+    const pool = makePool(2);
+    const log: string[] = [];
+    await Promise.all([run(pool, task('a', 'x'.repeat(60)), log), run(pool, task('b', 'gh', '/models/b'), log)]);
+    expect(log.indexOf('start b')).toBeLessThan(log.indexOf('end a'));
+  });
+
+  it('drops a waiting task on abort, and stops a running one at its next token', async () => {
+    const pool = makePool(1);
+    const first = run(pool, task('a', 'x'.repeat(200)));
+    const events: TaskEvent[] = [];
+    pool.submit(task('b', 'never'), (e) => events.push(e));
+    expect(pool.position('b')).toBe(0);
+    expect(pool.abort('b')).toBe(true);
+    expect(pool.position('b')).toBeNull();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pool.abort('a')).toBe(false); // running: it ends itself
+    const done = (await first).at(-1) as Extract<TaskEvent, { type: 'done' }>;
+    expect(done.stats.finishReason).toBe('aborted');
+    expect(done.stats.text.length).toBeGreaterThan(0);
+    expect(done.stats.text.length).toBeLessThan(200);
+    expect(events).toEqual([]);
+  });
+
+  it('fails the task of a worker that dies, with the reason, and goes on with the next', async () => {
+    const pool = makePool(1);
+    const [crashed, next] = await Promise.all([run(pool, task('a', 'crash')), run(pool, task('b', 'ok'))]);
+    expect(crashed.at(-1)).toMatchObject({ type: 'failed', error: { message: expect.stringMatching(/memory|killed/i) } });
+    expect(next.at(-1)).toMatchObject({ type: 'done', stats: { text: 'ok' } });
+  });
+
+  it('runs workers below normal priority, and lets idle ones exit', async () => {
+    const pool = makePool(1, 200);
+    const pid = new Promise<number>((resolve) => {
+      pool.submit(task('a', 'a'), (e) => {
+        if (e.type === 'started') resolve(pool.workerPids()[0]!);
+      });
+    });
+    const workerPid = await pid;
+    expect(os.getPriority(workerPid)).toBe(10);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(pool.workerPids()).toEqual([]);
+  });
+});
