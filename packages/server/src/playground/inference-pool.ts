@@ -82,6 +82,15 @@ export class InferencePool {
     return false;
   }
 
+  /**
+   * Start a worker ahead of the first request (the Playground calls this when it opens), so
+   * the first reply does not also wait for a process to start. It exits when left idle.
+   */
+  warm(): void {
+    if (this.stopped || this.workers.length > 0 || this.options.size() < 1) return;
+    this.release(this.spawn());
+  }
+
   /** The worker processes running now (for diagnostics and tests). */
   workerPids(): number[] {
     return this.workers.flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid]));

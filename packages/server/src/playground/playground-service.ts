@@ -114,6 +114,7 @@ export class PlaygroundService {
   }
 
   catalogue(): PlaygroundCatalogue {
+    this.pool.warm();
     const settings = this.settings();
     return {
       models: listModels(this.db),
