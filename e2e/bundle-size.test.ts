@@ -15,6 +15,23 @@ function staticImports(file: string): string[] {
   return [...found];
 }
 
+/** Strings only Monaco's own code carries (a chunk that merely names the lazy `monaco-prompt-editor-*.js` file has none). */
+const monacoMarkers = ['MonacoEnvironment', 'monaco-aria-container', 'editor.contrib.suggestController'];
+
+/** Files index.html loads up front: its module entry, modulepreloads and stylesheets, with the entry's static imports. */
+function upFrontFiles(html: string): string[] {
+  const refs = [...html.matchAll(/<(?:script|link)\b[^>]*?(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => path.join(dist, m[1]!));
+  const seen = new Set<string>();
+  const queue = [...refs];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (file.endsWith('.js')) queue.push(...staticImports(file));
+  }
+  return [...seen];
+}
+
 describe('main bundle (spec §6: < 500 KB gzipped)', () => {
   const html = fs.existsSync(path.join(dist, 'index.html')) ? fs.readFileSync(path.join(dist, 'index.html'), 'utf8') : '';
 
@@ -45,5 +62,28 @@ describe('main bundle (spec §6: < 500 KB gzipped)', () => {
   it('loads the pages lazily rather than in the main bundle', () => {
     const lazy = fs.readdirSync(path.join(dist, 'assets')).filter((f) => /^(dashboard|activity|settings|job-detail)-page-.*\.js$/.test(f));
     expect(lazy.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps the Monaco editor out of everything loaded up front, in a lazy chunk of its own', () => {
+    const upFront = upFrontFiles(html);
+    expect(upFront.length).toBeGreaterThan(0);
+    for (const file of upFront) {
+      const code = fs.readFileSync(file, 'utf8');
+      const found = monacoMarkers.filter((m) => code.includes(m));
+      expect(found, `${path.relative(dist, file)} is loaded up front but holds Monaco code`).toEqual([]);
+      // Monaco's stylesheet (.monaco-editor rules) belongs with it in the lazy CSS.
+      if (file.endsWith('.css')) expect(code, `${path.relative(dist, file)} holds Monaco's styles`).not.toContain('.monaco-editor');
+    }
+    const assets = fs.readdirSync(path.join(dist, 'assets')).filter((f) => f.endsWith('.js'));
+    const lazy = assets.filter((f) => !upFront.includes(path.join(dist, 'assets', f)));
+    const monacoChunks = lazy.filter((f) => {
+      const code = fs.readFileSync(path.join(dist, 'assets', f), 'utf8');
+      return monacoMarkers.every((m) => code.includes(m));
+    });
+    expect(monacoChunks, 'no lazy chunk holds the Monaco editor').toHaveLength(1);
+    const gz = gzipSync(fs.readFileSync(path.join(dist, 'assets', monacoChunks[0]!))).length;
+    console.log(`Monaco editor chunk ${monacoChunks[0]}: ${(gz / 1024).toFixed(1)} KB gzipped, loaded with the Playground's editor`);
+    // The editor worker is bundled too (never fetched from a CDN).
+    expect(assets.some((f) => /^editor\.worker-.*\.js$/.test(f))).toBe(true);
   });
 });
