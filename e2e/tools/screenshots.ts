@@ -15,6 +15,7 @@ const pages: [string, string][] = [
   ['activity', '/activity'],
   ['settings', '/settings'],
   ['fine-tune', '/fine-tune'],
+  ['playground', '/playground'],
   ...(jobId ? ([['job', `/activity/jobs/${jobId}`]] as [string, string][]) : []),
 ];
 
