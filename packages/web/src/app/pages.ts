@@ -4,6 +4,7 @@ import { lazy } from 'react';
 export const pageImports = {
   dashboard: () => import('../features/dashboard/components/dashboard-page'),
   fineTune: () => import('../features/fine-tune/components/fine-tune-page'),
+  playground: () => import('../features/playground/components/playground-page'),
   activity: () => import('../features/activity/components/activity-page'),
   jobDetail: () => import('../features/activity/components/job-detail-page'),
   settings: () => import('../features/settings/components/settings-page'),
@@ -12,6 +13,7 @@ export const pageImports = {
 
 export const DashboardPage = lazy(pageImports.dashboard);
 export const FineTunePage = lazy(pageImports.fineTune);
+export const PlaygroundPage = lazy(pageImports.playground);
 export const ActivityPage = lazy(pageImports.activity);
 export const JobDetailPage = lazy(pageImports.jobDetail);
 export const SettingsPage = lazy(pageImports.settings);

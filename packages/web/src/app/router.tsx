@@ -1,9 +1,9 @@
-import { createBrowserRouter, Link, useRouteError } from 'react-router';
+import { createBrowserRouter, Link, Navigate, useParams, useRouteError } from 'react-router';
 import { Button } from '../components/ui/button';
 import { AppLayout } from './layout/app-layout';
 import { NotFoundPage } from './not-found-page';
 import { Page } from './page';
-import { ActivityPage, DashboardPage, FineTunePage, JobDetailPage, SettingsPage } from './pages';
+import { ActivityPage, DashboardPage, FineTunePage, JobDetailPage, PlaygroundPage, SettingsPage } from './pages';
 
 /** Last resort when the layout itself fails: say so and offer a way back. */
 function RootError() {
@@ -25,6 +25,12 @@ function RootError() {
   );
 }
 
+/** `/playground/sessions/:id` (a link to share) opens the Playground with that session. */
+function PlaygroundSessionRedirect() {
+  const { sessionId = '' } = useParams();
+  return <Navigate to={`/playground?session=${encodeURIComponent(sessionId)}`} replace />;
+}
+
 export const router = createBrowserRouter([
   {
     element: <AppLayout />,
@@ -32,6 +38,8 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <Page><DashboardPage /></Page> },
       { path: 'fine-tune', element: <Page><FineTunePage /></Page> },
+      { path: 'playground', element: <Page><PlaygroundPage /></Page> },
+      { path: 'playground/sessions/:sessionId', element: <PlaygroundSessionRedirect /> },
       { path: 'activity', element: <Page><ActivityPage /></Page> },
       { path: 'activity/jobs/:jobId', element: <Page><JobDetailPage /></Page> },
       { path: 'settings', element: <Page><SettingsPage /></Page> },

@@ -1,0 +1,152 @@
+import type { BaseModel, ModelChoice, PlaygroundAdapter, PlaygroundCatalogue } from '@qlora-studio/contracts';
+import { X } from 'lucide-react';
+import { useId } from 'react';
+import { Link } from 'react-router';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { formatBytes } from '../../../lib/format';
+import { formatParameters } from '../../fine-tune/components/model-step';
+import { selectClass } from '../../fine-tune/components/reparse-form';
+
+export interface PaneModelFieldsProps {
+  index: number;
+  choice: ModelChoice;
+  catalogue: PlaygroundCatalogue;
+  onChange: (choice: ModelChoice) => void;
+  /** Absent when this is the only pane. */
+  onRemove?: () => void;
+  readOnly?: boolean;
+}
+
+function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: PlaygroundAdapter | null; quant: ModelChoice['quant'] }) {
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm">
+      <dt className="text-fg-muted">Architecture</dt>
+      <dd>{model.architecture}</dd>
+      <dt className="text-fg-muted">Size</dt>
+      <dd>
+        {formatParameters(model.parameters)} parameters, {formatBytes(model.sizeBytes)}
+      </dd>
+      <dt className="text-fg-muted">Weights</dt>
+      <dd>{quant === 'nf4' ? '4-bit NF4 (as QLoRA trains)' : 'Full precision'}</dd>
+      <dt className="text-fg-muted">Chat template</dt>
+      <dd>{model.hasChatTemplate ? 'Yes' : 'No (chat mode uses a plain layout)'}</dd>
+      {adapter && (
+        <>
+          <dt className="text-fg-muted">Adapter</dt>
+          <dd>
+            {adapter.method.toUpperCase()}, rank {adapter.r}, alpha {adapter.alpha}
+            {adapter.finalLoss !== null && `, final loss ${adapter.finalLoss.toFixed(3)}`}
+          </dd>
+          <dt className="text-fg-muted">Dataset</dt>
+          <dd>
+            {adapter.dataset.name}
+            {adapter.dataset.version !== null && ` (version ${adapter.dataset.version})`}
+          </dd>
+          <dt className="text-fg-muted">Job</dt>
+          <dd>
+            <Link to={`/activity/jobs/${encodeURIComponent(adapter.id)}`} className="text-primary-text underline underline-offset-2">
+              {adapter.title}
+            </Link>
+            {adapter.steps !== null && `, ${adapter.steps.toLocaleString()} steps`}
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** One pane's model: base model, optional adapter trained on it, and how its weights load. */
+export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, readOnly }: PaneModelFieldsProps) {
+  const id = useId();
+  const n = index + 1;
+  const model = catalogue.models.find((m) => m.id === choice.modelId) ?? null;
+  const adapters = catalogue.adapters.filter((a) => a.baseModelId === choice.modelId);
+  const adapter = catalogue.adapters.find((a) => a.id === choice.adapterId) ?? null;
+  const label = (text: string) => (
+    <>
+      {text}
+      <span className="sr-only"> for pane {n}</span>
+    </>
+  );
+
+  return (
+    <fieldset className="flex min-w-0 flex-col gap-3 rounded-xl border border-line p-4 hc:border-line-strong">
+      <legend className="px-1 text-sm font-semibold">Pane {n}</legend>
+      <div className="flex items-end gap-2">
+        <div className="flex min-w-0 flex-1 flex-col gap-1.5">
+          <label htmlFor={`${id}-model`} className="text-sm font-medium">
+            {label('Model')}
+          </label>
+          <select
+            id={`${id}-model`}
+            className={selectClass}
+            value={choice.modelId}
+            disabled={readOnly}
+            onChange={(e) => onChange({ ...choice, modelId: e.target.value, adapterId: null })}
+          >
+            <option value="">Choose a model…</option>
+            {catalogue.models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name} ({m.architecture}, {formatParameters(m.parameters)})
+              </option>
+            ))}
+          </select>
+        </div>
+        {onRemove && !readOnly && (
+          <Button variant="ghost" size="icon" aria-label={`Remove model from pane ${n}`} title="Remove model" onClick={onRemove}>
+            <X aria-hidden />
+          </Button>
+        )}
+      </div>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <div className="flex min-w-0 flex-col gap-1.5">
+          <label htmlFor={`${id}-adapter`} className="text-sm font-medium">
+            {label('Adapter')}
+          </label>
+          <select
+            id={`${id}-adapter`}
+            className={selectClass}
+            value={choice.adapterId ?? ''}
+            disabled={readOnly || !model}
+            onChange={(e) => onChange({ ...choice, adapterId: e.target.value || null })}
+          >
+            <option value="">{adapters.length ? 'None (base model only)' : 'None trained on this model yet'}</option>
+            {adapters.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.title} · {a.dataset.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex min-w-0 flex-col gap-1.5">
+          <label htmlFor={`${id}-quant`} className="text-sm font-medium">
+            {label('Quantization')}
+          </label>
+          <select
+            id={`${id}-quant`}
+            className={selectClass}
+            value={choice.quant}
+            disabled={readOnly}
+            onChange={(e) => onChange({ ...choice, quant: e.target.value as ModelChoice['quant'] })}
+          >
+            <option value="nf4">4-bit NF4 (less memory)</option>
+            <option value="none">None (full precision)</option>
+          </select>
+        </div>
+      </div>
+      {model ? (
+        <>
+          {model.source === 'demo' && (
+            <p>
+              <Badge tone="warning">Demo model: random weights, the output is noise</Badge>
+            </p>
+          )}
+          <ModelFacts model={model} adapter={adapter} quant={choice.quant} />
+        </>
+      ) : choice.modelId ? (
+        <p className="text-sm text-danger-text">This model is no longer registered. Choose another one.</p>
+      ) : null}
+    </fieldset>
+  );
+}

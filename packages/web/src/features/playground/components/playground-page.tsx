@@ -1,0 +1,323 @@
+import type { PlaygroundRun } from '@qlora-studio/contracts';
+import { History, Play, Plus, Square } from 'lucide-react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { toast } from 'sonner';
+import { Alert } from '../../../components/ui/alert';
+import { Button } from '../../../components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
+import { PageHeader } from '../../../components/ui/page-header';
+import { Skeleton } from '../../../components/ui/skeleton';
+import { ApiErrorAlert } from '../../fine-tune/components/api-error-alert';
+import { usePermission } from '../../system/api/get-session';
+import { PermissionButton } from '../../system/components/permission-button';
+import { useCreateRun } from '../api/create-run';
+import { useCreateSession } from '../api/create-session';
+import { useCatalogue } from '../api/get-catalogue';
+import { usePlaygroundSession } from '../api/get-session';
+import { useStopRun } from '../api/stop-run';
+import { useUpdateSession } from '../api/update-session';
+import { continueChat, countProblems, draftToRunBody, draftToSaved, draftVariables, emptyDraft, emptyPane, runToDraft, savedToDraft, type EditorDraft } from '../draft';
+import { isRunActive } from '../run-stream';
+import { useRunStream } from '../use-run-stream';
+import { HistoryPanel } from './history-panel';
+import { PaneModelFields } from './model-picker';
+import { OutputGrid } from './output-grid';
+import { PromptPanel } from './prompt-panel';
+import { SessionBar } from './session-bar';
+import { SessionRuns } from './session-runs';
+import { SettingsPanel } from './settings-panel';
+
+/** The page with a session open; the query keeps the page mounted while it changes. */
+const sessionPath = (id: string) => `/playground?session=${encodeURIComponent(id)}`;
+
+export default function PlaygroundPage() {
+  const [search] = useSearchParams();
+  const sessionId = search.get('session') || null;
+  const navigate = useNavigate();
+  const catalogue = useCatalogue();
+  const session = usePlaygroundSession(sessionId);
+  const canRun = usePermission('inference:run');
+  const createRun = useCreateRun();
+  const stopRun = useStopRun();
+  const createSession = useCreateSession();
+  const updateSession = useUpdateSession();
+
+  const [draft, setDraft] = useState<EditorDraft>(emptyDraft);
+  const [startedRun, setStartedRun] = useState<PlaygroundRun | null>(null);
+  const [tried, setTried] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const { run, ended } = useRunStream(startedRun);
+  const active = isRunActive(run);
+
+  const limit = catalogue.data?.limits.maxNewTokens ?? null;
+  const owned = session.data?.ownedByMe ?? true;
+  const variables = useMemo(() => draftVariables(draft), [draft]);
+  const { body, problems } = useMemo(() => draftToRunBody(draft, { sessionId: owned ? sessionId : null, maxNewTokens: limit }), [draft, owned, sessionId, limit]);
+  const change = (patch: Partial<EditorDraft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  // Restore the draft once per opened session (not when a run of ours moved us into one).
+  const restored = useRef<string | null>(null);
+  useEffect(() => {
+    const s = session.data;
+    if (!s || restored.current === s.id) return;
+    restored.current = s.id;
+    const newest = [...s.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    if (s.draft) setDraft(savedToDraft(s.draft));
+    else if (newest) setDraft(runToDraft(newest));
+    setStartedRun(newest && isRunActive(newest) ? newest : null);
+    setTried(false);
+  }, [session.data]);
+  useEffect(() => {
+    if (!sessionId) restored.current = null;
+  }, [sessionId]);
+
+  // A link may name the adapter (`?adapter=<job id>`) or model (`?model=<id>`) to try; otherwise
+  // the first pane starts on the first model.
+  const preset = useRef(false);
+  const wantedAdapter = search.get('adapter');
+  const wantedModel = search.get('model');
+  useEffect(() => {
+    const c = catalogue.data;
+    if (!c || sessionId || preset.current) return;
+    preset.current = true;
+    const adapter = c.adapters.find((a) => a.id === wantedAdapter);
+    const modelId = adapter?.baseModelId ?? c.models.find((m) => m.id === wantedModel)?.id ?? c.models[0]?.id;
+    if (!modelId) return;
+    setDraft((d) => {
+      if (adapter) return { ...d, panes: [{ ...emptyPane, modelId, adapterId: adapter.id }] };
+      return d.panes.length === 1 && !d.panes[0]!.modelId ? { ...d, panes: [{ ...emptyPane, modelId }] } : d;
+    });
+  }, [catalogue.data, sessionId, wantedAdapter, wantedModel]);
+
+  // The finished run joins the session's list.
+  const { refetch: refetchSession } = session;
+  useEffect(() => {
+    if (ended && sessionId) void refetchSession();
+  }, [ended, sessionId, refetchSession]);
+
+  const lastSubmit = useRef(0);
+  const onRun = useCallback(() => {
+    // Ctrl+Enter reaches both the editor and the page: one run per press.
+    if (Date.now() - lastSubmit.current < 400) return;
+    lastSubmit.current = Date.now();
+    setTried(true);
+    if (!canRun.allowed) return void toast.error('You can’t run prompts', { description: canRun.reason ?? undefined });
+    if (!body) return;
+    createRun.mutate(body, {
+      onSuccess: (created) => {
+        setStartedRun(created);
+        setTried(false);
+        if (created.sessionId !== sessionId) {
+          restored.current = created.sessionId;
+          navigate(sessionPath(created.sessionId));
+        }
+      },
+    });
+  }, [body, canRun, createRun, navigate, sessionId]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+      e.preventDefault();
+      onRun();
+    }
+  };
+
+  const onSave = (title: string) => {
+    const saved = draftToSaved(draft);
+    if (sessionId && owned) {
+      updateSession.mutate({ id: sessionId, draft: saved, ...(title ? { title } : {}) }, { onSuccess: () => toast.success('Session saved') });
+    } else {
+      createSession.mutate(
+        { draft: saved, ...(title ? { title } : {}) },
+        {
+          onSuccess: (s) => {
+            toast.success(`Saved as “${s.title}”`);
+            restored.current = s.id;
+            navigate(sessionPath(s.id));
+          },
+        },
+      );
+    }
+  };
+
+  const newSession = () => {
+    setStartedRun(null);
+    setTried(false);
+    setDraft((d) => ({ ...emptyDraft(), panes: d.panes, settings: d.settings }));
+    navigate('/playground');
+  };
+
+  const problemCount = countProblems(problems);
+  const problemList = [problems.panes, problems.prompt, ...Object.values(problems.variables), ...Object.values(problems.settings)].filter(Boolean) as string[];
+  const earlierRuns = (session.data?.runs ?? []).filter((r) => r.id !== run?.id);
+  const isChat = run?.prompt.mode === 'chat';
+
+  return (
+    <div onKeyDown={onKeyDown}>
+      <PageHeader
+        title="Playground"
+        description="Try a prompt on a base model or a fine-tuned adapter, compare up to four side by side, and keep every run."
+        actions={
+          <>
+            <Button variant="secondary" onClick={newSession}>
+              <Plus aria-hidden />
+              New session
+            </Button>
+            <Button variant="secondary" onClick={() => setHistoryOpen(true)}>
+              <History aria-hidden />
+              History
+            </Button>
+          </>
+        }
+      />
+      <HistoryPanel
+        open={historyOpen}
+        onOpenChange={setHistoryOpen}
+        currentSessionId={sessionId}
+        onOpenSession={(id) => {
+          setHistoryOpen(false);
+          if (id !== sessionId) {
+            restored.current = null;
+            navigate(sessionPath(id));
+          }
+        }}
+        onDeleted={(id) => id === sessionId && newSession()}
+      />
+
+      <div className="flex flex-col gap-6">
+        {session.isError && <ApiErrorAlert title="This session could not be opened" error={session.error} action={<Button variant="secondary" onClick={newSession}>Start a new session</Button>} />}
+        {!canRun.allowed && canRun.reason && !canRun.reason.startsWith('Checking') && (
+          <Alert tone="warning" title="You can look around but not run prompts">
+            {canRun.reason}
+          </Alert>
+        )}
+        <SessionBar
+          session={session.data ?? null}
+          saving={createSession.isPending || updateSession.isPending}
+          onSave={onSave}
+          sharing={updateSession.isPending}
+          onShare={(shared) => sessionId && updateSession.mutate({ id: sessionId, shared }, { onSuccess: () => toast.success(shared ? 'Shared with the workspace' : 'No longer shared') })}
+        />
+
+        <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(20rem,2fr)]">
+          <div className="flex min-w-0 flex-col gap-6">
+            <Card aria-labelledby="pg-models-title">
+              <CardHeader>
+                <div>
+                  <CardTitle id="pg-models-title">Models</CardTitle>
+                  <CardDescription>One model, or two to four to compare the same prompt side by side.</CardDescription>
+                </div>
+              </CardHeader>
+              <CardContent className="flex flex-col gap-4">
+                {catalogue.isPending ? (
+                  <Skeleton className="h-40" />
+                ) : catalogue.isError ? (
+                  <ApiErrorAlert title="Models could not be loaded" error={catalogue.error} onRetry={() => void catalogue.refetch()} />
+                ) : catalogue.data.models.length === 0 ? (
+                  <Alert tone="info" title="No models yet">
+                    Register or create a model on the Fine-tune page first; adapters appear here when a fine-tune finishes.
+                  </Alert>
+                ) : (
+                  <>
+                    <div className="grid gap-4 lg:grid-cols-2">
+                      {draft.panes.map((p, i) => (
+                        <PaneModelFields
+                          key={i}
+                          index={i}
+                          choice={p}
+                          catalogue={catalogue.data}
+                          onChange={(choice) => change({ panes: draft.panes.map((x, j) => (j === i ? choice : x)) })}
+                          onRemove={draft.panes.length > 1 ? () => change({ panes: draft.panes.filter((_, j) => j !== i) }) : undefined}
+                        />
+                      ))}
+                    </div>
+                    {draft.panes.length < 4 && (
+                      <div>
+                        <Button variant="secondary" onClick={() => change({ panes: [...draft.panes, { ...(draft.panes[draft.panes.length - 1] ?? emptyPane), adapterId: null }] })}>
+                          <Plus aria-hidden />
+                          Add model to compare
+                        </Button>
+                      </div>
+                    )}
+                  </>
+                )}
+              </CardContent>
+            </Card>
+
+            <Card aria-labelledby="pg-prompt-title">
+              <CardHeader>
+                <CardTitle id="pg-prompt-title">Prompt</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <PromptPanel
+                  draft={draft}
+                  onChange={change}
+                  variables={variables}
+                  variableErrors={problems.variables}
+                  promptError={problems.prompt}
+                  showErrors={tried}
+                  onRun={onRun}
+                />
+              </CardContent>
+            </Card>
+          </div>
+
+          <Card aria-labelledby="pg-settings-title" className="self-start">
+            <CardHeader>
+              <div>
+                <CardTitle id="pg-settings-title">Generation settings</CardTitle>
+                <CardDescription>The same for every pane, so the comparison is fair.</CardDescription>
+              </div>
+            </CardHeader>
+            <CardContent>
+              <SettingsPanel form={draft.settings} errors={problems.settings} onChange={(settings) => change({ settings })} maxNewTokensLimit={limit} />
+            </CardContent>
+          </Card>
+        </div>
+
+        <div className="sticky bottom-0 z-10 -mx-2 flex flex-wrap items-center gap-3 rounded-xl border border-line bg-surface/95 px-4 py-3 shadow-raised backdrop-blur hc:border-line-strong">
+          <PermissionButton permission="inference:run" size="lg" onClick={onRun} loading={createRun.isPending} aria-keyshortcuts="Control+Enter">
+            <Play aria-hidden />
+            Run
+          </PermissionButton>
+          {active && run && (
+            <Button variant="danger-outline" size="lg" onClick={() => stopRun.mutate({ id: run.id })} loading={stopRun.isPending}>
+              <Square aria-hidden />
+              Stop
+            </Button>
+          )}
+          <p className="text-sm text-fg-muted">
+            {draft.panes.length > 1 ? `${draft.panes.length} models` : '1 model'} · Ctrl+Enter runs
+            {sessionId && !owned ? ' · runs start a new session of yours' : ''}
+          </p>
+        </div>
+        {tried && problemCount > 0 && (
+          <Alert tone="danger" role="alert" title={`Fix ${problemCount === 1 ? 'this' : `these ${problemCount} things`} to run`}>
+            <ul className="list-disc pl-5">
+              {problemList.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </Alert>
+        )}
+        {createRun.isError && <ApiErrorAlert title="The prompt could not be run" error={createRun.error} />}
+
+        <OutputGrid
+          run={run}
+          editable={owned}
+          onContinue={isChat && run ? (text) => setDraft((d) => continueChat(d, run.prompt.mode === 'chat' ? run.prompt.messages : [], text)) : undefined}
+        />
+
+        {sessionId && earlierRuns.length > 0 && (
+          <section aria-labelledby="pg-runs-title" className="flex flex-col gap-3">
+            <h2 id="pg-runs-title" className="text-lg font-semibold">
+              Runs in this session
+            </h2>
+            <SessionRuns runs={earlierRuns} editable={owned} onReuse={(r) => (setDraft(runToDraft(r)), toast.success('Prompt and settings restored'))} />
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import type { PlaygroundRun } from '@qlora-studio/contracts';
+import { RotateCcw } from 'lucide-react';
+import { Button } from '../../../components/ui/button';
+import { RelativeTime } from '../../../components/ui/relative-time';
+import { paneNames, promptAsText } from '../output-format';
+import { OutputPane } from './output-pane';
+
+/** Earlier runs of the session, newest first, each with its outputs (collapsed after the first). */
+export function SessionRuns({ runs, editable, onReuse }: { runs: PlaygroundRun[]; editable: boolean; onReuse: (run: PlaygroundRun) => void }) {
+  const sorted = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return (
+    <ol className="flex flex-col gap-3">
+      {sorted.map((run, i) => {
+        const names = paneNames(run.panes);
+        const preview = promptAsText(run).replace(/\s+/g, ' ').slice(0, 140);
+        return (
+          <li key={run.id}>
+            <details open={i === 0} className="group rounded-xl border border-line bg-surface hc:border-line-strong">
+              <summary className="flex min-h-11 cursor-pointer flex-wrap items-baseline gap-x-3 gap-y-1 rounded-xl px-4 py-3">
+                <h3 className="font-semibold">
+                  <RelativeTime date={run.createdAt} />: {names.join(' vs ')}
+                </h3>
+                <span className="min-w-0 flex-1 truncate text-sm text-fg-muted">{preview || '(empty prompt)'}</span>
+              </summary>
+              <div className="flex flex-col gap-3 border-t border-line p-4">
+                <div>
+                  <Button variant="secondary" onClick={() => onReuse(run)}>
+                    <RotateCcw aria-hidden />
+                    Reuse prompt and settings
+                  </Button>
+                </div>
+                <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-[repeat(auto-fit,minmax(18rem,1fr))]">
+                  {run.panes.map((pane, j) => (
+                    <OutputPane key={pane.index} run={run} pane={pane} name={names[j]!} diffBase={null} editable={editable} headingLevel="h4" context={`run ${sorted.length - i}`} />
+                  ))}
+                </div>
+              </div>
+            </details>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
