@@ -10,8 +10,10 @@ export function useDeleteSession() {
   return useMutation({
     mutationFn: deleteSession,
     onSuccess: (_, id) => {
-      queryClient.removeQueries({ queryKey: playgroundKeys.session(id) });
-      void queryClient.invalidateQueries({ queryKey: playgroundKeys.sessions() });
+      // The page may still show the deleted session for a moment: drop it from the cache only
+      // once nothing reads it, so it is not fetched again (a 404).
+      queryClient.removeQueries({ queryKey: playgroundKeys.session(id), type: 'inactive' });
+      void queryClient.invalidateQueries({ queryKey: playgroundKeys.sessionLists() });
     },
     meta: { errorTitle: 'The session could not be deleted' },
   });

@@ -3,7 +3,8 @@ export const playgroundKeys = {
   all: ['playground'] as const,
   catalogue: () => [...playgroundKeys.all, 'catalogue'] as const,
   sessions: () => [...playgroundKeys.all, 'sessions'] as const,
-  sessionList: (q: string) => [...playgroundKeys.sessions(), 'list', q] as const,
+  sessionLists: () => [...playgroundKeys.sessions(), 'list'] as const,
+  sessionList: (q: string) => [...playgroundKeys.sessionLists(), q] as const,
   session: (id: string) => [...playgroundKeys.sessions(), 'detail', id] as const,
   run: (id: string) => [...playgroundKeys.all, 'run', id] as const,
 };

@@ -99,7 +99,7 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
           </Button>
         )}
       </div>
-      <div className="grid gap-3 sm:grid-cols-2">
+      <div className="grid gap-3">
         <div className="flex min-w-0 flex-col gap-1.5">
           <label htmlFor={`${id}-adapter`} className="text-sm font-medium">
             {label('Adapter')}
@@ -139,7 +139,7 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
         <>
           {model.source === 'demo' && (
             <p>
-              <Badge tone="warning">Demo model: random weights, the output is noise</Badge>
+              <Badge tone="warning">Demo: random weights</Badge>
             </p>
           )}
           <ModelFacts model={model} adapter={adapter} quant={choice.quant} />

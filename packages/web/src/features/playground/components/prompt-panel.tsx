@@ -104,7 +104,7 @@ export function PromptPanel({ draft, onChange, variables, variableErrors, prompt
         <section aria-labelledby={`${id}-conv`} className="flex flex-col gap-3">
           <div className="flex items-center justify-between gap-3">
             <h3 id={`${id}-conv`} className="text-sm font-semibold">
-              Conversation so far ({draft.conversation.length} {draft.conversation.length === 1 ? 'message' : 'messages'})
+              Conversation so far ({draft.conversation.length} {draft.conversation.length === 1 ? 'turn' : 'turns'})
             </h3>
             {!readOnly && (
               <Button variant="ghost" onClick={() => onChange({ conversation: [] })}>
@@ -114,10 +114,10 @@ export function PromptPanel({ draft, onChange, variables, variableErrors, prompt
           </div>
           <ol className="flex flex-col gap-3">
             {draft.conversation.map((m, i) => {
-              const who = m.role === 'user' ? 'User' : 'Assistant';
+              const who = m.role === 'user' ? 'user' : 'assistant';
               return (
                 <li key={i} className="flex items-start gap-2">
-                  <Field label={`${who} message ${i + 1}`} className="min-w-0 flex-1">
+                  <Field label={`Turn ${i + 1}, ${who}`} className="min-w-0 flex-1">
                     {(ids) => (
                       <textarea
                         {...ids}
@@ -134,8 +134,8 @@ export function PromptPanel({ draft, onChange, variables, variableErrors, prompt
                       variant="ghost"
                       size="icon"
                       className="mt-7"
-                      aria-label={`Remove message ${i + 1}`}
-                      title="Remove message"
+                      aria-label={`Remove turn ${i + 1}`}
+                      title="Remove turn"
                       onClick={() => onChange({ conversation: draft.conversation.filter((_, j) => j !== i) })}
                     >
                       <Trash2 aria-hidden />
@@ -150,10 +150,10 @@ export function PromptPanel({ draft, onChange, variables, variableErrors, prompt
 
       <div className="flex flex-col gap-1.5">
         <span className="text-sm font-medium" aria-hidden>
-          {chat ? 'Message' : 'Prompt'}
+          {chat ? 'Your message' : 'Prompt'}
         </span>
         <PromptEditor
-          label={chat ? 'Message' : 'Prompt'}
+          label={chat ? 'Your message' : 'Prompt'}
           value={draft.text}
           onChange={(text) => onChange({ text })}
           variables={variables}
