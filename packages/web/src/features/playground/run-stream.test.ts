@@ -10,6 +10,11 @@ describe('applyRunStreamEvents', () => {
     expect(applyRunStreamEvents(initialRunStreamState, { type: 'snapshot', run })).toEqual({ run, ended: false, gap: false });
   });
 
+  it('treats a snapshot in which every pane has finished as the end', () => {
+    const run = testRun({ panes: [testPane({ status: 'done', text: 'Hi' }), testPane({ index: 1, status: 'failed' })] });
+    expect(applyRunStreamEvents(started, { type: 'snapshot', run }).ended).toBe(true);
+  });
+
   it('appends a token whose offset is the pane length', () => {
     const s = applyRunStreamEvents(started, [
       { type: 'token', pane: 0, offset: 0, text: 'Hel' },

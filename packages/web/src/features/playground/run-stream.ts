@@ -54,7 +54,8 @@ export function applyRunStreamEvent(state: RunStreamState, event: RunStreamEvent
     case 'snapshot':
       // A snapshot of another run (a stale connection) must not replace the one we follow.
       if (state.run && state.run.id !== event.run.id) return state;
-      return { run: event.run, ended: state.ended, gap: false };
+      // A snapshot in which every pane has finished is as final as `end`.
+      return { run: event.run, ended: state.ended || !isRunActive(event.run), gap: false };
     case 'end':
       if (state.run && state.run.id !== event.run.id) return state;
       return { run: event.run, ended: true, gap: false };

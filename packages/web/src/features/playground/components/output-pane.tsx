@@ -137,6 +137,17 @@ export function OutputPane({ run, pane, name, diffBase, editable, onContinue, he
         </dl>
       )}
 
+      {pane.renderedPrompt !== null && (
+        <details className="text-sm">
+          <summary className="flex min-h-11 cursor-pointer items-center font-medium text-primary-text">
+            Exact prompt the model read{pane.promptTokens !== null && ` (${pane.promptTokens.toLocaleString()} tokens)`}
+          </summary>
+          <pre className="mt-1 max-h-64 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-xs whitespace-pre-wrap break-words" tabIndex={0}>
+            {pane.renderedPrompt}
+          </pre>
+        </details>
+      )}
+
       <div className="flex flex-wrap items-center gap-1 border-t border-line pt-3">
         <Button variant="ghost" size="icon" aria-label="Copy output" title="Copy output" disabled={!pane.text} onClick={() => copyText(pane.text, 'Output')}>
           <Copy aria-hidden />
