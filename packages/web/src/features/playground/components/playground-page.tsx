@@ -1,5 +1,5 @@
 import type { PlaygroundRun } from '@qlora-studio/contracts';
-import { History, Play, Plus, Square } from 'lucide-react';
+import { History, Plus } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { toast } from 'sonner';
@@ -7,23 +7,22 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { PageHeader } from '../../../components/ui/page-header';
-import { Skeleton } from '../../../components/ui/skeleton';
 import { ApiErrorAlert } from '../../fine-tune/components/api-error-alert';
 import { usePermission } from '../../system/api/get-session';
-import { PermissionButton } from '../../system/components/permission-button';
 import { useCreateRun } from '../api/create-run';
 import { useCreateSession } from '../api/create-session';
 import { useCatalogue } from '../api/get-catalogue';
 import { usePlaygroundSession } from '../api/get-session';
 import { useStopRun } from '../api/stop-run';
 import { useUpdateSession } from '../api/update-session';
-import { continueChat, countProblems, draftToRunBody, draftToSaved, draftVariables, emptyDraft, emptyPane, runToDraft, savedToDraft, type EditorDraft } from '../draft';
+import { continueChat, draftToRunBody, draftToSaved, draftVariables, emptyDraft, emptyPane, runToDraft, savedToDraft, type EditorDraft } from '../draft';
 import { isRunActive } from '../run-stream';
 import { useRunStream } from '../use-run-stream';
 import { HistoryPanel } from './history-panel';
-import { PaneModelFields } from './model-picker';
+import { ModelsCard } from './models-card';
 import { OutputGrid } from './output-grid';
 import { PromptPanel } from './prompt-panel';
+import { RunBar } from './run-bar';
 import { SessionBar } from './session-bar';
 import { SessionRuns } from './session-runs';
 import { SettingsPanel } from './settings-panel';
@@ -97,13 +96,18 @@ export default function PlaygroundPage() {
   }, [ended, sessionId, refetchSession]);
 
   const lastSubmit = useRef(0);
+  const pageRef = useRef<HTMLDivElement>(null);
   const onRun = useCallback(() => {
     // Ctrl+Enter reaches both the editor and the page: one run per press.
     if (Date.now() - lastSubmit.current < 400) return;
     lastSubmit.current = Date.now();
     setTried(true);
     if (!canRun.allowed) return void toast.error('You can’t run prompts', { description: canRun.reason ?? undefined });
-    if (!body) return;
+    if (!body) {
+      // Take the user to the first field that needs fixing (the alert lists them all).
+      requestAnimationFrame(() => pageRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
     createRun.mutate(body, {
       onSuccess: (created) => {
         setStartedRun(created);
@@ -148,13 +152,11 @@ export default function PlaygroundPage() {
     navigate('/playground');
   };
 
-  const problemCount = countProblems(problems);
-  const problemList = [problems.panes, problems.prompt, ...Object.values(problems.variables), ...Object.values(problems.settings)].filter(Boolean) as string[];
   const earlierRuns = (session.data?.runs ?? []).filter((r) => r.id !== run?.id);
   const isChat = run?.prompt.mode === 'chat';
 
   return (
-    <div onKeyDown={onKeyDown}>
+    <div ref={pageRef} onKeyDown={onKeyDown}>
       <PageHeader
         title="Playground"
         description="Try a prompt on a base model or a fine-tuned adapter, compare up to four side by side, and keep every run."
@@ -202,48 +204,7 @@ export default function PlaygroundPage() {
 
         <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(20rem,2fr)]">
           <div className="flex min-w-0 flex-col gap-6">
-            <Card aria-labelledby="pg-models-title">
-              <CardHeader>
-                <div>
-                  <CardTitle id="pg-models-title">Models</CardTitle>
-                  <CardDescription>One model, or two to four to compare the same prompt side by side.</CardDescription>
-                </div>
-              </CardHeader>
-              <CardContent className="flex flex-col gap-4">
-                {catalogue.isPending ? (
-                  <Skeleton className="h-40" />
-                ) : catalogue.isError ? (
-                  <ApiErrorAlert title="Models could not be loaded" error={catalogue.error} onRetry={() => void catalogue.refetch()} />
-                ) : catalogue.data.models.length === 0 ? (
-                  <Alert tone="info" title="No models yet">
-                    Register or create a model on the Fine-tune page first; adapters appear here when a fine-tune finishes.
-                  </Alert>
-                ) : (
-                  <>
-                    <div className="grid gap-4 lg:grid-cols-2">
-                      {draft.panes.map((p, i) => (
-                        <PaneModelFields
-                          key={i}
-                          index={i}
-                          choice={p}
-                          catalogue={catalogue.data}
-                          onChange={(choice) => change({ panes: draft.panes.map((x, j) => (j === i ? choice : x)) })}
-                          onRemove={draft.panes.length > 1 ? () => change({ panes: draft.panes.filter((_, j) => j !== i) }) : undefined}
-                        />
-                      ))}
-                    </div>
-                    {draft.panes.length < 4 && (
-                      <div>
-                        <Button variant="secondary" onClick={() => change({ panes: [...draft.panes, { ...(draft.panes[draft.panes.length - 1] ?? emptyPane), adapterId: null }] })}>
-                          <Plus aria-hidden />
-                          Add model to compare
-                        </Button>
-                      </div>
-                    )}
-                  </>
-                )}
-              </CardContent>
-            </Card>
+            <ModelsCard catalogue={catalogue} panes={draft.panes} onChange={(panes) => change({ panes })} />
 
             <Card aria-labelledby="pg-prompt-title">
               <CardHeader>
@@ -276,31 +237,16 @@ export default function PlaygroundPage() {
           </Card>
         </div>
 
-        <div className="sticky bottom-0 z-10 -mx-2 flex flex-wrap items-center gap-3 rounded-xl border border-line bg-surface/95 px-4 py-3 shadow-raised backdrop-blur hc:border-line-strong">
-          <PermissionButton permission="inference:run" size="lg" onClick={onRun} loading={createRun.isPending} aria-keyshortcuts="Control+Enter">
-            <Play aria-hidden />
-            Run
-          </PermissionButton>
-          {active && run && (
-            <Button variant="danger-outline" size="lg" onClick={() => stopRun.mutate({ id: run.id })} loading={stopRun.isPending}>
-              <Square aria-hidden />
-              Stop
-            </Button>
-          )}
-          <p className="text-sm text-fg-muted">
-            {draft.panes.length > 1 ? `${draft.panes.length} models` : '1 model'} · Ctrl+Enter runs
-            {sessionId && !owned ? ' · runs start a new session of yours' : ''}
-          </p>
-        </div>
-        {tried && problemCount > 0 && (
-          <Alert tone="danger" role="alert" title={`Fix ${problemCount === 1 ? 'this' : `these ${problemCount} things`} to run`}>
-            <ul className="list-disc pl-5">
-              {problemList.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </Alert>
-        )}
+        <RunBar
+          onRun={onRun}
+          starting={createRun.isPending}
+          onStop={active && run ? () => stopRun.mutate({ id: run.id }) : undefined}
+          stopping={stopRun.isPending}
+          paneCount={draft.panes.length}
+          forksSession={!!sessionId && !owned}
+          problems={problems}
+          showProblems={tried}
+        />
         {createRun.isError && <ApiErrorAlert title="The prompt could not be run" error={createRun.error} />}
 
         <OutputGrid
