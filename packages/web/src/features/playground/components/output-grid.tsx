@@ -27,7 +27,9 @@ export function OutputGrid({ run, editable, onContinue }: { run: PlaygroundRun |
   const [diff, setDiff] = useState(false);
   const names = run ? paneNames(run.panes) : [];
   const comparing = !!run && run.panes.length > 1;
-  const base = comparing && diff ? (run.panes[0]?.text ?? '') : null;
+  // Diffs are computed once replies settle, not on every streamed token.
+  const first = run?.panes[0];
+  const base = comparing && diff && first && first.status !== 'queued' && first.status !== 'running' ? first.text : null;
 
   return (
     <section aria-labelledby={`${id}-title`} className="flex flex-col gap-4">
@@ -47,7 +49,8 @@ export function OutputGrid({ run, editable, onContinue }: { run: PlaygroundRun |
       </p>
       {comparing && diff && (
         <p id={`${id}-legend`} className="pg-diff text-sm text-fg-muted">
-          Compared with {names[0]}: <ins>underlined words</ins> are added, <del>struck-through words</del> are missing. Shown as plain text.
+          Compared with {names[0]}: <ins>underlined words</ins> are added, <del>struck-through words</del> are missing. Shown as plain text, once both
+          replies have finished.
         </p>
       )}
       {!run ? (

@@ -89,7 +89,7 @@ export function OutputPane({ run, pane, name, diffBase, editable, onContinue, he
   const active = pane.status === 'queued' || pane.status === 'running';
   const finish = finishReasonText(pane.finishReason);
   const stats = paneStats(pane);
-  const segments = useMemo(() => (diffBase === null ? null : wordDiff(diffBase, pane.text)), [diffBase, pane.text]);
+  const segments = useMemo(() => (diffBase === null || active ? null : wordDiff(diffBase, pane.text)), [diffBase, active, pane.text]);
   const base = `${fileSlug(name)}-${run.id}`;
 
   return (
