@@ -16,6 +16,8 @@ export interface PaneModelFieldsProps {
   /** Absent when this is the only pane. */
   onRemove?: () => void;
   readOnly?: boolean;
+  /** The only pane: lay the fields out side by side. */
+  wide?: boolean;
 }
 
 function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: PlaygroundAdapter | null; quant: ModelChoice['quant'] }) {
@@ -57,7 +59,7 @@ function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: Play
 }
 
 /** One pane's model: base model, optional adapter trained on it, and how its weights load. */
-export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, readOnly }: PaneModelFieldsProps) {
+export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, readOnly, wide }: PaneModelFieldsProps) {
   const id = useId();
   const n = index + 1;
   const model = catalogue.models.find((m) => m.id === choice.modelId) ?? null;
@@ -99,7 +101,7 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
           </Button>
         )}
       </div>
-      <div className="grid gap-3">
+      <div className={wide ? 'grid gap-3 sm:grid-cols-2' : 'grid gap-3'}>
         <div className="flex min-w-0 flex-col gap-1.5">
           <label htmlFor={`${id}-adapter`} className="text-sm font-medium">
             {label('Adapter')}

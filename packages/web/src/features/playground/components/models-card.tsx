@@ -33,7 +33,7 @@ export function ModelsCard({ catalogue, panes, onChange }: { catalogue: UseQuery
           </Alert>
         ) : (
           <>
-            <div className="grid gap-4 lg:grid-cols-2">
+            <div className={panes.length > 1 ? 'grid gap-4 lg:grid-cols-2' : 'grid gap-4'}>
               {panes.map((p, i) => (
                 <PaneModelFields
                   key={i}
@@ -42,6 +42,7 @@ export function ModelsCard({ catalogue, panes, onChange }: { catalogue: UseQuery
                   catalogue={catalogue.data}
                   onChange={(choice) => onChange(panes.map((x, j) => (j === i ? choice : x)))}
                   onRemove={panes.length > 1 ? () => onChange(panes.filter((_, j) => j !== i)) : undefined}
+                  wide={panes.length === 1}
                 />
               ))}
             </div>
