@@ -152,7 +152,8 @@ export function OutputPane({ run, pane, name, diffBase, editable, onContinue, he
         <Button variant="ghost" size="icon" aria-label="Copy output" title="Copy output" disabled={!pane.text} onClick={() => copyText(pane.text, 'Output')}>
           <Copy aria-hidden />
         </Button>
-        <DropdownMenu>
+        {/* Not modal: the rest of the page stays in the accessibility tree while the menu is open. */}
+        <DropdownMenu modal={false}>
           <DropdownMenuTrigger asChild>
             <Button variant="ghost" size="icon" aria-label="Export output" title="Export output" disabled={active}>
               <Download aria-hidden />
