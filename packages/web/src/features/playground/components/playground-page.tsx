@@ -96,6 +96,7 @@ export default function PlaygroundPage() {
   }, [ended, sessionId, refetchSession]);
 
   const lastSubmit = useRef(0);
+  const typedTitle = useRef('');
   const pageRef = useRef<HTMLDivElement>(null);
   const onRun = useCallback(() => {
     // Ctrl+Enter reaches both the editor and the page: one run per press.
@@ -115,10 +116,14 @@ export default function PlaygroundPage() {
         if (created.sessionId !== sessionId) {
           restored.current = created.sessionId;
           navigate(sessionPath(created.sessionId));
+          // The run named the new session after its prompt; a title typed before wins.
+          const title = typedTitle.current.trim();
+          if (title) updateSession.mutate({ id: created.sessionId, title });
         }
+        typedTitle.current = '';
       },
     });
-  }, [body, canRun, createRun, navigate, sessionId]);
+  }, [body, canRun, createRun, navigate, sessionId, updateSession]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
@@ -199,6 +204,7 @@ export default function PlaygroundPage() {
           saving={createSession.isPending || updateSession.isPending}
           onSave={onSave}
           sharing={updateSession.isPending}
+          onTitleInput={(t) => (typedTitle.current = sessionId && owned ? '' : t)}
           onShare={(shared) => sessionId && updateSession.mutate({ id: sessionId, shared }, { onSuccess: () => toast.success(shared ? 'Shared with the workspace' : 'No longer shared') })}
         />
 

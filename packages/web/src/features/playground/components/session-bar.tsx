@@ -12,10 +12,12 @@ export interface SessionBarProps {
   onSave: (title: string) => void;
   onShare: (shared: boolean) => void;
   sharing: boolean;
+  /** The title as typed, so a run that starts the session can give it this title. */
+  onTitleInput?: (title: string) => void;
 }
 
 /** The open session: its title, Save, and sharing; or, for someone else's, why it is read-only. */
-export function SessionBar({ session, saving, onSave, onShare, sharing }: SessionBarProps) {
+export function SessionBar({ session, saving, onSave, onShare, sharing, onTitleInput }: SessionBarProps) {
   const id = useId();
   const [title, setTitle] = useState(session?.title ?? '');
   const [error, setError] = useState<string | null>(null);
@@ -57,7 +59,11 @@ export function SessionBar({ session, saving, onSave, onShare, sharing }: Sessio
             placeholder={session ? undefined : 'Untitled: the first run names it'}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${id}-error` : undefined}
-            onChange={(e) => (setTitle(e.target.value), setError(null))}
+            onChange={(e) => {
+              setTitle(e.target.value);
+              setError(null);
+              onTitleInput?.(e.target.value);
+            }}
           />
           {error && (
             <p id={`${id}-error`} className="text-sm font-medium text-danger-text">
