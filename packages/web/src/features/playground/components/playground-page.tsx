@@ -79,13 +79,15 @@ export default function PlaygroundPage() {
   useEffect(() => {
     const c = catalogue.data;
     if (!c || sessionId || preset.current) return;
-    preset.current = true;
     const adapter = c.adapters.find((a) => a.id === wantedAdapter);
     const modelId = adapter?.baseModelId ?? c.models.find((m) => m.id === wantedModel)?.id ?? c.models[0]?.id;
-    if (!modelId) return;
-    setDraft((d) => {
-      if (adapter) return { ...d, panes: [{ ...emptyPane, modelId, adapterId: adapter.id }] };
-      return d.panes.length === 1 && !d.panes[0]!.modelId ? { ...d, panes: [{ ...emptyPane, modelId }] } : d;
+    // With no model yet, try again when one is registered (the catalogue refetches).
+    if (modelId) preset.current = true;
+    setDraft((current) => {
+      // A workspace bound below the default reply length lowers the default.
+      const d = Number(current.settings.maxNewTokens) > c.limits.maxNewTokens ? { ...current, settings: { ...current.settings, maxNewTokens: String(c.limits.maxNewTokens) } } : current;
+      if (adapter && modelId) return { ...d, panes: [{ ...emptyPane, modelId, adapterId: adapter.id }] };
+      return modelId && d.panes.length === 1 && !d.panes[0]!.modelId ? { ...d, panes: [{ ...emptyPane, modelId }] } : d;
     });
   }, [catalogue.data, sessionId, wantedAdapter, wantedModel]);
 
