@@ -20,7 +20,7 @@ describe('paneStatusText', () => {
     expect(paneStatusText(testPane({ status: 'queued', statusText: 'Waiting for 1 reply ahead' }))).toBe('Waiting for 1 reply ahead');
     expect(paneStatusText(testPane({ status: 'running', statusText: 'Loading the model…' }))).toBe('Loading the model…');
     expect(paneStatusText(testPane({ status: 'done', completionTokens: 42 }))).toBe('Done, 42 tokens');
-    expect(paneStatusText(testPane({ status: 'stopped', completionTokens: 1 }))).toBe('Stopped, 1 token');
+    expect(paneStatusText(testPane({ status: 'stopped', completionTokens: 1 }))).toBe('Stopped by you, 1 token');
   });
 });
 

@@ -24,7 +24,7 @@ export function paneStatusText(pane: Pick<PaneOutput, 'status' | 'completionToke
     queued: pane.statusText || 'Waiting: another reply is being generated',
     running: pane.text ? 'Generating…' : pane.statusText || 'Reading the prompt…',
     done: `Done${count}`,
-    stopped: `Stopped${count}`,
+    stopped: `Stopped by you${count}`,
     failed: 'Failed',
   };
   return labels[pane.status];

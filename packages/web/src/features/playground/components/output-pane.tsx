@@ -102,7 +102,7 @@ export function OutputPane({ run, pane, name, diffBase, editable, onContinue, he
       </div>
       <p role="status" className="text-sm text-fg-muted">
         {paneStatusText(pane)}
-        {finish && pane.status !== 'failed' ? `. ${finish}.` : ''}
+        {finish && pane.status === 'done' ? `. ${finish}.` : ''}
       </p>
 
       <div aria-busy={active} className="min-h-16 text-fg">
