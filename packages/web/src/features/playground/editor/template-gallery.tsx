@@ -18,7 +18,7 @@ export interface TemplateGalleryProps {
  */
 export function TemplateGallery({ templates, onPick, disabled, className }: TemplateGalleryProps) {
   return (
-    <DropdownMenu>
+    <DropdownMenu modal={false}>
       <DropdownMenuTrigger asChild>
         <Button variant="secondary" disabled={disabled} className={className}>
           <LayoutTemplate aria-hidden /> Templates <ChevronDown className="size-4" aria-hidden />
