@@ -32,7 +32,7 @@ function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: Play
       <dt className="text-fg-muted">Weights</dt>
       <dd>{quant === 'nf4' ? '4-bit NF4 (as QLoRA trains)' : 'Full precision'}</dd>
       <dt className="text-fg-muted">Chat template</dt>
-      <dd>{model.hasChatTemplate ? 'Yes' : 'No (chat mode uses a plain layout)'}</dd>
+      <dd>{model.hasChatTemplate ? 'Yes' : 'No (use Text mode)'}</dd>
       {adapter && (
         <>
           <dt className="text-fg-muted">Adapter</dt>

@@ -1,0 +1,211 @@
+/**
+ * The Playground as a new user meets it: a small base model and an adapter fine-tuned on it
+ * (to answer one question in Markdown), a templated chat prompt whose streamed reply renders
+ * as Markdown, base and adapter side by side with a word diff, a vote and a note, the session
+ * saved and reopened from the history. Seeded replies equal `qlora generate`. Keyboard only,
+ * including leaving the editor with Escape then Tab, and axe in light and dark.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { BaseModel, Dataset, Job, PlaygroundCatalogue, PlaygroundSession } from '@qlora-studio/contracts';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, runAxe } from './support/axe';
+import { launchBrowser, newContext, watchErrors, type Theme } from './support/browser';
+import { apiFetch, repoRoot, startServer, waitFor, type RunningServer } from './support/server';
+
+let server: RunningServer;
+let browser: Browser;
+let model: BaseModel;
+let adapterJob: Job;
+
+const question = 'Describe the fruit: apple';
+const answer = '## Apple\n\n- **Colour:** red\n- **Taste:** sweet';
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  model = await apiFetch<BaseModel>(server, 'POST', '/api/models/demo', { name: 'Tiny demo' });
+  const rows = Array.from({ length: 6 }, () => JSON.stringify({ messages: [{ role: 'user', content: question }, { role: 'assistant', content: answer }] }));
+  const upload = await fetch(`${server.url}/api/datasets/upload?fileName=fruit.jsonl`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: rows.join('\n') });
+  if (!upload.ok) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
+  const dataset = (await upload.json()) as Dataset;
+  // Enough steps for the adapter to learn its one answer by heart.
+  const job = await apiFetch<Job>(server, 'POST', '/api/jobs', {
+    type: 'train',
+    config: { modelId: model.id, datasetId: dataset.id, maxSteps: 300, learningRate: 5e-3, seqLen: 128, lora: { r: 16, alpha: 32, dropout: 0 } },
+  });
+  adapterJob = await waitFor(
+    async () => {
+      const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
+      return j.status === 'succeeded' ? j : j.status === 'failed' ? Promise.reject(new Error(`fine-tune failed: ${j.error?.message}`)) : undefined;
+    },
+    150_000,
+    'the fine-tune to finish',
+  );
+}, 200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(url: string, theme: Theme = 'light') {
+  const context = await newContext(browser, { theme });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url + url);
+  await page.getByRole('heading', { name: 'Playground', level: 1 }).waitFor();
+  return { page, errors, close: () => context.close() };
+}
+
+const output = (page: Page, name: RegExp) => page.getByRole('region', { name });
+/** The pane of the current run (earlier runs' panes carry ", run N" in their names). */
+const adapterPane = (page: Page) => output(page, /^Output of Tiny demo \+ fruit v1.*(?<!run \d+)$/);
+const basePane = (page: Page) => output(page, /^Output of Tiny demo(?! \+)( \(pane \d\))?$/);
+
+async function expectNoAxeViolations(page: Page) {
+  const violations = await runAxe(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
+}
+
+/** `qlora generate` in its own process, as a user would run it. */
+async function qloraGenerate(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(repoRoot, 'packages/server/bin/qlora.js'), 'generate', ...args, '--json']);
+  return (JSON.parse(stdout.trim().split('\n').at(-1)!) as { text: string }).text;
+}
+
+describe('the Playground', () => {
+  it('runs a templated chat prompt on an adapter, streams Markdown, compares with the base model, and saves and reopens the session', async () => {
+    const { page, errors, close } = await open(`/playground?adapter=${adapterJob.id}`);
+    const catalogue = await apiFetch<PlaygroundCatalogue>(server, 'GET', '/api/playground/models');
+    const adapter = catalogue.adapters.find((a) => a.id === adapterJob.id)!;
+
+    // The link from the fine-tune preselects its base model and adapter; the metadata shows what made it.
+    await expect.poll(() => page.getByRole('combobox', { name: 'Model for pane 1' }).inputValue()).toBe(model.id);
+    expect(await page.getByRole('combobox', { name: 'Adapter for pane 1' }).inputValue()).toBe(adapterJob.id);
+    await page.getByRole('link', { name: adapter.title }).waitFor();
+    await page.getByText('fruit (version 1)').waitFor();
+
+    // A chat template from the gallery; its {{question}} is filled from the Variables form.
+    await page.getByRole('button', { name: 'Templates' }).click();
+    await page.getByRole('menuitem', { name: /Chat assistant/ }).click();
+    await expect.poll(() => page.getByRole('radio', { name: 'Chat' }).isChecked()).toBe(true);
+    await page.getByRole('textbox', { name: 'System prompt' }).fill(''); // the adapter learned without one
+    await page.getByRole('textbox', { name: 'question', exact: true }).fill(question);
+    await page.getByRole('radio', { name: 'Precise' }).click();
+    await page.getByLabel('Max new tokens', { exact: true }).fill('40');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+    // The reply streams in and renders as Markdown: a heading, a list, bold text.
+    const tuned = adapterPane(page);
+    await tuned.getByRole('heading', { name: 'Apple', level: 2 }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => tuned.getByRole('listitem').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => tuned.locator('strong').first().textContent()).toBe('Colour:');
+    await tuned.getByText(/Stopped at the end-of-text token/).waitFor({ timeout: 30_000 });
+    await tuned.getByText(/tokens\/s$/).first().waitFor();
+    await tuned.getByText('Time to first token').waitFor();
+
+    // Compare with the base model, sampled with a fixed seed.
+    await page.getByRole('button', { name: 'Add model to compare' }).click();
+    await page.getByRole('combobox', { name: 'Model for pane 2' }).selectOption(model.id);
+    await page.getByRole('radio', { name: 'Balanced' }).click();
+    await page.getByLabel('Seed', { exact: true }).fill('7');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const sessionId = new URL(page.url()).searchParams.get('session');
+    expect(sessionId).toBeTruthy();
+    const session = await waitFor(
+      async () => {
+        const s = await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${sessionId}`);
+        return s.runs.length === 2 && s.runs[0]!.panes.every((p) => p.status === 'done') ? s : undefined;
+      },
+      60_000,
+      'the compare run to finish',
+    );
+    const base = basePane(page);
+    await base.getByText(/Done, \d+ tokens?\./).waitFor({ timeout: 30_000 });
+    await page.getByRole('switch', { name: 'Diff against first' }).click();
+    await expect.poll(() => base.locator('ins, del').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expectNoAxeViolations(page);
+
+    // Seeded replies equal `qlora generate` with the same settings.
+    const [latest] = session.runs;
+    const chatFile = path.join(server.home, 'chat.json');
+    fs.writeFileSync(chatFile, JSON.stringify([{ role: 'user', content: question }]));
+    const flags = ['--model', model.path, '--chat', chatFile, '--temperature', '0.7', '--top-p', '0.9', '--top-k', '40', '--repetition-penalty', '1.1', '--seed', '7', '--max-new-tokens', '40'];
+    expect(latest!.panes[0]!.text).toBe(await qloraGenerate([...flags, '--adapter', adapter.path]));
+    expect(latest!.panes[1]!.text).toBe(await qloraGenerate(flags));
+
+    // A vote and a note on the adapter's reply; a title; then save.
+    await tuned.getByRole('button', { name: 'Vote up' }).click();
+    await expect.poll(() => tuned.getByRole('button', { name: 'Vote up' }).getAttribute('aria-pressed')).toBe('true');
+    await tuned.getByRole('textbox', { name: /^Note for/ }).fill('Follows the trained format');
+    await tuned.getByRole('textbox', { name: /^Note for/ }).blur();
+    await page.getByRole('textbox', { name: 'Session title' }).fill('Fruit check');
+    await page.getByRole('button', { name: 'Save session' }).click();
+    await expect.poll(async () => (await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${session.id}`)).title).toBe('Fruit check');
+    await expect.poll(async () => (await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${session.id}`)).runs[0]!.panes[0]!.note).toBe('Follows the trained format');
+
+    // Reopen it from the history on a fresh page.
+    await page.goto(`${server.url}/playground`);
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('dialog', { name: 'History' });
+    await history.getByRole('searchbox', { name: 'Search sessions' }).fill('fruit');
+    await history.getByRole('button', { name: 'Open Fruit check' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Session title' }).inputValue()).toBe('Fruit check');
+    // The session's runs are listed newest first: the compare run open, with its vote; the first one folded.
+    const reopened = (run: number) => output(page, new RegExp(`^Output of Tiny demo \\+ fruit v1.*, run ${run}$`));
+    await reopened(2).waitFor();
+    expect(await reopened(2).getByRole('button', { name: 'Vote up' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await reopened(2).getByRole('textbox', { name: /^Note for/ }).inputValue()).toBe('Follows the trained format');
+    await page.locator('li > details > summary').filter({ hasNotText: ' vs ' }).click(); // the first run had one pane
+    await reopened(1).getByRole('heading', { name: 'Apple', level: 2 }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'question', exact: true }).inputValue()).toBe(question);
+
+    await expectNoAxeViolations(page);
+    expect(errors).toEqual([]);
+    await close();
+
+    // The same session by its address, in the dark theme.
+    const dark = await open(`/playground?session=${session.id}`, 'dark');
+    await dark.page.getByRole('region', { name: /, run 2$/ }).first().getByText(/Done, \d+ tokens?\./).waitFor();
+    await expectNoAxeViolations(dark.page);
+    expect(dark.errors).toEqual([]);
+    await dark.close();
+  }, 240_000);
+
+  it('works from the keyboard alone: reach the editor, type, run with Ctrl+Enter, and leave with Escape then Tab', async () => {
+    const { page, errors, close } = await open('/playground', 'dark');
+    await expect.poll(() => page.getByRole('combobox', { name: 'Model for pane 1' }).inputValue()).toBe(model.id);
+    const editor = page.getByRole('textbox', { name: 'Prompt', exact: true });
+    await editor.waitFor({ timeout: 30_000 });
+    const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+    const inEditor = () => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'));
+
+    // Tab from the top of the page until the editor has focus.
+    for (let i = 0; i < 80 && !(await inEditor()); i++) await page.keyboard.press('Tab');
+    expect(await focusedLabel()).toBe('Prompt');
+    await page.keyboard.type('Once upon a time');
+    // Tab inside the editor stays inside it (it indents).
+    await page.keyboard.press('Tab');
+    expect(await inEditor()).toBe(true);
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('status').filter({ hasText: /^Done, \d+ tokens?$/ }).waitFor({ timeout: 60_000 });
+
+    // Escape, then Tab: focus moves to the next control after the editor.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    expect(await inEditor()).toBe(false);
+    // Shift+Tab goes back in, and Escape then Shift+Tab leaves backwards.
+    await page.keyboard.press('Shift+Tab');
+    expect(await inEditor()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Tab');
+    expect(await inEditor()).toBe(false);
+    await expectNoAxeViolations(page);
+    expect(errors).toEqual([]);
+    await close();
+  }, 120_000);
+});
