@@ -211,7 +211,7 @@ describe('sessions', () => {
     expect(vote.body).toMatchObject({ note: 'Follows the format', vote: 'up' });
 
     let session = (await call<PlaygroundSession>('GET', `/api/playground/sessions/${sessionId}`)).body;
-    expect(session.title).toBe('A poem about {{topic}}');
+    expect(session.title).toBe('A poem about zebras');
     expect(session.runs.map((r) => r.id)).toEqual([second.body.id, first.id]);
     expect(session.runs[1]!.panes[1]).toMatchObject({ note: 'Follows the format', vote: 'up' });
     expect(session.draft?.prompt).toMatchObject({ mode: 'text', template: 'Zebra facts:' });

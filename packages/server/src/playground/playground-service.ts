@@ -61,9 +61,9 @@ function quoteList(names: string[]): string {
   return names.map((n) => `{{${n}}}`).join(', ');
 }
 
-/** A title for a new session: the start of its first prompt. */
-function titleFor(prompt: CreateRunInput['prompt']): string {
-  const text = (prompt.mode === 'text' ? prompt.template : (prompt.messages.at(-1)?.content ?? '')).replace(/\s+/g, ' ').trim();
+/** A title for a new session: the start of its first prompt, variables filled in. */
+function titleFor(prompt: GenerateTask['prompt']): string {
+  const text = (prompt.kind === 'text' ? prompt.text : (prompt.messages.at(-1)?.content ?? '')).replace(/\s+/g, ' ').trim();
   if (!text) return 'Untitled session';
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
@@ -151,7 +151,7 @@ export class PlaygroundService {
       ownedSessionRow(this.db, sessionId, caller);
       updateSessionRow(this.db, sessionId, { draft });
     } else {
-      sessionId = insertSession(this.db, caller, { title: titleFor(body.prompt), draft });
+      sessionId = insertSession(this.db, caller, { title: titleFor(rendered), draft });
     }
     const busy = this.pool.busyCount >= this.settings().playgroundConcurrentStreams;
     const run: PlaygroundRun = {

@@ -30,6 +30,13 @@ import { SettingsPanel } from './settings-panel';
 /** The page with a session open; the query keeps the page mounted while it changes. */
 const sessionPath = (id: string) => `/playground?session=${encodeURIComponent(id)}`;
 
+/** Bring the output into view when a run starts below the fold, so the reply is seen as it streams. */
+function revealOutput(element: HTMLElement | null): void {
+  if (!element || element.getBoundingClientRect().top < window.innerHeight * 0.6) return;
+  const smooth = document.documentElement.getAttribute('data-motion') !== 'reduce';
+  requestAnimationFrame(() => element.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' }));
+}
+
 export default function PlaygroundPage() {
   const [search] = useSearchParams();
   const sessionId = search.get('session') || null;
@@ -100,6 +107,7 @@ export default function PlaygroundPage() {
   const lastSubmit = useRef(0);
   const typedTitle = useRef('');
   const pageRef = useRef<HTMLDivElement>(null);
+  const outputRef = useRef<HTMLDivElement>(null);
   const onRun = useCallback(() => {
     // Ctrl+Enter reaches both the editor and the page: one run per press.
     if (Date.now() - lastSubmit.current < 400) return;
@@ -115,6 +123,7 @@ export default function PlaygroundPage() {
       onSuccess: (created) => {
         setStartedRun(created);
         setTried(false);
+        revealOutput(outputRef.current);
         if (created.sessionId !== sessionId) {
           restored.current = created.sessionId;
           navigate(sessionPath(created.sessionId));
@@ -257,11 +266,13 @@ export default function PlaygroundPage() {
         />
         {createRun.isError && <ApiErrorAlert title="The prompt could not be run" error={createRun.error} />}
 
-        <OutputGrid
-          run={run}
-          editable={owned}
-          onContinue={isChat && run ? (text) => setDraft((d) => continueChat(d, run.prompt.mode === 'chat' ? run.prompt.messages : [], text)) : undefined}
-        />
+        <div ref={outputRef} className="scroll-mt-4">
+          <OutputGrid
+            run={run}
+            editable={owned}
+            onContinue={isChat && run ? (text) => setDraft((d) => continueChat(d, run.prompt.mode === 'chat' ? run.prompt.messages : [], text)) : undefined}
+          />
+        </div>
 
         {sessionId && earlierRuns.length > 0 && (
           <section aria-labelledby="pg-runs-title" className="flex flex-col gap-3">
