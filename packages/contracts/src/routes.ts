@@ -359,6 +359,15 @@ export const apiRoutes = {
     tags: ['playground'],
     response: playgroundCatalogueSchema,
   }),
+  warmPlayground: route({
+    method: 'POST',
+    path: '/api/playground/warm',
+    permission: 'inference:run',
+    summary: 'Start an inference worker ahead of the first run (the Playground page calls this when it opens)',
+    tags: ['playground'],
+    response: null,
+    successStatus: 204,
+  }),
   createPlaygroundRun: route({
     method: 'POST',
     path: '/api/playground/runs',

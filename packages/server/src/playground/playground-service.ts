@@ -114,7 +114,6 @@ export class PlaygroundService {
   }
 
   catalogue(): PlaygroundCatalogue {
-    this.pool.warm();
     const settings = this.settings();
     return {
       models: listModels(this.db),

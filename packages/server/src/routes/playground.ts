@@ -14,6 +14,7 @@ function callerOf(session: Session): Caller {
 export function playgroundRoutes(app: FastifyInstance, ctx: AppContext): void {
   const playground = ctx.playground;
   defineRoute(app, 'getPlaygroundCatalogue', () => playground.catalogue());
+  defineRoute(app, 'warmPlayground', () => ctx.inference.warm());
   defineRoute(app, 'createPlaygroundRun', ({ body, session }) => playground.createRun(body, callerOf(session)));
   defineRoute(app, 'getPlaygroundRun', ({ params, session }) => playground.getRun(params.id, callerOf(session)));
   defineRoute(app, 'stopPlaygroundRun', ({ params, body, session }) => playground.stop(params.id, callerOf(session), body.pane));
