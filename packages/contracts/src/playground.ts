@@ -13,19 +13,26 @@ export function templateVariables(...texts: string[]): string[] {
   return [...names];
 }
 
-/** Replace every `{{name}}` with its value; names without a value are listed in `missing` and left as they are. */
-export function fillTemplate(text: string, values: Record<string, string>): { text: string; missing: string[] } {
+/**
+ * Replace every `{{name}}` with its value; names without a value are listed in `missing` and
+ * left as they are. With `maxLength`, a result longer than that is not built (`tooLong`), so a
+ * small request cannot make the server hold a huge prompt.
+ */
+export function fillTemplate(text: string, values: Record<string, string>, options: { maxLength?: number } = {}): { text: string; missing: string[]; tooLong: boolean } {
   const missing = new Set<string>();
-  const filled = text.replace(variablePattern, (whole, name: string) => {
-    const value = values[name];
-    if (value === undefined) {
-      missing.add(name);
-      return whole;
-    }
-    return value;
-  });
-  return { text: filled, missing: [...missing] };
+  let length = text.length;
+  for (const match of text.matchAll(variablePattern)) {
+    const value = values[match[1]!];
+    if (value === undefined) missing.add(match[1]!);
+    else length += value.length - match[0].length;
+  }
+  if (options.maxLength !== undefined && length > options.maxLength) return { text: '', missing: [...missing], tooLong: true };
+  const filled = text.replace(variablePattern, (whole, name: string) => values[name] ?? whole);
+  return { text: filled, missing: [...missing], tooLong: false };
 }
+
+/** The longest prompt the Playground builds from a template and its variables, in characters. */
+export const maxFilledPromptLength = 400_000;
 
 // ---- generation settings ---------------------------------------------------------------------
 
@@ -179,7 +186,11 @@ export const playgroundRunSchema = z
     createdAt: z.string(),
     prompt: playgroundPromptSchema,
     settings: generationSettingsSchema,
-    panes: z.array(paneOutputSchema),
+    panes: z
+      .array(paneOutputSchema)
+      .min(1)
+      .max(4)
+      .refine((panes) => panes.every((pane, i) => pane.index === i), 'Pane indexes must be 0, 1, 2, 3 in order.'),
   })
   .meta({ id: 'PlaygroundRun' });
 export type PlaygroundRun = z.infer<typeof playgroundRunSchema>;

@@ -65,6 +65,8 @@ export interface RouteSpec {
    * limit; its name and other fields travel in the query string.
    */
   upload?: true;
+  /** A body limit above the server's default (1 MiB), for routes that take big documents. */
+  bodyLimitBytes?: number;
   /** Schema of the 2xx reply; `null` for 204 No Content. */
   response: z.ZodType | null;
   successStatus?: 200 | 201 | 202 | 204;
@@ -471,6 +473,7 @@ export const apiRoutes = {
     summary: 'Import a session exported as JSON (as a new session of yours)',
     tags: ['playground'],
     body: playgroundSessionFileSchema,
+    bodyLimitBytes: 64 * 2 ** 20,
     response: playgroundSessionSchema,
     successStatus: 201,
   }),

@@ -46,6 +46,8 @@ export interface AppOptions {
   resourceIntervalMs?: number;
   /** How long an idle inference worker keeps its models loaded. */
   inferenceIdleMs?: number;
+  /** Inference worker entry point; tests use a stand-in. */
+  inferenceWorkerPath?: string;
 }
 
 export function databasePath(home: string): string {
@@ -83,7 +85,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cancelGraceSeconds: () => readSettings(db).cancelGraceSeconds,
     ...(options.workerPath ? { workerPath: options.workerPath } : {}),
   });
-  const inference = new InferencePool({ logger: app.log, size: () => readSettings(db).playgroundConcurrentStreams, ...(options.inferenceIdleMs ? { idleMs: options.inferenceIdleMs } : {}) });
+  const inference = new InferencePool({
+    logger: app.log,
+    size: () => readSettings(db).playgroundConcurrentStreams,
+    onQueueChange: () => ctx.playground.showQueue(),
+    ...(options.inferenceIdleMs ? { idleMs: options.inferenceIdleMs } : {}),
+    ...(options.inferenceWorkerPath ? { workerPath: options.inferenceWorkerPath } : {}),
+  });
   const sampler = new ResourceSampler(options.home, options.resourceIntervalMs ?? 2000);
   const ctx: AppContext = {
     workspace: options.home,

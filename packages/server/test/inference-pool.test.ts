@@ -21,10 +21,10 @@ function makePool(size: number, idleMs?: number): InferencePool {
 const task = (taskId: string, text: string, modelDir = '/models/a'): GenerateTask => ({ taskId, modelDir, quant: 'nf4', adapterDir: null, prompt: { kind: 'text', text }, settings: defaultGenerationSettings });
 
 /** Submit and collect events; resolves with them when the task is done or failed. */
-function run(pool: InferencePool, t: GenerateTask, log: string[] = []): Promise<TaskEvent[]> {
+function run(pool: InferencePool, t: GenerateTask, log: string[] = [], owner = 'me'): Promise<TaskEvent[]> {
   return new Promise((resolve) => {
     const events: TaskEvent[] = [];
-    pool.submit(t, (event) => {
+    pool.submit(t, owner, (event) => {
       events.push(event);
       if (event.type === 'started') log.push(`start ${t.taskId}`);
       if (event.type === 'done' || event.type === 'failed') {
@@ -47,17 +47,31 @@ describe('the inference pool', () => {
 
   it('runs two at once when two streams are allowed', async () => {
     const pool = makePool(2);
+    const held = run(pool, task('a', 'hold'));
+    // b finishes while a is still generating: they ran at the same time.
+    expect((await run(pool, task('b', 'gh', '/models/b'))).at(-1)).toMatchObject({ type: 'done', stats: { text: 'gh' } });
+    pool.abort('a');
+    expect((await held).at(-1)).toMatchObject({ type: 'done', stats: { text: 'h', finishReason: 'aborted' } });
+  });
+
+  it('starts waiting tasks fairly between callers, and says how many replies are ahead', async () => {
+    const pool = makePool(1);
     const log: string[] = [];
-    await Promise.all([run(pool, task('a', 'x'.repeat(60)), log), run(pool, task('b', 'gh', '/models/b'), log)]);
-    expect(log.indexOf('start b')).toBeLessThan(log.indexOf('end a'));
+    const held = run(pool, task('a1', 'hold'), log, 'alice');
+    const waiting = [run(pool, task('a2', 'x'), log, 'alice'), run(pool, task('a3', 'x'), log, 'alice'), run(pool, task('b1', 'x'), log, 'bob')];
+    expect([pool.position('a2'), pool.position('a3'), pool.position('b1')]).toEqual([1, 2, 3]);
+    pool.abort('a1');
+    await Promise.all([held, ...waiting]);
+    // Alice's reply was generating when Bob's came: Bob goes before Alice's second.
+    expect(log.filter((l) => l.startsWith('start'))).toEqual(['start a1', 'start b1', 'start a2', 'start a3']);
   });
 
   it('drops a waiting task on abort, and stops a running one at its next token', async () => {
     const pool = makePool(1);
     const first = run(pool, task('a', 'x'.repeat(200)));
     const events: TaskEvent[] = [];
-    pool.submit(task('b', 'never'), (e) => events.push(e));
-    expect(pool.position('b')).toBe(0);
+    pool.submit(task('b', 'never'), 'me', (e) => events.push(e));
+    expect(pool.position('b')).toBe(1); // one reply ahead: a, generating
     expect(pool.abort('b')).toBe(true);
     expect(pool.position('b')).toBeNull();
     await new Promise((r) => setTimeout(r, 300));

@@ -31,6 +31,7 @@ export function defineRoute<N extends RouteName>(
     method: spec.method,
     url: spec.path,
     config: { permission: spec.permission },
+    ...(spec.bodyLimitBytes ? { bodyLimit: spec.bodyLimitBytes } : {}),
     schema: {
       operationId: name,
       summary: spec.summary,

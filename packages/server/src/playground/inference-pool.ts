@@ -4,21 +4,28 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import { explainWorkerExit } from '../jobs/failure.js';
-import { inferenceMessageSchema, type GenerateTask, type InferenceCommand, type InferenceMessage } from './inference-protocol.js';
+import { inferenceMessageSchema, modelsPerWorker, type GenerateTask, type InferenceCommand, type InferenceMessage } from './inference-protocol.js';
 
 /** What a task hears from its worker; `failed` also comes from the pool when the worker dies. */
 export type TaskEvent = InferenceMessage extends infer M ? (M extends { taskId: string } ? Omit<M, 'taskId'> : never) : never;
 
 interface Task {
   task: GenerateTask;
+  /** Who asked: waiting tasks are started fairly between owners. */
+  owner: string;
   onEvent: (event: TaskEvent) => void;
 }
 
 interface Worker {
   child: ChildProcess;
   busy: Task | null;
-  /** Models this worker has loaded (`quant|dir`), to send a request where its model already is. */
-  models: Set<string>;
+  /**
+   * Models this worker holds (`quant|dir`), least recently used first, kept as the worker keeps
+   * them: a request goes where its model already is.
+   */
+  models: string[];
+  /** Told to exit: it takes no more work. */
+  exiting: boolean;
   idleTimer: NodeJS.Timeout | null;
   lastOutput: string[];
 }
@@ -30,6 +37,8 @@ export interface InferencePoolOptions {
   /** A worker with nothing to do exits after this long, giving its memory back. */
   idleMs?: number;
   workerPath?: string;
+  /** Called when waiting tasks moved up or started, so their positions can be shown again. */
+  onQueueChange?: () => void;
 }
 
 const defaultWorker = fileURLToPath(new URL('./inference-worker.ts', import.meta.url));
@@ -52,22 +61,24 @@ export class InferencePool {
   private readonly queue: Task[] = [];
   private readonly workers: Worker[] = [];
   private stopped = false;
+  /** Whose task started last: waiting owners take turns. */
+  private lastOwner: string | null = null;
 
   constructor(private readonly options: InferencePoolOptions) {}
 
-  submit(task: GenerateTask, onEvent: (event: TaskEvent) => void): void {
+  submit(task: GenerateTask, owner: string, onEvent: (event: TaskEvent) => void): void {
     if (this.stopped) {
       onEvent({ type: 'failed', error: { message: 'The server is stopping.', hint: 'Start it again and rerun the prompt.' } });
       return;
     }
-    this.queue.push({ task, onEvent });
+    this.queue.push({ task, owner, onEvent });
     this.pump();
   }
 
-  /** How many tasks wait before this one (0: next), or null when it is not waiting. */
+  /** How many replies are ahead of this one (generating or waiting before it), or null when it is not waiting. */
   position(taskId: string): number | null {
     const index = this.queue.findIndex((entry) => entry.task.taskId === taskId);
-    return index < 0 ? null : index;
+    return index < 0 ? null : index + this.busyCount;
   }
 
   /** Stop a task: a waiting one is dropped (returns true), a running one ends soon with finish reason "aborted". */
@@ -87,13 +98,13 @@ export class InferencePool {
    * the first reply does not also wait for a process to start. It exits when left idle.
    */
   warm(): void {
-    if (this.stopped || this.workers.length > 0 || this.options.size() < 1) return;
+    if (this.stopped || this.workers.some((w) => !w.exiting) || this.options.size() < 1) return;
     this.release(this.spawn());
   }
 
   /** The worker processes running now (for diagnostics and tests). */
   workerPids(): number[] {
-    return this.workers.flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid]));
+    return this.workers.flatMap((w) => (w.exiting || w.child.pid === undefined ? [] : [w.child.pid]));
   }
 
   get busyCount(): number {
@@ -110,24 +121,55 @@ export class InferencePool {
 
   /** Start waiting tasks on free workers; call after the allowed number of streams changes. */
   pump(): void {
+    let started = false;
     while (!this.stopped && this.queue.length > 0) {
-      const head = this.queue[0]!;
-      const idle = this.workers.filter((w) => !w.busy);
-      const worker = idle.find((w) => w.models.has(modelKey(head.task))) ?? idle[0] ?? (this.workers.length < this.options.size() ? this.spawn() : null);
-      if (!worker) break;
-      this.queue.shift();
-      this.dispatch(worker, head);
+      const live = this.workers.filter((w) => !w.exiting);
+      const idle = live.filter((w) => !w.busy);
+      if (idle.length === 0 && live.length >= this.options.size()) break;
+      const next = this.nextTask();
+      const key = modelKey(next.task);
+      const worker = idle.find((w) => w.models.includes(key)) ?? idle[0] ?? this.spawn();
+      this.queue.splice(this.queue.indexOf(next), 1);
+      this.dispatch(worker, next);
+      started = true;
     }
     // Fewer streams allowed than workers running (a settings change): let idle ones go.
-    for (const worker of this.workers.filter((w) => !w.busy).slice(Math.max(0, this.options.size() - this.busyCount))) worker.child.kill('SIGTERM');
+    const idle = this.workers.filter((w) => !w.busy && !w.exiting);
+    for (const worker of idle.slice(Math.max(0, this.options.size() - this.busyCount))) this.retire(worker);
+    if (started) this.options.onQueueChange?.();
+  }
+
+  /**
+   * The waiting task to start next, so no one waits behind another's whole queue: the owner
+   * with the fewest replies generating goes first, then anyone but the owner started last
+   * (turns), then the oldest.
+   */
+  private nextTask(): Task {
+    const running = new Map<string, number>();
+    for (const w of this.workers) if (w.busy) running.set(w.busy.owner, (running.get(w.busy.owner) ?? 0) + 1);
+    const rank = (entry: Task) => [running.get(entry.owner) ?? 0, entry.owner === this.lastOwner ? 1 : 0];
+    let best = this.queue[0]!;
+    for (const entry of this.queue) {
+      const [a, b] = [rank(entry), rank(best)];
+      if (a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!)) best = entry;
+    }
+    return best;
   }
 
   private dispatch(worker: Worker, entry: Task): void {
     if (worker.idleTimer) clearTimeout(worker.idleTimer);
     worker.idleTimer = null;
     worker.busy = entry;
-    worker.models.add(modelKey(entry.task));
+    this.lastOwner = entry.owner;
+    const key = modelKey(entry.task);
+    worker.models = [...worker.models.filter((m) => m !== key), key].slice(-modelsPerWorker);
     this.send(worker, { type: 'generate', ...entry.task });
+  }
+
+  private retire(worker: Worker): void {
+    worker.exiting = true;
+    if (worker.idleTimer) clearTimeout(worker.idleTimer);
+    worker.child.kill('SIGTERM');
   }
 
   private spawn(): Worker {
@@ -141,7 +183,7 @@ export class InferencePool {
     } catch (error) {
       this.options.logger.warn({ err: error }, 'could not lower the priority of the inference worker');
     }
-    const worker: Worker = { child, busy: null, models: new Set(), idleTimer: null, lastOutput: [] };
+    const worker: Worker = { child, busy: null, models: [], exiting: false, idleTimer: null, lastOutput: [] };
     this.workers.push(worker);
     const keep = (line: string) => {
       if (!line.trim()) return;
@@ -161,7 +203,10 @@ export class InferencePool {
   private onMessage(worker: Worker, raw: unknown): void {
     const parsed = inferenceMessageSchema.safeParse(raw);
     if (!parsed.success || worker.busy?.task.taskId !== parsed.data.taskId) {
-      this.options.logger.warn({ raw }, 'ignored an unexpected inference worker message');
+      // A worker that talks nonsense cannot be trusted to finish its task: end both, or the
+      // task would hold its place (and the whole queue, with one stream) forever.
+      this.options.logger.error({ raw }, 'unexpected inference worker message; stopping the worker');
+      this.retire(worker);
       return;
     }
     const { taskId: _taskId, ...event } = parsed.data;
@@ -172,7 +217,7 @@ export class InferencePool {
 
   private release(worker: Worker): void {
     worker.busy = null;
-    worker.idleTimer = setTimeout(() => worker.child.kill('SIGTERM'), this.options.idleMs ?? 5 * 60_000);
+    worker.idleTimer = setTimeout(() => this.retire(worker), this.options.idleMs ?? 5 * 60_000);
     worker.idleTimer.unref();
     setImmediate(() => this.pump());
   }

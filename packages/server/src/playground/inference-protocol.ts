@@ -6,6 +6,9 @@ import { generationSettingsSchema, jobErrorSchema, quantModeSchema } from '@qlor
  * loaded between requests and generates one reply at a time.
  * Server → worker: generate, abort. Worker → server: loading, started, token, done or failed.
  */
+/** How many models a worker keeps loaded (least recently used goes); the pool mirrors it to send requests where their model is. */
+export const modelsPerWorker = 2;
+
 export const generateTaskSchema = z.object({
   taskId: z.string(),
   modelDir: z.string(),

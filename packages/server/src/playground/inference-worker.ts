@@ -5,7 +5,7 @@
  */
 import { encodePrompt, generateTokens, loadCausalLM, loadModelFolder, readLoraAdapter, type CausalLM, type ModelFolder } from '@qlora-studio/engine';
 import { explainJobError } from '../jobs/failure.js';
-import type { GenerateTask, InferenceCommand, InferenceMessage } from './inference-protocol.js';
+import { modelsPerWorker, type GenerateTask, type InferenceCommand, type InferenceMessage } from './inference-protocol.js';
 
 interface LoadedModel {
   folder: ModelFolder;
@@ -13,8 +13,8 @@ interface LoadedModel {
   adapters: Set<string>;
 }
 
-/** Models kept loaded; the least recently used beyond this is disposed. */
-const keptModels = 2;
+/** Models kept loaded; the least recently used is disposed to load another. The pool assumes the same number. */
+const keptModels = modelsPerWorker;
 const loaded = new Map<string, LoadedModel>();
 const queue: GenerateTask[] = [];
 let current: { taskId: string; controller: AbortController } | null = null;
@@ -29,17 +29,18 @@ async function modelFor(task: GenerateTask): Promise<LoadedModel> {
   if (entry) {
     loaded.delete(key); // re-inserted below: Map order is recency order
   } else {
+    // Make room first, so memory never holds one model more than it keeps.
+    while (loaded.size >= keptModels) {
+      const [oldest, old] = loaded.entries().next().value as [string, LoadedModel];
+      loaded.delete(oldest);
+      await old.model.dispose();
+    }
     send({ type: 'loading', taskId: task.taskId, message: `Loading the model${task.quant === 'nf4' ? ' (quantizing to NF4)' : ''}…` });
     const folder = loadModelFolder(task.modelDir);
     folder.weights.close();
     entry = { folder, model: await loadCausalLM(task.modelDir, { quant: task.quant }), adapters: new Set() };
   }
   loaded.set(key, entry);
-  while (loaded.size > keptModels) {
-    const [oldest, old] = loaded.entries().next().value as [string, LoadedModel];
-    loaded.delete(oldest);
-    await old.model.dispose();
-  }
   if (task.adapterDir && !entry.adapters.has(task.adapterDir)) {
     send({ type: 'loading', taskId: task.taskId, message: 'Loading the adapter…' });
     const adapter = readLoraAdapter(task.adapterDir, { modelConfig: entry.folder.config });
@@ -51,10 +52,16 @@ async function modelFor(task: GenerateTask): Promise<LoadedModel> {
 }
 
 async function run(task: GenerateTask, signal: AbortSignal): Promise<void> {
+  const started = performance.now();
   const { folder, model } = await modelFor(task);
   const { ids, rendered } = encodePrompt(folder, task.prompt);
   send({ type: 'started', taskId: task.taskId, renderedPrompt: rendered, promptTokens: ids.length });
-  const started = performance.now();
+  if (signal.aborted) {
+    // Stopped while the model loaded: skip the prompt's forward pass too.
+    const stats = { text: '', finishReason: 'aborted' as const, promptTokens: ids.length, completionTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0 };
+    send({ type: 'done', taskId: task.taskId, stats: { ...stats, durationMs: performance.now() - started } });
+    return;
+  }
   const { settings } = task;
   const stream = generateTokens(model, folder.tokenizer, ids, {
     temperature: settings.temperature,

@@ -1,9 +1,9 @@
-import type {
-  createPlaygroundRunBodySchema} from '@qlora-studio/contracts';
+import type { createPlaygroundRunBodySchema } from '@qlora-studio/contracts';
 import {
   ApiError,
   fillTemplate,
-  playgroundSessionFileSchema,
+  maxFilledPromptLength,
+  templateVariables,
   type PaneOutput,
   type PlaygroundCatalogue,
   type PlaygroundDraft,
@@ -68,18 +68,23 @@ function titleFor(prompt: GenerateTask['prompt']): string {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
-/** The prompt as the model gets it: variables filled, and for chat the system message first. */
+/**
+ * The prompt as the model gets it: variables filled (in the system prompt and user turns; an
+ * assistant turn is model output, sent as it is), and for chat the system message first.
+ */
 function renderPrompt(prompt: CreateRunInput['prompt']): GenerateTask['prompt'] {
   const missing = new Set<string>();
+  const empty = new Set<string>();
   const fill = (text: string) => {
-    const filled = fillTemplate(text, prompt.variables);
+    const filled = fillTemplate(text, prompt.variables, { maxLength: maxFilledPromptLength });
+    if (filled.tooLong) throw invalid(`With its variables filled in, the prompt would be over ${maxFilledPromptLength.toLocaleString('en')} characters: shorten the values.`);
     filled.missing.forEach((name) => missing.add(name));
+    templateVariables(text).forEach((name) => prompt.variables[name]?.trim() === '' && empty.add(name));
     return filled.text;
   };
   let rendered: GenerateTask['prompt'];
   if (prompt.mode === 'text') {
     rendered = { kind: 'text', text: fill(prompt.template) };
-    if (!rendered.text.trim()) throw invalid('The prompt is empty: write one, or pick a template.');
   } else {
     const last = prompt.messages.at(-1);
     if (last?.role !== 'user') throw invalid('A chat must end with a user message for the model to answer.');
@@ -87,11 +92,24 @@ function renderPrompt(prompt: CreateRunInput['prompt']): GenerateTask['prompt'] 
     const system = fill(prompt.system);
     rendered = {
       kind: 'chat',
-      messages: [...(system.trim() ? [{ role: 'system', content: system }] : []), ...prompt.messages.map((m) => ({ role: m.role, content: fill(m.content) }))],
+      messages: [
+        ...(system.trim() ? [{ role: 'system', content: system }] : []),
+        ...prompt.messages.map((m) => ({ role: m.role, content: m.role === 'user' ? fill(m.content) : m.content })),
+      ],
     };
   }
   if (missing.size > 0) throw invalid(`The prompt uses ${quoteList([...missing])} but no value was given: fill ${missing.size === 1 ? 'it' : 'them'} in under Variables.`);
+  if (empty.size > 0) throw invalid(`${quoteList([...empty])} ${empty.size === 1 ? 'is' : 'are'} empty: give ${empty.size === 1 ? 'it a value' : 'them values'} under Variables.`);
+  const total = rendered.kind === 'text' ? rendered.text.length : rendered.messages.reduce((n, m) => n + m.content.length, 0);
+  if (total > maxFilledPromptLength) throw invalid(`The prompt is over ${maxFilledPromptLength.toLocaleString('en')} characters: shorten it.`);
+  if (rendered.kind === 'text' && !rendered.text.trim()) throw invalid('The prompt is empty: write one, or pick a template.');
   return rendered;
+}
+
+/** What a waiting pane shows. */
+function waitingText(ahead: number | null): string {
+  if (ahead === null || ahead === 0) return 'Starting…';
+  return `Waiting for ${ahead} ${ahead === 1 ? 'reply' : 'replies'} ahead`;
 }
 
 /**
@@ -109,7 +127,7 @@ export class PlaygroundService {
     // Replies a stopped server left half-done are closed, with what they had, as failed.
     for (const run of unfinishedRuns(db)) {
       const panes = run.panes.map((pane): PaneOutput => (isFinished(pane) ? pane : { ...pane, status: 'failed', statusText: undefined, error: { message: 'The server stopped before this reply was finished.', hint: 'Run the prompt again.' } }));
-      savePanes(db, run.id, panes);
+      savePanes(db, { ...run, panes });
     }
   }
 
@@ -152,7 +170,6 @@ export class PlaygroundService {
     } else {
       sessionId = insertSession(this.db, caller, { title: titleFor(rendered), draft });
     }
-    const busy = this.pool.busyCount >= this.settings().playgroundConcurrentStreams;
     const run: PlaygroundRun = {
       id: newId('run'),
       sessionId,
@@ -164,7 +181,7 @@ export class PlaygroundService {
         model: choice,
         label,
         status: 'queued',
-        statusText: busy || index > 0 ? 'Waiting: another reply is being generated' : 'Starting…',
+        statusText: 'Starting…',
         text: '',
         renderedPrompt: null,
         finishReason: null,
@@ -183,9 +200,23 @@ export class PlaygroundService {
     this.live.set(run.id, live);
     for (const pane of panes) {
       const task: GenerateTask = { taskId: `${run.id}:${pane.index}`, modelDir: pane.modelDir, quant: pane.choice.quant, adapterDir: pane.adapterDir, prompt: rendered, settings: body.settings };
-      this.pool.submit(task, (event) => this.onTaskEvent(live, pane.index, event));
+      this.pool.submit(task, caller.tokenId ?? 'this machine', (event) => this.onTaskEvent(live, pane.index, event));
     }
+    this.showQueue();
     return structuredClone(run);
+  }
+
+  /** Tell each waiting pane how many replies are ahead of it (called when the queue moves). */
+  showQueue(): void {
+    for (const live of this.live.values()) {
+      for (const pane of live.run.panes) {
+        if (pane.status !== 'queued') continue;
+        const text = waitingText(this.pool.position(`${live.run.id}:${pane.index}`));
+        if (text === pane.statusText) continue;
+        pane.statusText = text;
+        this.emit(live, { type: 'pane', data: structuredClone(pane) });
+      }
+    }
   }
 
   private onTaskEvent(live: LiveRun, index: number, event: TaskEvent): void {
@@ -228,7 +259,7 @@ export class PlaygroundService {
   private paneChanged(live: LiveRun, pane: PaneOutput): void {
     this.emit(live, { type: 'pane', data: structuredClone(pane) });
     if (!isFinished(pane)) return;
-    savePanes(this.db, live.run.id, live.run.panes);
+    savePanes(this.db, live.run);
     if (live.run.panes.every(isFinished)) {
       this.live.delete(live.run.id);
       this.emit(live, { type: 'end', data: structuredClone(live.run) });
@@ -288,7 +319,7 @@ export class PlaygroundService {
     if (!pane) throw new ApiError('NOT_FOUND', `The run has ${target.panes.length} pane(s); there is no pane ${index + 1}.`);
     if (patch.note !== undefined) pane.note = patch.note;
     if (patch.vote !== undefined) pane.vote = patch.vote;
-    savePanes(this.db, id, target.panes);
+    savePanes(this.db, target);
     return structuredClone(pane);
   }
 
@@ -317,7 +348,11 @@ export class PlaygroundService {
   deleteSession(id: string, caller: Caller): void {
     ownedSessionRow(this.db, id, caller);
     for (const live of [...this.live.values()].filter((l) => l.run.sessionId === id)) {
-      for (const pane of live.run.panes) if (!isFinished(pane)) this.pool.abort(`${live.run.id}:${pane.index}`);
+      for (const pane of live.run.panes) {
+        if (isFinished(pane)) continue;
+        this.pool.abort(`${live.run.id}:${pane.index}`);
+        Object.assign(pane, { status: 'stopped', statusText: undefined, finishReason: 'aborted', error: { message: 'The session was deleted.', hint: null } });
+      }
       this.live.delete(live.run.id);
       this.emit(live, { type: 'end', data: structuredClone(live.run) });
       live.listeners.clear();
@@ -337,10 +372,9 @@ export class PlaygroundService {
 
   /** A new session of the caller's with the file's runs (new ids; replies not finished in the file are marked failed). */
   importSession(file: PlaygroundSessionFile, caller: Caller): PlaygroundSession {
-    const parsed = playgroundSessionFileSchema.parse(file);
     const sessionId = this.db.transaction(() => {
-      const id = insertSession(this.db, caller, { title: parsed.session.title, draft: parsed.session.draft });
-      for (const run of [...parsed.session.runs].reverse()) {
+      const id = insertSession(this.db, caller, { title: file.session.title, draft: file.session.draft });
+      for (const run of file.session.runs) {
         const panes = run.panes.map((pane): PaneOutput => (isFinished(pane) ? pane : { ...pane, status: 'failed', statusText: undefined, error: { message: 'This reply was not finished when the session was exported.', hint: null } }));
         insertRun(this.db, { ...run, id: newId('run'), sessionId: id, panes });
       }

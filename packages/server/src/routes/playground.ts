@@ -26,8 +26,10 @@ export function playgroundRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'deletePlaygroundSession', ({ params, session }) => playground.deleteSession(params.id, callerOf(session)));
   defineRoute(app, 'exportPlaygroundSession', ({ params, session, reply }) => {
     const file = playground.exportSession(params.id, callerOf(session));
-    const name = file.session.title.replace(/[^\w .-]+/g, '').trim().slice(0, 60) || 'session';
-    reply.header('content-disposition', `attachment; filename="${name}.playground.json"`);
+    // A plain-ASCII name for every client, and the exact title (RFC 5987) for those that read it.
+    const ascii = file.session.title.replace(/[^\w .-]+/g, '').trim().slice(0, 60) || 'session';
+    const exact = encodeURIComponent(`${file.session.title.slice(0, 60)}.playground.json`);
+    reply.header('content-disposition', `attachment; filename="${ascii}.playground.json"; filename*=UTF-8''${exact}`);
     return file;
   });
   defineRoute(app, 'importPlaygroundSession', ({ body, session }) => playground.importSession(body, callerOf(session)));

@@ -145,7 +145,9 @@ export const migrations: readonly Migration[] = [
         created_at TEXT NOT NULL,
         prompt TEXT NOT NULL,
         settings TEXT NOT NULL,
-        panes TEXT NOT NULL
+        panes TEXT NOT NULL,
+        -- The words history search looks in: prompt, variables, outputs, notes, model names.
+        search_text TEXT NOT NULL DEFAULT ''
       );
       CREATE INDEX playground_runs_by_session ON playground_runs (session_id, created_at);
     `,

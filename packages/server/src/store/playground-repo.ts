@@ -113,16 +113,22 @@ function likePattern(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** What history search looks in for a run: the prompt as written, its variables, and what each pane holds. */
+function searchTextOf(prompt: PlaygroundPrompt, panes: PaneOutput[]): string {
+  const promptParts = prompt.mode === 'text' ? [prompt.template] : [prompt.system, ...prompt.messages.map((m) => m.content)];
+  return [...promptParts, ...Object.values(prompt.variables), ...panes.flatMap((p) => [p.label, p.text, p.note])].join('\n');
+}
+
 export function listSessions(db: Db, caller: Caller, options: { q?: string | undefined; limit: number }): PlaygroundSessionSummary[] {
   const where = ['(s.owner_token_id IS ? OR s.shared = 1)'];
   const args: unknown[] = [caller.tokenId];
-  // Every word must appear in the title, a prompt or an output (JSON text, so plain words match).
+  // Every word must appear in the title or in a run's prompt, variables, outputs or notes.
   for (const word of (options.q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8)) {
     where.push(
-      `(s.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM playground_runs r WHERE r.session_id = s.id AND (r.prompt LIKE ? ESCAPE '\\' OR r.panes LIKE ? ESCAPE '\\')))`,
+      `(s.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM playground_runs r WHERE r.session_id = s.id AND r.search_text LIKE ? ESCAPE '\\'))`,
     );
     const pattern = likePattern(word);
-    args.push(pattern, pattern, pattern);
+    args.push(pattern, pattern);
   }
   const rows = db
     .prepare(`SELECT ${summaryColumns} FROM playground_sessions s WHERE ${where.join(' AND ')} ORDER BY s.updated_at DESC, s.id DESC LIMIT ?`)
@@ -158,19 +164,20 @@ export function deleteSessionRow(db: Db, id: string): void {
 }
 
 export function insertRun(db: Db, run: PlaygroundRun): void {
-  db.prepare('INSERT INTO playground_runs (id, session_id, created_at, prompt, settings, panes) VALUES (?, ?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO playground_runs (id, session_id, created_at, prompt, settings, panes, search_text) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     run.id,
     run.sessionId,
     run.createdAt,
     JSON.stringify(run.prompt),
     JSON.stringify(run.settings),
     JSON.stringify(run.panes),
+    searchTextOf(run.prompt, run.panes),
   );
   db.prepare('UPDATE playground_sessions SET updated_at = ? WHERE id = ?').run(nowIso(), run.sessionId);
 }
 
-export function savePanes(db: Db, runId: string, panes: PaneOutput[]): void {
-  db.prepare('UPDATE playground_runs SET panes = ? WHERE id = ?').run(JSON.stringify(panes), runId);
+export function savePanes(db: Db, run: Pick<PlaygroundRun, 'id' | 'prompt' | 'panes'>): void {
+  db.prepare('UPDATE playground_runs SET panes = ?, search_text = ? WHERE id = ?').run(JSON.stringify(run.panes), searchTextOf(run.prompt, run.panes), run.id);
 }
 
 export function getRunRow(db: Db, id: string): PlaygroundRun | null {

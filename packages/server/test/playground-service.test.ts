@@ -1,0 +1,140 @@
+/**
+ * The Playground's run and session handling with a stand-in inference worker (it echoes the
+ * prompt, or holds until stopped), so stop, queueing, deletion and privacy are deterministic.
+ */
+import type { BaseModel, PlaygroundRun, PlaygroundSession, PlaygroundSessionFile, PlaygroundSessionSummary } from '@qlora-studio/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, makeApp, tokenFor } from './helpers.js';
+
+type App = Awaited<ReturnType<typeof makeApp>>;
+let app: App;
+let model: BaseModel;
+let member: string;
+
+const settings = { temperature: 0, topP: 1, topK: 0, maxNewTokens: 64, repetitionPenalty: 1, seed: 0, stopStrings: [] };
+
+async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const res = await app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }), ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+  return { status: res.statusCode, body: (res.body ? res.json() : undefined) as T };
+}
+
+const textRun = (template: string, extra: Record<string, unknown> = {}, token?: string) =>
+  call<PlaygroundRun>('POST', '/api/playground/runs', { prompt: { mode: 'text', template, variables: {} }, settings, panes: [{ modelId: model.id }], ...extra }, token);
+
+/** The stream's events until the server ends it. */
+async function follow(id: string): Promise<{ event: string; data: unknown }[]> {
+  const res = await app.inject({ url: `/api/playground/runs/${id}/stream` });
+  return res.body
+    .split('\n\n')
+    .filter((block) => block.includes('event:'))
+    .map((block) => ({ event: /event: (.*)/.exec(block)![1]!, data: JSON.parse(/data: (.*)/.exec(block)![1]!) as unknown }));
+}
+
+async function until(id: string, test: (run: PlaygroundRun) => boolean): Promise<PlaygroundRun> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const run = (await call<PlaygroundRun>('GET', `/api/playground/runs/${id}`)).body;
+    if (test(run)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${id} never got there: ${JSON.stringify(run.panes)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  app = await makeApp({ inferenceWorkerPath: fixture('echo-inference-worker.ts') });
+  model = (await call<BaseModel>('POST', '/api/models/demo', {})).body;
+  member = tokenFor(app, 'member');
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('runs', () => {
+  it('stops a reply mid-way keeping its text, and tells a waiting reply how many are ahead', async () => {
+    const held = (await textRun('hold')).body;
+    await until(held.id, (r) => r.panes[0]!.text === 'h');
+    const waiting = (await textRun('after')).body;
+    expect(waiting.panes[0]!.statusText).toBe('Waiting for 1 reply ahead');
+    await call('POST', `/api/playground/runs/${held.id}/stop`, {});
+    const stopped = (await follow(held.id)).at(-1)!.data as PlaygroundRun;
+    expect(stopped.panes[0]).toMatchObject({ status: 'stopped', finishReason: 'aborted', text: 'h', completionTokens: 1 });
+    const events = await follow(waiting.id);
+    expect((events.at(-1)!.data as PlaygroundRun).panes[0]).toMatchObject({ status: 'done', text: 'after' });
+  });
+
+  it('ends the streams of a deleted session with its replies stopped', async () => {
+    const held = (await textRun('hold')).body;
+    await until(held.id, (r) => r.panes[0]!.status === 'running');
+    const followed = follow(held.id);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await call('DELETE', `/api/playground/sessions/${held.sessionId}`)).status).toBe(204);
+    const end = (await followed).at(-1)!;
+    expect(end.event).toBe('end');
+    expect((end.data as PlaygroundRun).panes[0]).toMatchObject({ status: 'stopped', error: { message: 'The session was deleted.' } });
+  });
+
+  it("keeps a private session's runs from other callers, even by id", async () => {
+    const run = (await textRun('mine')).body;
+    await follow(run.id);
+    const notFound = 'PLAYGROUND_RUN_NOT_FOUND';
+    expect((await call<{ error: { code: string } }>('GET', `/api/playground/runs/${run.id}`, undefined, member)).body.error.code).toBe(notFound);
+    expect((await call<{ error: { code: string } }>('POST', `/api/playground/runs/${run.id}/stop`, {}, member)).body.error.code).toBe(notFound);
+    expect((await call<{ error: { code: string } }>('PATCH', `/api/playground/runs/${run.id}/panes/0`, { vote: 'down' }, member)).body.error.code).toBe(notFound);
+    const stream = await app.inject({ url: `/api/playground/runs/${run.id}/stream`, headers: { authorization: `Bearer ${member}` } });
+    expect(stream.statusCode).toBe(404);
+    expect((await call<PlaygroundRun>('GET', `/api/playground/runs/${run.id}`)).body.panes[0]!.vote).toBeNull();
+  });
+
+  it('refuses empty variables and prompts that would grow past the limit; leaves assistant turns as they are', async () => {
+    const empty = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', { prompt: { mode: 'text', template: 'Hi {{name}}', variables: { name: ' ' } }, settings, panes: [{ modelId: model.id }] });
+    expect(empty.body.error).toMatchObject({ code: 'PROMPT_INVALID', message: expect.stringContaining('{{name}} is empty') });
+    const bomb = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', {
+      prompt: { mode: 'text', template: '{{a}}'.repeat(5000), variables: { a: 'x'.repeat(100) } },
+      settings,
+      panes: [{ modelId: model.id }],
+    });
+    expect(bomb.status).toBe(422);
+    expect(bomb.body.error.message).toMatch(/over 400,000 characters/);
+    const chat = await call<PlaygroundRun>('POST', '/api/playground/runs', {
+      prompt: { mode: 'chat', system: '', messages: [{ role: 'user', content: 'Say {{x}}' }, { role: 'assistant', content: 'I say {{y}} literally' }, { role: 'user', content: 'Again' }], variables: { x: 'hi' } },
+      settings,
+      panes: [{ modelId: model.id }],
+    });
+    expect(chat.status).toBe(201);
+    await follow(chat.body.id);
+  });
+});
+
+describe('history', () => {
+  it('searches words people wrote and read, not the stored field names', async () => {
+    const run = (await textRun('a quokka smiles')).body;
+    await follow(run.id);
+    const search = async (q: string) => (await call<{ sessions: PlaygroundSessionSummary[] }>('GET', `/api/playground/sessions?q=${encodeURIComponent(q)}`)).body.sessions.map((s) => s.id);
+    expect(await search('quokka')).toContain(run.sessionId);
+    expect(await search('QUOKKA smiles')).toContain(run.sessionId);
+    for (const key of ['status', 'finishReason', 'renderedPrompt', 'nf4', 'done']) expect(await search(key), key).not.toContain(run.sessionId);
+  });
+
+  it('imports a session file larger than the default request limit', async () => {
+    const run = (await textRun('big')).body;
+    const [done] = (await follow(run.id)).slice(-1).map((e) => e.data as PlaygroundRun);
+    const file = (await call<PlaygroundSessionFile>('GET', `/api/playground/sessions/${run.sessionId}/export`)).body;
+    const big = 'lorem ipsum '.repeat(200_000); // 2.4 MB
+    file.session.runs[0]!.panes[0]!.text = big;
+    const imported = await call<PlaygroundSession>('POST', '/api/playground/sessions/import', file);
+    expect(imported.status).toBe(201);
+    expect(imported.body.runs[0]!.panes[0]!.text).toBe(big);
+    expect(done!.panes[0]!.text).toBe('big');
+    const reordered = structuredClone(file);
+    reordered.session.runs[0]!.panes[0]!.index = 2;
+    expect((await call<{ error: { code: string } }>('POST', '/api/playground/sessions/import', reordered)).body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('names the exported file after the title, also when it is not ASCII', async () => {
+    const run = (await textRun('title')).body;
+    await follow(run.id);
+    await call('PATCH', `/api/playground/sessions/${run.sessionId}`, { title: 'Café ☕ tests' });
+    const res = await app.inject({ url: `/api/playground/sessions/${run.sessionId}/export` });
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="Caf  tests.playground.json"; filename*=UTF-8''${encodeURIComponent('Café ☕ tests.playground.json')}`);
+  });
+});
