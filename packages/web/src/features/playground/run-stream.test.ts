@@ -43,10 +43,17 @@ describe('applyRunStreamEvents', () => {
     expect(s.run?.panes[0]?.text).toBe('Hello late');
   });
 
-  it('replaces a pane on a pane event but never shortens its text', () => {
+  it('replaces a generating pane on a pane event but never shortens its text', () => {
     let s = applyRunStreamEvents(started, { type: 'token', pane: 1, offset: 0, text: 'abc' });
-    s = applyRunStreamEvents(s, { type: 'pane', pane: testPane({ index: 1, status: 'done', text: 'ab', finishReason: 'eos', completionTokens: 3 }) });
-    expect(s.run?.panes[1]).toMatchObject({ status: 'done', text: 'abc', finishReason: 'eos', completionTokens: 3 });
+    s = applyRunStreamEvents(s, { type: 'pane', pane: testPane({ index: 1, status: 'running', text: 'ab' }) });
+    expect(s.run?.panes[1]).toMatchObject({ status: 'running', text: 'abc' });
+  });
+
+  it('takes a finished pane as the server sends it, even with shorter text', () => {
+    // A stop string may cut text the tokens already showed: the final text is the server's.
+    let s = applyRunStreamEvents(started, { type: 'token', pane: 1, offset: 0, text: 'abc###' });
+    s = applyRunStreamEvents(s, { type: 'pane', pane: testPane({ index: 1, status: 'done', text: 'abc', finishReason: 'stop', completionTokens: 3 }) });
+    expect(s.run?.panes[1]).toMatchObject({ status: 'done', text: 'abc', finishReason: 'stop', completionTokens: 3 });
   });
 
   it('ends with the final run', () => {

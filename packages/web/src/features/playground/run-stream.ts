@@ -46,8 +46,9 @@ function replacePane(run: PlaygroundRun, index: number, update: (pane: PaneOutpu
 /**
  * Applies one event to the run. Tokens append when their offset is the pane's current length;
  * text we already have is skipped (a late or repeated delta), and an offset past the end marks
- * a gap, which only a fresh snapshot clears. A pane event replaces the pane, except that it
- * never shortens text the tokens already delivered.
+ * a gap, which only a fresh snapshot clears. A pane event replaces the pane; while the pane is
+ * still generating it never shortens text the tokens already delivered (a status change can
+ * overtake tokens), but once it has finished the server's text is final and taken as it is.
  */
 export function applyRunStreamEvent(state: RunStreamState, event: RunStreamEvent): RunStreamState {
   switch (event.type) {
@@ -72,9 +73,10 @@ export function applyRunStreamEvent(state: RunStreamState, event: RunStreamEvent
     case 'pane': {
       const { run } = state;
       if (!run || !run.panes.some((p) => p.index === event.pane.index)) return state;
+      const final = !isPaneActive(event.pane);
       return {
         ...state,
-        run: replacePane(run, event.pane.index, (p) => (event.pane.text.length >= p.text.length ? event.pane : { ...event.pane, text: p.text })),
+        run: replacePane(run, event.pane.index, (p) => (final || event.pane.text.length >= p.text.length ? event.pane : { ...event.pane, text: p.text })),
       };
     }
   }
@@ -86,7 +88,12 @@ export function applyRunStreamEvents(state: RunStreamState, events: readonly Run
   return list.reduce(applyRunStreamEvent, state);
 }
 
+/** Whether the pane is still waiting or generating. */
+export function isPaneActive(pane: PaneOutput): boolean {
+  return pane.status === 'queued' || pane.status === 'running';
+}
+
 /** Whether any pane is still waiting or generating. */
 export function isRunActive(run: PlaygroundRun | null): boolean {
-  return !!run && run.panes.some((p) => p.status === 'queued' || p.status === 'running');
+  return !!run && run.panes.some(isPaneActive);
 }

@@ -1,5 +1,6 @@
 import { fillPath, playgroundStreamEvents, streams, type PlaygroundRun } from '@qlora-studio/contracts';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { flushSync } from 'react-dom';
 import type { StreamState } from '../../lib/sse';
 import { useEventStream } from '../../lib/use-event-stream';
 import { getRun } from './api/get-run';
@@ -14,16 +15,24 @@ function reducer(state: RunStreamState, action: Action): RunStreamState {
   return applyRunStreamEvents(state, action);
 }
 
+/** An event after which the stream has nothing more to say: `end`, or a snapshot of a finished run. */
+function isFinal(event: RunStreamEvent): boolean {
+  return event.type === 'end' || (event.type === 'snapshot' && !isRunActive(event.run));
+}
+
 /**
  * Follows one run: starts from `initial` (the reply to create, or a run reopened from history),
- * then applies its stream, batched once per animation frame so tokens do not re-render one by
- * one. A gap in a pane's text re-fetches the run; the stream closes after `end`, and is never
- * opened for a run that has already finished.
+ * then applies its stream. Deltas are batched once per animation frame so tokens do not
+ * re-render one by one (with a timer instead in a hidden tab, where frames do not run). The
+ * final event is applied at once, and the stream closed then: the server closes its end after
+ * `end`, and a stream still open would take that for an error and reconnect, again and again.
+ * A gap in a pane's text re-fetches the run; a finished run never opens a stream.
  */
 export function useRunStream(initial: PlaygroundRun | null): { run: PlaygroundRun | null; connection: StreamState; ended: boolean } {
   const [state, dispatch] = useReducer(reducer, initialRunStreamState);
   const buffer = useRef<RunStreamEvent[]>([]);
-  const frame = useRef<number | null>(null);
+  /** Cancels the scheduled flush, if one is. */
+  const cancelFlush = useRef<(() => void) | null>(null);
   const runId = initial?.id ?? null;
 
   useEffect(() => {
@@ -34,7 +43,8 @@ export function useRunStream(initial: PlaygroundRun | null): { run: PlaygroundRu
   }, [runId]);
 
   const flush = useCallback(() => {
-    frame.current = null;
+    cancelFlush.current?.();
+    cancelFlush.current = null;
     const batch = buffer.current;
     buffer.current = [];
     if (batch.length) dispatch(batch);
@@ -45,17 +55,25 @@ export function useRunStream(initial: PlaygroundRun | null): { run: PlaygroundRu
       const event = parseRunStreamEvent(name, data);
       if (!event) return;
       buffer.current.push(event);
-      frame.current ??= requestAnimationFrame(flush);
+      if (isFinal(event)) {
+        // Rendered now, effects included, so the stream's path clears and it closes before the
+        // server's close can read as an error.
+        flushSync(flush);
+        return;
+      }
+      if (cancelFlush.current) return;
+      if (document.hidden) {
+        const timer = setTimeout(flush, 250);
+        cancelFlush.current = () => clearTimeout(timer);
+      } else {
+        const frame = requestAnimationFrame(flush);
+        cancelFlush.current = () => cancelAnimationFrame(frame);
+      }
     },
     [flush],
   );
 
-  useEffect(
-    () => () => {
-      if (frame.current !== null) cancelAnimationFrame(frame.current);
-    },
-    [],
-  );
+  useEffect(() => () => cancelFlush.current?.(), []);
 
   // Text went missing between deltas: take the whole run again.
   useEffect(() => {
