@@ -3,6 +3,7 @@ import ReactMarkdown from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
 import type { DiffSegment } from '../word-diff';
+import { markdownComponents } from './markdown-components';
 import './output.css';
 
 const remarkPlugins = [remarkGfm];
@@ -10,11 +11,11 @@ const remarkPlugins = [remarkGfm];
 // are not guessed at (and stay fast while they stream). Raw HTML in a reply is shown as text.
 const rehypePlugins: [[typeof rehypeHighlight, { detect: boolean }]] = [[rehypeHighlight, { detect: false }]];
 
-/** A reply as Markdown (GitHub flavour, highlighted code; raw HTML is not rendered). */
+/** A reply as Markdown (GitHub flavour, highlighted code; raw HTML and images are not rendered). */
 export const MarkdownOutput = memo(function MarkdownOutput({ text }: { text: string }) {
   return (
     <div className="pg-markdown">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins}>
+      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={markdownComponents}>
         {text}
       </ReactMarkdown>
     </div>
