@@ -21,12 +21,3 @@ export function wordDiff(base: string, other: string, maxChars = 20_000): DiffSe
   push('same', other.slice(maxChars));
   return segments;
 }
-
-/** How many words each side adds or removes, for a one-line summary. */
-export function diffSummary(segments: readonly DiffSegment[]): { added: number; removed: number } {
-  const words = (t: string) => t.split(/\s+/).filter(Boolean).length;
-  return segments.reduce(
-    (acc, s) => (s.kind === 'added' ? { ...acc, added: acc.added + words(s.text) } : s.kind === 'removed' ? { ...acc, removed: acc.removed + words(s.text) } : acc),
-    { added: 0, removed: 0 },
-  );
-}
