@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyPreset,
   continueChat,
+  conversationWarning,
   countProblems,
   draftToRunBody,
   draftToSaved,
@@ -68,6 +69,22 @@ describe('draftVariables', () => {
       draftVariables(draft({ mode: 'chat', system: 'You are {{persona}}.', conversation: [{ role: 'user', content: 'Hi {{name}}' }], text: '{{name}}, {{q}}' })),
     ).toEqual(['persona', 'name', 'q']);
   });
+
+  it('ignores assistant turns: they are sent as they are, never filled', () => {
+    const d = draft({
+      mode: 'chat',
+      conversation: [
+        { role: 'user', content: 'Write a greeting template for {{product}}.' },
+        { role: 'assistant', content: 'Hello {{customer}}, welcome to {{product}}!' },
+      ],
+      text: 'Shorter.',
+      values: { product: 'Acme' },
+    });
+    expect(draftVariables(d)).toEqual(['product']);
+    const { body, problems } = draftToRunBody(d, { sessionId: null, maxNewTokens: null });
+    expect(problems.variables).toEqual({});
+    expect(body?.prompt).toMatchObject({ variables: { product: 'Acme' }, messages: [{}, { role: 'assistant', content: 'Hello {{customer}}, welcome to {{product}}!' }, {}] });
+  });
 });
 
 describe('draftToRunBody', () => {
@@ -101,6 +118,47 @@ describe('draftToRunBody', () => {
     const second = draftToRunBody(draft({ text: '{{a}} {{b}}', values: { a: 'x', b: '' } }), { sessionId: null, maxNewTokens: null });
     expect(second.problems.variables).toEqual({ b: 'Fill in “b”: the prompt uses {{b}}.' });
     expect(countProblems(second.problems)).toBe(1);
+  });
+});
+
+describe('chat on a model without a chat template', () => {
+  const models = [
+    { id: 'm1', name: 'Tiny chat', hasChatTemplate: true },
+    { id: 'm2', name: 'Base only', hasChatTemplate: false },
+  ];
+  const twoPanes = [model, { ...model, modelId: 'm2' }];
+
+  it('is a problem in chat mode that names the model and points to Text mode', () => {
+    const { body, problems } = draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: twoPanes }), { sessionId: null, maxNewTokens: null, models });
+    expect(body).toBeNull();
+    expect(problems.chatTemplate).toBe('“Base only” has no chat template, so it can’t run a chat prompt: use Text mode.');
+    expect(countProblems(problems)).toBe(1);
+  });
+
+  it('is no problem in text mode, nor for models that have one', () => {
+    expect(draftToRunBody(draft({ text: 'Hi', panes: twoPanes }), { sessionId: null, maxNewTokens: null, models }).body).not.toBeNull();
+    expect(draftToRunBody(draft({ mode: 'chat', text: 'Hi' }), { sessionId: null, maxNewTokens: null, models }).problems.chatTemplate).toBeNull();
+  });
+});
+
+describe('conversationWarning', () => {
+  it('is null for no turns, or turns that alternate and end with the assistant', () => {
+    expect(conversationWarning([])).toBeNull();
+    expect(conversationWarning([{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }])).toBeNull();
+  });
+
+  it('names two turns of the same role in a row', () => {
+    const turns = [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'assistant', content: 'c' }] as const;
+    expect(conversationWarning(turns)).toMatch(/^Turns 2 and 3 are both assistant turns\./);
+  });
+
+  it('names a final user turn, since the editor message is the next user turn; it does not stop the run', () => {
+    const conversation = [{ role: 'user' as const, content: 'a' }];
+    expect(conversationWarning(conversation)).toMatch(/^Turn 1 is a user turn, and so is your message after it/);
+    const { body, problems } = draftToRunBody(draft({ mode: 'chat', conversation, text: 'b' }), { sessionId: null, maxNewTokens: null });
+    expect(problems.conversation).not.toBeNull();
+    expect(countProblems(problems)).toBe(0);
+    expect(body).not.toBeNull();
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   defaultGenerationSettings,
+  type BaseModel,
   generationPresets,
   generationSettingsSchema,
   templateVariables,
@@ -119,10 +120,14 @@ function issueMessage(key: keyof SettingsForm, code: string, fallback: string): 
   return ranges[key];
 }
 
-/** Every `{{variable}}` the prompt uses: in the editor, the system prompt and the conversation. */
+/**
+ * Every `{{variable}}` the prompt uses: in the editor, and in chat also the system prompt and
+ * the user turns. Assistant turns are model output (or written as such) and are sent as they
+ * are, never filled, so a `{{…}}` in a reply is not a variable.
+ */
 export function draftVariables(draft: Pick<EditorDraft, 'mode' | 'text' | 'system' | 'conversation'>): string[] {
   if (draft.mode === 'text') return templateVariables(draft.text);
-  return templateVariables(draft.system, ...draft.conversation.map((m) => m.content), draft.text);
+  return templateVariables(draft.system, ...draft.conversation.filter((m) => m.role === 'user').map((m) => m.content), draft.text);
 }
 
 export interface DraftProblems {
@@ -131,12 +136,57 @@ export interface DraftProblems {
   variables: Record<string, string>;
   prompt: string | null;
   panes: string | null;
+  /** Chat mode on a model that has no chat template (the server would refuse it). */
+  chatTemplate: string | null;
+  /**
+   * A warning, not a problem: it does not stop the run. The turns do not alternate between
+   * user and assistant, which most chat templates require (some raise an error).
+   */
+  conversation: string | null;
+}
+
+/** What the draft needs to know of a base model. */
+export type DraftModel = Pick<BaseModel, 'id' | 'name' | 'hasChatTemplate'>;
+
+/** The base models the panes use that have no chat template, each once, by name. */
+function modelsWithoutChatTemplate(panes: readonly ModelChoice[], models: readonly DraftModel[]): string[] {
+  const names = new Set<string>();
+  for (const pane of panes) {
+    const model = models.find((m) => m.id === pane.modelId);
+    if (model && !model.hasChatTemplate) names.add(model.name);
+  }
+  return [...names];
+}
+
+function chatTemplateProblem(draft: EditorDraft, models: readonly DraftModel[]): string | null {
+  if (draft.mode !== 'chat') return null;
+  const names = modelsWithoutChatTemplate(draft.panes, models);
+  if (!names.length) return null;
+  const list = names.map((n) => `“${n}”`).join(', ');
+  return names.length === 1
+    ? `${list} has no chat template, so it can’t run a chat prompt: use Text mode.`
+    : `${list} have no chat template, so they can’t run a chat prompt: use Text mode.`;
+}
+
+/**
+ * Whether the turns before the editor message alternate, starting wherever they start, and
+ * end with the assistant (the editor message is the next user turn). Null when they do.
+ */
+export function conversationWarning(conversation: readonly PlaygroundChatMessage[]): string | null {
+  const why = 'Most chat templates need user and assistant turns to alternate.';
+  for (let i = 1; i < conversation.length; i++) {
+    const role = conversation[i]!.role;
+    if (role === conversation[i - 1]!.role) return `Turns ${i} and ${i + 1} are both ${role} turns. ${why}`;
+  }
+  const n = conversation.length;
+  if (conversation[n - 1]?.role === 'user') return `Turn ${n} is a user turn, and so is your message after it: add an assistant turn or remove turn ${n}. ${why}`;
+  return null;
 }
 
 /** The request for a run, or what stops it. Only the variables the prompt uses are sent. */
 export function draftToRunBody(
   draft: EditorDraft,
-  options: { sessionId: string | null; maxNewTokens: number | null },
+  options: { sessionId: string | null; maxNewTokens: number | null; models?: readonly DraftModel[] },
 ): { body: CreatePlaygroundRunBody | null; problems: DraftProblems } {
   const { settings, errors } = parseSettings(draft.settings, options.maxNewTokens);
   const names = draftVariables(draft);
@@ -149,8 +199,10 @@ export function draftToRunBody(
   }
   const prompt = draft.text.trim() === '' ? (draft.mode === 'chat' ? 'Write a message to send.' : 'Write a prompt.') : null;
   const panes = draft.panes.some((p) => !p.modelId) ? 'Choose a model for every pane.' : null;
-  const problems: DraftProblems = { settings: errors, variables: missing, prompt, panes };
-  if (!settings || Object.keys(missing).length || prompt || panes) return { body: null, problems };
+  const chatTemplate = chatTemplateProblem(draft, options.models ?? []);
+  const conversation = draft.mode === 'chat' ? conversationWarning(draft.conversation) : null;
+  const problems: DraftProblems = { settings: errors, variables: missing, prompt, panes, chatTemplate, conversation };
+  if (!settings || Object.keys(missing).length || prompt || panes || chatTemplate) return { body: null, problems };
   return {
     body: {
       ...(options.sessionId ? { sessionId: options.sessionId } : {}),
@@ -165,9 +217,14 @@ export function draftToRunBody(
   };
 }
 
+/** What stops the run, in the order the page shows it (the conversation warning does not). */
+export function problemList(p: DraftProblems): string[] {
+  return [p.panes, p.chatTemplate, p.prompt, ...Object.values(p.variables), ...Object.values(p.settings)].filter((x): x is string => !!x);
+}
+
 /** How many problems there are, for a summary next to Run. */
 export function countProblems(p: DraftProblems): number {
-  return Object.keys(p.settings).length + Object.keys(p.variables).length + (p.prompt ? 1 : 0) + (p.panes ? 1 : 0);
+  return problemList(p).length;
 }
 
 /**

@@ -15,6 +15,7 @@ import { useCatalogue } from '../api/get-catalogue';
 import { usePlaygroundSession } from '../api/get-session';
 import { useStopRun } from '../api/stop-run';
 import { useUpdateSession } from '../api/update-session';
+import { useWarmPlayground } from '../api/warm';
 import { continueChat, draftToRunBody, draftToSaved, draftVariables, emptyDraft, emptyPane, runToDraft, savedToDraft, type EditorDraft } from '../draft';
 import { isRunActive } from '../run-stream';
 import { useRunStream } from '../use-run-stream';
@@ -48,6 +49,7 @@ export default function PlaygroundPage() {
   const stopRun = useStopRun();
   const createSession = useCreateSession();
   const updateSession = useUpdateSession();
+  useWarmPlayground(canRun.allowed);
 
   const [draft, setDraft] = useState<EditorDraft>(emptyDraft);
   const [startedRun, setStartedRun] = useState<PlaygroundRun | null>(null);
@@ -57,9 +59,16 @@ export default function PlaygroundPage() {
   const active = isRunActive(run);
 
   const limit = catalogue.data?.limits.maxNewTokens ?? null;
+  const models = catalogue.data?.models;
   const owned = session.data?.ownedByMe ?? true;
+  // Only the owner may stop a run, so only a run of yours holds Run back: running from someone
+  // else's session starts a session of yours and leaves their run to them.
+  const busy = active && owned;
   const variables = useMemo(() => draftVariables(draft), [draft]);
-  const { body, problems } = useMemo(() => draftToRunBody(draft, { sessionId: owned ? sessionId : null, maxNewTokens: limit }), [draft, owned, sessionId, limit]);
+  const { body, problems } = useMemo(
+    () => draftToRunBody(draft, { sessionId: owned ? sessionId : null, maxNewTokens: limit, models }),
+    [draft, owned, sessionId, limit, models],
+  );
   const change = (patch: Partial<EditorDraft>) => setDraft((d) => ({ ...d, ...patch }));
 
   // Restore the draft once per opened session (not when a run of ours moved us into one).
@@ -105,10 +114,15 @@ export default function PlaygroundPage() {
   }, [ended, sessionId, refetchSession]);
 
   const lastSubmit = useRef(0);
-  const typedTitle = useRef('');
+  // Set from the moment the create request goes out, before `isPending` reaches this closure.
+  const submitting = useRef(false);
+  /** The title as typed, and in which session (null: none open yet). */
+  const typedTitle = useRef<{ sessionId: string | null; title: string } | null>(null);
   const pageRef = useRef<HTMLDivElement>(null);
   const outputRef = useRef<HTMLDivElement>(null);
   const onRun = useCallback(() => {
+    // One run at a time: another would leave the first generating with no one following it.
+    if (busy || submitting.current || createRun.isPending) return;
     // Ctrl+Enter reaches both the editor and the page: one run per press.
     if (Date.now() - lastSubmit.current < 400) return;
     lastSubmit.current = Date.now();
@@ -119,22 +133,27 @@ export default function PlaygroundPage() {
       requestAnimationFrame(() => pageRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
+    submitting.current = true;
+    const typed = typedTitle.current?.sessionId === sessionId ? typedTitle.current.title.trim() : '';
     createRun.mutate(body, {
+      onSettled: () => (submitting.current = false),
       onSuccess: (created) => {
         setStartedRun(created);
         setTried(false);
         revealOutput(outputRef.current);
+        typedTitle.current = null;
         if (created.sessionId !== sessionId) {
           restored.current = created.sessionId;
           navigate(sessionPath(created.sessionId));
           // The run named the new session after its prompt; a title typed before wins.
-          const title = typedTitle.current.trim();
-          if (title) updateSession.mutate({ id: created.sessionId, title });
+          if (typed) updateSession.mutate({ id: created.sessionId, title: typed });
+        } else if (typed && typed !== session.data?.title) {
+          // A title typed into your session is saved with the run, not only by Save session.
+          updateSession.mutate({ id: created.sessionId, title: typed });
         }
-        typedTitle.current = '';
       },
     });
-  }, [body, canRun, createRun, navigate, sessionId, updateSession]);
+  }, [body, busy, canRun, createRun, navigate, session.data?.title, sessionId, updateSession]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
@@ -215,7 +234,7 @@ export default function PlaygroundPage() {
           saving={createSession.isPending || updateSession.isPending}
           onSave={onSave}
           sharing={updateSession.isPending}
-          onTitleInput={(t) => (typedTitle.current = sessionId && owned ? '' : t)}
+          onTitleInput={(title) => (typedTitle.current = { sessionId, title })}
           onShare={(shared) => sessionId && updateSession.mutate({ id: sessionId, shared }, { onSuccess: () => toast.success(shared ? 'Shared with the workspace' : 'No longer shared') })}
         />
 
@@ -234,6 +253,7 @@ export default function PlaygroundPage() {
                   variables={variables}
                   variableErrors={problems.variables}
                   promptError={problems.prompt}
+                  conversationWarning={problems.conversation}
                   showErrors={tried}
                   onRun={onRun}
                 />
@@ -257,8 +277,9 @@ export default function PlaygroundPage() {
         <RunBar
           onRun={onRun}
           starting={createRun.isPending}
-          onStop={active && run ? () => stopRun.mutate({ id: run.id }) : undefined}
-          stopping={stopRun.isPending}
+          busy={busy}
+          onStop={busy && run ? () => stopRun.mutate({ id: run.id }) : undefined}
+          stopping={stopRun.isPending && stopRun.variables?.id === run?.id}
           paneCount={draft.panes.length}
           forksSession={!!sessionId && !owned}
           problems={problems}
@@ -279,7 +300,13 @@ export default function PlaygroundPage() {
             <h2 id="pg-runs-title" className="text-lg font-semibold">
               Runs in this session
             </h2>
-            <SessionRuns runs={earlierRuns} editable={owned} onReuse={(r) => (setDraft(runToDraft(r)), toast.success('Prompt and settings restored'))} />
+            <SessionRuns
+              runs={earlierRuns}
+              editable={owned}
+              onReuse={(r) => (setDraft(runToDraft(r)), toast.success('Prompt and settings restored'))}
+              onStop={(r) => stopRun.mutate({ id: r.id }, { onSuccess: () => void refetchSession() })}
+              stoppingId={stopRun.isPending ? (stopRun.variables?.id ?? null) : null}
+            />
           </section>
         )}
       </div>

@@ -1,12 +1,11 @@
-import { Trash2 } from 'lucide-react';
 import { useId } from 'react';
-import { Button } from '../../../components/ui/button';
 import { Field } from '../../../components/ui/input';
 import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
 import type { EditorDraft, PromptMode } from '../draft';
 import { promptTemplates, type PromptTemplate } from '../templates';
 import { PromptEditor } from '../editor/prompt-editor';
 import { TemplateGallery } from '../editor/template-gallery';
+import { ConversationTurns } from './conversation-turns';
 
 const textareaClass =
   'w-full rounded-lg border border-line-strong bg-surface px-3 py-2 text-sm text-fg placeholder:text-fg-muted aria-[invalid=true]:border-danger read-only:bg-surface-muted';
@@ -17,6 +16,8 @@ export interface PromptPanelProps {
   variables: string[];
   variableErrors: Record<string, string>;
   promptError: string | null;
+  /** Chat: why the turns may not suit a chat template (shown whenever it applies; it does not stop a run). */
+  conversationWarning: string | null;
   /** Show errors only once Run was tried. */
   showErrors: boolean;
   onRun: () => void;
@@ -65,7 +66,7 @@ function VariablesForm({ names, values, errors, showErrors, onChange, readOnly }
 }
 
 /** The prompt: mode, templates, the editor (or chat turns), and the variables form. */
-export function PromptPanel({ draft, onChange, variables, variableErrors, promptError, showErrors, onRun, readOnly }: PromptPanelProps) {
+export function PromptPanel({ draft, onChange, variables, variableErrors, promptError, conversationWarning, showErrors, onRun, readOnly }: PromptPanelProps) {
   const id = useId();
   const chat = draft.mode === 'chat';
   const hintId = `${id}-hint`;
@@ -88,7 +89,7 @@ export function PromptPanel({ draft, onChange, variables, variableErrors, prompt
       </div>
       <p className="-mt-2 text-sm text-fg-muted">
         {chat
-          ? 'Chat: the system prompt and the messages go through the model’s chat template. Add a reply to the conversation to continue it.'
+          ? 'Chat: the system prompt and the messages go through the model’s chat template. Continue with a reply, or add turns by hand for a few-shot conversation.'
           : 'Text: the prompt is sent as it is, like `qlora generate --prompt`.'}
       </p>
 
@@ -100,52 +101,14 @@ export function PromptPanel({ draft, onChange, variables, variableErrors, prompt
         </Field>
       )}
 
-      {chat && draft.conversation.length > 0 && (
-        <section aria-labelledby={`${id}-conv`} className="flex flex-col gap-3">
-          <div className="flex items-center justify-between gap-3">
-            <h3 id={`${id}-conv`} className="text-sm font-semibold">
-              Conversation so far ({draft.conversation.length} {draft.conversation.length === 1 ? 'turn' : 'turns'})
-            </h3>
-            {!readOnly && (
-              <Button variant="ghost" onClick={() => onChange({ conversation: [] })}>
-                Clear conversation
-              </Button>
-            )}
-          </div>
-          <ol className="flex flex-col gap-3">
-            {draft.conversation.map((m, i) => {
-              const who = m.role === 'user' ? 'user' : 'assistant';
-              return (
-                <li key={i} className="flex items-start gap-2">
-                  <Field label={`Turn ${i + 1}, ${who}`} className="min-w-0 flex-1">
-                    {(ids) => (
-                      <textarea
-                        {...ids}
-                        rows={2}
-                        value={m.content}
-                        readOnly={readOnly}
-                        onChange={(e) => onChange({ conversation: draft.conversation.map((x, j) => (j === i ? { ...x, content: e.target.value } : x)) })}
-                        className={textareaClass}
-                      />
-                    )}
-                  </Field>
-                  {!readOnly && (
-                    <Button
-                      variant="ghost"
-                      size="icon"
-                      className="mt-7"
-                      aria-label={`Remove turn ${i + 1}`}
-                      title="Remove turn"
-                      onClick={() => onChange({ conversation: draft.conversation.filter((_, j) => j !== i) })}
-                    >
-                      <Trash2 aria-hidden />
-                    </Button>
-                  )}
-                </li>
-              );
-            })}
-          </ol>
-        </section>
+      {chat && (
+        <ConversationTurns
+          conversation={draft.conversation}
+          onChange={(conversation) => onChange({ conversation })}
+          warning={conversationWarning}
+          textareaClass={textareaClass}
+          readOnly={readOnly}
+        />
       )}
 
       <div className="flex flex-col gap-1.5">

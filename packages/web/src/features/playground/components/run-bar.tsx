@@ -1,13 +1,19 @@
 import { Play, Square } from 'lucide-react';
+import { useId } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { PermissionButton } from '../../system/components/permission-button';
-import { countProblems, type DraftProblems } from '../draft';
+import { problemList, type DraftProblems } from '../draft';
 
 export interface RunBarProps {
   onRun: () => void;
   starting: boolean;
-  /** Present while the current run generates. */
+  /**
+   * A run of yours is still generating: Run waits for it (a second run would leave it
+   * generating with no one following it), and Stop is offered next to Run.
+   */
+  busy: boolean;
+  /** Present while the current run generates and you may stop it (your own session). */
   onStop?: () => void;
   stopping: boolean;
   paneCount: number;
@@ -18,13 +24,23 @@ export interface RunBarProps {
 }
 
 /** Run and Stop, kept in view at the bottom, and what stops a run from starting. */
-export function RunBar({ onRun, starting, onStop, stopping, paneCount, forksSession, problems, showProblems }: RunBarProps) {
-  const count = countProblems(problems);
-  const list = [problems.panes, problems.prompt, ...Object.values(problems.variables), ...Object.values(problems.settings)].filter((p): p is string => !!p);
+export function RunBar({ onRun, starting, busy, onStop, stopping, paneCount, forksSession, problems, showProblems }: RunBarProps) {
+  const busyId = useId();
+  const list = problemList(problems);
+  const count = list.length;
   return (
     <>
       <div className="sticky bottom-0 z-10 -mx-2 flex flex-wrap items-center gap-3 rounded-xl border border-line bg-surface/95 px-4 py-3 shadow-raised backdrop-blur hc:border-line-strong">
-        <PermissionButton permission="inference:run" size="lg" onClick={onRun} loading={starting} aria-keyshortcuts="Control+Enter">
+        {/* aria-disabled rather than disabled, so focus stays on Run when a run starts from it. */}
+        <PermissionButton
+          permission="inference:run"
+          size="lg"
+          onClick={onRun}
+          loading={starting}
+          aria-keyshortcuts="Control+Enter"
+          aria-disabled={busy || undefined}
+          aria-describedby={busy ? busyId : undefined}
+        >
           <Play aria-hidden />
           Run
         </PermissionButton>
@@ -35,15 +51,21 @@ export function RunBar({ onRun, starting, onStop, stopping, paneCount, forksSess
           </Button>
         )}
         <p className="text-sm text-fg-muted">
-          {paneCount > 1 ? `${paneCount} models` : '1 model'} · Ctrl+Enter runs
-          {forksSession ? ' · runs start a new session of yours' : ''}
+          {busy ? (
+            <span id={busyId}>Generating: stop the run or wait for it to finish to run again.</span>
+          ) : (
+            <>
+              {paneCount > 1 ? `${paneCount} models` : '1 model'} · Ctrl+Enter runs
+              {forksSession ? ' · runs start a new session of yours' : ''}
+            </>
+          )}
         </p>
       </div>
       {showProblems && count > 0 && (
         <Alert tone="danger" role="alert" title={`Fix ${count === 1 ? 'this' : `these ${count} things`} to run`}>
           <ul className="list-disc pl-5">
-            {list.map((p) => (
-              <li key={p}>{p}</li>
+            {list.map((p, i) => (
+              <li key={i}>{p}</li>
             ))}
           </ul>
         </Alert>

@@ -1,12 +1,24 @@
 import type { PlaygroundRun } from '@qlora-studio/contracts';
-import { RotateCcw } from 'lucide-react';
+import { RotateCcw, Square } from 'lucide-react';
 import { Button } from '../../../components/ui/button';
 import { RelativeTime } from '../../../components/ui/relative-time';
 import { paneNames, promptAsText } from '../output-format';
+import { isRunActive } from '../run-stream';
 import { OutputPane } from './output-pane';
 
+export interface SessionRunsProps {
+  runs: PlaygroundRun[];
+  /** Your own session: notes, votes and Stop. */
+  editable: boolean;
+  onReuse: (run: PlaygroundRun) => void;
+  /** Stops a run that is still generating (one started before a reload, say). */
+  onStop: (run: PlaygroundRun) => void;
+  /** The run a stop was asked for and not yet answered. */
+  stoppingId: string | null;
+}
+
 /** Earlier runs of the session, newest first, each with its outputs (collapsed after the first). */
-export function SessionRuns({ runs, editable, onReuse }: { runs: PlaygroundRun[]; editable: boolean; onReuse: (run: PlaygroundRun) => void }) {
+export function SessionRuns({ runs, editable, onReuse, onStop, stoppingId }: SessionRunsProps) {
   const sorted = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return (
     <ol className="flex flex-col gap-3">
@@ -23,11 +35,17 @@ export function SessionRuns({ runs, editable, onReuse }: { runs: PlaygroundRun[]
                 <span className="min-w-0 flex-1 truncate text-sm text-fg-muted">{preview || '(empty prompt)'}</span>
               </summary>
               <div className="flex flex-col gap-3 border-t border-line p-4">
-                <div>
+                <div className="flex flex-wrap gap-3">
                   <Button variant="secondary" onClick={() => onReuse(run)}>
                     <RotateCcw aria-hidden />
                     Reuse prompt and settings
                   </Button>
+                  {editable && isRunActive(run) && (
+                    <Button variant="danger-outline" onClick={() => onStop(run)} loading={stoppingId === run.id}>
+                      <Square aria-hidden />
+                      Stop<span className="sr-only"> run {sorted.length - i}</span>
+                    </Button>
+                  )}
                 </div>
                 <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-[repeat(auto-fit,minmax(18rem,1fr))]">
                   {run.panes.map((pane, j) => (
