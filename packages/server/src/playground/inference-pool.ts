@@ -54,8 +54,8 @@ function modelKey(task: GenerateTask): string {
 }
 
 /**
- * Runs generation requests in worker processes, first come first served, at most `size()` at
- * a time. Workers start on demand, keep their models loaded, and exit when idle.
+ * Runs generation requests in worker processes, at most `size()` at a time, callers taking
+ * turns. Workers start on demand, keep their models loaded, and exit when idle.
  */
 export class InferencePool {
   private readonly queue: Task[] = [];

@@ -308,6 +308,7 @@ export class PlaygroundService {
         this.paneChanged(live, p);
       }
     }
+    this.showQueue();
     return structuredClone(live.run);
   }
 
@@ -358,6 +359,7 @@ export class PlaygroundService {
       live.listeners.clear();
     }
     deleteSessionRow(this.db, id);
+    this.showQueue();
   }
 
   exportSession(id: string, caller: Caller): PlaygroundSessionFile {
