@@ -21,7 +21,7 @@ function forbid(...names) {
 }
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.vite/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.vite/**', 'coverage/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
