@@ -75,6 +75,11 @@ describe('unmerged LoRA in OrtCausalLM', () => {
         model.resetCache();
         expect(await walkError(model, config, mergedLoraWeights(get, adapter))).toBeLessThan(TOLERANCE);
       }
+      // Unloading the active adapter leaves the base model; an unloaded one can no longer be chosen.
+      model.unloadAdapter('second');
+      model.resetCache();
+      expect(await walkError(model, config, get)).toBeLessThan(TOLERANCE);
+      expect(() => model.setActiveAdapter('second')).toThrow(/No adapter named "second" is loaded \(loaded: first\)/);
     } finally {
       await model.dispose();
     }

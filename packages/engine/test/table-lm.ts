@@ -43,6 +43,7 @@ export class TableLM implements CausalLM {
 
   loadAdapter(_name: string, _adapter: LoraAdapterWeights): void {}
   setActiveAdapter(_name: string | null): void {}
+  unloadAdapter(_name: string): void {}
   async dispose(): Promise<void> {}
 }
 

@@ -24,6 +24,8 @@ export interface CausalLM {
   /** Unmerged LoRA: y = x·Wᵀ + scaling·(x·Aᵀ)·Bᵀ on the targeted linears. Several may be loaded; one (or none) is active. */
   loadAdapter(name: string, adapter: LoraAdapterWeights): void;
   setActiveAdapter(name: string | null): void;
+  /** Forget a loaded adapter and its memory; if it was active, none is. */
+  unloadAdapter(name: string): void;
   dispose(): Promise<void>;
 }
 

@@ -207,6 +207,12 @@ export class OrtCausalLM implements CausalLM {
     this.activeLora = tensors;
   }
 
+  unloadAdapter(name: string): void {
+    const tensors = this.adapters.get(name);
+    if (tensors && this.activeLora === tensors) this.activeLora = null;
+    this.adapters.delete(name);
+  }
+
   async dispose(): Promise<void> {
     this.adapters.clear();
     this.activeLora = null;

@@ -10,11 +10,14 @@ import { modelsPerWorker, type GenerateTask, type InferenceCommand, type Inferen
 interface LoadedModel {
   folder: ModelFolder;
   model: CausalLM;
+  /** Adapter folders loaded into the model, least recently used first. */
   adapters: Set<string>;
 }
 
 /** Models kept loaded; the least recently used is disposed to load another. The pool assumes the same number. */
 const keptModels = modelsPerWorker;
+/** Adapters kept loaded per model (least recently used goes): comparing several stays quick, and memory stays bounded. */
+const keptAdapters = 4;
 const loaded = new Map<string, LoadedModel>();
 const queue: GenerateTask[] = [];
 let current: { taskId: string; controller: AbortController } | null = null;
@@ -41,11 +44,19 @@ async function modelFor(task: GenerateTask): Promise<LoadedModel> {
     entry = { folder, model: await loadCausalLM(task.modelDir, { quant: task.quant }), adapters: new Set() };
   }
   loaded.set(key, entry);
-  if (task.adapterDir && !entry.adapters.has(task.adapterDir)) {
-    send({ type: 'loading', taskId: task.taskId, message: 'Loading the adapter…' });
-    const adapter = readLoraAdapter(task.adapterDir, { modelConfig: entry.folder.config });
-    entry.model.loadAdapter(task.adapterDir, { scaling: adapter.scaling, modules: adapter.weights });
+  if (task.adapterDir) {
+    if (entry.adapters.has(task.adapterDir)) {
+      entry.adapters.delete(task.adapterDir); // re-added below: Set order is recency order
+    } else {
+      send({ type: 'loading', taskId: task.taskId, message: 'Loading the adapter…' });
+      const adapter = readLoraAdapter(task.adapterDir, { modelConfig: entry.folder.config });
+      entry.model.loadAdapter(task.adapterDir, { scaling: adapter.scaling, modules: adapter.weights });
+    }
     entry.adapters.add(task.adapterDir);
+    for (const oldest of [...entry.adapters].slice(0, Math.max(0, entry.adapters.size - keptAdapters))) {
+      entry.model.unloadAdapter(oldest);
+      entry.adapters.delete(oldest);
+    }
   }
   entry.model.setActiveAdapter(task.adapterDir);
   return entry;
