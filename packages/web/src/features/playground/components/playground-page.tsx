@@ -26,6 +26,7 @@ import { PromptPanel } from './prompt-panel';
 import { RunBar } from './run-bar';
 import { SessionBar } from './session-bar';
 import { SessionRuns } from './session-runs';
+import { useJobs } from '../../jobs/api/list-jobs';
 import { SettingsPanel } from './settings-panel';
 
 /** The page with a session open; the query keeps the page mounted while it changes. */
@@ -46,6 +47,8 @@ export default function PlaygroundPage() {
   const session = usePlaygroundSession(sessionId);
   const canRun = usePermission('inference:run');
   const createRun = useCreateRun();
+  // Live through the app's event stream: replies run below a fine-tune's priority.
+  const runningFineTunes = useJobs({ status: 'running', type: 'train', limit: 1 });
   const stopRun = useStopRun();
   const createSession = useCreateSession();
   const updateSession = useUpdateSession();
@@ -283,6 +286,7 @@ export default function PlaygroundPage() {
           paneCount={draft.panes.length}
           forksSession={!!sessionId && !owned}
           problems={problems}
+          trainingRunning={(runningFineTunes.data?.jobs.length ?? 0) > 0}
           showProblems={tried}
         />
         {createRun.isError && <ApiErrorAlert title="The prompt could not be run" error={createRun.error} />}

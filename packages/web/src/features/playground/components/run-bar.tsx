@@ -21,10 +21,12 @@ export interface RunBarProps {
   forksSession: boolean;
   problems: DraftProblems;
   showProblems: boolean;
+  /** A fine-tune is running: it has the CPU first, so replies come slower. */
+  trainingRunning?: boolean;
 }
 
 /** Run and Stop, kept in view at the bottom, and what stops a run from starting. */
-export function RunBar({ onRun, starting, busy, onStop, stopping, paneCount, forksSession, problems, showProblems }: RunBarProps) {
+export function RunBar({ onRun, starting, busy, onStop, stopping, paneCount, forksSession, problems, showProblems, trainingRunning }: RunBarProps) {
   const busyId = useId();
   const list = problemList(problems);
   const count = list.length;
@@ -60,6 +62,7 @@ export function RunBar({ onRun, starting, busy, onStop, stopping, paneCount, for
             </>
           )}
         </p>
+        {trainingRunning && <p className="text-sm text-fg-muted">A fine-tune is running and has priority: replies may come slower.</p>}
       </div>
       {showProblems && count > 0 && (
         <Alert tone="danger" role="alert" title={`Fix ${count === 1 ? 'this' : `these ${count} things`} to run`}>
