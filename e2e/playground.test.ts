@@ -166,6 +166,17 @@ describe('the Playground', () => {
     await reopened(1).getByRole('heading', { name: 'Apple', level: 2 }).waitFor();
     expect(await page.getByRole('textbox', { name: 'question', exact: true }).inputValue()).toBe(question);
 
+    // Export it as JSON, and import the file back: the copy opens with the same runs, votes and notes.
+    await page.getByRole('button', { name: 'History' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), history.getByRole('button', { name: 'Export Fruit check' }).click()]);
+    const exported = fs.readFileSync((await download.path())!, 'utf8');
+    expect(JSON.parse(exported)).toMatchObject({ format: 'qlora-studio.playground-session', session: { title: 'Fruit check' } });
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), history.getByRole('button', { name: 'Import session' }).click()]);
+    await chooser.setFiles({ name: 'fruit.playground.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await expect.poll(() => new URL(page.url()).searchParams.get('session'), { timeout: 10_000 }).not.toBe(session.id);
+    await expect.poll(() => page.getByRole('textbox', { name: 'Session title' }).inputValue()).toBe('Fruit check');
+    await expect.poll(() => reopened(2).getByRole('button', { name: 'Vote up' }).getAttribute('aria-pressed')).toBe('true');
+
     await expectNoAxeViolations(page);
     expect(errors).toEqual([]);
     await close();
