@@ -140,6 +140,7 @@ describe('running prompts', () => {
       panes: [{ modelId: model.id, quant: 'none' }, { modelId: model.id }],
     });
     expect(created.body.panes[1]!.statusText).toMatch(/Waiting/);
+    expect(created.body.panes.map((p) => p.label)).toEqual([`${model.name}, full precision`, model.name]);
     // Stop the waiting pane at once: it never starts.
     const stopped = await call<PlaygroundRun>('POST', `/api/playground/runs/${created.body.id}/stop`, { pane: 1 });
     expect(stopped.body.panes[1]).toMatchObject({ status: 'stopped', finishReason: 'aborted', text: '' });

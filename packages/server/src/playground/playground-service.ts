@@ -159,7 +159,9 @@ export class PlaygroundService {
       if (rendered.kind === 'chat' && !model.hasChatTemplate) {
         throw invalid(`${model.name} has no chat template, so it cannot take a conversation: use Text mode for it.`);
       }
-      return { index, choice, modelDir: model.path, adapterDir: adapter?.path ?? null, label: adapter ? `${model.name} + ${adapter.title}` : model.name };
+      // Named by what it runs; full precision is said, since comparing it with NF4 is a common question.
+      const label = `${adapter ? `${model.name} + ${adapter.title}` : model.name}${choice.quant === 'none' ? ', full precision' : ''}`;
+      return { index, choice, modelDir: model.path, adapterDir: adapter?.path ?? null, label };
     });
 
     const draft: PlaygroundDraft = { prompt: body.prompt, settings: body.settings, panes: body.panes };
