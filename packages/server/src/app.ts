@@ -24,6 +24,7 @@ import { systemRoutes } from './routes/system.js';
 import { workspaceRoutes } from './routes/workspace.js';
 import { recordActivity } from './store/activity-repo.js';
 import { openDatabase } from './store/database.js';
+import { jobsWithStatus } from './store/jobs-repo.js';
 import { readSettings } from './store/settings-repo.js';
 import { ResourceSampler } from './system/resources.js';
 import { appVersion } from './version.js';
@@ -87,7 +88,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const inference = new InferencePool({
     logger: app.log,
-    size: () => readSettings(db).playgroundConcurrentStreams,
+    // One reply at a time while a fine-tune runs, whatever the setting: training comes first.
+    size: () => {
+      const streams = readSettings(db).playgroundConcurrentStreams;
+      return streams > 1 && jobsWithStatus(db, 'running').some((job) => job.type === 'train') ? 1 : streams;
+    },
     onQueueChange: () => ctx.playground.showQueue(),
     ...(options.inferenceIdleMs ? { idleMs: options.inferenceIdleMs } : {}),
     ...(options.inferenceWorkerPath ? { workerPath: options.inferenceWorkerPath } : {}),

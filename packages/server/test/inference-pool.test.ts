@@ -12,8 +12,8 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.stop()));
 });
 
-function makePool(size: number, idleMs?: number): InferencePool {
-  const pool = new InferencePool({ logger: Fastify().log, size: () => size, workerPath: fixture('echo-inference-worker.ts'), ...(idleMs ? { idleMs } : {}) });
+function makePool(size: number, idleMs?: number, silenceMs?: number): InferencePool {
+  const pool = new InferencePool({ logger: Fastify().log, size: () => size, workerPath: fixture('echo-inference-worker.ts'), ...(idleMs ? { idleMs } : {}), ...(silenceMs ? { silenceMs } : {}) });
   pools.push(pool);
   return pool;
 }
@@ -87,6 +87,13 @@ describe('the inference pool', () => {
     const pool = makePool(1);
     const [crashed, next] = await Promise.all([run(pool, task('a', 'crash')), run(pool, task('b', 'ok'))]);
     expect(crashed.at(-1)).toMatchObject({ type: 'failed', error: { message: expect.stringMatching(/memory|killed/i) } });
+    expect(next.at(-1)).toMatchObject({ type: 'done', stats: { text: 'ok' } });
+  });
+
+  it('stops a worker that goes silent, failing its task with the reason, and goes on with the next', async () => {
+    const pool = makePool(1, undefined, 5000);
+    const [hung, next] = await Promise.all([run(pool, task('a', 'hang')), run(pool, task('b', 'ok'))]);
+    expect(hung.at(-1)).toMatchObject({ type: 'failed', error: { message: expect.stringMatching(/no sign of progress/) } });
     expect(next.at(-1)).toMatchObject({ type: 'done', stats: { text: 'ok' } });
   });
 

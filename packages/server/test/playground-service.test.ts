@@ -4,6 +4,7 @@
  */
 import type { BaseModel, PlaygroundRun, PlaygroundSession, PlaygroundSessionFile, PlaygroundSessionSummary } from '@qlora-studio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertJob, setJobStatus } from '../src/store/jobs-repo.js';
 import { fixture, makeApp, tokenFor } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof makeApp>>;
@@ -60,6 +61,26 @@ describe('runs', () => {
     expect(stopped.panes[0]).toMatchObject({ status: 'stopped', finishReason: 'aborted', text: 'h', completionTokens: 1 });
     const events = await follow(waiting.id);
     expect((events.at(-1)!.data as PlaygroundRun).panes[0]).toMatchObject({ status: 'done', text: 'after' });
+  });
+
+  it('generates one reply at a time while a fine-tune runs, even when more are allowed', async () => {
+    await call('PATCH', '/api/settings', { playgroundConcurrentStreams: 2 });
+    const job = insertJob(app.ctx.db, { type: 'train', title: 'Fine-tune', config: {} });
+    setJobStatus(app.ctx.db, job.id, 'running');
+    try {
+      const first = (await textRun('hold')).body;
+      await until(first.id, (r) => r.panes[0]!.status === 'running');
+      const second = (await textRun('hold')).body;
+      expect(second.panes[0]!.statusText).toBe('Waiting for 1 reply ahead');
+      setJobStatus(app.ctx.db, job.id, 'failed', { message: 'test', hint: null });
+      await call('POST', `/api/playground/runs/${first.id}/stop`, {});
+      await follow(first.id);
+      await until(second.id, (r) => r.panes[0]!.status === 'running');
+      await call('POST', `/api/playground/runs/${second.id}/stop`, {});
+      await follow(second.id);
+    } finally {
+      await call('PATCH', '/api/settings', { playgroundConcurrentStreams: 1 });
+    }
   });
 
   it('ends the streams of a deleted session with its replies stopped', async () => {

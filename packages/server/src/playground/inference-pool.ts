@@ -27,6 +27,10 @@ interface Worker {
   /** Told to exit: it takes no more work. */
   exiting: boolean;
   idleTimer: NodeJS.Timeout | null;
+  /** Runs out when the busy task has been silent too long. */
+  silenceTimer: NodeJS.Timeout | null;
+  /** Why this worker was stopped, if the pool stopped it while busy. */
+  stoppedBecause: { message: string; hint: string | null } | null;
   lastOutput: string[];
 }
 
@@ -39,6 +43,12 @@ export interface InferencePoolOptions {
   workerPath?: string;
   /** Called when waiting tasks moved up or started, so their positions can be shown again. */
   onQueueChange?: () => void;
+  /**
+   * A worker that says nothing about its task for this long (no token, no progress) is taken
+   * for hung: it is stopped and the task fails. Default 10 minutes, long enough for a big
+   * model's load or a long prompt's pass on a slow CPU.
+   */
+  silenceMs?: number;
 }
 
 const defaultWorker = fileURLToPath(new URL('./inference-worker.ts', import.meta.url));
@@ -164,6 +174,23 @@ export class InferencePool {
     const key = modelKey(entry.task);
     worker.models = [...worker.models.filter((m) => m !== key), key].slice(-modelsPerWorker);
     this.send(worker, { type: 'generate', ...entry.task });
+    this.listen(worker);
+  }
+
+  /** (Re)start the busy task's silence timer. */
+  private listen(worker: Worker): void {
+    if (worker.silenceTimer) clearTimeout(worker.silenceTimer);
+    const silenceMs = this.options.silenceMs ?? 10 * 60_000;
+    worker.silenceTimer = setTimeout(() => {
+      this.options.logger.error({ pid: worker.child.pid, taskId: worker.busy?.task.taskId }, 'inference worker silent too long; stopping it');
+      worker.stoppedBecause = {
+        message: `The model gave no sign of progress for ${Math.round(silenceMs / 60_000)} minutes, so its worker was stopped.`,
+        hint: 'Run the prompt again; if it happens again, try a smaller model or a shorter prompt, and check the server log.',
+      };
+      worker.exiting = true;
+      worker.child.kill('SIGKILL');
+    }, silenceMs);
+    worker.silenceTimer.unref();
   }
 
   private retire(worker: Worker): void {
@@ -183,7 +210,7 @@ export class InferencePool {
     } catch (error) {
       this.options.logger.warn({ err: error }, 'could not lower the priority of the inference worker');
     }
-    const worker: Worker = { child, busy: null, models: [], exiting: false, idleTimer: null, lastOutput: [] };
+    const worker: Worker = { child, busy: null, models: [], exiting: false, idleTimer: null, silenceTimer: null, stoppedBecause: null, lastOutput: [] };
     this.workers.push(worker);
     const keep = (line: string) => {
       if (!line.trim()) return;
@@ -211,12 +238,15 @@ export class InferencePool {
     }
     const { taskId: _taskId, ...event } = parsed.data;
     const entry = worker.busy;
+    this.listen(worker);
     if (event.type === 'done' || event.type === 'failed') this.release(worker);
     entry.onEvent(event as TaskEvent);
   }
 
   private release(worker: Worker): void {
     worker.busy = null;
+    if (worker.silenceTimer) clearTimeout(worker.silenceTimer);
+    worker.silenceTimer = null;
     worker.idleTimer = setTimeout(() => this.retire(worker), this.options.idleMs ?? 5 * 60_000);
     worker.idleTimer.unref();
     setImmediate(() => this.pump());
@@ -224,11 +254,14 @@ export class InferencePool {
 
   private onExit(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
     if (worker.idleTimer) clearTimeout(worker.idleTimer);
+    if (worker.silenceTimer) clearTimeout(worker.silenceTimer);
     this.workers.splice(this.workers.indexOf(worker), 1);
     const entry = worker.busy;
     worker.busy = null;
     if (entry) {
-      const why = this.stopped ? { message: 'The server stopped while this reply was generated.', hint: 'Run the prompt again.' } : explainWorkerExit(code, signal, worker.lastOutput.join('\n'));
+      const why = this.stopped
+        ? { message: 'The server stopped while this reply was generated.', hint: 'Run the prompt again.' }
+        : (worker.stoppedBecause ?? explainWorkerExit(code, signal, worker.lastOutput.join('\n')));
       entry.onEvent({ type: 'failed', error: why });
     }
     this.options.logger.info({ pid: worker.child.pid, code, signal }, 'inference worker ended');
