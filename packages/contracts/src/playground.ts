@@ -179,6 +179,28 @@ export const paneOutputSchema = z
   .meta({ id: 'PaneOutput' });
 export type PaneOutput = z.infer<typeof paneOutputSchema>;
 
+/** A pane before its reply starts: waiting, with nothing generated yet. */
+export function queuedPane(index: number, model: ModelChoice, label: string): PaneOutput {
+  return {
+    index,
+    model,
+    label,
+    status: 'queued',
+    statusText: 'Starting…',
+    text: '',
+    renderedPrompt: null,
+    finishReason: null,
+    promptTokens: null,
+    completionTokens: null,
+    timeToFirstTokenMs: null,
+    tokensPerSecond: null,
+    durationMs: null,
+    error: null,
+    note: '',
+    vote: null,
+  };
+}
+
 export const playgroundRunSchema = z
   .object({
     id: z.string(),

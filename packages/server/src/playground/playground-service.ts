@@ -3,6 +3,7 @@ import {
   ApiError,
   fillTemplate,
   maxFilledPromptLength,
+  queuedPane,
   templateVariables,
   type PaneOutput,
   type PlaygroundCatalogue,
@@ -178,24 +179,7 @@ export class PlaygroundService {
       createdAt: nowIso(),
       prompt: body.prompt,
       settings: body.settings,
-      panes: panes.map(({ index, choice, label }) => ({
-        index,
-        model: choice,
-        label,
-        status: 'queued',
-        statusText: 'Starting…',
-        text: '',
-        renderedPrompt: null,
-        finishReason: null,
-        promptTokens: null,
-        completionTokens: null,
-        timeToFirstTokenMs: null,
-        tokensPerSecond: null,
-        durationMs: null,
-        error: null,
-        note: '',
-        vote: null,
-      })),
+      panes: panes.map(({ index, choice, label }) => queuedPane(index, choice, label)),
     };
     insertRun(this.db, run);
     const live: LiveRun = { run, ownerTokenId: caller.tokenId, listeners: new Set() };

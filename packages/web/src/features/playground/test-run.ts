@@ -1,25 +1,9 @@
-import { defaultGenerationSettings, type PaneOutput, type PlaygroundRun } from '@qlora-studio/contracts';
+import { defaultGenerationSettings, queuedPane, type PaneOutput, type PlaygroundRun } from '@qlora-studio/contracts';
 
 /** A pane as the server would send it, with overrides. */
 export function testPane(overrides: Partial<PaneOutput> = {}): PaneOutput {
-  return {
-    index: 0,
-    model: { modelId: 'm1', adapterId: null, quant: 'nf4' },
-    label: 'Demo model',
-    status: 'running',
-    text: '',
-    renderedPrompt: null,
-    finishReason: null,
-    promptTokens: null,
-    completionTokens: null,
-    timeToFirstTokenMs: null,
-    tokensPerSecond: null,
-    durationMs: null,
-    error: null,
-    note: '',
-    vote: null,
-    ...overrides,
-  };
+  const { statusText: _statusText, ...pane } = queuedPane(0, { modelId: 'm1', adapterId: null, quant: 'nf4' }, 'Demo model');
+  return { ...pane, status: 'running', ...overrides };
 }
 
 /** A run with the given panes. */
