@@ -1,4 +1,4 @@
-import { Gauge, MessagesSquare, Sparkles, Upload } from 'lucide-react';
+import { Gauge, MessagesSquare, Sparkles, Upload, type LucideIcon } from 'lucide-react';
 import { Link } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
@@ -6,6 +6,21 @@ import { PermissionButton } from '../../system/components/permission-button';
 
 const tile = 'h-auto w-full justify-start gap-3 py-3 text-left whitespace-normal';
 const Hint = ({ children }: { children: string }) => <span className="block text-sm font-normal">{children}</span>;
+
+/** A quick action that goes to a page: icon, title and a line on what it is for. */
+function LinkTile({ to, icon: Icon, title, hint, primary }: { to: string; icon: LucideIcon; title: string; hint: string; primary?: boolean }) {
+  return (
+    <Button asChild size="lg" variant={primary ? 'primary' : 'secondary'} className={tile}>
+      <Link to={to}>
+        <Icon aria-hidden />
+        <span>
+          {title}
+          <Hint>{hint}</Hint>
+        </span>
+      </Link>
+    </Button>
+  );
+}
 
 /** The common next steps: start a fine-tune, try a model, bring a dataset, measure the machine. */
 export function QuickActions({ onSystemCheck, checkPending, checkActive }: { onSystemCheck: () => void; checkPending: boolean; checkActive: boolean }) {
@@ -18,33 +33,9 @@ export function QuickActions({ onSystemCheck, checkPending, checkActive }: { onS
         </div>
       </CardHeader>
       <CardContent className="flex flex-col gap-3">
-        <Button asChild size="lg" className={tile}>
-          <Link to="/fine-tune">
-            <Sparkles aria-hidden />
-            <span>
-              New fine-tune
-              <Hint>Pick a model and a dataset, then launch</Hint>
-            </span>
-          </Link>
-        </Button>
-        <Button asChild size="lg" variant="secondary" className={tile}>
-          <Link to="/playground">
-            <MessagesSquare aria-hidden />
-            <span>
-              Try a model
-              <Hint>Prompt base models and adapters side by side in the Playground</Hint>
-            </span>
-          </Link>
-        </Button>
-        <Button asChild size="lg" variant="secondary" className={tile}>
-          <Link to="/fine-tune">
-            <Upload aria-hidden />
-            <span>
-              Upload dataset
-              <Hint>JSON, JSONL, CSV, Parquet or text, on the Fine-tune page</Hint>
-            </span>
-          </Link>
-        </Button>
+        <LinkTile to="/fine-tune" icon={Sparkles} title="New fine-tune" hint="Pick a model and a dataset, then launch" primary />
+        <LinkTile to="/playground" icon={MessagesSquare} title="Try a model" hint="Prompt base models and adapters side by side in the Playground" />
+        <LinkTile to="/fine-tune" icon={Upload} title="Upload dataset" hint="JSON, JSONL, CSV, Parquet or text, on the Fine-tune page" />
         <PermissionButton
           permission="jobs:launch"
           size="lg"
