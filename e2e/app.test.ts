@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, runAxe } from './support/axe';
 import { launchBrowser, newContext, watchErrors, type Theme } from './support/browser';
+import { dropFile } from './support/files';
 import { apiFetch, createToken, startServer, waitFor, type RunningServer } from './support/server';
 
 let server: RunningServer;
@@ -286,6 +287,11 @@ describe('roles', () => {
     await page.goto(`${server.url}/settings`);
     await page.getByText('Read-only for you as a Team Member.').waitFor();
     expect(await page.getByRole('spinbutton', { name: 'Jobs at the same time' }).getAttribute('readonly')).not.toBeNull();
+    // A file dropped where they may not upload is not silently ignored: the page says why.
+    await page.goto(`${server.url}/fine-tune`);
+    await page.getByText(/As a Team Member you can’t/).first().waitFor();
+    await dropFile(page, 'Upload a dataset file', 'notes.txt', 'Some notes.', { whenEnabled: false });
+    await page.getByText('notes.txt was not uploaded').waitFor();
     await close();
   });
 });

@@ -66,7 +66,7 @@ describe('the Fine-tune page', () => {
     await page.getByRole('radiogroup', { name: 'Base model' }).getByRole('radio', { checked: true }).waitFor({ timeout: 60_000 });
 
     // 2. Dataset: drop a JSONL file; it uploads, is chosen, and its report shows the masking preview.
-    await dropFile(page, 'Upload a dataset file', 'arithmetic.jsonl', jsonl, 'application/jsonl');
+    await dropFile(page, 'Upload a dataset file', 'arithmetic.jsonl', jsonl, { type: 'application/jsonl' });
     await page.getByRole('heading', { name: /^Validation report: arithmetic/ }).waitFor({ timeout: 60_000 });
     await page.getByRole('heading', { name: 'Masking preview' }).waitFor({ timeout: 60_000 });
     const preview = page.locator('pre', { hasText: '[trained]' }).first();

@@ -1,5 +1,6 @@
 import { FileUp, Upload } from 'lucide-react';
 import { useRef, useState, type DragEvent, type RefObject } from 'react';
+import { toast } from 'sonner';
 import { Button } from '../../../components/ui/button';
 import { Progress } from '../../../components/ui/progress';
 import { cn } from '../../../lib/cn';
@@ -58,7 +59,11 @@ export function UploadZone({
     e.preventDefault();
     setOver(false);
     const file = e.dataTransfer.files[0];
-    if (file && !busy && !disabled) onFile(file);
+    if (!file) return;
+    // A dropped file is never ignored silently: say why it was not taken.
+    if (busy) toast.info(`${file.name} was not uploaded`, { description: `Wait for ${upload.fileName} to finish, or cancel it.` });
+    else if (disabled) toast.info(`${file.name} was not uploaded`, { description: disabledReason ?? undefined });
+    else onFile(file);
   };
 
   return (
