@@ -189,6 +189,22 @@ describe('the Playground', () => {
     await dark.close();
   }, 240_000);
 
+  it('shows history a page at a time, with older sessions on request', async () => {
+    for (let i = 1; i <= 55; i++) await apiFetch(server, 'POST', '/api/playground/sessions', { title: `Batch ${i}` });
+    const { page, errors, close } = await open('/playground');
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('dialog', { name: 'History' });
+    await history.getByRole('searchbox', { name: 'Search sessions' }).fill('batch');
+    const items = history.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
+    await expect.poll(() => items.count()).toBe(50);
+    await history.getByRole('button', { name: 'Show older sessions' }).click();
+    await expect.poll(() => items.count()).toBe(55);
+    expect(await history.getByRole('button', { name: 'Show older sessions' }).count()).toBe(0);
+    await history.getByRole('button', { name: 'Open Batch 1', exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('works from the keyboard alone: reach the editor, type, run with Ctrl+Enter, and leave with Escape then Tab', async () => {
     const { page, errors, close } = await open('/playground', 'dark');
     await expect.poll(() => page.getByRole('combobox', { name: 'Model for pane 1' }).inputValue()).toBe(model.id);

@@ -289,12 +289,21 @@ export const playgroundSessionSchema = playgroundSessionSummarySchema
   .meta({ id: 'PlaygroundSession' });
 export type PlaygroundSession = z.infer<typeof playgroundSessionSchema>;
 
-export const playgroundSessionListSchema = z.object({ sessions: z.array(playgroundSessionSummarySchema) }).meta({ id: 'PlaygroundSessionList' });
+export const playgroundSessionListSchema = z
+  .object({
+    sessions: z.array(playgroundSessionSummarySchema),
+    /** Pass as `after` for the next page; null on the last page. */
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'PlaygroundSessionList' });
+export type PlaygroundSessionList = z.infer<typeof playgroundSessionListSchema>;
 
 export const listPlaygroundSessionsQuerySchema = z.object({
   /** Words to find in titles, prompts and outputs. */
   q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** The `nextCursor` of the page before: sessions older than its last one. */
+  after: z.string().max(200).optional(),
 });
 
 const sessionTitleSchema = z.string().trim().min(1, 'Give the session a title.').max(200, 'Keep the title under 200 characters.');

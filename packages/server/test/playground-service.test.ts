@@ -136,6 +136,28 @@ describe('history', () => {
     for (const key of ['status', 'finishReason', 'renderedPrompt', 'nf4', 'done']) expect(await search(key), key).not.toContain(run.sessionId);
   });
 
+  it('lists history a page at a time, newest first, with nothing missed or repeated', async () => {
+    for (let i = 0; i < 5; i++) {
+      await call('POST', '/api/playground/sessions', { title: `Paging ${i}` });
+      await new Promise((r) => setTimeout(r, 3)); // distinct times, so the expected order is known
+    }
+    type Page = { sessions: PlaygroundSessionSummary[]; nextCursor: string | null };
+    const all = (await call<Page>('GET', '/api/playground/sessions?q=paging&limit=10')).body;
+    expect(all.sessions.map((s) => s.title)).toEqual(['Paging 4', 'Paging 3', 'Paging 2', 'Paging 1', 'Paging 0']);
+    expect(all.nextCursor).toBeNull();
+    const pages: string[][] = [];
+    let after: string | null = '';
+    while (after !== null) {
+      const page: Page = (await call<Page>('GET', `/api/playground/sessions?q=paging&limit=2${after ? `&after=${after}` : ''}`)).body;
+      pages.push(page.sessions.map((s) => s.title));
+      after = page.nextCursor;
+    }
+    expect(pages).toEqual([['Paging 4', 'Paging 3'], ['Paging 2', 'Paging 1'], ['Paging 0']]);
+    const bad = await call<{ error: { code: string; message: string } }>('GET', '/api/playground/sessions?after=nonsense');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/cursor/);
+  });
+
   it('imports a session file larger than the default request limit', async () => {
     const run = (await textRun('big')).body;
     const [done] = (await follow(run.id)).slice(-1).map((e) => e.data as PlaygroundRun);

@@ -11,7 +11,7 @@ import {
   type PlaygroundRun,
   type PlaygroundSession,
   type PlaygroundSessionFile,
-  type PlaygroundSessionSummary,
+  type PlaygroundSessionList,
   type Settings,
   type TokenEvent,
 } from '@qlora-studio/contracts';
@@ -312,7 +312,7 @@ export class PlaygroundService {
 
   // ---- sessions ----
 
-  listSessions(caller: Caller, query: { q?: string | undefined; limit: number }): PlaygroundSessionSummary[] {
+  listSessions(caller: Caller, query: { q?: string | undefined; limit: number; after?: string | undefined }): PlaygroundSessionList {
     return listSessions(this.db, caller, query);
   }
 

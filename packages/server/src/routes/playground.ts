@@ -19,7 +19,7 @@ export function playgroundRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'getPlaygroundRun', ({ params, session }) => playground.getRun(params.id, callerOf(session)));
   defineRoute(app, 'stopPlaygroundRun', ({ params, body, session }) => playground.stop(params.id, callerOf(session), body.pane));
   defineRoute(app, 'updatePlaygroundPane', ({ params, body, session }) => playground.updatePane(params.id, params.pane, body, callerOf(session)));
-  defineRoute(app, 'listPlaygroundSessions', ({ query, session }) => ({ sessions: playground.listSessions(callerOf(session), query) }));
+  defineRoute(app, 'listPlaygroundSessions', ({ query, session }) => playground.listSessions(callerOf(session), query));
   defineRoute(app, 'createPlaygroundSession', ({ body, session }) => playground.createSession(callerOf(session), body));
   defineRoute(app, 'getPlaygroundSession', ({ params, session }) => playground.getSession(params.id, callerOf(session)));
   defineRoute(app, 'updatePlaygroundSession', ({ params, body, session }) => playground.updateSession(params.id, callerOf(session), body));

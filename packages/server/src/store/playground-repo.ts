@@ -5,6 +5,7 @@ import {
   type PlaygroundPrompt,
   type PlaygroundRun,
   type PlaygroundSession,
+  type PlaygroundSessionList,
   type PlaygroundSessionSummary,
   type GenerationSettings,
 } from '@qlora-studio/contracts';
@@ -119,7 +120,23 @@ function searchTextOf(prompt: PlaygroundPrompt, panes: PaneOutput[]): string {
   return [...promptParts, ...Object.values(prompt.variables), ...panes.flatMap((p) => [p.label, p.text, p.note])].join('\n');
 }
 
-export function listSessions(db: Db, caller: Caller, options: { q?: string | undefined; limit: number }): PlaygroundSessionSummary[] {
+/** A page boundary in the history list: the last session of a page, by (updated_at, id). */
+function encodeCursor(row: SessionRow): string {
+  return Buffer.from(JSON.stringify([row.updated_at, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+  } catch {
+    // Reported below.
+  }
+  throw new ApiError('VALIDATION_FAILED', 'The history cursor is not one this server gave; load the list again from its start.', { issues: [{ path: 'after', message: 'is not a cursor from this server' }] });
+}
+
+/** Sessions the caller may read, newest first, a page at a time. */
+export function listSessions(db: Db, caller: Caller, options: { q?: string | undefined; limit: number; after?: string | undefined }): PlaygroundSessionList {
   const where = ['(s.owner_token_id IS ? OR s.shared = 1)'];
   const args: unknown[] = [caller.tokenId];
   // Every word must appear in the title or in a run's prompt, variables, outputs or notes.
@@ -130,10 +147,16 @@ export function listSessions(db: Db, caller: Caller, options: { q?: string | und
     const pattern = likePattern(word);
     args.push(pattern, pattern);
   }
+  if (options.after) {
+    where.push('(s.updated_at, s.id) < (?, ?)');
+    args.push(...decodeCursor(options.after));
+  }
+  // One row more than the page tells whether another page follows.
   const rows = db
     .prepare(`SELECT ${summaryColumns} FROM playground_sessions s WHERE ${where.join(' AND ')} ORDER BY s.updated_at DESC, s.id DESC LIMIT ?`)
-    .all(...args, options.limit) as SessionRow[];
-  return rows.map((row) => toSummary(row, caller));
+    .all(...args, options.limit + 1) as SessionRow[];
+  const page = rows.slice(0, options.limit);
+  return { sessions: page.map((row) => toSummary(row, caller)), nextCursor: rows.length > options.limit ? encodeCursor(page.at(-1)!) : null };
 }
 
 export function insertSession(db: Db, caller: Caller, input: { title: string; draft: PlaygroundDraft | null }): string {

@@ -1,12 +1,21 @@
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { playgroundKeys } from './keys';
 
-export const listSessions = (q: string, signal?: AbortSignal) =>
-  api.call('listPlaygroundSessions', { query: { q: q || undefined, limit: 100 } }, { signal });
+/** Sessions per page of the history list. */
+export const sessionsPageSize = 50;
 
-/** Your sessions and those shared with the workspace, newest first, searched by `q`. */
+export const listSessions = (q: string, after: string | undefined, signal?: AbortSignal) =>
+  api.call('listPlaygroundSessions', { query: { q: q || undefined, limit: sessionsPageSize, after } }, { signal });
+
+/** Your sessions and those shared with the workspace, newest first, searched by `q`, a page at a time. */
 export const sessionsQueryOptions = (q: string) =>
-  queryOptions({ queryKey: playgroundKeys.sessionList(q), queryFn: ({ signal }) => listSessions(q, signal), placeholderData: keepPreviousData });
+  infiniteQueryOptions({
+    queryKey: playgroundKeys.sessionList(q),
+    queryFn: ({ signal, pageParam }) => listSessions(q, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
 
-export const useSessions = (q: string, enabled = true) => useQuery({ ...sessionsQueryOptions(q), enabled });
+export const useSessions = (q: string, enabled = true) => useInfiniteQuery({ ...sessionsQueryOptions(q), enabled });

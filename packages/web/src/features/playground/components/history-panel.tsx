@@ -134,7 +134,8 @@ export function HistoryPanel({ open, onOpenChange, currentSessionId, onOpenSessi
   const fileRef = useRef<HTMLInputElement>(null);
   const [renaming, setRenaming] = useState<PlaygroundSessionSummary | null>(null);
   const [deleting, setDeleting] = useState<PlaygroundSessionSummary | null>(null);
-  const list = sessions.data?.sessions ?? [];
+  const list = sessions.data?.pages.flatMap((page) => page.sessions) ?? [];
+  const more = sessions.hasNextPage;
 
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
@@ -210,8 +211,17 @@ export function HistoryPanel({ open, onOpenChange, currentSessionId, onOpenSessi
                 ))}
               </ul>
             )}
+            {more && (
+              <div className="mt-3 flex justify-center">
+                <Button variant="secondary" onClick={() => void sessions.fetchNextPage()} loading={sessions.isFetchingNextPage}>
+                  Show older sessions
+                </Button>
+              </div>
+            )}
             <p role="status" className="sr-only">
-              {sessions.isSuccess ? `${list.length} ${list.length === 1 ? 'session' : 'sessions'}${q ? ` match “${q}”` : ''}` : ''}
+              {sessions.isSuccess
+                ? `${list.length}${more ? ' or more' : ''} ${list.length === 1 && !more ? 'session' : 'sessions'}${q ? ` match “${q}”` : ''}`
+                : ''}
             </p>
           </div>
           <RenameDialog session={renaming} onClose={() => setRenaming(null)} />
