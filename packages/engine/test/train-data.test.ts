@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChatTemplate } from '../src/io/chat-template.js';
 import { loadModelFolder } from '../src/io/model-folder.js';
 import { Tokenizer } from '../src/io/tokenizer.js';
+import type { EngineError } from '../src/errors.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
 import { parseTrainingRecords, readTrainingFile, type TrainingRecord } from '../src/train/data.js';
 import { Batcher, collate, epochOrder, padTokenIdOf } from '../src/train/collate.js';
@@ -12,7 +14,7 @@ import { blockCausalMask, packExamples, prepareTrainingData } from '../src/train
 import { IGNORE_INDEX, tokenizeRecord } from '../src/train/tokenize.js';
 import { hasStories260K, sharedData, skipWithoutShared, stories260K } from './shared-data.js';
 import { twoExchangeChat } from './chat-fixture.js';
-import { errorOf } from './helpers.js';
+import { errorOf, rejection } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-data-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -60,10 +62,23 @@ describe('reading records', () => {
     expect(errorOf(() => parseTrainingRecords('[{"text":"a"},{"text":null}]', 'g.json')).message).toMatch(/^g\.json: record 2: "text" must be a string/);
   });
 
-  it('refuses an empty dataset', () => {
+  it('reads a Parquet training file, as the app does', async () => {
+    const file = path.join(root, 'pairs.parquet');
+    const columnData = [
+      { name: 'prompt', data: ['Say hi.', 'Say bye.'], type: 'STRING' as const },
+      { name: 'completion', data: ['Hi!', 'Bye!'], type: 'STRING' as const },
+    ];
+    fs.writeFileSync(file, new Uint8Array(parquetWriteBuffer({ columnData })));
+    const { format, records } = await readTrainingFile(file);
+    expect(format).toBe('prompt-completion');
+    expect(records).toHaveLength(2);
+    expect(JSON.stringify(records[1])).toContain('Bye!');
+  });
+
+  it('refuses an empty dataset', async () => {
     const file = path.join(root, 'empty.jsonl');
     fs.writeFileSync(file, '\n  \n');
-    const error = errorOf(() => readTrainingFile(file));
+    const error = (await rejection(readTrainingFile(file))) as EngineError;
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain('empty');
     expect(errorOf(() => parseTrainingRecords('[]', 'e.json')).message).toContain('empty');
@@ -217,8 +232,8 @@ describe('batching', () => {
 });
 
 const alpacaFile = `${sharedData}datasets/alpaca_en_demo/alpaca_en_demo.json`;
-it.skipIf(!fs.existsSync(alpacaFile))(`smoke: 50 real alpaca records through the tiny llama tokenizer${fs.existsSync(alpacaFile) ? '' : ' (skipped: ../shared/data is absent)'}`, () => {
-  const { format, records } = readTrainingFile(alpacaFile);
+it.skipIf(!fs.existsSync(alpacaFile))(`smoke: 50 real alpaca records through the tiny llama tokenizer${fs.existsSync(alpacaFile) ? '' : ' (skipped: ../shared/data is absent)'}`, async () => {
+  const { format, records } = await readTrainingFile(alpacaFile);
   expect(format).toBe('alpaca');
   const { tokenizer, chatTemplate } = models.llama;
   const sample = records.slice(0, 50);

@@ -154,7 +154,7 @@ describe('trainLora', () => {
 
     const folder = loadModelFolder(modelDir);
     folder.weights.close();
-    const { rows } = prepareTrainingData(readTrainingFile(evalFile).records, {
+    const { rows } = prepareTrainingData((await readTrainingFile(evalFile)).records, {
       tokenizer: folder.tokenizer,
       chatTemplate: new ChatTemplate(folder.chatTemplate!, folder.tokenizer.specialTokens),
       seqLen: 24,

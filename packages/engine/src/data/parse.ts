@@ -59,10 +59,7 @@ function readTextual(text: string, fileType: Exclude<DatasetFileType, 'parquet'>
   }
 }
 
-/**
- * Synchronous reading of every type but Parquet (whose reader is asynchronous), for the
- * training path (`readTrainingFile`).
- */
+/** Synchronous reading of every type but Parquet (whose reader is asynchronous), for text given inline. */
 export function parseTextDatasetBytes(bytes: Uint8Array, name: string, options: ReadDatasetOptions = {}): ParsedDataset {
   checkFileBytes(bytes, name, options.maxBytes);
   const fileType = detectFileType(name, bytes, options.fileType);

@@ -3,10 +3,9 @@
  * (`../data/`), refused as a whole at its first bad record with an error that names the file
  * and line, because training on part of a file the user did not look at would be a surprise.
  */
-import fs from 'node:fs';
 import type { DatasetFormat, DatasetMessage, DatasetProblem, DatasetRecord } from '@qlora-studio/contracts';
 import { fileError } from '../data/detect.js';
-import { parseTextDatasetBytes, type ParsedDataset } from '../data/parse.js';
+import { parseTextDatasetBytes, readDatasetFile, type ParsedDataset } from '../data/parse.js';
 
 /** One chat turn of a training record. */
 export type TrainingMessage = DatasetMessage;
@@ -39,13 +38,10 @@ export function parseTrainingRecords(content: string, file: string): { format: R
   return trainingRecordsOf(parseTextDatasetBytes(new TextEncoder().encode(content), file), file);
 }
 
-/** Read a training file; see `parseTrainingRecords`. Parquet needs the asynchronous `readDatasetFile`. */
-export function readTrainingFile(file: string): { format: RecordFormat; records: TrainingRecord[] } {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    throw fileError(file, `cannot be read: ${(error as Error).message}`, error);
-  }
-  return trainingRecordsOf(parseTextDatasetBytes(bytes, file), file);
+/**
+ * Read a training file of any type the dataset layer reads — Parquet included — refused at its
+ * first bad record like `parseTrainingRecords`.
+ */
+export async function readTrainingFile(file: string): Promise<{ format: RecordFormat; records: TrainingRecord[] }> {
+  return trainingRecordsOf(await readDatasetFile(file), file);
 }

@@ -34,7 +34,7 @@ import { LoraTrainer, type TrainMethod } from './train-step.js';
 
 export const TRAINING_SUMMARY_FILE = 'training_summary.json';
 
-/** Records given inline or as a JSONL / JSON file path (readTrainingFile). */
+/** Records given inline or as a dataset file's path (readTrainingFile: JSONL, JSON, CSV, TSV, Parquet or text). */
 export type TrainingDataSource = { records: readonly TrainingRecord[] } | { file: string };
 
 export interface TrainLoraOptions {
@@ -119,8 +119,8 @@ export function checkTrainLoraOptions(o: TrainLoraOptions): void {
   if (!o.outputDir) throw invalid('outputDir is required.');
 }
 
-function recordsOf(source: TrainingDataSource): TrainingRecord[] {
-  return 'file' in source ? readTrainingFile(source.file).records : [...source.records];
+async function recordsOf(source: TrainingDataSource): Promise<TrainingRecord[]> {
+  return 'file' in source ? (await readTrainingFile(source.file)).records : [...source.records];
 }
 
 function optimizerOptions(o: TrainLoraOptions['optimizer']): AdamWOptions | SgdOptions {
@@ -160,8 +160,8 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
     const chatTemplate = folder.chatTemplate ? new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens) : null;
     const prepare = (records: TrainingRecord[]): { rows: TrainingRow[]; report: DatasetReport } =>
       prepareTrainingData(records, { tokenizer: folder.tokenizer, chatTemplate, seqLen: options.seqLen, maxPositionEmbeddings: model.maxPositionEmbeddings, trainOn: options.trainOn ?? 'completions', packing: options.packing ?? false });
-    const train = prepare(recordsOf(options.train));
-    const evalData = options.eval ? prepare(recordsOf(options.eval)) : null;
+    const train = prepare(await recordsOf(options.train));
+    const evalData = options.eval ? prepare(await recordsOf(options.eval)) : null;
 
     const batcherOptions = { batchSize: options.batchSize, seqLen: options.seqLen, padTokenId: padTokenIdOf(folder.tokenizer), seed: options.seed, shuffle: options.shuffle ?? true };
     const batchesPerEpoch = Math.ceil(train.rows.length / options.batchSize);

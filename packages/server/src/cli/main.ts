@@ -28,7 +28,7 @@ Usage:
   qlora score --model DIR|HUB_ID [--adapter DIR] --data FILE.jsonl|FILE.txt [--quant nf4|none] [--json]
       Loss and perplexity: every token after the first of each text ("text" of each JSON line,
       or documents of a .txt separated by blank lines or <|endoftext|>).
-  qlora train --model DIR --data FILE.jsonl --output DIR [--config FILE.yaml] [--eval-data FILE]
+  qlora train --model DIR --data FILE --output DIR [--config FILE.yaml] [--eval-data FILE]
       [--method qlora|lora] [--lora-r 16] [--lora-alpha 32] [--lora-dropout 0.05]
       [--target-modules all-linear|q_proj,v_proj]
       [--use-rslora] [--epochs 1 | --max-steps N] [--learning-rate 2e-4] [--optimizer adamw|sgd]
@@ -36,8 +36,9 @@ Usage:
       [--batch-size 1] [--grad-accum 1] [--seq-len 512] [--seed 42] [--eval-every N]
       [--checkpoint-every N] [--early-stopping-patience N] [--train-on completions|all] [--packing]
       [--threads N] [--init-adapter DIR] [--resume-from CHECKPOINT_DIR] [--json]
-      Fine-tune a LoRA adapter (QLoRA: frozen NF4 base) and write it as a PEFT folder. Data: JSONL
-      or a JSON array of {"text"}, {"messages"} or {"instruction","input","output"}. --config
+      Fine-tune a LoRA adapter (QLoRA: frozen NF4 base) and write it as a PEFT folder. Data: JSONL,
+      JSON, CSV, TSV, Parquet or text, in any layout the app reads (text, OpenAI messages,
+      ShareGPT, Alpaca, prompt/completion). --config
       takes the same settings as YAML or JSON keys. --packing joins short examples into shared
       rows (no attention across them).
   qlora make-tiny-model --arch llama|qwen2 --out DIR [--hidden-size 64] [--layers 2] [--heads 4]

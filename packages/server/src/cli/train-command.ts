@@ -113,7 +113,7 @@ function toOptions(v: Values): TrainLoraOptions {
     gradAccum: num('grad-accum') ?? 1,
     maxGradNorm: num('max-grad-norm') ?? 1,
     seqLen: num('seq-len') ?? 512,
-    train: { file: path.resolve(String(required(v.data, 'data', 'the training data (JSONL with text, messages, or instruction/output)'))) },
+    train: { file: path.resolve(String(required(v.data, 'data', 'the training data (JSONL, JSON, CSV, TSV, Parquet or text)'))) },
     ...(v['eval-data'] ? { eval: { file: path.resolve(String(v['eval-data'])) } } : {}),
     ...(num('eval-every') !== undefined ? { evalEvery: num('eval-every')! } : {}),
     ...(num('checkpoint-every') !== undefined ? { checkpointEvery: num('checkpoint-every')! } : {}),
