@@ -261,8 +261,33 @@ describe('per-record problems, with their locations', () => {
     expect(parsed.problems[0]!.message).toMatch(/^invalid JSON: Unexpected token/);
     expect(parsed.problems[4]!.message).toBe('a tool message must follow the assistant message that called the tool.');
     expect(parsed.problems[5]!.message).toMatch(/^role "bot" is not supported; use "system", "user", "assistant", "tool"/);
-    expect(parsed.problems[6]!.message).toBe('"content" must be a string, not a number.');
+    expect(parsed.problems[6]!.message).toBe('"content" must be a string or a list of text parts, not a number.');
     expect(parsed.problems[7]!.message).toBe('the record uses the "text" layout, not the file\'s "messages" layout; use one layout per file.');
+  });
+
+  it('OpenAI messages: text parts are joined; image parts and tool_calls are explained', async () => {
+    const lines = [
+      { messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello, ' }, { type: 'text', text: 'there.' }] }, { role: 'assistant', content: 'Hi!' }] },
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x.png' } }] }, { role: 'assistant', content: 'A cat.' }] },
+      {
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+          { role: 'tool', content: '{"temp":21}' },
+          { role: 'assistant', content: 'It is 21 °C.' },
+        ],
+      },
+    ];
+    const parsed = await parse(lines.map((l) => JSON.stringify(l)).join('\n'), 'openai.jsonl');
+    expect(parsed.records[0]).toEqual({ kind: 'chat', messages: [{ role: 'user', content: 'Hello, there.' }, { role: 'assistant', content: 'Hi!' }] });
+    expect(parsed.problems.map((p) => [p.location, p.field, p.message])).toEqual([
+      ['line 2', 'messages[0].content', '"content" must be a string or a list of text parts, not a list holding a part of type "image_url" (only text parts can be trained on).'],
+      [
+        'line 3',
+        'messages[1].tool_calls',
+        'a message whose call is in "tool_calls" is not supported yet: write the call as text in "content" (its JSON, as ShareGPT function_call turns do), or leave the record out.',
+      ],
+    ]);
   });
 
   it('JSON arrays, CSV and ShareGPT: records, rows and turns', async () => {

@@ -98,6 +98,24 @@ class FieldReader {
   }
 }
 
+/**
+ * A turn's text: a string, or OpenAI's list of content parts when every part is text (the parts
+ * are joined as the API joins them). Anything else says what it is, for the problem message.
+ */
+function textOfContent(value: unknown): string | { unsupported: string } {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return { unsupported: describeType(value) };
+  let text = '';
+  for (const part of value) {
+    if (!isObject(part) || part.type !== 'text' || typeof part.text !== 'string') {
+      const type = isObject(part) && typeof part.type === 'string' ? `a part of type "${part.type}"` : describeType(part);
+      return { unsupported: `a list holding ${type} (only text parts can be trained on)` };
+    }
+    text += part.text;
+  }
+  return text;
+}
+
 function chatTurns(reader: FieldReader, field: 'messages' | 'conversations', style: (typeof turnStyles)[keyof typeof turnStyles]): DatasetRecord | null {
   const list = reader.list(field);
   if (!list) return null;
@@ -114,10 +132,20 @@ function chatTurns(reader: FieldReader, field: 'messages' | 'conversations', sty
     if (role === undefined) {
       return problems.add('wrong-type', `${roleKey} ${JSON.stringify(name) ?? 'missing'} is not supported; use ${names}.`, { field: `${at}.${roleKey}` });
     }
-    const content = turn[contentKey];
+    if ((turn[contentKey] === null || turn[contentKey] === undefined) && turn.tool_calls !== undefined) {
+      return problems.add(
+        'wrong-type',
+        'a message whose call is in "tool_calls" is not supported yet: write the call as text in "content" (its JSON, as ShareGPT function_call turns do), or leave the record out.',
+        { field: `${at}.tool_calls` },
+      );
+    }
+    const content = textOfContent(turn[contentKey]);
     if (typeof content !== 'string') {
-      const kind = content === undefined ? 'missing-field' : 'wrong-type';
-      return problems.add(kind, `"${contentKey}" must be a string, not ${content === undefined ? 'missing' : describeType(content)}.`, { field: `${at}.${contentKey}` });
+      const value = turn[contentKey];
+      const kind = value === undefined ? 'missing-field' : 'wrong-type';
+      return problems.add(kind, `"${contentKey}" must be a string or a list of text parts, not ${value === undefined ? 'missing' : content.unsupported}.`, {
+        field: `${at}.${contentKey}`,
+      });
     }
     // An empty system prompt is harmless; any other empty turn is a broken record.
     if (role !== 'system' && content.trim() === '') return problems.add('empty-field', `the ${role} message is empty.`, { field: `${at}.${contentKey}` });
