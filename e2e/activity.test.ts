@@ -164,6 +164,34 @@ describe('the Activity page', () => {
     await context.close();
   });
 
+  it('says why a fine-tune failed, what to try, and links to the dataset', async () => {
+    // Prompts longer than the sequence length: nothing of the answers is left to train on.
+    const long = Array.from({ length: 4 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `${'Tell me more. '.repeat(40)}(${i})` }, { role: 'assistant', content: 'No.' }] }));
+    const upload = await fetch(`${server.url}/api/datasets/upload?fileName=long-prompts.jsonl`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: long.join('\n') });
+    if (!upload.ok) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
+    const longPrompts = (await upload.json()) as Dataset;
+    const job = await apiFetch<Job>(server, 'POST', '/api/jobs', { type: 'train', config: { modelId: model.id, datasetId: longPrompts.id, maxSteps: 5, seqLen: 16 } });
+    await waitFor(async () => {
+      const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
+      return j.status === 'failed' ? j : j.status === 'succeeded' ? Promise.reject(new Error('the fine-tune should have failed')) : undefined;
+    }, 60_000, 'the fine-tune to fail');
+
+    const context = await newContext(browser, { theme: 'dark' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/activity/jobs/${job.id}`);
+    const why = page.getByRole('alert').filter({ hasText: 'Why this job failed' });
+    await why.getByText(/No example has a token left to train on within the sequence length 16/).waitFor();
+    await why.getByText('What to try: Check the value named in the message.').waitFor();
+    await why.getByRole('link', { name: 'Check the dataset on the Fine-tune page' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Fine-tune' }).waitFor();
+    await page.goBack();
+    await why.waitFor();
+    expect(await axeReport(page, 'failed job, dark')).toBe('');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('resumes a canceled fine-tune from its last checkpoint, saying from which step, and links the new job to it', async () => {
     const job = await apiFetch<Job>(server, 'POST', '/api/jobs', {
       type: 'train',

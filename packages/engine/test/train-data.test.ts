@@ -49,7 +49,7 @@ describe('reading records', () => {
       ['{"text":"ok"}\n{"text":5}', /^f\.jsonl:2: "text" must be a string/],
       ['{"text":"ok"}\n{"instruction":"x","output":"y"}', /^f\.jsonl:2: .*"alpaca" layout/],
       ['{"messages":[{"role":"bot","content":"x"}]}', /^f\.jsonl:1, message 0: role "bot"/],
-      ['{"messages":[{"role":"user","content":["x"]}]}', /^f\.jsonl:1, message 0: "content" must be a string, not an array/],
+      ['{"messages":[{"role":"user","content":["x"]}]}', /^f\.jsonl:1, message 0: "content" must be a string or a list of text parts, not a list holding a string/],
       ['{"messages":[{"role":"user","content":"x"}]}', /^f\.jsonl:1: the chat has no assistant message/],
       ['{"instruction":"x","input":""}', /^f\.jsonl:1: the record has no "output" field/],
       ['{"prompt":"x"}', /^f\.jsonl:1: unknown record layout/],

@@ -145,7 +145,7 @@ export function prepareTrainingData(records: readonly TrainingRecord[], options:
     if (countTrained(example.labels) > 0) kept.push(example);
   }
   if (kept.length === 0) {
-    throw new EngineError('INVALID_ARGUMENT', `No example has a token left to train on within the sequence length ${seqLen}: raise the sequence length, or check the data.`);
+    throw new EngineError('INVALID_ARGUMENT', `No example has a token left to train on within the sequence length ${seqLen}: in every one, what trains comes after the first ${seqLen} tokens. Raise the sequence length, or shorten the prompts in the dataset.`);
   }
   const rows = options.packing ? packExamples(kept, seqLen) : kept.map(singleRow);
   lengths.sort((a, b) => a - b);
