@@ -99,6 +99,11 @@ describe('the Dashboard', () => {
     await page.getByRole('region', { name: 'Quick actions' }).getByRole('link', { name: /New fine-tune/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Fine-tune' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/fine-tune');
+    // Upload dataset opens the Fine-tune page at its dataset step, focused there.
+    await page.goBack();
+    await page.getByRole('region', { name: 'Quick actions' }).getByRole('link', { name: /Upload dataset/ }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('step-dataset-title');
+    expect(await page.getByRole('button', { name: /Dataset/ }).first().getAttribute('aria-current')).toBe('step');
     expect(errors).toEqual([]);
     await close();
   });

@@ -82,7 +82,7 @@ export function JobOutcome({ job }: { job: Job }) {
         {job.error?.hint && <p className="mt-2 text-fg">What to try: {job.error.hint}</p>}
         {/dataset/i.test(message + (job.error?.hint ?? '')) && (
           <p className="mt-2">
-            <Link to="/fine-tune" className="inline-flex min-h-11 items-center font-medium text-primary-text underline underline-offset-4">
+            <Link to="/fine-tune#step-dataset" className="inline-flex min-h-11 items-center font-medium text-primary-text underline underline-offset-4">
               Check the dataset on the Fine-tune page
             </Link>
           </p>

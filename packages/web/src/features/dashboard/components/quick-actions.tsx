@@ -35,7 +35,7 @@ export function QuickActions({ onSystemCheck, checkPending, checkActive }: { onS
       <CardContent className="flex flex-col gap-3">
         <LinkTile to="/fine-tune" icon={Sparkles} title="New fine-tune" hint="Pick a model and a dataset, then launch" primary />
         <LinkTile to="/playground" icon={MessagesSquare} title="Try a model" hint="Prompt base models and adapters side by side in the Playground" />
-        <LinkTile to="/fine-tune" icon={Upload} title="Upload dataset" hint="JSON, JSONL, CSV, Parquet or text, on the Fine-tune page" />
+        <LinkTile to="/fine-tune#step-dataset" icon={Upload} title="Upload dataset" hint="JSON, JSONL, CSV, Parquet or text, on the Fine-tune page" />
         <PermissionButton
           permission="jobs:launch"
           size="lg"

@@ -137,6 +137,13 @@ export default function FineTunePage() {
     heading?.focus({ preventScroll: true });
   };
 
+  // A link to a step (`/fine-tune#step-dataset`, as the Dashboard's Upload action gives) opens there.
+  useEffect(() => {
+    const id = /^#step-(\w+)$/.exec(location.hash)?.[1];
+    const step = steps.find((s) => s.id === id);
+    if (step) goTo(step.id);
+  }, [location.hash]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const done: Record<StepId, boolean> = {
     model: !!model,
     dataset: !!dataset && dataset.latest.valid > 0,
