@@ -142,7 +142,7 @@ export default function FineTunePage() {
     const id = /^#step-(\w+)$/.exec(location.hash)?.[1];
     const step = steps.find((s) => s.id === id);
     if (step) goTo(step.id);
-  }, [location.hash]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [location.hash]);
 
   const done: Record<StepId, boolean> = {
     model: !!model,
