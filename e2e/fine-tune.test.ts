@@ -81,7 +81,14 @@ describe('the Fine-tune page', () => {
     await seqLen.fill('6');
     await page.getByText('Too small: must be >=8.').first().waitFor();
     expect(await seqLen.getAttribute('aria-invalid')).toBe('true');
+    // At 8 tokens the answers fall past the end: the report says nothing would train, and Launch waits.
+    await seqLen.fill('8');
+    await page.getByText('Nothing would train at a sequence length of 8').first().waitFor({ timeout: 30_000 });
+    await steps.getByRole('button', { name: /^Review & launch/ }).click();
+    await page.getByText(/Dataset: nothing would train at a sequence length of 8/).waitFor();
+    expect(await page.getByRole('button', { name: 'Launch fine-tune' }).isDisabled()).toBe(true);
     await seqLen.fill('64');
+    await page.getByText('Nothing would train at a sequence length of 8').first().waitFor({ state: 'detached', timeout: 30_000 });
     await page.getByRole('textbox', { name: 'Batch size' }).fill('2');
     await page.getByRole('tab', { name: 'Optimization' }).click();
     await page.getByRole('textbox', { name: 'Gradient accumulation' }).fill('1');

@@ -129,6 +129,7 @@ export const tokenStatsSchema = z
     p99: z.number().int().nonnegative(),
     max: z.number().int().nonnegative(),
     totalTokens: z.number().int().nonnegative(),
+    /** Tokens that train (labels kept), within seqLen: training truncates longer records. */
     trainedTokens: z.number().int().nonnegative(),
     /** Records longer than seqLen (they would be truncated). */
     overSeqLen: z.number().int().nonnegative(),

@@ -79,7 +79,7 @@ function tokenStats(examples: readonly TokenizedExample[], seqLen: number): Toke
     p99: percentile(lengths, 99),
     max,
     totalTokens: total,
-    trainedTokens: examples.reduce((s, e) => s + trainedIn(e.labels), 0),
+    trainedTokens: examples.reduce((s, e) => s + trainedIn(e.labels, seqLen), 0), // what training keeps: it truncates at seqLen
     overSeqLen: lengths.filter((n) => n > seqLen).length,
     histogram,
   };

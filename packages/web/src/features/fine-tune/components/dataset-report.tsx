@@ -158,7 +158,11 @@ export function DatasetReportView({ report, hasModel }: { report: DatasetReport;
               <Stat label={`Over ${t.seqLen}`} value={t.overSeqLen.toLocaleString()} />
             </dl>
             <TokenHistogram stats={t} />
-            {t.overSeqLen > 0 && (
+            {t.trainedTokens === 0 && report.valid > 0 ? (
+              <Alert tone="danger" title={`Nothing would train at a sequence length of ${t.seqLen}`}>
+                In every record, what trains (the answers) comes after the first {t.seqLen} tokens. Raise the sequence length to at least {Math.ceil(t.p99 / 64) * 64} (step 3), or shorten the prompts.
+              </Alert>
+            ) : t.overSeqLen > 0 && (
               <Alert tone="warning" title={`${t.overSeqLen} record${t.overSeqLen === 1 ? '' : 's'} exceed the sequence length of ${t.seqLen}`}>
                 They will be truncated. Raise the sequence length to at least {Math.ceil(t.p99 / 64) * 64} (step 3), or shorten those records.
               </Alert>

@@ -87,6 +87,12 @@ export default function FineTunePage() {
     samples: 3,
   });
   const tokenP99 = report.data?.tokens?.p99 ?? null;
+  // The report at the chosen sequence length says whether anything would train at all.
+  const stats = report.data?.tokens;
+  const blocker =
+    stats && stats.seqLen === seqLenNumber && stats.trainedTokens === 0 && (report.data?.valid ?? 0) > 0
+      ? `nothing would train at a sequence length of ${stats.seqLen}: every record's answer starts after it. Raise the sequence length (step 3).`
+      : null;
 
   const defaults = useMemo(
     () =>
@@ -246,6 +252,7 @@ export default function FineTunePage() {
               validated={validated}
               model={model}
               dataset={dataset}
+              blocker={blocker}
               onLoad={(patch) => onChange(patch)}
             />
           </StepCard>

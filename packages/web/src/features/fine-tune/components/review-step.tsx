@@ -144,12 +144,15 @@ export function ReviewStep({
   validated,
   model,
   dataset,
+  blocker,
   onLoad,
 }: {
   draft: Draft;
   validated: Validated;
   model: BaseModel | null;
   dataset: Dataset | null;
+  /** Why the run would fail although every setting is valid (from the dataset report), or null. */
+  blocker: string | null;
   onLoad: (patch: Partial<Draft>) => void;
 }) {
   const navigate = useNavigate();
@@ -179,13 +182,13 @@ export function ReviewStep({
   const yaml = config ? toYaml(config) : '';
 
   const launch = () => {
-    if (!config) return;
+    if (!config || blocker) return;
     createJob.mutate({ type: 'train', config }, { onSuccess: (job) => navigate(jobPath(job.id)) });
   };
 
   return (
     <div className="flex flex-col gap-6">
-      {errorEntries.length > 0 && (
+      {(errorEntries.length > 0 || blocker) && (
         <Alert tone="warning" title="Fix these before launching">
           <ul className="list-disc pl-5">
             {errorEntries.map(([k, msg]) => (
@@ -193,6 +196,7 @@ export function ReviewStep({
                 {k === 'modelId' ? 'Base model' : k === 'datasetId' ? 'Dataset' : settingsHelp[k].label}: {msg}
               </li>
             ))}
+            {blocker && <li>Dataset: {blocker}</li>}
           </ul>
         </Alert>
       )}
@@ -255,7 +259,7 @@ export function ReviewStep({
         <Presets draft={draft} onLoad={onLoad} />
       </section>
       <div className="flex flex-wrap items-center gap-3 border-t border-line pt-5">
-        <PermissionButton permission="jobs:launch" size="lg" disabled={!config} loading={createJob.isPending} onClick={launch}>
+        <PermissionButton permission="jobs:launch" size="lg" disabled={!config || !!blocker} loading={createJob.isPending} onClick={launch}>
           <Rocket aria-hidden />
           Launch fine-tune
         </PermissionButton>
