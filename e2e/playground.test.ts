@@ -189,18 +189,39 @@ describe('the Playground', () => {
     await dark.close();
   }, 240_000);
 
-  it('shows history a page at a time, with older sessions on request', async () => {
+  it('shows history a page at a time, and keeps unsaved edits when another session opens', async () => {
     for (let i = 1; i <= 55; i++) await apiFetch(server, 'POST', '/api/playground/sessions', { title: `Batch ${i}` });
     const { page, errors, close } = await open('/playground');
     await page.getByRole('button', { name: 'History' }).click();
     const history = page.getByRole('dialog', { name: 'History' });
     await history.getByRole('searchbox', { name: 'Search sessions' }).fill('batch');
     const items = history.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
-    await expect.poll(() => items.count()).toBe(50);
+    await history.getByRole('status').filter({ hasText: '50 or more sessions match “batch”' }).waitFor();
+    expect(await items.count()).toBe(50);
     await history.getByRole('button', { name: 'Show older sessions' }).click();
-    await expect.poll(() => items.count()).toBe(55);
+    await history.getByRole('status').filter({ hasText: '55 sessions match “batch”' }).waitFor();
+    expect(await items.count()).toBe(55);
     expect(await history.getByRole('button', { name: 'Show older sessions' }).count()).toBe(0);
-    await history.getByRole('button', { name: 'Open Batch 1', exact: true }).waitFor();
+    // Ctrl+Enter in the drawer's search does not run the (empty) prompt behind it.
+    await history.getByRole('searchbox', { name: 'Search sessions' }).press('Control+Enter');
+    await page.waitForTimeout(300);
+    expect(await page.getByText(/^Fix (this|these \d+ things) to run$/).count()).toBe(0);
+    await history.getByRole('button', { name: 'Open Batch 1', exact: true }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Session title' }).inputValue()).toBe('Batch 1');
+
+    // Edits are not lost on opening another session: they are kept in the session they were made in.
+    const editor = page.getByRole('textbox', { name: 'Prompt', exact: true });
+    await editor.waitFor({ timeout: 30_000 });
+    await editor.focus();
+    await page.keyboard.type('A draft worth keeping');
+    await page.getByRole('button', { name: 'History' }).click();
+    await history.getByRole('button', { name: 'Open Batch 2', exact: true }).click();
+    await page.getByText('Kept your edits in “Batch 1”').waitFor();
+    const batch1 = new URL(page.url());
+    expect(batch1.searchParams.get('session')).not.toBeNull();
+    const sessions = await apiFetch<{ sessions: { id: string; title: string }[] }>(server, 'GET', '/api/playground/sessions?q=batch&limit=100');
+    const stored = await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${sessions.sessions.find((x) => x.title === 'Batch 1')!.id}`);
+    expect(stored.draft?.prompt).toMatchObject({ mode: 'text', template: 'A draft worth keeping' });
     expect(errors).toEqual([]);
     await close();
   });
@@ -216,7 +237,12 @@ describe('the Playground', () => {
     // Tab from the top of the page until the editor has focus.
     for (let i = 0; i < 80 && !(await inEditor()); i++) await page.keyboard.press('Tab');
     expect(await focusedLabel()).toBe('Prompt');
+    // Running an empty prompt marks the editor invalid and keeps focus in it.
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => editor.getAttribute('aria-invalid')).toBe('true');
+    expect(await inEditor()).toBe(true);
     await page.keyboard.type('Once upon a time');
+    await expect.poll(() => editor.getAttribute('aria-invalid')).toBeNull();
     // Tab inside the editor stays inside it (it indents).
     await page.keyboard.press('Tab');
     expect(await inEditor()).toBe(true);
@@ -233,6 +259,10 @@ describe('the Playground', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Shift+Tab');
     expect(await inEditor()).toBe(false);
+    // Removing a pane from the keyboard leaves focus on Add model to compare, not on the page body.
+    await page.getByRole('button', { name: 'Add model to compare' }).press('Enter');
+    await page.getByRole('button', { name: 'Remove model from pane 2' }).press('Enter');
+    await expect.poll(focusedLabel).toMatch(/Add model to compare/);
     await expectNoAxeViolations(page);
     expect(errors).toEqual([]);
     await close();

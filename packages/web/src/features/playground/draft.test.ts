@@ -170,8 +170,10 @@ describe('saved drafts', () => {
     expect(savedToDraft(saved)).toEqual(d);
   });
 
-  it('save half-typed settings as the defaults', () => {
+  it('save a half-typed setting as its default, keeping the others as typed', () => {
     expect(draftToSaved(draft({ settings: { ...settingsToForm(defaultGenerationSettings), topK: '' } })).settings).toEqual(defaultGenerationSettings);
+    const typed = { ...settingsToForm(defaultGenerationSettings), temperature: '0.2', seed: '', topP: '7', stopStrings: '###' };
+    expect(draftToSaved(draft({ settings: typed })).settings).toEqual({ ...defaultGenerationSettings, temperature: 0.2, stopStrings: ['###'] });
   });
 
   it('restore a chat that ends with the assistant with an empty editor', () => {

@@ -228,11 +228,21 @@ export function countProblems(p: DraftProblems): number {
 }
 
 /**
- * The saved form of the draft (what a session stores). Settings that do not parse fall back to
- * the defaults, so saving never fails on a half-typed number.
+ * Settings to store: every valid field as typed; only a field that does not parse (a
+ * half-typed number) falls back to its default, so saving never fails and keeps the rest.
  */
+export function savableSettings(form: SettingsForm): GenerationSettings {
+  const { settings, errors } = parseSettings(form, null);
+  if (settings) return settings;
+  const defaults = settingsToForm(defaultGenerationSettings);
+  const patched = { ...form };
+  for (const key of Object.keys(errors) as (keyof SettingsForm)[]) patched[key] = defaults[key];
+  return parseSettings(patched, null).settings ?? defaultGenerationSettings;
+}
+
+/** The saved form of the draft (what a session stores); see `savableSettings`. */
 export function draftToSaved(draft: EditorDraft): PlaygroundDraft {
-  const settings = parseSettings(draft.settings, null).settings ?? defaultGenerationSettings;
+  const settings = savableSettings(draft.settings);
   const names = draftVariables(draft);
   const variables = Object.fromEntries(names.filter((n) => draft.values[n] !== undefined).map((n) => [n, draft.values[n]!]));
   return {

@@ -1,8 +1,10 @@
 import type { PlaygroundChatMessage } from '@qlora-studio/contracts';
 import { MessageSquarePlus, Trash2, TriangleAlert } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
+import { toast } from 'sonner';
 import { Button } from '../../../components/ui/button';
 import { Field } from '../../../components/ui/input';
+import { useFocusFallback } from '../../../lib/use-focus-fallback';
 
 export interface ConversationTurnsProps {
   conversation: PlaygroundChatMessage[];
@@ -34,6 +36,15 @@ export function ConversationTurns({ conversation, onChange, warning, textareaCla
     setAdded(null);
   }, [added]);
 
+  // Remove turn and Clear conversation vanish with what they removed: focus goes to Add turn.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const focusFallback = useFocusFallback<HTMLButtonElement>(() => addButton.current);
+  const clear = () => {
+    const before = conversation;
+    onChange([]);
+    toast.success(`Cleared ${before.length} ${before.length === 1 ? 'turn' : 'turns'}`, { action: { label: 'Undo', onClick: () => onChange(before) } });
+  };
+
   const addTurn = () => {
     onChange([...conversation, { role: next, content: '' }]);
     setAdded(conversation.length);
@@ -47,7 +58,7 @@ export function ConversationTurns({ conversation, onChange, warning, textareaCla
           Conversation so far ({conversation.length} {conversation.length === 1 ? 'turn' : 'turns'})
         </h3>
         {!readOnly && conversation.length > 0 && (
-          <Button variant="ghost" onClick={() => onChange([])}>
+          <Button ref={focusFallback} variant="ghost" onClick={clear}>
             Clear conversation
           </Button>
         )}
@@ -70,6 +81,7 @@ export function ConversationTurns({ conversation, onChange, warning, textareaCla
               </Field>
               {!readOnly && (
                 <Button
+                  ref={focusFallback}
                   variant="ghost"
                   size="icon"
                   className="mt-7"
@@ -92,7 +104,7 @@ export function ConversationTurns({ conversation, onChange, warning, textareaCla
       )}
       {!readOnly && (
         <div className="flex flex-wrap items-center gap-3">
-          <Button variant="secondary" onClick={addTurn} aria-describedby={`${id}-next`}>
+          <Button ref={addButton} variant="secondary" onClick={addTurn} aria-describedby={`${id}-next`}>
             <MessageSquarePlus aria-hidden />
             Add turn
           </Button>

@@ -109,7 +109,7 @@ function SessionItem({ s, current, onOpen, onRename, onDelete }: { s: Playground
             <label className="ml-auto flex min-h-11 items-center gap-2 text-sm">
               <Switch
                 checked={s.shared}
-                aria-label={`Share ${s.title} with the workspace`}
+                aria-label={`Shared: ${s.title}`}
                 disabled={update.isPending}
                 onCheckedChange={(shared) =>
                   update.mutate({ id: s.id, shared }, { onSuccess: () => toast.success(shared ? 'Shared with the workspace' : 'No longer shared') })

@@ -1,6 +1,6 @@
 import type { BaseModel, ModelChoice, PlaygroundAdapter, PlaygroundCatalogue } from '@qlora-studio/contracts';
 import { X } from 'lucide-react';
-import { useId } from 'react';
+import { useId, type Ref } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -15,6 +15,8 @@ export interface PaneModelFieldsProps {
   onChange: (choice: ModelChoice) => void;
   /** Absent when this is the only pane. */
   onRemove?: () => void;
+  /** On the Remove button: where focus goes when the pane (and its button) is removed. */
+  removeRef?: Ref<HTMLButtonElement>;
   readOnly?: boolean;
   /** The only pane: lay the fields out side by side. */
   wide?: boolean;
@@ -59,7 +61,7 @@ function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: Play
 }
 
 /** One pane's model: base model, optional adapter trained on it, and how its weights load. */
-export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, readOnly, wide }: PaneModelFieldsProps) {
+export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, removeRef, readOnly, wide }: PaneModelFieldsProps) {
   const id = useId();
   const n = index + 1;
   const model = catalogue.models.find((m) => m.id === choice.modelId) ?? null;
@@ -96,7 +98,7 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
           </select>
         </div>
         {onRemove && !readOnly && (
-          <Button variant="ghost" size="icon" aria-label={`Remove model from pane ${n}`} title="Remove model" onClick={onRemove}>
+          <Button ref={removeRef} variant="ghost" size="icon" aria-label={`Remove model from pane ${n}`} title="Remove model" onClick={onRemove}>
             <X aria-hidden />
           </Button>
         )}

@@ -1,10 +1,12 @@
 import type { ModelChoice, PlaygroundCatalogue } from '@qlora-studio/contracts';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
+import { useRef } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { Skeleton } from '../../../components/ui/skeleton';
+import { useFocusFallback } from '../../../lib/use-focus-fallback';
 import { ApiErrorAlert } from '../../fine-tune/components/api-error-alert';
 import { emptyPane } from '../draft';
 import { PaneModelFields } from './model-picker';
@@ -14,6 +16,8 @@ export const maxPanes = 4;
 
 /** The models to run: one pane, or up to four to compare. */
 export function ModelsCard({ catalogue, panes, onChange }: { catalogue: UseQueryResult<PlaygroundCatalogue>; panes: ModelChoice[]; onChange: (panes: ModelChoice[]) => void }) {
+  const addButton = useRef<HTMLButtonElement>(null);
+  const removeRef = useFocusFallback<HTMLButtonElement>(() => addButton.current);
   return (
     <Card aria-labelledby="pg-models-title">
       <CardHeader>
@@ -42,6 +46,7 @@ export function ModelsCard({ catalogue, panes, onChange }: { catalogue: UseQuery
                   catalogue={catalogue.data}
                   onChange={(choice) => onChange(panes.map((x, j) => (j === i ? choice : x)))}
                   onRemove={panes.length > 1 ? () => onChange(panes.filter((_, j) => j !== i)) : undefined}
+                  removeRef={removeRef}
                   wide={panes.length === 1}
                 />
               ))}
@@ -49,7 +54,7 @@ export function ModelsCard({ catalogue, panes, onChange }: { catalogue: UseQuery
             {panes.length < maxPanes && (
               <div>
                 {/* A new pane starts on the last pane's base model: the usual comparison is base vs adapter. */}
-                <Button variant="secondary" onClick={() => onChange([...panes, { ...(panes[panes.length - 1] ?? emptyPane), adapterId: null }])}>
+                <Button ref={addButton} variant="secondary" onClick={() => onChange([...panes, { ...(panes[panes.length - 1] ?? emptyPane), adapterId: null }])}>
                   <Plus aria-hidden />
                   Add model to compare
                 </Button>

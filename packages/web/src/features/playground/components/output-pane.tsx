@@ -1,13 +1,15 @@
 import type { PaneOutput, PlaygroundRun } from '@qlora-studio/contracts';
 import { Copy, Download, MessageSquarePlus, ThumbsDown, ThumbsUp } from 'lucide-react';
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Badge, type BadgeTone } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '../../../components/ui/dropdown-menu';
 import { cn } from '../../../lib/cn';
 import { copyText } from '../../activity/components/copy-button';
-import { useUpdatePane } from '../api/update-pane';
+import { playgroundKeys } from '../api/keys';
+import { updatePane, useUpdatePane, type PaneUpdate } from '../api/update-pane';
 import { downloadText, fileSlug, finishReasonText, paneStats, paneStatusText, paneToJson, paneToMarkdown } from '../output-format';
 import { wordDiff } from '../word-diff';
 import { DiffOutput, MarkdownOutput } from './markdown-output';
@@ -31,12 +33,36 @@ export interface OutputPaneProps {
   context?: string;
 }
 
-/** A note that saves when the field loses focus. */
+/**
+ * A note that saves a moment after typing stops, when the field loses focus, and when the pane
+ * goes away (a new run started with Ctrl+Enter from the note replaces the panes without a blur).
+ */
 function PaneNote({ run, pane, name, editable }: { run: PlaygroundRun; pane: PaneOutput; name: string; editable: boolean }) {
   const id = useId();
   const update = useUpdatePane();
+  const queryClient = useQueryClient();
   const [note, setNote] = useState(pane.note);
-  useEffect(() => setNote(pane.note), [pane.note]);
+  const field = useRef<HTMLTextAreaElement>(null);
+  /** Typed and not sent yet, with where it belongs. */
+  const unsaved = useRef<PaneUpdate | null>(null);
+  // The stored note comes back after each save: it must not overwrite what is being typed.
+  useEffect(() => {
+    if (!unsaved.current && document.activeElement !== field.current) setNote(pane.note);
+  }, [pane.note]);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const flush = () => {
+    clearTimeout(timer.current);
+    if (unsaved.current) update.mutate(unsaved.current);
+    unsaved.current = null;
+  };
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      // Unmounted: send it without the component (its mutation observer is gone).
+      if (unsaved.current) void updatePane(unsaved.current).then(() => queryClient.invalidateQueries({ queryKey: playgroundKeys.sessions() }));
+    },
+    [queryClient],
+  );
   if (!editable && !pane.note) return null;
   return (
     <div className="flex flex-col gap-1">
@@ -44,16 +70,22 @@ function PaneNote({ run, pane, name, editable }: { run: PlaygroundRun; pane: Pan
         Note<span className="sr-only"> for {name}</span>
       </label>
       <textarea
+        ref={field}
         id={id}
         rows={2}
         maxLength={4000}
         value={note}
         readOnly={!editable}
         placeholder={editable ? 'What stands out in this reply?' : undefined}
-        onChange={(e) => setNote(e.target.value)}
-        onBlur={() => {
-          if (editable && note !== pane.note) update.mutate({ runId: run.id, pane: pane.index, note });
+        onChange={(e) => {
+          const value = e.target.value;
+          setNote(value);
+          if (!editable) return;
+          unsaved.current = value === pane.note ? null : { runId: run.id, pane: pane.index, note: value };
+          clearTimeout(timer.current);
+          timer.current = setTimeout(flush, 1000);
         }}
+        onBlur={flush}
         className="w-full rounded-lg border border-line-strong bg-surface px-3 py-2 text-sm text-fg placeholder:text-fg-muted read-only:bg-surface-muted"
       />
     </div>

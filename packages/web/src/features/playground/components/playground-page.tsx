@@ -39,6 +39,9 @@ function revealOutput(element: HTMLElement | null): void {
   requestAnimationFrame(() => element.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' }));
 }
 
+/** The prompt part of a draft as stored, to compare drafts by what was written. */
+const promptKey = (d: EditorDraft): string => JSON.stringify(draftToSaved(d).prompt);
+
 export default function PlaygroundPage() {
   const [search] = useSearchParams();
   const sessionId = search.get('session') || null;
@@ -63,7 +66,8 @@ export default function PlaygroundPage() {
 
   const limit = catalogue.data?.limits.maxNewTokens ?? null;
   const models = catalogue.data?.models;
-  const owned = session.data?.ownedByMe ?? true;
+  // A session that could not be opened is not written to: Run and Save start a new one.
+  const owned = session.data?.ownedByMe ?? !session.isError;
   // Only the owner may stop a run, so only a run of yours holds Run back: running from someone
   // else's session starts a session of yours and leaves their run to them.
   const busy = active && owned;
@@ -76,13 +80,18 @@ export default function PlaygroundPage() {
 
   // Restore the draft once per opened session (not when a run of ours moved us into one).
   const restored = useRef<string | null>(null);
+  /** The open session's prompt as last restored, saved or run: edits since are kept on leaving it. */
+  const storedPrompt = useRef<string | null>(null);
   useEffect(() => {
     const s = session.data;
     if (!s || restored.current === s.id) return;
     restored.current = s.id;
     const newest = [...s.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-    if (s.draft) setDraft(savedToDraft(s.draft));
-    else if (newest) setDraft(runToDraft(newest));
+    const next = s.draft ? savedToDraft(s.draft) : newest ? runToDraft(newest) : null;
+    if (next) setDraft(next);
+    // Nothing saved in it yet (an empty import, say): an empty prompt, not the one of the session before.
+    else setDraft((d) => ({ ...emptyDraft(), panes: d.panes, settings: d.settings }));
+    storedPrompt.current = promptKey(next ?? emptyDraft());
     setStartedRun(newest && isRunActive(newest) ? newest : null);
     setTried(false);
   }, [session.data]);
@@ -137,10 +146,12 @@ export default function PlaygroundPage() {
       return;
     }
     submitting.current = true;
+    const sentPrompt = promptKey(draft);
     const typed = typedTitle.current?.sessionId === sessionId ? typedTitle.current.title.trim() : '';
     createRun.mutate(body, {
       onSettled: () => (submitting.current = false),
       onSuccess: (created) => {
+        storedPrompt.current = sentPrompt;
         setStartedRun(created);
         setTried(false);
         revealOutput(outputRef.current);
@@ -156,9 +167,11 @@ export default function PlaygroundPage() {
         }
       },
     });
-  }, [body, busy, canRun, createRun, navigate, session.data?.title, sessionId, updateSession]);
+  }, [body, busy, canRun, createRun, draft, navigate, session.data?.title, sessionId, updateSession]);
 
   const onKeyDown = (e: KeyboardEvent) => {
+    // Dialogs (History, Rename) render in portals, whose key presses still bubble here through React.
+    if (!pageRef.current?.contains(e.target as Node)) return;
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
       onRun();
@@ -168,7 +181,10 @@ export default function PlaygroundPage() {
   const onSave = (title: string) => {
     const saved = draftToSaved(draft);
     if (sessionId && owned) {
-      updateSession.mutate({ id: sessionId, draft: saved, ...(title ? { title } : {}) }, { onSuccess: () => toast.success('Session saved') });
+      updateSession.mutate(
+        { id: sessionId, draft: saved, ...(title ? { title } : {}) },
+        { onSuccess: () => ((storedPrompt.current = JSON.stringify(saved.prompt)), toast.success('Session saved')) },
+      );
     } else {
       createSession.mutate(
         { draft: saved, ...(title ? { title } : {}) },
@@ -176,6 +192,7 @@ export default function PlaygroundPage() {
           onSuccess: (s) => {
             toast.success(`Saved as “${s.title}”`);
             restored.current = s.id;
+            storedPrompt.current = JSON.stringify(saved.prompt);
             navigate(sessionPath(s.id));
           },
         },
@@ -183,7 +200,29 @@ export default function PlaygroundPage() {
     }
   };
 
+  /**
+   * Leaving the open prompt (New session, or another session from History): edits made since it
+   * was last stored are saved into your session, or, with no session of yours, offered back.
+   */
+  const keepEdits = () => {
+    const written = !!(draft.text.trim() || draft.system.trim() || draft.conversation.length);
+    const edited = sessionId ? storedPrompt.current !== null && promptKey(draft) !== storedPrompt.current : written;
+    if (!edited) return;
+    if (sessionId && owned && session.data) {
+      const title = session.data.title;
+      updateSession.mutate({ id: sessionId, draft: draftToSaved(draft) }, { onSuccess: () => toast.success(`Kept your edits in “${title}”`) });
+    } else {
+      const before = draft;
+      toast('Your unsaved prompt was put aside', { description: 'Restore brings it back here.', action: { label: 'Restore', onClick: () => setDraft(before) } });
+    }
+  };
+
   const newSession = () => {
+    keepEdits();
+    clearSession();
+  };
+
+  const clearSession = () => {
     setStartedRun(null);
     setTried(false);
     setDraft((d) => ({ ...emptyDraft(), panes: d.panes, settings: d.settings }));
@@ -218,15 +257,16 @@ export default function PlaygroundPage() {
         onOpenSession={(id) => {
           setHistoryOpen(false);
           if (id !== sessionId) {
+            keepEdits();
             restored.current = null;
             navigate(sessionPath(id));
           }
         }}
-        onDeleted={(id) => id === sessionId && newSession()}
+        onDeleted={(id) => id === sessionId && clearSession()}
       />
 
       <div className="flex flex-col gap-6">
-        {session.isError && <ApiErrorAlert title="This session could not be opened" error={session.error} action={<Button variant="secondary" onClick={newSession}>Start a new session</Button>} />}
+        {session.isError && <ApiErrorAlert title="This session could not be opened" error={session.error} action={<Button variant="secondary" onClick={clearSession}>Start a new session</Button>} />}
         {!canRun.allowed && canRun.reason && !canRun.reason.startsWith('Checking') && (
           <Alert tone="warning" title="You can look around but not run prompts">
             {canRun.reason}

@@ -123,6 +123,7 @@ export function PromptPanel({ draft, onChange, variables, variableErrors, prompt
           templates={promptTemplates}
           onSubmit={onRun}
           describedBy={[hintId, shownError ? errorId : null].filter(Boolean).join(' ')}
+          invalid={!!shownError}
           height="14rem"
           readOnly={readOnly}
         />

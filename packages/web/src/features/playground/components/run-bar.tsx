@@ -1,7 +1,8 @@
 import { Play, Square } from 'lucide-react';
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
+import { useFocusFallback } from '../../../lib/use-focus-fallback';
 import { PermissionButton } from '../../system/components/permission-button';
 import { problemList, type DraftProblems } from '../draft';
 
@@ -28,11 +29,14 @@ export interface RunBarProps {
 /** Run and Stop, kept in view at the bottom, and what stops a run from starting. */
 export function RunBar({ onRun, starting, busy, onStop, stopping, paneCount, forksSession, problems, showProblems, trainingRunning }: RunBarProps) {
   const busyId = useId();
+  // Stop goes away when the run ends; focus then returns to Run.
+  const bar = useRef<HTMLDivElement>(null);
+  const stopRef = useFocusFallback<HTMLButtonElement>(() => bar.current?.querySelector<HTMLButtonElement>('button'));
   const list = problemList(problems);
   const count = list.length;
   return (
     <>
-      <div className="sticky bottom-0 z-10 -mx-2 flex flex-wrap items-center gap-3 rounded-xl border border-line bg-surface/95 px-4 py-3 shadow-raised backdrop-blur hc:border-line-strong">
+      <div ref={bar} className="sticky bottom-0 z-10 -mx-2 flex flex-wrap items-center gap-3 rounded-xl border border-line bg-surface/95 px-4 py-3 shadow-raised backdrop-blur hc:border-line-strong">
         {/* aria-disabled rather than disabled, so focus stays on Run when a run starts from it. */}
         <PermissionButton
           permission="inference:run"
@@ -47,7 +51,7 @@ export function RunBar({ onRun, starting, busy, onStop, stopping, paneCount, for
           Run
         </PermissionButton>
         {onStop && (
-          <Button variant="danger-outline" size="lg" onClick={onStop} loading={stopping}>
+          <Button ref={stopRef} variant="danger-outline" size="lg" onClick={onStop} loading={stopping}>
             <Square aria-hidden />
             Stop
           </Button>

@@ -2,6 +2,7 @@ import type { PlaygroundRun } from '@qlora-studio/contracts';
 import { RotateCcw, Square } from 'lucide-react';
 import { Button } from '../../../components/ui/button';
 import { RelativeTime } from '../../../components/ui/relative-time';
+import { useFocusFallback } from '../../../lib/use-focus-fallback';
 import { paneNames, promptAsText } from '../output-format';
 import { isRunActive } from '../run-stream';
 import { OutputPane } from './output-pane';
@@ -19,6 +20,8 @@ export interface SessionRunsProps {
 
 /** Earlier runs of the session, newest first, each with its outputs (collapsed after the first). */
 export function SessionRuns({ runs, editable, onReuse, onStop, stoppingId }: SessionRunsProps) {
+  // A run's Stop goes away when it ends: focus moves to its Reuse button beside it.
+  const stopRef = useFocusFallback<HTMLButtonElement>((row) => row?.querySelector('button'));
   const sorted = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return (
     <ol className="flex flex-col gap-3">
@@ -41,7 +44,7 @@ export function SessionRuns({ runs, editable, onReuse, onStop, stoppingId }: Ses
                     Reuse prompt and settings
                   </Button>
                   {editable && isRunActive(run) && (
-                    <Button variant="danger-outline" onClick={() => onStop(run)} loading={stoppingId === run.id}>
+                    <Button ref={stopRef} variant="danger-outline" onClick={() => onStop(run)} loading={stoppingId === run.id}>
                       <Square aria-hidden />
                       Stop<span className="sr-only"> run {sorted.length - i}</span>
                     </Button>

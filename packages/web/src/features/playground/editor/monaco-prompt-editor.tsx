@@ -77,7 +77,7 @@ const fixedOptions: editor.IStandaloneEditorConstructionOptions = {
 
 /** The Monaco half of PromptEditor, loaded lazily; see prompt-editor.tsx for the props. */
 export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorProps & { hintId: string }) {
-  const { value, label, describedBy, readOnly, height = '14rem' } = props;
+  const { value, label, describedBy, invalid, readOnly, height = '14rem' } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   // The latest props, for Monaco callbacks registered once at mount.
@@ -202,11 +202,15 @@ export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorPro
     editorRef.current?.updateOptions({ ariaLabel: label, readOnly: !!readOnly });
   }, [label, readOnly]);
 
-  useEffect(() => {
+  // Layout effect: Run looks for the first aria-invalid field in the next frame.
+  useLayoutEffect(() => {
     const input = containerRef.current?.querySelector('textarea');
     const ids = [describedBy, hintId].filter(Boolean).join(' ');
-    if (input) input.setAttribute('aria-describedby', ids);
-  }, [describedBy, hintId]);
+    if (!input) return;
+    input.setAttribute('aria-describedby', ids);
+    if (invalid) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }, [describedBy, hintId, invalid]);
 
   return <div ref={containerRef} className="w-full" style={{ height }} data-prompt-editor="" />;
 }

@@ -16,6 +16,8 @@ export interface PromptEditorProps {
   onSubmit?: () => void;
   /** id of an element describing the editor (help text). */
   describedBy?: string;
+  /** The prompt has a problem (shown in the element `describedBy` names): aria-invalid, and focus goes here first. */
+  invalid?: boolean;
   /** CSS height, default '14rem'. */
   height?: string;
   readOnly?: boolean;
@@ -30,7 +32,8 @@ export function preloadPromptEditor(): void {
   void loadMonacoEditor().catch(() => {});
 }
 
-const frame = 'overflow-hidden rounded-lg border border-line-strong bg-surface focus-within:outline-3 focus-within:outline-offset-2 focus-within:outline-ring';
+const frame =
+  'overflow-hidden rounded-lg border border-line-strong bg-surface focus-within:outline-3 focus-within:outline-offset-2 focus-within:outline-ring data-[invalid]:border-danger';
 
 /**
  * The Playground's prompt editor: Monaco with `{{variable}}` highlighting and completion, and
@@ -42,7 +45,7 @@ export function PromptEditor(props: PromptEditorProps) {
   const mod = isMacPlatform() ? '⌘' : 'Ctrl';
   return (
     <div className="flex flex-col gap-1.5">
-      <div className={frame}>
+      <div className={frame} data-invalid={props.invalid || undefined}>
         <EditorErrorBoundary fallback={<PlainPromptEditor {...props} height={height} hintId={hintId} />}>
           <Suspense fallback={<EditorLoading height={height} />}>
             <MonacoPromptEditor {...props} height={height} hintId={hintId} />
@@ -65,7 +68,7 @@ function EditorLoading({ height }: { height: string }) {
 }
 
 /** Stands in for Monaco if its chunk cannot be loaded (e.g. the server restarted with a new build), so the prompt stays editable. */
-function PlainPromptEditor({ value, onChange, label, onSubmit, describedBy, height, readOnly, hintId }: PromptEditorProps & { hintId: string }) {
+function PlainPromptEditor({ value, onChange, label, onSubmit, describedBy, invalid, height, readOnly, hintId }: PromptEditorProps & { hintId: string }) {
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && onSubmit) {
       e.preventDefault();
@@ -79,6 +82,7 @@ function PlainPromptEditor({ value, onChange, label, onSubmit, describedBy, heig
       onKeyDown={onKeyDown}
       aria-label={label}
       aria-describedby={[describedBy, hintId].filter(Boolean).join(' ')}
+      aria-invalid={invalid || undefined}
       readOnly={readOnly}
       spellCheck={false}
       className={cn('block w-full resize-none bg-surface p-2.5 font-mono text-sm text-fg outline-none')}
