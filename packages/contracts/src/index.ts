@@ -9,3 +9,4 @@ export * from './settings.js';
 export * from './activity.js';
 export * from './routes.js';
 export * from './playground.js';
+export * from './text.js';

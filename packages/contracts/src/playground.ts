@@ -13,6 +13,11 @@ export function templateVariables(...texts: string[]): string[] {
   return [...names];
 }
 
+/** The value given for a variable, if any: own keys only, so `{{constructor}}` is not the object's method. */
+export function variableValue(values: Record<string, string>, name: string): string | undefined {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
 /**
  * Replace every `{{name}}` with its value; names without a value are listed in `missing` and
  * left as they are. With `maxLength`, a result longer than that is not built (`tooLong`), so a
@@ -21,13 +26,14 @@ export function templateVariables(...texts: string[]): string[] {
 export function fillTemplate(text: string, values: Record<string, string>, options: { maxLength?: number } = {}): { text: string; missing: string[]; tooLong: boolean } {
   const missing = new Set<string>();
   let length = text.length;
+  const valueOf = (name: string) => variableValue(values, name);
   for (const match of text.matchAll(variablePattern)) {
-    const value = values[match[1]!];
+    const value = valueOf(match[1]!);
     if (value === undefined) missing.add(match[1]!);
     else length += value.length - match[0].length;
   }
   if (options.maxLength !== undefined && length > options.maxLength) return { text: '', missing: [...missing], tooLong: true };
-  const filled = text.replace(variablePattern, (whole, name: string) => values[name] ?? whole);
+  const filled = text.replace(variablePattern, (whole, name: string) => valueOf(name) ?? whole);
   return { text: filled, missing: [...missing], tooLong: false };
 }
 

@@ -114,6 +114,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routes: [],
   };
   app.decorate('ctx', ctx);
+  // A job starting or ending changes how many replies may run (one while a fine-tune runs).
+  bus.subscribe((event) => event.kind === 'status' && inference.pump());
   // Downloads are stored once they arrived whole (a failed one stores nothing).
   jobs.onSucceeded('download-model', (job) => {
     const result = job.result as { dir: string; repo: string };

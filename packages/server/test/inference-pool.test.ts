@@ -59,11 +59,39 @@ describe('the inference pool', () => {
     const log: string[] = [];
     const held = run(pool, task('a1', 'hold'), log, 'alice');
     const waiting = [run(pool, task('a2', 'x'), log, 'alice'), run(pool, task('a3', 'x'), log, 'alice'), run(pool, task('b1', 'x'), log, 'bob')];
-    expect([pool.position('a2'), pool.position('a3'), pool.position('b1')]).toEqual([1, 2, 3]);
+    // Positions follow the order they will start in: Bob's is next, behind the one generating.
+    expect([pool.position('a2'), pool.position('a3'), pool.position('b1')]).toEqual([2, 3, 1]);
     pool.abort('a1');
     await Promise.all([held, ...waiting]);
     // Alice's reply was generating when Bob's came: Bob goes before Alice's second.
     expect(log.filter((l) => l.startsWith('start'))).toEqual(['start a1', 'start b1', 'start a2', 'start a3']);
+  });
+
+  it('never runs more at once than allowed now, and starts waiting ones once more are allowed again', async () => {
+    let size = 2;
+    const pool = new InferencePool({ logger: Fastify().log, size: () => size, workerPath: fixture('echo-inference-worker.ts') });
+    pools.push(pool);
+    const log: string[] = [];
+    const until = async (entry: string) => {
+      for (let i = 0; i < 500 && !log.includes(entry); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(log).toContain(entry);
+    };
+    const a = run(pool, task('a', 'hold'), log);
+    const b = run(pool, task('b', 'hold', '/models/b'), log);
+    await until('start a');
+    await until('start b');
+    size = 1; // a fine-tune started
+    const c = run(pool, task('c', 'x'), log);
+    pool.abort('a');
+    await a;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(log).not.toContain('start c'); // b still generates, and only one is allowed
+    size = 2; // the fine-tune ended
+    pool.pump();
+    await c;
+    expect(log).not.toContain('end b');
+    pool.abort('b');
+    await b;
   });
 
   it('drops a waiting task on abort, and stops a running one at its next token', async () => {

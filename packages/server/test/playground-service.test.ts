@@ -123,6 +123,26 @@ describe('runs', () => {
     });
     expect(chat.status).toBe(201);
     await follow(chat.body.id);
+    // Names of built-in object properties are variables like any other.
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const missing = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', { prompt: { mode: 'text', template: `Hi {{${name}}}`, variables: {} }, settings, panes: [{ modelId: model.id }] });
+      expect(missing.status, name).toBe(422);
+      expect(missing.body.error.message, name).toContain(`{{${name}}}`);
+    }
+    const filled = (await textRun('Hi {{constructor}}', { prompt: { mode: 'text', template: 'Hi {{constructor}}', variables: { constructor: 'Ada' } } })).body;
+    expect((await follow(filled.id)).at(-1)!.data).toMatchObject({ panes: [{ text: 'Hi Ada' }] });
+  });
+
+  it('cuts titles and export names on whole characters, never half an emoji', async () => {
+    const prompt = `${'a'.repeat(58)}😀😀 and more`;
+    const run = (await textRun(prompt)).body;
+    await follow(run.id);
+    const session = (await call<PlaygroundSession>('GET', `/api/playground/sessions/${run.sessionId}`)).body;
+    expect(session.title).toBe(`${'a'.repeat(58)}😀…`);
+    await call('PATCH', `/api/playground/sessions/${run.sessionId}`, { title: `${'b'.repeat(59)}😀 tail` });
+    const res = await app.inject({ url: `/api/playground/sessions/${run.sessionId}/export` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toContain(encodeURIComponent(`${'b'.repeat(59)}😀.playground.json`));
   });
 });
 

@@ -85,9 +85,12 @@ export class InferencePool {
     this.pump();
   }
 
-  /** How many replies are ahead of this one (generating or waiting before it), or null when it is not waiting. */
+  /**
+   * How many replies are ahead of this one (generating, or waiting to start before it in the
+   * order the pool takes them), or null when it is not waiting.
+   */
   position(taskId: string): number | null {
-    const index = this.queue.findIndex((entry) => entry.task.taskId === taskId);
+    const index = this.startOrder().findIndex((entry) => entry.task.taskId === taskId);
     return index < 0 ? null : index + this.busyCount;
   }
 
@@ -133,12 +136,15 @@ export class InferencePool {
   pump(): void {
     let started = false;
     while (!this.stopped && this.queue.length > 0) {
+      // Never more replies at once than allowed now (it drops to one while a fine-tune runs).
+      const size = this.options.size();
+      if (this.busyCount >= size) break;
       const live = this.workers.filter((w) => !w.exiting);
       const idle = live.filter((w) => !w.busy);
-      if (idle.length === 0 && live.length >= this.options.size()) break;
-      const next = this.nextTask();
+      const next = this.startOrder()[0]!;
       const key = modelKey(next.task);
-      const worker = idle.find((w) => w.models.includes(key)) ?? idle[0] ?? this.spawn();
+      const worker = idle.find((w) => w.models.includes(key)) ?? idle[0] ?? (live.length < size ? this.spawn() : null);
+      if (!worker) break;
       this.queue.splice(this.queue.indexOf(next), 1);
       this.dispatch(worker, next);
       started = true;
@@ -150,20 +156,30 @@ export class InferencePool {
   }
 
   /**
-   * The waiting task to start next, so no one waits behind another's whole queue: the owner
-   * with the fewest replies generating goes first, then anyone but the owner started last
-   * (turns), then the oldest.
+   * The waiting tasks in the order they will start, so no one waits behind another's whole
+   * queue: each time, the owner with the fewest replies generating goes first, then anyone but
+   * the owner started last (turns), then the oldest.
    */
-  private nextTask(): Task {
+  private startOrder(): Task[] {
     const running = new Map<string, number>();
     for (const w of this.workers) if (w.busy) running.set(w.busy.owner, (running.get(w.busy.owner) ?? 0) + 1);
-    const rank = (entry: Task) => [running.get(entry.owner) ?? 0, entry.owner === this.lastOwner ? 1 : 0];
-    let best = this.queue[0]!;
-    for (const entry of this.queue) {
-      const [a, b] = [rank(entry), rank(best)];
-      if (a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!)) best = entry;
+    let lastOwner = this.lastOwner;
+    const waiting = [...this.queue];
+    const order: Task[] = [];
+    while (waiting.length > 0) {
+      const rank = (entry: Task) => [running.get(entry.owner) ?? 0, entry.owner === lastOwner ? 1 : 0];
+      let best = waiting[0]!;
+      for (const entry of waiting) {
+        const [a, b] = [rank(entry), rank(best)];
+        if (a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!)) best = entry;
+      }
+      order.push(best);
+      waiting.splice(waiting.indexOf(best), 1);
+      // As if it had started: its owner has one more generating and took the last turn.
+      running.set(best.owner, (running.get(best.owner) ?? 0) + 1);
+      lastOwner = best.owner;
     }
-    return best;
+    return order;
   }
 
   private dispatch(worker: Worker, entry: Task): void {
@@ -233,6 +249,10 @@ export class InferencePool {
       // A worker that talks nonsense cannot be trusted to finish its task: end both, or the
       // task would hold its place (and the whole queue, with one stream) forever.
       this.options.logger.error({ raw }, 'unexpected inference worker message; stopping the worker');
+      worker.stoppedBecause = {
+        message: 'The model worker sent a message the server could not understand, so it was stopped.',
+        hint: 'Run the prompt again; if it happens again, check the server log.',
+      };
       this.retire(worker);
       return;
     }

@@ -1,10 +1,12 @@
 import type { createPlaygroundRunBodySchema } from '@qlora-studio/contracts';
 import {
+  shorten,
   ApiError,
   fillTemplate,
   maxFilledPromptLength,
   queuedPane,
   templateVariables,
+  variableValue,
   type PaneOutput,
   type PlaygroundCatalogue,
   type PlaygroundDraft,
@@ -66,7 +68,7 @@ function quoteList(names: string[]): string {
 function titleFor(prompt: GenerateTask['prompt']): string {
   const text = (prompt.kind === 'text' ? prompt.text : (prompt.messages.at(-1)?.content ?? '')).replace(/\s+/g, ' ').trim();
   if (!text) return 'Untitled session';
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  return shorten(text, 60);
 }
 
 /**
@@ -80,7 +82,7 @@ function renderPrompt(prompt: CreateRunInput['prompt']): GenerateTask['prompt'] 
     const filled = fillTemplate(text, prompt.variables, { maxLength: maxFilledPromptLength });
     if (filled.tooLong) throw invalid(`With its variables filled in, the prompt would be over ${maxFilledPromptLength.toLocaleString('en')} characters: shorten the values.`);
     filled.missing.forEach((name) => missing.add(name));
-    templateVariables(text).forEach((name) => prompt.variables[name]?.trim() === '' && empty.add(name));
+    templateVariables(text).forEach((name) => variableValue(prompt.variables, name)?.trim() === '' && empty.add(name));
     return filled.text;
   };
   let rendered: GenerateTask['prompt'];

@@ -1,4 +1,4 @@
-import { playgroundStreamEvents, streams, type Session } from '@qlora-studio/contracts';
+import { firstChars, playgroundStreamEvents, streams, type Session } from '@qlora-studio/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -28,7 +28,7 @@ export function playgroundRoutes(app: FastifyInstance, ctx: AppContext): void {
     const file = playground.exportSession(params.id, callerOf(session));
     // A plain-ASCII name for every client, and the exact title (RFC 5987) for those that read it.
     const ascii = file.session.title.replace(/[^\w .-]+/g, '').trim().slice(0, 60) || 'session';
-    const exact = encodeURIComponent(`${file.session.title.slice(0, 60)}.playground.json`);
+    const exact = encodeURIComponent(`${firstChars(file.session.title, 60)}.playground.json`);
     reply.header('content-disposition', `attachment; filename="${ascii}.playground.json"; filename*=UTF-8''${exact}`);
     return file;
   });

@@ -1,5 +1,6 @@
 import {
   ApiError,
+  shorten,
   type PaneOutput,
   type PlaygroundDraft,
   type PlaygroundPrompt,
@@ -55,7 +56,7 @@ function previewOf(promptJson: string | null): string {
   if (!prompt) return '';
   const text = prompt.mode === 'text' ? prompt.template : (prompt.messages.at(-1)?.content ?? '');
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+  return shorten(line, 160);
 }
 
 function toSummary(row: SessionRow, caller: Caller): PlaygroundSessionSummary {

@@ -88,6 +88,15 @@ describe('draftVariables', () => {
 });
 
 describe('draftToRunBody', () => {
+  it('treats variables named like object properties as variables', () => {
+    const empty = draftToRunBody(draft({ text: '{{constructor}} {{__proto__}}', values: {} }), { sessionId: null, maxNewTokens: 512 });
+    expect(Object.keys(empty.problems.variables)).toEqual(['constructor', '__proto__']);
+    const values = Object.fromEntries([['constructor', 'Ada'], ['__proto__', 'Bo']]);
+    const { body } = draftToRunBody(draft({ text: '{{constructor}} {{__proto__}}', values }), { sessionId: null, maxNewTokens: 512 });
+    expect(Object.entries(body!.prompt.variables)).toEqual([['constructor', 'Ada'], ['__proto__', 'Bo']]);
+    expect(Object.entries(draftToSaved(draft({ text: '{{toString}}', values: {} })).prompt.variables)).toEqual([]);
+  });
+
   it('builds a text prompt with only the variables the prompt uses', () => {
     const { body } = draftToRunBody(draft({ text: 'Hi {{name}}', values: { name: 'Ada', old: 'x' } }), { sessionId: 's1', maxNewTokens: 512 });
     expect(body).toEqual({

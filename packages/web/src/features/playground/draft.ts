@@ -4,6 +4,7 @@ import {
   generationPresets,
   generationSettingsSchema,
   templateVariables,
+  variableValue,
   type CreatePlaygroundRunBody,
   type GenerationPresetName,
   type GenerationSettings,
@@ -190,13 +191,8 @@ export function draftToRunBody(
 ): { body: CreatePlaygroundRunBody | null; problems: DraftProblems } {
   const { settings, errors } = parseSettings(draft.settings, options.maxNewTokens);
   const names = draftVariables(draft);
-  const variables: Record<string, string> = {};
-  const missing: Record<string, string> = {};
-  for (const name of names) {
-    const value = draft.values[name] ?? '';
-    if (value === '') missing[name] = `Fill in “${name}”: the prompt uses {{${name}}}.`;
-    variables[name] = value;
-  }
+  const variables = Object.fromEntries(names.map((name) => [name, variableValue(draft.values, name) ?? '']));
+  const missing = Object.fromEntries(names.filter((name) => variables[name] === '').map((name) => [name, `Fill in “${name}”: the prompt uses {{${name}}}.`]));
   const prompt = draft.text.trim() === '' ? (draft.mode === 'chat' ? 'Write a message to send.' : 'Write a prompt.') : null;
   const panes = draft.panes.some((p) => !p.modelId) ? 'Choose a model for every pane.' : null;
   const chatTemplate = chatTemplateProblem(draft, options.models ?? []);
@@ -244,7 +240,7 @@ export function savableSettings(form: SettingsForm): GenerationSettings {
 export function draftToSaved(draft: EditorDraft): PlaygroundDraft {
   const settings = savableSettings(draft.settings);
   const names = draftVariables(draft);
-  const variables = Object.fromEntries(names.filter((n) => draft.values[n] !== undefined).map((n) => [n, draft.values[n]!]));
+  const variables = Object.fromEntries(names.flatMap((n) => (variableValue(draft.values, n) === undefined ? [] : [[n, variableValue(draft.values, n)!]])));
   return {
     prompt:
       draft.mode === 'text'

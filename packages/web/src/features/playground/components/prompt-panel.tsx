@@ -1,3 +1,4 @@
+import { variableValue } from '@qlora-studio/contracts';
 import { useId } from 'react';
 import { Field } from '../../../components/ui/input';
 import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
@@ -53,7 +54,7 @@ function VariablesForm({ names, values, errors, showErrors, onChange, readOnly }
             <textarea
               {...ids}
               rows={2}
-              value={values[name] ?? ''}
+              value={variableValue(values, name) ?? ''}
               readOnly={readOnly}
               onChange={(e) => onChange({ ...values, [name]: e.target.value })}
               className={textareaClass}

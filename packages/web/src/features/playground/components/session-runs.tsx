@@ -1,4 +1,4 @@
-import type { PlaygroundRun } from '@qlora-studio/contracts';
+import { firstChars, type PlaygroundRun } from '@qlora-studio/contracts';
 import { RotateCcw, Square } from 'lucide-react';
 import { Button } from '../../../components/ui/button';
 import { RelativeTime } from '../../../components/ui/relative-time';
@@ -27,7 +27,7 @@ export function SessionRuns({ runs, editable, onReuse, onStop, stoppingId }: Ses
     <ol className="flex flex-col gap-3">
       {sorted.map((run, i) => {
         const names = paneNames(run.panes);
-        const preview = promptAsText(run).replace(/\s+/g, ' ').slice(0, 140);
+        const preview = firstChars(promptAsText(run).replace(/\s+/g, ' '), 140);
         return (
           <li key={run.id}>
             <details open={i === 0} className="group rounded-xl border border-line bg-surface hc:border-line-strong">
