@@ -93,7 +93,7 @@ describe('draftToRunBody', () => {
     expect(Object.keys(empty.problems.variables)).toEqual(['constructor', '__proto__']);
     const values = Object.fromEntries([['constructor', 'Ada'], ['__proto__', 'Bo']]);
     const { body } = draftToRunBody(draft({ text: '{{constructor}} {{__proto__}}', values }), { sessionId: null, maxNewTokens: 512 });
-    expect(Object.entries(body!.prompt.variables)).toEqual([['constructor', 'Ada'], ['__proto__', 'Bo']]);
+    expect(Object.entries(body!.prompt.variables ?? {})).toEqual([['constructor', 'Ada'], ['__proto__', 'Bo']]);
     expect(Object.entries(draftToSaved(draft({ text: '{{toString}}', values: {} })).prompt.variables)).toEqual([]);
   });
 
