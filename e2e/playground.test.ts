@@ -226,6 +226,36 @@ describe('the Playground', () => {
     await close();
   });
 
+  it('keeps a prompt not yet run across a visit to another page and a reload', async () => {
+    const { page, errors, close } = await open('/playground');
+    const editor = page.getByRole('textbox', { name: 'Prompt', exact: true });
+    // What the editor shows (Monaco draws spaces as no-break spaces).
+    const shown = async () => ((await page.locator('[data-prompt-editor] .view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
+    await editor.waitFor({ timeout: 30_000 });
+    await editor.focus();
+    await page.keyboard.type('Half a thought');
+    // Another page and back, at once: nothing was run or saved, yet the prompt is still there.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Activity' }).waitFor();
+    await page.goBack();
+    await expect.poll(shown, { timeout: 30_000 }).toContain('Half a thought');
+
+    // In a session of yours, edits survive a reload, with Undo back to what the session stored.
+    await page.getByRole('button', { name: 'Save session' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('session')).not.toBeNull();
+    await editor.focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type(', finished');
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.getByText('Restored your unsaved edits to this session').waitFor({ timeout: 30_000 });
+    await expect.poll(shown).toContain('Half a thought, finished');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(shown).not.toContain('finished');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('works from the keyboard alone: reach the editor, type, run with Ctrl+Enter, and leave with Escape then Tab', async () => {
     const { page, errors, close } = await open('/playground', 'dark');
     await expect.poll(() => page.getByRole('combobox', { name: 'Model for pane 1' }).inputValue()).toBe(model.id);

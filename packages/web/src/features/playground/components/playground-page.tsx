@@ -18,6 +18,7 @@ import { useUpdateSession } from '../api/update-session';
 import { useWarmPlayground } from '../api/warm';
 import { continueChat, draftToRunBody, draftToSaved, draftVariables, emptyDraft, emptyPane, runToDraft, savedToDraft, type EditorDraft } from '../draft';
 import { isRunActive } from '../run-stream';
+import { clearUnsavedDraft, readUnsavedDraft, writeUnsavedDraft } from '../unsaved-draft';
 import { useRunStream } from '../use-run-stream';
 import { HistoryPanel } from './history-panel';
 import { ModelsCard } from './models-card';
@@ -42,6 +43,15 @@ function revealOutput(element: HTMLElement | null): void {
 /** The prompt part of a draft as stored, to compare drafts by what was written. */
 const promptKey = (d: EditorDraft): string => JSON.stringify(draftToSaved(d).prompt);
 
+/**
+ * Whether the draft holds edits not stored on the server: in a session, a prompt other than the
+ * one last stored there (`storedPrompt`); with none open, anything written at all.
+ */
+function isEdited(d: EditorDraft, sessionId: string | null, storedPrompt: string | null): boolean {
+  if (sessionId) return storedPrompt !== null && promptKey(d) !== storedPrompt;
+  return !!(d.text.trim() || d.system.trim() || d.conversation.length);
+}
+
 export default function PlaygroundPage() {
   const [search] = useSearchParams();
   const sessionId = search.get('session') || null;
@@ -57,7 +67,8 @@ export default function PlaygroundPage() {
   const updateSession = useUpdateSession();
   useWarmPlayground(canRun.allowed);
 
-  const [draft, setDraft] = useState<EditorDraft>(emptyDraft);
+  // With no session open, the prompt you left unsaved (reload, closed tab, another page) comes back.
+  const [draft, setDraft] = useState<EditorDraft>(() => (sessionId ? null : readUnsavedDraft(null)) ?? emptyDraft());
   const [startedRun, setStartedRun] = useState<PlaygroundRun | null>(null);
   const [tried, setTried] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -92,12 +103,30 @@ export default function PlaygroundPage() {
     // Nothing saved in it yet (an empty import, say): an empty prompt, not the one of the session before.
     else setDraft((d) => ({ ...emptyDraft(), panes: d.panes, settings: d.settings }));
     storedPrompt.current = promptKey(next ?? emptyDraft());
+    // Edits to it that never reached the server (the tab closed, say) come back, with Undo.
+    const kept = readUnsavedDraft(s.id);
+    if (kept && promptKey(kept) !== storedPrompt.current) {
+      setDraft(kept);
+      toast.info('Restored your unsaved edits to this session', { action: { label: 'Undo', onClick: () => setDraft(next ?? emptyDraft()) } });
+    }
     setStartedRun(newest && isRunActive(newest) ? newest : null);
     setTried(false);
   }, [session.data]);
   useEffect(() => {
     if (!sessionId) restored.current = null;
   }, [sessionId]);
+
+  // Unsaved edits are kept in this browser as you type, and when the page goes away.
+  const pendingKeep = useRef<(() => void) | null>(null);
+  useEffect(() => {
+    // Only once the draft is this session's (while another session loads, it is still the old one's).
+    if (restored.current !== sessionId) return;
+    const keep = () => writeUnsavedDraft(sessionId, isEdited(draft, sessionId, storedPrompt.current) ? draft : null);
+    pendingKeep.current = keep;
+    const timer = setTimeout(() => ((pendingKeep.current = null), keep()), 300);
+    return () => clearTimeout(timer);
+  }, [draft, sessionId]);
+  useEffect(() => () => pendingKeep.current?.(), []);
 
   // A link may name the adapter (`?adapter=<job id>`) or model (`?model=<id>`) to try; otherwise
   // the first pane starts on the first model.
@@ -152,6 +181,7 @@ export default function PlaygroundPage() {
       onSettled: () => (submitting.current = false),
       onSuccess: (created) => {
         storedPrompt.current = sentPrompt;
+        clearUnsavedDraft();
         setStartedRun(created);
         setTried(false);
         revealOutput(outputRef.current);
@@ -183,7 +213,7 @@ export default function PlaygroundPage() {
     if (sessionId && owned) {
       updateSession.mutate(
         { id: sessionId, draft: saved, ...(title ? { title } : {}) },
-        { onSuccess: () => ((storedPrompt.current = JSON.stringify(saved.prompt)), toast.success('Session saved')) },
+        { onSuccess: () => ((storedPrompt.current = JSON.stringify(saved.prompt)), clearUnsavedDraft(), toast.success('Session saved')) },
       );
     } else {
       createSession.mutate(
@@ -193,6 +223,7 @@ export default function PlaygroundPage() {
             toast.success(`Saved as “${s.title}”`);
             restored.current = s.id;
             storedPrompt.current = JSON.stringify(saved.prompt);
+            clearUnsavedDraft();
             navigate(sessionPath(s.id));
           },
         },
@@ -205,12 +236,10 @@ export default function PlaygroundPage() {
    * was last stored are saved into your session, or, with no session of yours, offered back.
    */
   const keepEdits = () => {
-    const written = !!(draft.text.trim() || draft.system.trim() || draft.conversation.length);
-    const edited = sessionId ? storedPrompt.current !== null && promptKey(draft) !== storedPrompt.current : written;
-    if (!edited) return;
+    if (!isEdited(draft, sessionId, storedPrompt.current)) return;
     if (sessionId && owned && session.data) {
       const title = session.data.title;
-      updateSession.mutate({ id: sessionId, draft: draftToSaved(draft) }, { onSuccess: () => toast.success(`Kept your edits in “${title}”`) });
+      updateSession.mutate({ id: sessionId, draft: draftToSaved(draft) }, { onSuccess: () => (clearUnsavedDraft(), toast.success(`Kept your edits in “${title}”`)) });
     } else {
       const before = draft;
       toast('Your unsaved prompt was put aside', { description: 'Restore brings it back here.', action: { label: 'Restore', onClick: () => setDraft(before) } });
