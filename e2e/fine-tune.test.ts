@@ -93,6 +93,17 @@ describe('the Fine-tune page', () => {
     await page.getByRole('tab', { name: 'Optimization' }).click();
     await page.getByRole('textbox', { name: 'Gradient accumulation' }).fill('1');
 
+    // A look at another page and back keeps the form as it was, typed settings included.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Activity' }).waitFor();
+    await page.goBack();
+    await page.getByText('Your unfinished fine-tune settings are back').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Max steps' }).inputValue()).toBe('2');
+    expect(await page.getByRole('textbox', { name: 'Batch size' }).inputValue()).toBe('2');
+    expect(await page.getByRole('textbox', { name: 'Sequence length' }).inputValue()).toBe('64');
+    await page.getByRole('tab', { name: 'Optimization' }).click();
+    expect(await page.getByRole('textbox', { name: 'Gradient accumulation' }).inputValue()).toBe('1');
+
     // Searching finds settings of every tab, the advanced ones included.
     await page.getByRole('searchbox', { name: 'Search settings' }).fill('checkpoint');
     await page.getByRole('textbox', { name: 'Checkpoint every' }).waitFor();

@@ -11,6 +11,7 @@ import { useDatasetReport } from '../api/get-dataset-report';
 import { useDatasets } from '../api/list-datasets';
 import { useModels } from '../api/list-models';
 import { configToDraft, emptyDraft, validateDraft, type Draft } from '../config-draft';
+import { readKeptDraft, writeKeptDraft } from '../kept-draft';
 import { smartDefaults, type SmartDefaults } from '../smart-defaults';
 import { ApiErrorAlert } from './api-error-alert';
 import { DatasetPicker } from './dataset-step';
@@ -57,13 +58,24 @@ const settingOfDefault: Record<keyof SmartDefaults, keyof Draft> = {
   warmupSteps: 'warmupSteps',
 };
 
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 export default function FineTunePage() {
   const models = useModels();
   const datasets = useDatasets();
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  // The form as this tab left it (another page, a reload), with the settings typed into it.
+  const [kept] = useState(readKeptDraft);
+  const [draft, setDraft] = useState<Draft>(kept?.draft ?? emptyDraft);
   const [active, setActive] = useState<StepId>('model');
   /** Settings the user typed: smart defaults leave them alone. */
-  const touched = useRef(new Set<keyof Draft>());
+  const touched = useRef(new Set<keyof Draft>(kept?.touched));
+  useEffect(() => {
+    writeKeptDraft(sameJson(draft, emptyDraft) ? null : { draft, touched: [...touched.current] });
+  }, [draft]);
+  const startOver = () => {
+    touched.current.clear();
+    setDraft(emptyDraft);
+  };
 
   const model: BaseModel | null = models.data?.models.find((m) => m.id === draft.modelId) ?? null;
   const dataset: Dataset | null = datasets.data?.datasets.find((d) => d.id === draft.datasetId) ?? null;
@@ -135,6 +147,13 @@ export default function FineTunePage() {
     // Once only: a reload or Back does not load them again.
     void navigate(location.pathname, { replace: true, state: null });
   }, [duplicate]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    // Not when a job's settings are being duplicated in: they replace the form anyway.
+    if (kept && !duplicate?.duplicateConfig && (kept.touched.length > 0 || kept.draft.datasetId)) {
+      toast.info('Your unfinished fine-tune settings are back', { action: { label: 'Start over', onClick: startOver } });
+    }
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- once, for what was restored on mount
 
   const goTo = (id: StepId) => {
     setActive(id);
@@ -254,6 +273,7 @@ export default function FineTunePage() {
               dataset={dataset}
               blocker={blocker}
               onLoad={(patch) => onChange(patch)}
+              onLaunched={() => writeKeptDraft(null)}
             />
           </StepCard>
         </div>

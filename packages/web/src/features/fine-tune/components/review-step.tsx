@@ -146,6 +146,7 @@ export function ReviewStep({
   dataset,
   blocker,
   onLoad,
+  onLaunched,
 }: {
   draft: Draft;
   validated: Validated;
@@ -154,6 +155,8 @@ export function ReviewStep({
   /** Why the run would fail although every setting is valid (from the dataset report), or null. */
   blocker: string | null;
   onLoad: (patch: Partial<Draft>) => void;
+  /** The job was created (the form is done with). */
+  onLaunched: () => void;
 }) {
   const navigate = useNavigate();
   const createJob = useCreateJob();
@@ -183,7 +186,7 @@ export function ReviewStep({
 
   const launch = () => {
     if (!config || blocker) return;
-    createJob.mutate({ type: 'train', config }, { onSuccess: (job) => navigate(jobPath(job.id)) });
+    createJob.mutate({ type: 'train', config }, { onSuccess: (job) => (onLaunched(), navigate(jobPath(job.id))) });
   };
 
   return (
