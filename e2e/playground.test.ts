@@ -241,17 +241,33 @@ describe('the Playground', () => {
     await expect.poll(shown, { timeout: 30_000 }).toContain('Half a thought');
 
     // In a session of yours, edits survive a reload, with Undo back to what the session stored.
+    await page.getByRole('textbox', { name: 'Session title' }).fill('Thoughts');
     await page.getByRole('button', { name: 'Save session' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('session')).not.toBeNull();
     await editor.focus();
     await page.keyboard.press('End');
     await page.keyboard.type(', finished');
-    await page.waitForTimeout(500);
+    const keptInBrowser = () => page.evaluate(() => localStorage.getItem('qlora.playground.unsaved-draft') ?? '');
+    await expect.poll(keptInBrowser).toContain('finished');
     await page.reload();
     await page.getByText('Restored your unsaved edits to this session').waitFor({ timeout: 30_000 });
     await expect.poll(shown).toContain('Half a thought, finished');
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(shown).not.toContain('finished');
+
+    // A prompt begun with no session open is kept while another session is open, and New session brings it back.
+    await page.getByRole('button', { name: 'New session' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('session')).toBeNull();
+    await expect.poll(shown).toBe('');
+    await editor.focus();
+    await page.keyboard.type('Side note');
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('dialog', { name: 'History' });
+    await history.getByRole('button', { name: 'Open Thoughts', exact: true }).click();
+    await page.getByText('Your unsaved prompt is kept').waitFor();
+    await expect.poll(shown).toContain('Half a thought');
+    await page.getByRole('button', { name: 'New session' }).click();
+    await expect.poll(shown).toBe('Side note');
     expect(errors).toEqual([]);
     await close();
   });
@@ -261,6 +277,9 @@ describe('the Playground', () => {
     await expect.poll(() => page.getByRole('combobox', { name: 'Model for pane 1' }).inputValue()).toBe(model.id);
     const editor = page.getByRole('textbox', { name: 'Prompt', exact: true });
     await editor.waitFor({ timeout: 30_000 });
+    // The editor is described by how to leave it, from the start.
+    const described = (await editor.getAttribute('aria-describedby')) ?? '';
+    expect(await page.evaluate((ids) => ids.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '), described)).toMatch(/Esc then Tab to leave the editor/);
     const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
     const inEditor = () => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'));
 

@@ -3,8 +3,11 @@ import { baseModelSchema } from './models.js';
 
 // ---- prompt templates ------------------------------------------------------------------------
 
-/** `{{name}}` in a prompt: letters, digits, `_` and `-`, starting with a letter or `_`. */
-const variablePattern = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;
+/**
+ * `{{name}}` in a prompt: letters, digits, `_` and `-`, starting with a letter or `_`. Not
+ * `__proto__`: JSON request bodies may not carry that key (servers refuse it), so it stays text.
+ */
+const variablePattern = /\{\{\s*(?!__proto__\s*\}\})([A-Za-z_][\w-]*)\s*\}\}/g;
 
 /** The variables a template uses, each once, in order of first appearance. */
 export function templateVariables(...texts: string[]): string[] {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  fillTemplate,
+  shorten,
+  templateVariables,
   apiRoutes,
   createJobBodySchema,
   defaultSettings,
@@ -85,5 +88,20 @@ describe('train job config', () => {
     expect(messages).toContain('LoRA rank must be at least 1.');
     expect(messages).toContain('Dropout must be below 1.');
     expect(messages).toContain('Hold out at most half.');
+  });
+});
+
+describe('prompt templates and text', () => {
+  it('finds variables, not object properties, and leaves {{__proto__}} as text', () => {
+    expect(templateVariables('{{ a }} {{b-c}} {{a}} {{__proto__}} {{9x}}')).toEqual(['a', 'b-c']);
+    expect(fillTemplate('{{constructor}} {{toString}}', {})).toEqual({ text: '{{constructor}} {{toString}}', missing: ['constructor', 'toString'], tooLong: false });
+    expect(fillTemplate('Hi {{__proto__}} {{name}}', { name: 'Ada' }).text).toBe('Hi {{__proto__}} Ada');
+  });
+
+  it('shortens on whole characters', () => {
+    expect(shorten('abc', 3)).toBe('abc');
+    expect(shorten('abcd', 3)).toBe('ab…');
+    expect(shorten('a😀😀b', 3)).toBe('a😀…');
+    expect(shorten('😀😀😀😀', 3)).toBe('😀😀…');
   });
 });

@@ -67,6 +67,19 @@ describe('the inference pool', () => {
     expect(log.filter((l) => l.startsWith('start'))).toEqual(['start a1', 'start b1', 'start a2', 'start a3']);
   });
 
+  it('predicts the start order with one place free at a time', async () => {
+    const pool = makePool(1);
+    const log: string[] = [];
+    const held = run(pool, task('a1', 'hold'), log, 'a');
+    const waiting = [['b1', 'b'], ['c1', 'c'], ['b2', 'b'], ['c2', 'c'], ['d1', 'd']].map(([id, owner]) => run(pool, task(id!, 'x'), log, owner));
+    const positions = ['b1', 'c1', 'b2', 'c2', 'd1'].map((id) => pool.position(id));
+    pool.abort('a1');
+    await Promise.all([held, ...waiting]);
+    const started = log.filter((l) => l.startsWith('start ') && l !== 'start a1').map((l) => l.slice(6));
+    expect(started).toEqual(['b1', 'c1', 'b2', 'c2', 'd1']);
+    expect(positions).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('never runs more at once than allowed now, and starts waiting ones once more are allowed again', async () => {
     let size = 2;
     const pool = new InferencePool({ logger: Fastify().log, size: () => size, workerPath: fixture('echo-inference-worker.ts') });

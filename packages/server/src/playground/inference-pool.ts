@@ -19,6 +19,8 @@ interface Task {
 interface Worker {
   child: ChildProcess;
   busy: Task | null;
+  /** When its busy task started, as a count of tasks started: the lower, the longer it has been generating. */
+  busySince: number;
   /**
    * Models this worker holds (`quant|dir`), least recently used first, kept as the worker keeps
    * them: a request goes where its model already is.
@@ -73,6 +75,8 @@ export class InferencePool {
   private stopped = false;
   /** Whose task started last: waiting owners take turns. */
   private lastOwner: string | null = null;
+  /** Tasks started so far. */
+  private started = 0;
 
   constructor(private readonly options: InferencePoolOptions) {}
 
@@ -158,16 +162,22 @@ export class InferencePool {
   /**
    * The waiting tasks in the order they will start, so no one waits behind another's whole
    * queue: each time, the owner with the fewest replies generating goes first, then anyone but
-   * the owner started last (turns), then the oldest.
+   * the owner started last (turns), then the oldest. Looking ahead, a task starts only once a
+   * place is free: the reply generating longest is taken to end first.
    */
   private startOrder(): Task[] {
-    const running = new Map<string, number>();
-    for (const w of this.workers) if (w.busy) running.set(w.busy.owner, (running.get(w.busy.owner) ?? 0) + 1);
+    const size = Math.max(1, this.options.size());
+    const running = this.workers
+      .filter((w) => w.busy)
+      .sort((a, b) => a.busySince - b.busySince)
+      .map((w) => w.busy!.owner);
     let lastOwner = this.lastOwner;
     const waiting = [...this.queue];
     const order: Task[] = [];
     while (waiting.length > 0) {
-      const rank = (entry: Task) => [running.get(entry.owner) ?? 0, entry.owner === lastOwner ? 1 : 0];
+      while (running.length >= size) running.shift();
+      const count = (owner: string) => running.filter((o) => o === owner).length;
+      const rank = (entry: Task) => [count(entry.owner), entry.owner === lastOwner ? 1 : 0];
       let best = waiting[0]!;
       for (const entry of waiting) {
         const [a, b] = [rank(entry), rank(best)];
@@ -175,8 +185,7 @@ export class InferencePool {
       }
       order.push(best);
       waiting.splice(waiting.indexOf(best), 1);
-      // As if it had started: its owner has one more generating and took the last turn.
-      running.set(best.owner, (running.get(best.owner) ?? 0) + 1);
+      running.push(best.owner);
       lastOwner = best.owner;
     }
     return order;
@@ -186,6 +195,7 @@ export class InferencePool {
     if (worker.idleTimer) clearTimeout(worker.idleTimer);
     worker.idleTimer = null;
     worker.busy = entry;
+    worker.busySince = ++this.started;
     this.lastOwner = entry.owner;
     const key = modelKey(entry.task);
     worker.models = [...worker.models.filter((m) => m !== key), key].slice(-modelsPerWorker);
@@ -226,7 +236,7 @@ export class InferencePool {
     } catch (error) {
       this.options.logger.warn({ err: error }, 'could not lower the priority of the inference worker');
     }
-    const worker: Worker = { child, busy: null, models: [], exiting: false, idleTimer: null, silenceTimer: null, stoppedBecause: null, lastOutput: [] };
+    const worker: Worker = { child, busy: null, busySince: 0, models: [], exiting: false, idleTimer: null, silenceTimer: null, stoppedBecause: null, lastOutput: [] };
     this.workers.push(worker);
     const keep = (line: string) => {
       if (!line.trim()) return;

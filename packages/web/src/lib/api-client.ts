@@ -159,6 +159,8 @@ export function buildRequest<N extends RouteName>(name: N, input: Partial<RouteI
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Let the request finish even if the page is closing (a save on pagehide). */
+  keepalive?: boolean;
 }
 
 type CallArgs<N extends RouteName> = object extends RouteInput<N>
@@ -187,6 +189,7 @@ export function createApiClient(config: ApiClientConfig = {}) {
           headers: request.headers,
           body: request.body,
           signal: options?.signal,
+          ...(options?.keepalive ? { keepalive: true } : {}),
         });
       } catch (error) {
         if ((error as Error)?.name === 'AbortError') throw error;

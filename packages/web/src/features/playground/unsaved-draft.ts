@@ -1,7 +1,7 @@
 /**
- * The Playground prompt last edited and not yet stored on the server, kept in this browser so
- * a reload, a closed tab or a visit to another page does not lose it. One slot: the session it
- * was written in (null for none yet) and the draft.
+ * Playground prompts edited and not yet stored on the server, kept in this browser so a reload,
+ * a closed tab, Back or a visit to another page does not lose them: one slot per session (and
+ * one for the page with no session open).
  */
 import type { EditorDraft } from './draft';
 
@@ -31,31 +31,51 @@ export function isEditorDraft(value: unknown): value is EditorDraft {
   );
 }
 
-/** The kept draft of this session (null: the page with no session open), if there is one. */
-export function readUnsavedDraft(sessionId: string | null): EditorDraft | null {
+type Slots = Record<string, EditorDraft>;
+/** Sessions whose unsaved edits are kept at most; the oldest go first. */
+const maxSlots = 20;
+const slotOf = (sessionId: string | null): string => sessionId ?? '';
+
+function readSlots(): Slots {
   try {
-    const entry = JSON.parse(localStorage.getItem(KEY) ?? 'null') as { sessionId?: unknown; draft?: unknown } | null;
-    return entry && entry.sessionId === sessionId && isEditorDraft(entry.draft) ? entry.draft : null;
+    const value = JSON.parse(localStorage.getItem(KEY) ?? 'null') as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+    return Object.fromEntries(Object.entries(value).filter(([, draft]) => isEditorDraft(draft))) as Slots;
   } catch {
-    return null;
+    return {};
   }
 }
 
-/** Keep `draft` as the unsaved edits of this session; null forgets this session's kept draft. */
-export function writeUnsavedDraft(sessionId: string | null, draft: EditorDraft | null): void {
+function writeSlots(slots: Slots): void {
   try {
-    if (draft) localStorage.setItem(KEY, JSON.stringify({ sessionId, draft }));
-    else if (readUnsavedDraft(sessionId)) localStorage.removeItem(KEY);
+    const entries = Object.entries(slots).slice(-maxSlots);
+    if (entries.length) localStorage.setItem(KEY, JSON.stringify(Object.fromEntries(entries)));
+    else localStorage.removeItem(KEY);
   } catch {
     // Storage full or blocked: the draft lives on in the page, as before.
   }
 }
 
-/** The edits are stored on the server now: nothing to keep. */
-export function clearUnsavedDraft(): void {
-  try {
-    localStorage.removeItem(KEY);
-  } catch {
-    // As above.
-  }
+/** The kept draft of this session (null: the page with no session open), if there is one. */
+export function readUnsavedDraft(sessionId: string | null): EditorDraft | null {
+  return readSlots()[slotOf(sessionId)] ?? null;
+}
+
+/** Keep `draft` as the unsaved edits of this session (the newest slot); null forgets them. */
+export function writeUnsavedDraft(sessionId: string | null, draft: EditorDraft | null): void {
+  const slots = readSlots();
+  const key = slotOf(sessionId);
+  if (!draft && !(key in slots)) return;
+  delete slots[key];
+  if (draft) slots[key] = draft;
+  writeSlots(slots);
+}
+
+/**
+ * The edits reached the server: forget this session's kept draft, unless it has changed since
+ * (`isStored` says whether the kept draft is what was stored).
+ */
+export function forgetStoredDraft(sessionId: string | null, isStored: (kept: EditorDraft) => boolean): void {
+  const kept = readUnsavedDraft(sessionId);
+  if (kept && isStored(kept)) writeUnsavedDraft(sessionId, null);
 }

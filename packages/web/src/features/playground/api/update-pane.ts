@@ -9,14 +9,14 @@ export interface PaneUpdate {
   vote?: 'up' | 'down' | null;
 }
 
-export const updatePane = ({ runId, pane, ...body }: PaneUpdate) =>
-  api.call('updatePlaygroundPane', { params: { id: runId, pane }, body });
+export const updatePane = ({ runId, pane, ...body }: PaneUpdate, options?: { keepalive?: boolean }) =>
+  api.call('updatePlaygroundPane', { params: { id: runId, pane }, body }, options);
 
 /** Saves the note or vote of one output. */
 export function useUpdatePane() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: updatePane,
+    mutationFn: (update: PaneUpdate) => updatePane(update),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: playgroundKeys.sessions() }),
     meta: { errorTitle: 'The note or vote could not be saved' },
   });

@@ -55,14 +55,18 @@ function PaneNote({ run, pane, name, editable }: { run: PlaygroundRun; pane: Pan
     if (unsaved.current) update.mutate(unsaved.current);
     unsaved.current = null;
   };
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    // Unmounted, or the page closing: send it without the component (its mutation observer is
+    // gone), with keepalive so a closing page still delivers it.
+    const send = () => {
       clearTimeout(timer.current);
-      // Unmounted: send it without the component (its mutation observer is gone).
-      if (unsaved.current) void updatePane(unsaved.current).then(() => queryClient.invalidateQueries({ queryKey: playgroundKeys.sessions() }));
-    },
-    [queryClient],
-  );
+      const note = unsaved.current;
+      unsaved.current = null;
+      if (note) void updatePane(note, { keepalive: true }).then(() => queryClient.invalidateQueries({ queryKey: playgroundKeys.sessions() }));
+    };
+    window.addEventListener('pagehide', send);
+    return () => (window.removeEventListener('pagehide', send), send());
+  }, [queryClient]);
   if (!editable && !pane.note) return null;
   return (
     <div className="flex flex-col gap-1">

@@ -18,7 +18,7 @@ import { useUpdateSession } from '../api/update-session';
 import { useWarmPlayground } from '../api/warm';
 import { continueChat, draftToRunBody, draftToSaved, draftVariables, emptyDraft, emptyPane, runToDraft, savedToDraft, type EditorDraft } from '../draft';
 import { isRunActive } from '../run-stream';
-import { clearUnsavedDraft, readUnsavedDraft, writeUnsavedDraft } from '../unsaved-draft';
+import { forgetStoredDraft, readUnsavedDraft, writeUnsavedDraft } from '../unsaved-draft';
 import { useRunStream } from '../use-run-stream';
 import { HistoryPanel } from './history-panel';
 import { ModelsCard } from './models-card';
@@ -47,6 +47,8 @@ const promptKey = (d: EditorDraft): string => JSON.stringify(draftToSaved(d).pro
  * Whether the draft holds edits not stored on the server: in a session, a prompt other than the
  * one last stored there (`storedPrompt`); with none open, anything written at all.
  */
+const isStoredAs = (stored: string) => (kept: EditorDraft) => promptKey(kept) === stored;
+
 function isEdited(d: EditorDraft, sessionId: string | null, storedPrompt: string | null): boolean {
   if (sessionId) return storedPrompt !== null && promptKey(d) !== storedPrompt;
   return !!(d.text.trim() || d.system.trim() || d.conversation.length);
@@ -117,16 +119,35 @@ export default function PlaygroundPage() {
   }, [sessionId]);
 
   // Unsaved edits are kept in this browser as you type, and when the page goes away.
+  /** The write still waiting for typing to pause; run at once (`flushKeep`) before anything reads or clears the kept drafts. */
   const pendingKeep = useRef<(() => void) | null>(null);
+  const flushKeep = useCallback(() => {
+    const keep = pendingKeep.current;
+    pendingKeep.current = null;
+    keep?.();
+  }, []);
   useEffect(() => {
     // Only once the draft is this session's (while another session loads, it is still the old one's).
     if (restored.current !== sessionId) return;
-    const keep = () => writeUnsavedDraft(sessionId, isEdited(draft, sessionId, storedPrompt.current) ? draft : null);
+    const stored = storedPrompt.current;
+    const keep = () => writeUnsavedDraft(sessionId, isEdited(draft, sessionId, stored) ? draft : null);
     pendingKeep.current = keep;
-    const timer = setTimeout(() => ((pendingKeep.current = null), keep()), 300);
+    const timer = setTimeout(() => pendingKeep.current === keep && flushKeep(), 300);
     return () => clearTimeout(timer);
-  }, [draft, sessionId]);
-  useEffect(() => () => pendingKeep.current?.(), []);
+  }, [draft, sessionId, flushKeep]);
+  useEffect(() => {
+    // Closing the tab or reloading: keep what was typed in the last moments too.
+    window.addEventListener('pagehide', flushKeep);
+    return () => (window.removeEventListener('pagehide', flushKeep), flushKeep());
+  }, [flushKeep]);
+  /** Edits reached the server as `stored`: the kept copy goes, unless newer edits were typed meanwhile. */
+  const settleKept = useCallback(
+    (id: string | null, stored: string) => {
+      flushKeep();
+      forgetStoredDraft(id, isStoredAs(stored));
+    },
+    [flushKeep],
+  );
 
   // A link may name the adapter (`?adapter=<job id>`) or model (`?model=<id>`) to try; otherwise
   // the first pane starts on the first model.
@@ -181,7 +202,7 @@ export default function PlaygroundPage() {
       onSettled: () => (submitting.current = false),
       onSuccess: (created) => {
         storedPrompt.current = sentPrompt;
-        clearUnsavedDraft();
+        settleKept(sessionId, sentPrompt);
         setStartedRun(created);
         setTried(false);
         revealOutput(outputRef.current);
@@ -197,7 +218,7 @@ export default function PlaygroundPage() {
         }
       },
     });
-  }, [body, busy, canRun, createRun, draft, navigate, session.data?.title, sessionId, updateSession]);
+  }, [body, busy, canRun, createRun, draft, navigate, session.data?.title, sessionId, settleKept, updateSession]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     // Dialogs (History, Rename) render in portals, whose key presses still bubble here through React.
@@ -213,7 +234,13 @@ export default function PlaygroundPage() {
     if (sessionId && owned) {
       updateSession.mutate(
         { id: sessionId, draft: saved, ...(title ? { title } : {}) },
-        { onSuccess: () => ((storedPrompt.current = JSON.stringify(saved.prompt)), clearUnsavedDraft(), toast.success('Session saved')) },
+        {
+          onSuccess: () => {
+            storedPrompt.current = JSON.stringify(saved.prompt);
+            settleKept(sessionId, storedPrompt.current);
+            toast.success('Session saved');
+          },
+        },
       );
     } else {
       createSession.mutate(
@@ -223,7 +250,7 @@ export default function PlaygroundPage() {
             toast.success(`Saved as “${s.title}”`);
             restored.current = s.id;
             storedPrompt.current = JSON.stringify(saved.prompt);
-            clearUnsavedDraft();
+            settleKept(sessionId, storedPrompt.current);
             navigate(sessionPath(s.id));
           },
         },
@@ -233,28 +260,39 @@ export default function PlaygroundPage() {
 
   /**
    * Leaving the open prompt (New session, or another session from History): edits made since it
-   * was last stored are saved into your session, or, with no session of yours, offered back.
+   * was last stored are saved into your session; other edits stay kept in this browser, for
+   * when you come back (to that session, or to a new one for a prompt written before any).
    */
   const keepEdits = () => {
+    flushKeep(); // typed in the last moments: into the browser's keeping now
     if (!isEdited(draft, sessionId, storedPrompt.current)) return;
     if (sessionId && owned && session.data) {
-      const title = session.data.title;
-      updateSession.mutate({ id: sessionId, draft: draftToSaved(draft) }, { onSuccess: () => (clearUnsavedDraft(), toast.success(`Kept your edits in “${title}”`)) });
+      const [id, title, key] = [sessionId, session.data.title, promptKey(draft)];
+      updateSession.mutate({ id, draft: draftToSaved(draft) }, { onSuccess: () => (settleKept(id, key), toast.success(`Kept your edits in “${title}”`)) });
+    } else if (sessionId) {
+      toast.info('Your edits are kept in this browser', { description: 'Open that session again to go on with them.' });
     } else {
-      const before = draft;
-      toast('Your unsaved prompt was put aside', { description: 'Restore brings it back here.', action: { label: 'Restore', onClick: () => setDraft(before) } });
+      toast.info('Your unsaved prompt is kept', { description: 'New session brings it back.' });
     }
   };
 
   const newSession = () => {
-    keepEdits();
+    if (sessionId) keepEdits();
     clearSession();
   };
 
+  /** To the page with no session open: the prompt written there before comes back, else an empty one. */
   const clearSession = () => {
     setStartedRun(null);
     setTried(false);
-    setDraft((d) => ({ ...emptyDraft(), panes: d.panes, settings: d.settings }));
+    if (!sessionId && isEdited(draft, null, null)) {
+      // Already here: New session starts afresh, with Undo.
+      const before = draft;
+      toast('Started a new prompt', { duration: 10_000, action: { label: 'Undo', onClick: () => setDraft(before) } });
+    }
+    const kept = sessionId ? readUnsavedDraft(null) : null;
+    if (kept) toast.info('Your unsaved prompt is back');
+    setDraft((d) => kept ?? { ...emptyDraft(), panes: d.panes, settings: d.settings });
     navigate('/playground');
   };
 
@@ -291,7 +329,10 @@ export default function PlaygroundPage() {
             navigate(sessionPath(id));
           }
         }}
-        onDeleted={(id) => id === sessionId && clearSession()}
+        onDeleted={(id) => {
+          writeUnsavedDraft(id, null);
+          if (id === sessionId) clearSession();
+        }}
       />
 
       <div className="flex flex-col gap-6">

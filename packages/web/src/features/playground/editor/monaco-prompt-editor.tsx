@@ -76,6 +76,15 @@ const fixedOptions: editor.IStandaloneEditorConstructionOptions = {
 };
 
 /** The Monaco half of PromptEditor, loaded lazily; see prompt-editor.tsx for the props. */
+/** Monaco's input is a textarea it creates: the help text and the invalid state go on it. */
+function describeTextarea(container: HTMLElement, describedBy: (string | undefined)[], invalid: boolean | undefined): void {
+  const input = container.querySelector('textarea');
+  if (!input) return;
+  input.setAttribute('aria-describedby', describedBy.filter(Boolean).join(' '));
+  if (invalid) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}
+
 export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorProps & { hintId: string }) {
   const { value, label, describedBy, invalid, readOnly, height = '14rem' } = props;
   const containerRef = useRef<HTMLDivElement>(null);
@@ -85,6 +94,7 @@ export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorPro
   useLayoutEffect(() => {
     latest.current = props;
   });
+  const hintIdRef = useRef(hintId);
   // True while the editor applies a value from outside, so that change is not echoed to onChange.
   const applyingValue = useRef(false);
 
@@ -108,6 +118,7 @@ export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorPro
       readOnly: !!initial.readOnly,
     });
     editorRef.current = ed;
+    describeTextarea(container, [initial.describedBy, hintIdRef.current], initial.invalid);
     const disposables: IDisposable[] = [language];
 
     disposables.push(
@@ -202,14 +213,10 @@ export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorPro
     editorRef.current?.updateOptions({ ariaLabel: label, readOnly: !!readOnly });
   }, [label, readOnly]);
 
-  // Layout effect: Run looks for the first aria-invalid field in the next frame.
+  // Layout effect: Run looks for the first aria-invalid field in the next frame. (At mount the
+  // editor does not exist yet; its creation applies them too.)
   useLayoutEffect(() => {
-    const input = containerRef.current?.querySelector('textarea');
-    const ids = [describedBy, hintId].filter(Boolean).join(' ');
-    if (!input) return;
-    input.setAttribute('aria-describedby', ids);
-    if (invalid) input.setAttribute('aria-invalid', 'true');
-    else input.removeAttribute('aria-invalid');
+    if (containerRef.current) describeTextarea(containerRef.current, [describedBy, hintId], invalid);
   }, [describedBy, hintId, invalid]);
 
   return <div ref={containerRef} className="w-full" style={{ height }} data-prompt-editor="" />;

@@ -16,7 +16,7 @@ export const promptMonarch: languages.IMonarchLanguage = {
   tokenPostfix: '.prompt',
   // Special tokens of common chat formats: ChatML and Llama-3 `<|…|>`, Llama-2 `[INST]`, `<<SYS>>`, `<s>`.
   special: /<\|[\w.:-]+\|>|<\/?s>|\[\/?INST\]|<<\/?SYS>>/,
-  variable: /\{\{\s*[A-Za-z_][\w-]*\s*\}\}/,
+  variable: /\{\{\s*(?!__proto__\s*\}\})[A-Za-z_][\w-]*\s*\}\}/, // as contracts' templateVariables
   tokenizer: {
     root: [
       // A `^` rule matches only at the start of a line.
