@@ -43,12 +43,13 @@ function revealOutput(element: HTMLElement | null): void {
 /** The prompt part of a draft as stored, to compare drafts by what was written. */
 const promptKey = (d: EditorDraft): string => JSON.stringify(draftToSaved(d).prompt);
 
+/** Whether a kept draft is the one stored on the server as `stored` (a promptKey). */
+const isStoredAs = (stored: string) => (kept: EditorDraft) => promptKey(kept) === stored;
+
 /**
  * Whether the draft holds edits not stored on the server: in a session, a prompt other than the
  * one last stored there (`storedPrompt`); with none open, anything written at all.
  */
-const isStoredAs = (stored: string) => (kept: EditorDraft) => promptKey(kept) === stored;
-
 function isEdited(d: EditorDraft, sessionId: string | null, storedPrompt: string | null): boolean {
   if (sessionId) return storedPrompt !== null && promptKey(d) !== storedPrompt;
   return !!(d.text.trim() || d.system.trim() || d.conversation.length);
