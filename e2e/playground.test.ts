@@ -290,13 +290,17 @@ describe('the Playground', () => {
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => editor.getAttribute('aria-invalid')).toBe('true');
     expect(await inEditor()).toBe(true);
-    await page.keyboard.type('Once upon a time');
+    // Typed at once and run at once: a quick second press runs (it is not taken for a repeat of the first).
+    await page.keyboard.insertText('Once upon a time');
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('status').filter({ hasText: /^Done, \d+ tokens?$/ }).waitFor({ timeout: 60_000 });
     await expect.poll(() => editor.getAttribute('aria-invalid')).toBeNull();
+    // One press, one run (the editor and the page both hear Ctrl+Enter).
+    const sessionId = new URL(page.url()).searchParams.get('session')!;
+    expect((await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${sessionId}`)).runs).toHaveLength(1);
     // Tab inside the editor stays inside it (it indents).
     await page.keyboard.press('Tab');
     expect(await inEditor()).toBe(true);
-    await page.keyboard.press('Control+Enter');
-    await page.getByRole('status').filter({ hasText: /^Done, \d+ tokens?$/ }).waitFor({ timeout: 60_000 });
 
     // Escape, then Tab: focus moves to the next control after the editor.
     await page.keyboard.press('Escape');

@@ -176,7 +176,6 @@ export default function PlaygroundPage() {
     if (ended && sessionId) void refetchSession();
   }, [ended, sessionId, refetchSession]);
 
-  const lastSubmit = useRef(0);
   // Set from the moment the create request goes out, before `isPending` reaches this closure.
   const submitting = useRef(false);
   /** The title as typed, and in which session (null: none open yet). */
@@ -186,9 +185,6 @@ export default function PlaygroundPage() {
   const onRun = useCallback(() => {
     // One run at a time: another would leave the first generating with no one following it.
     if (busy || submitting.current || createRun.isPending) return;
-    // Ctrl+Enter reaches both the editor and the page: one run per press.
-    if (Date.now() - lastSubmit.current < 400) return;
-    lastSubmit.current = Date.now();
     setTried(true);
     if (!canRun.allowed) return void toast.error('You can’t run prompts', { description: canRun.reason ?? undefined });
     if (!body) {
@@ -224,6 +220,8 @@ export default function PlaygroundPage() {
   const onKeyDown = (e: KeyboardEvent) => {
     // Dialogs (History, Rename) render in portals, whose key presses still bubble here through React.
     if (!pageRef.current?.contains(e.target as Node)) return;
+    // The prompt editor runs on its own Ctrl+Enter and marks the press handled: one run per press.
+    if (e.defaultPrevented) return;
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
       onRun();
