@@ -18,6 +18,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // A poll often waits on a server round trip and a render: 1 s (the default) is tight on a busy 2-core machine.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { toast } from 'sonner';
+import { actionToastMs } from '../lib/toast-timing';
 import { overviewKeys } from '../features/dashboard/api/get-overview';
 import { jobKeys } from '../features/jobs/api/keys';
 import { jobPath } from '../features/jobs/components/job-row';
@@ -96,6 +97,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         id: `job-finished-${event.jobId}`,
         description: event.error ? `${event.error.message}${event.error.hint ? ` ${event.error.hint}` : ''}` : undefined,
         action: { label: 'View', onClick: openJob },
+        duration: actionToastMs,
       };
       if (event.status === 'succeeded') toast.success(message, options);
       else if (event.status === 'failed') toast.error(message, options);
@@ -106,16 +108,14 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
 
   const state = useEventStream({ path: streams.allEvents.path, events: liveEventNames, onEvent, adoptReadyId: true });
 
-  // Back after a drop: refresh what the replay may not cover (e.g. jobs deleted meanwhile).
-  const wasDown = useRef(false);
+  // Each time the stream opens, refresh what it will not replay: after a drop, what the replay may
+  // not cover (e.g. jobs deleted meanwhile); the first time, what changed between the page's first
+  // fetches and the stream starting (a job that finished in that moment would otherwise look running).
   useEffect(() => {
-    if (state === 'reconnecting') wasDown.current = true;
-    if (state === 'open' && wasDown.current) {
-      wasDown.current = false;
-      invalidate(jobKeys.all);
-      invalidate(['activity']);
-      invalidate(overviewKeys.all);
-    }
+    if (state !== 'open') return;
+    invalidate(jobKeys.all);
+    invalidate(['activity']);
+    invalidate(overviewKeys.all);
   }, [state, invalidate]);
 
   return <LiveStatusContext value={state}>{children}</LiveStatusContext>;

@@ -1,5 +1,6 @@
 import { useNavigate } from 'react-router';
 import { toast } from 'sonner';
+import { actionToastMs } from '../../../lib/toast-timing';
 import { useCreateJob } from '../../jobs/api/create-job';
 import { jobPath } from '../../jobs/components/job-row';
 
@@ -14,6 +15,7 @@ export function useLaunchSystemCheck() {
         onSuccess: (job) =>
           toast.success('System check started', {
             description: 'It measures this machine’s speed; it takes about a minute.',
+            duration: actionToastMs,
             action: { label: 'View log', onClick: () => navigate(jobPath(job.id)) },
           }),
       },

@@ -3,6 +3,7 @@ import { Check } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { toast } from 'sonner';
+import { actionToastMs } from '../../../lib/toast-timing';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { PageHeader } from '../../../components/ui/page-header';
 import { Skeleton } from '../../../components/ui/skeleton';
@@ -151,7 +152,7 @@ export default function FineTunePage() {
   useEffect(() => {
     // Not when a job's settings are being duplicated in: they replace the form anyway.
     if (kept && !duplicate?.duplicateConfig && (kept.touched.length > 0 || kept.draft.datasetId)) {
-      toast.info('Your unfinished fine-tune settings are back', { action: { label: 'Start over', onClick: startOver } });
+      toast.info('Your unfinished fine-tune settings are back', { duration: actionToastMs, action: { label: 'Start over', onClick: startOver } });
     }
   }, []); // eslint-disable-line react-hooks/exhaustive-deps -- once, for what was restored on mount
 

@@ -39,7 +39,10 @@ export function followReducer(state: FollowState, action: FollowAction): FollowS
     case 'scroll': {
       const movedUp = action.scrollTop < state.scrollTop;
       const next = { ...state, scrollTop: action.scrollTop };
-      if (action.atBottom) return { ...next, following: true, seen: state.total };
+      // At the bottom, following goes on (the list may shrink under it as rows are measured), and
+      // reaching it resumes; but a paused reader's first small step up (a wheel tick still within
+      // the slack) is leaving the tail, not coming back to it.
+      if (action.atBottom && (state.following || !movedUp)) return { ...next, following: true, seen: state.total };
       // Only the reader scrolls up: following itself only ever scrolls down.
       if (movedUp && state.following) return { ...next, following: false, seen: state.total };
       return next;

@@ -156,6 +156,18 @@ describe('follow state', () => {
     expect(run(s, { type: 'resume' })).toBe(s);
     expect(run(s, { type: 'rows', total: 9 })).toBe(s);
   });
+  it('stays paused when a scroll up from the bottom is still within the slack', () => {
+    // A wheel turned up pauses first; its first scroll event is a few pixels up, still "at the bottom".
+    let s = run(initialFollow, { type: 'rows', total: 50 }, { type: 'scroll', scrollTop: 900, atBottom: true }, { type: 'pause' });
+    s = run(s, { type: 'scroll', scrollTop: 890, atBottom: true });
+    expect(s.following).toBe(false);
+    // Scrolling back down to the bottom resumes.
+    s = run(s, { type: 'scroll', scrollTop: 900, atBottom: true });
+    expect(s.following).toBe(true);
+    // While following, the bottom moving up under it (rows measured smaller) is not a pause.
+    s = run(s, { type: 'scroll', scrollTop: 880, atBottom: true });
+    expect(s.following).toBe(true);
+  });
   it('tells the bottom within a small slack', () => {
     expect(isAtBottom({ scrollTop: 580, scrollHeight: 1000, clientHeight: 400 })).toBe(true);
     expect(isAtBottom({ scrollTop: 500, scrollHeight: 1000, clientHeight: 400 })).toBe(false);

@@ -2,6 +2,7 @@ import type { PlaygroundChatMessage } from '@qlora-studio/contracts';
 import { MessageSquarePlus, Trash2, TriangleAlert } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { toast } from 'sonner';
+import { actionToastMs } from '../../../lib/toast-timing';
 import { Button } from '../../../components/ui/button';
 import { Field } from '../../../components/ui/input';
 import { useFocusFallback } from '../../../lib/use-focus-fallback';
@@ -42,7 +43,7 @@ export function ConversationTurns({ conversation, onChange, warning, textareaCla
   const clear = () => {
     const before = conversation;
     onChange([]);
-    toast.success(`Cleared ${before.length} ${before.length === 1 ? 'turn' : 'turns'}`, { action: { label: 'Undo', onClick: () => onChange(before) } });
+    toast.success(`Cleared ${before.length} ${before.length === 1 ? 'turn' : 'turns'}`, { duration: actionToastMs, action: { label: 'Undo', onClick: () => onChange(before) } });
   };
 
   const addTurn = () => {

@@ -3,6 +3,7 @@ import { History, Plus } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { toast } from 'sonner';
+import { actionToastMs } from '../../../lib/toast-timing';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
@@ -110,7 +111,7 @@ export default function PlaygroundPage() {
     const kept = readUnsavedDraft(s.id);
     if (kept && promptKey(kept) !== storedPrompt.current) {
       setDraft(kept);
-      toast.info('Restored your unsaved edits to this session', { action: { label: 'Undo', onClick: () => setDraft(next ?? emptyDraft()) } });
+      toast.info('Restored your unsaved edits to this session', { duration: actionToastMs, action: { label: 'Undo', onClick: () => setDraft(next ?? emptyDraft()) } });
     }
     setStartedRun(newest && isRunActive(newest) ? newest : null);
     setTried(false);
@@ -287,7 +288,7 @@ export default function PlaygroundPage() {
     if (!sessionId && isEdited(draft, null, null)) {
       // Already here: New session starts afresh, with Undo.
       const before = draft;
-      toast('Started a new prompt', { duration: 10_000, action: { label: 'Undo', onClick: () => setDraft(before) } });
+      toast('Started a new prompt', { duration: actionToastMs, action: { label: 'Undo', onClick: () => setDraft(before) } });
     }
     const kept = sessionId ? readUnsavedDraft(null) : null;
     if (kept) toast.info('Your unsaved prompt is back');
