@@ -1,7 +1,7 @@
 import type { BaseModel, Dataset, Job } from '@qlora-studio/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, runAxe } from './support/axe';
+import { accessibilityReport } from './support/axe';
 import { launchBrowser, newContext, watchErrors } from './support/browser';
 import { apiFetch, startServer, waitFor, type RunningServer } from './support/server';
 
@@ -37,12 +37,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function axeReport(page: Page, label: string): Promise<string> {
-  await page.waitForTimeout(300);
-  const violations = await runAxe(page);
-  return violations.length ? `${label}:\n${describeViolations(violations)}` : '';
-}
-
 /** Switches the theme from the command palette, as a user would. */
 async function useDarkTheme(page: Page) {
   await page.keyboard.press('Control+k');
@@ -70,7 +64,7 @@ describe('the Activity page', () => {
     const cardIn = (column: string) => page.locator(`section[data-column="${column}"] li[data-job-id="${job.id}"]`);
     await cardIn('running').waitFor({ timeout: 60_000 });
     await cardIn('running').getByRole('progressbar').waitFor();
-    report.push(await axeReport(page, 'board with a running job (light)'));
+    report.push(await accessibilityReport(page, 'board with a running job (light)'));
     await cardIn('succeeded').waitFor({ timeout: 150_000 });
     expect(await cardIn('running').count()).toBe(0);
     expect(await cardIn('succeeded').textContent()).toContain('doubling');
@@ -94,7 +88,7 @@ describe('the Activity page', () => {
     await page.getByRole('radio', { name: 'List' }).click();
     await page.locator(`ul[aria-label="Jobs"] li[data-job-id="${job.id}"]`).waitFor();
     expect(await page.evaluate(() => localStorage.getItem('qlora.activity.view'))).toBe('list');
-    report.push(await axeReport(page, 'list view (light)'));
+    report.push(await accessibilityReport(page, 'list view (light)'));
     await page.getByRole('radio', { name: 'Board' }).click();
 
     // The job detail: progress, the loss chart, the process charts and the adapter.
@@ -114,13 +108,13 @@ describe('the Activity page', () => {
     expect(await artifacts.locator('[data-artifact="checkpoint"]').count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Retry' }).waitFor();
     await page.getByRole('button', { name: 'Duplicate' }).waitFor();
-    report.push(await axeReport(page, 'job detail (light)'));
+    report.push(await accessibilityReport(page, 'job detail (light)'));
 
     await useDarkTheme(page);
-    report.push(await axeReport(page, 'job detail (dark)'));
+    report.push(await accessibilityReport(page, 'job detail (dark)'));
     await page.getByRole('link', { name: 'Activity' }).first().click();
     await cardIn('succeeded').waitFor();
-    report.push(await axeReport(page, 'board (dark)'));
+    report.push(await accessibilityReport(page, 'board (dark)'));
 
     // Retry: a new job with the same settings, naming this one as its parent.
     await page.goto(`${server.url}/activity/jobs/${job.id}`);
@@ -154,7 +148,7 @@ describe('the Activity page', () => {
     await bulk.getByRole('button', { name: 'Delete (3)' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Delete 3 jobs?' });
     expect(await confirm.textContent()).toContain('adapter and checkpoints');
-    report.push(await axeReport(page, 'bulk delete confirmation (dark)'));
+    report.push(await accessibilityReport(page, 'bulk delete confirmation (dark)'));
     await confirm.getByRole('button', { name: 'Delete jobs' }).click();
     await page.getByText('Deleted: 3 jobs').waitFor();
     await page.getByText('No jobs yet').waitFor();
@@ -187,7 +181,7 @@ describe('the Activity page', () => {
     await page.getByRole('heading', { level: 1, name: 'Fine-tune' }).waitFor();
     await page.goBack();
     await why.waitFor();
-    expect(await axeReport(page, 'failed job, dark')).toBe('');
+    expect(await accessibilityReport(page, 'failed job, dark')).toBe('');
     expect(errors).toEqual([]);
     await context.close();
   });

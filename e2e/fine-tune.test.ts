@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, runAxe } from './support/axe';
+import { accessibilityReport } from './support/axe';
 import { launchBrowser, newContext, type Theme } from './support/browser';
 import { dropFile } from './support/files';
 import { startServer, type RunningServer } from './support/server';
@@ -45,12 +45,6 @@ async function switchTheme(page: Page, theme: 'dark' | 'high-contrast') {
   await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
 }
 
-async function axeReport(page: Page, label: string): Promise<string> {
-  await page.waitForTimeout(300);
-  const violations = await runAxe(page);
-  return violations.length ? `${label}:\n${describeViolations(violations)}` : '';
-}
-
 describe('the Fine-tune page', () => {
   it('goes from a demo model and a dropped JSONL file to a running fine-tune, with no axe violations in light, dark and high contrast', async () => {
     const { page, pageErrors, close } = await open('/fine-tune', 'light');
@@ -59,7 +53,7 @@ describe('the Fine-tune page', () => {
     for (const name of ['Model', 'Dataset', 'Method & parameters', 'Review & launch']) await steps.getByRole('button', { name, exact: true }).waitFor();
     expect(await steps.getByRole('button', { name: 'Model', exact: true }).getAttribute('aria-current')).toBe('step');
     const report: string[] = [];
-    report.push(await axeReport(page, 'empty page (light)'));
+    report.push(await accessibilityReport(page, 'empty page (light)'));
 
     // 1. Model: a demo model, made here, is chosen at once.
     await page.getByRole('button', { name: 'Create demo model' }).click();
@@ -117,11 +111,11 @@ describe('the Fine-tune page', () => {
     expect(await yaml.textContent()).toContain('maxSteps: 2');
     expect(await page.getByLabel('qlora train command').textContent()).toContain('--seq-len 64');
     await page.getByText(/An estimate, not a promise/).waitFor({ timeout: 30_000 });
-    report.push(await axeReport(page, 'filled page (light)'));
+    report.push(await accessibilityReport(page, 'filled page (light)'));
     await switchTheme(page, 'dark');
-    report.push(await axeReport(page, 'filled page (dark)'));
+    report.push(await accessibilityReport(page, 'filled page (dark)'));
     await switchTheme(page, 'high-contrast');
-    report.push(await axeReport(page, 'filled page (high contrast)'));
+    report.push(await accessibilityReport(page, 'filled page (high contrast)'));
     expect(report.filter(Boolean).join('\n\n')).toBe('');
 
     // Launch: the job's live view opens.

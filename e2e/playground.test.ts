@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { BaseModel, Dataset, Job, PlaygroundCatalogue, PlaygroundSession } from '@qlora-studio/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, runAxe } from './support/axe';
+import { accessibilityReport } from './support/axe';
 import { launchBrowser, newContext, watchErrors, type Theme } from './support/browser';
 import { apiFetch, repoRoot, startServer, waitFor, type RunningServer } from './support/server';
 
@@ -66,9 +66,8 @@ const output = (page: Page, name: RegExp) => page.getByRole('region', { name });
 const adapterPane = (page: Page) => output(page, /^Output of Tiny demo \+ fruit v1.*(?<!run \d+)$/);
 const basePane = (page: Page) => output(page, /^Output of Tiny demo(?! \+)( \(pane \d\))?$/);
 
-async function expectNoAxeViolations(page: Page) {
-  const violations = await runAxe(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
+async function expectAccessible(page: Page, label: string) {
+  expect(await accessibilityReport(page, label)).toBe('');
 }
 
 /** `qlora generate` in its own process, as a user would run it. */
@@ -128,7 +127,7 @@ describe('the Playground', () => {
     await base.getByText(/Done, \d+ tokens?\./).waitFor({ timeout: 30_000 });
     await page.getByRole('switch', { name: 'Diff against first' }).click();
     await expect.poll(() => base.locator('ins, del').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'compare with diff (light)');
 
     // Seeded replies equal `qlora generate` with the same settings.
     const [latest] = session.runs;
@@ -177,14 +176,14 @@ describe('the Playground', () => {
     await expect.poll(() => page.getByRole('textbox', { name: 'Session title' }).inputValue()).toBe('Fruit check');
     await expect.poll(() => reopened(2).getByRole('button', { name: 'Vote up' }).getAttribute('aria-pressed')).toBe('true');
 
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'reopened session (light)');
     expect(errors).toEqual([]);
     await close();
 
     // The same session by its address, in the dark theme.
     const dark = await open(`/playground?session=${session.id}`, 'dark');
     await dark.page.getByRole('region', { name: /, run 2$/ }).first().getByText(/Done, \d+ tokens?\./).waitFor();
-    await expectNoAxeViolations(dark.page);
+    await expectAccessible(dark.page, 'session by its address (dark)');
     expect(dark.errors).toEqual([]);
     await dark.close();
   }, 240_000);
@@ -316,7 +315,7 @@ describe('the Playground', () => {
     await page.getByRole('button', { name: 'Add model to compare' }).press('Enter');
     await page.getByRole('button', { name: 'Remove model from pane 2' }).press('Enter');
     await expect.poll(focusedLabel).toMatch(/Add model to compare/);
-    await expectNoAxeViolations(page);
+    await expectAccessible(page, 'after keyboard use (dark)');
     expect(errors).toEqual([]);
     await close();
   }, 120_000);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { smallControls } from './targets';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
@@ -31,4 +32,18 @@ export function describeViolations(violations: AxeViolation[]): string {
   return violations
     .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}\n    ${n.failureSummary ?? ''}`).join('\n')}`)
     .join('\n');
+}
+
+/**
+ * What a page state gets wrong for accessibility, as text for an assertion ('' when nothing):
+ * axe's violations and controls under 44px tall (spec §5). Waits a moment for transitions to end.
+ */
+export async function accessibilityReport(page: Page, label: string): Promise<string> {
+  await page.waitForTimeout(300);
+  const found: string[] = [];
+  const violations = await runAxe(page);
+  if (violations.length) found.push(describeViolations(violations));
+  const small = await smallControls(page);
+  if (small.length) found.push(`under 44px tall:\n  ${small.join('\n  ')}`);
+  return found.length ? `${label}:\n${found.join('\n')}` : '';
 }

@@ -30,7 +30,7 @@ function AppToaster() {
         classNames: {
           toast: 'font-sans !rounded-xl !shadow-raised',
           description: '!text-fg-muted',
-          actionButton: '!bg-primary !text-primary-fg !font-semibold !h-9 !px-3',
+          actionButton: '!bg-primary !text-primary-fg !font-semibold !h-11 !px-3',
         },
       }}
     />
