@@ -49,7 +49,7 @@ export type { CausalLM, LoraAdapterWeights, TextCodec } from './infer/causal-lm.
 export { generate, generateTokens, defaultGenerateOptions, type FinishReason, type GenerateOptions, type GenerationChunk, type GenerationResult } from './infer/generate.js';
 export { argmax, logSoftmax, sampleNextToken, greedy, type SamplingOptions } from './infer/sampling.js';
 export { encodePrompt, type PromptInput } from './infer/prompt.js';
-export { logLikelihood, scoreTexts, scoreTokenIds, toLossReport, type LossReport, type TokenScores } from './infer/score.js';
+export { logLikelihood, scoreExamples, scoreTexts, scoreTokenIds, toLossReport, type LossReport, type TokenScores } from './infer/score.js';
 export * from './quant/index.js';
 export * from './model/index.js';
 export { decoderLayerForward, referenceForward, referenceGreedy, type GetWeight, type ReferenceKV, type ReferenceOutput } from './reference/llama.js';
@@ -109,4 +109,5 @@ export { buildDatasetReport, DEFAULT_REPORT_SEQ_LEN, type DatasetReportOptions }
 export { detectFileType, firstInvalidUtf8 } from './data/detect.js';
 export { detectFormat } from './data/layouts.js';
 export { jsonErrorOffset, lineColumnAt } from './data/json-position.js';
+export { IGNORE_INDEX, tokenizeRecord, type TokenizeOptions } from './train/tokenize.js';
 export { parseTrainingRecords, readTrainingFile, type RecordFormat, type TrainingMessage, type TrainingRecord } from './train/data.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generate, generateTokens } from '../src/infer/generate.js';
-import { logLikelihood, scoreTexts, scoreTokenIds } from '../src/infer/score.js';
+import { logLikelihood, scoreExamples, scoreTexts, scoreTokenIds } from '../src/infer/score.js';
+import { IGNORE_INDEX } from '../src/train/tokenize.js';
 import { applyRepetitionPenalty, candidateDistribution, logSoftmax, sampleNextToken } from '../src/infer/sampling.js';
 import { seededRng } from '../src/util/random.js';
 import { bytesCodec, scriptedTable, TableLM } from './table-lm.js';
@@ -142,5 +143,20 @@ describe('scoring', () => {
     expect(ll.tokens).toBe(1);
     expect(ll.logLikelihood).toBeLessThan(0);
     await expect(scoreTexts(model, bytesCodec, ['a'])).rejects.toThrow(/Nothing to score/);
+  });
+
+  it('scores only the labelled tokens of examples, across context windows', async () => {
+    const model = new TableLM(() => row, V, 4);
+    const ids = [0, 1, 2, 3, 4, 5, 0, 1, 2, 3];
+    // Two trained spans, [2, 4) and [7, 10), as a chat's two assistant replies would be; the rest ignored.
+    const labels = ids.map((id, t) => ((t >= 2 && t < 4) || t >= 7 ? id : IGNORE_INDEX));
+    const report = await scoreExamples(model, [{ inputIds: ids, labels }]);
+    const expected = [2, 3, 7, 8, 9].reduce((s, t) => s + nll(ids[t]!), 0);
+    expect(report.tokens).toBe(5);
+    expect(report.loss).toBeCloseTo(expected / 5, 9);
+    // Every label set: the same as scoring every token after the first.
+    const all = await scoreExamples(model, [{ inputIds: ids, labels: ids.map((id, t) => (t > 0 ? id : IGNORE_INDEX)) }]);
+    expect(all.loss * all.tokens).toBeCloseTo((await scoreTokenIds(model, ids)).nll, 9);
+    await expect(scoreExamples(model, [{ inputIds: ids, labels: ids.map(() => IGNORE_INDEX) }])).rejects.toThrow(/no example has a token that trains/);
   });
 });

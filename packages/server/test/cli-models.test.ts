@@ -95,8 +95,12 @@ describe('qlora score', () => {
     expect(report.perplexity).toBeCloseTo(Math.exp(report.loss), 6);
     // A random model is close to uniform over its vocabulary.
     expect(report.loss).toBeGreaterThan(Math.log(512) - 1.5);
+    expect(JSON.parse(res.out)).toMatchObject({ format: 'text', records: 2, scored: 'every token after the first' });
     fs.writeFileSync(data, '{"text": 1}\n');
-    expect((await run(['score', '--model', model, '--data', data])).err).toMatch(/line 1 has no "text"/);
+    const bad = await run(['score', '--model', model, '--data', data]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/data\.jsonl:1\b.*text/);
+    expect((await run(['score', '--model', model, '--data', path.join(home, 'missing.csv')])).err).toMatch(/missing\.csv does not exist/);
   });
 });
 
@@ -125,6 +129,16 @@ describe('qlora train', () => {
     expect(summary.data.rows).toBeLessThan(summary.data.kept); // the three short chats share rows
     const gen = await run(['generate', '--model', model, '--adapter', out, '--prompt', 'Hello', '--max-new-tokens', '3', '--json']);
     expect(gen.code).toBe(0);
+
+    // Scoring the chats counts the tokens training trained on (the assistant replies), with and without the adapter.
+    type Score = { tokens: number; loss: number; scored: string };
+    const base = await run(['score', '--model', model, '--data', data, '--json']);
+    const tuned = await run(['score', '--model', model, '--adapter', out, '--data', data, '--json']);
+    const [baseScore, tunedScore] = [base, tuned].map((r) => JSON.parse(r.out) as Score);
+    expect(summary.data.truncated).toBe(0);
+    expect(baseScore).toMatchObject({ tokens: summary.data.trainedTokens, scored: 'assistant replies' });
+    expect(tunedScore.tokens).toBe(baseScore.tokens);
+    expect(tunedScore.loss).not.toBe(baseScore.loss);
   });
 
   it('refuses bad settings with the setting named', async () => {

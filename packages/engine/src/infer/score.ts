@@ -1,4 +1,5 @@
 import { EngineError } from '../errors.js';
+import { IGNORE_INDEX } from '../train/tokenize.js';
 import type { CausalLM, TextCodec } from './causal-lm.js';
 import { argmax, logSoftmax } from './sampling.js';
 
@@ -28,6 +29,27 @@ export function toLossReport(scores: TokenScores): LossReport {
  */
 export async function scoreTokenIds(model: CausalLM, ids: readonly number[], from = 1): Promise<TokenScores & { greedy: boolean }> {
   if (from < 1) throw new EngineError('INVALID_ARGUMENT', 'The first token has no context to be scored in; start at 1 or later.');
+  return scoreWhere(model, ids, (position) => position >= from);
+}
+
+/**
+ * Score the tokens of tokenized examples that carry a label (those that would train: a chat's
+ * assistant replies, all of a raw text), as the training loss counts them.
+ */
+export async function scoreExamples(model: CausalLM, examples: Iterable<{ inputIds: readonly number[]; labels: readonly number[] }>, signal?: AbortSignal): Promise<LossReport> {
+  const total: TokenScores = { tokens: 0, nll: 0 };
+  for (const { inputIds, labels } of examples) {
+    throwIfAborted(signal);
+    const scores = await scoreWhere(model, inputIds, (position) => labels[position] !== IGNORE_INDEX);
+    total.tokens += scores.tokens;
+    total.nll += scores.nll;
+  }
+  if (total.tokens === 0) throw new EngineError('INVALID_ARGUMENT', 'Nothing to score: no example has a token that trains.');
+  return toLossReport(total);
+}
+
+/** −log p of each token at a position `scored` picks (never the first: it has no context), window by window. */
+async function scoreWhere(model: CausalLM, ids: readonly number[], scored: (position: number) => boolean): Promise<TokenScores & { greedy: boolean }> {
   const window = model.config.maxPositionEmbeddings;
   let nll = 0;
   let tokens = 0;
@@ -40,7 +62,7 @@ export async function scoreTokenIds(model: CausalLM, ids: readonly number[], fro
     const V = model.config.vocabSize;
     // logits: (T, V); position t predicts token t+1.
     for (let t = 0; t + 1 < chunk.length; t++) {
-      if (start + t + 1 < from) continue;
+      if (!scored(start + t + 1)) continue;
       const row = logits.subarray(t * V, (t + 1) * V);
       const target = chunk[t + 1]!;
       nll -= logSoftmax(row)[target]!;
@@ -49,6 +71,10 @@ export async function scoreTokenIds(model: CausalLM, ids: readonly number[], fro
     }
   }
   return { tokens, nll, greedy };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw Object.assign(new Error('Scoring was canceled.'), { name: 'AbortError' });
 }
 
 /**
@@ -74,7 +100,7 @@ export async function logLikelihood(
 export async function scoreTexts(model: CausalLM, codec: TextCodec, texts: Iterable<string>, signal?: AbortSignal): Promise<LossReport> {
   const total: TokenScores = { tokens: 0, nll: 0 };
   for (const text of texts) {
-    if (signal?.aborted) throw Object.assign(new Error('Scoring was canceled.'), { name: 'AbortError' });
+    throwIfAborted(signal);
     const scores = await scoreTokenIds(model, codec.encode(text, { addSpecialTokens: true }));
     total.tokens += scores.tokens;
     total.nll += scores.nll;

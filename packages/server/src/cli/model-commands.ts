@@ -8,11 +8,16 @@ import {
   loadCausalLM,
   loadModelFolder,
   readLoraAdapter,
+  readTrainingFile,
+  scoreExamples,
   scoreTexts,
+  tokenizeRecord,
+  ChatTemplate,
   type CausalLM,
   type ChatMessage,
   type GenerateOptions,
   type ModelFolder,
+  type TrainingRecord,
 } from '@qlora-studio/engine';
 import { defaultHome } from '../config.js';
 import { UserError } from './serve.js';
@@ -121,39 +126,33 @@ export async function generateCommand(args: string[]): Promise<void> {
   }
 }
 
-/** Texts to score: `text` of each JSON line, or documents of a .txt file separated by blank lines or <|endoftext|>. */
-function readTexts(file: string): string[] {
-  if (!fs.existsSync(file)) throw new UserError(`--data ${file} does not exist.`);
-  const content = fs.readFileSync(file, 'utf8');
-  if (file.endsWith('.jsonl')) {
-    return content.split('\n').flatMap((line, i) => {
-      if (!line.trim()) return [];
-      let record: unknown;
-      try {
-        record = JSON.parse(line);
-      } catch (error) {
-        throw new UserError(`${file} line ${i + 1} is not valid JSON: ${(error as Error).message}`);
-      }
-      const text = (record as { text?: unknown })?.text;
-      if (typeof text !== 'string') throw new UserError(`${file} line ${i + 1} has no "text" string.`);
-      return [text];
-    });
-  }
-  const separator = content.includes('<|endoftext|>') ? /<\|endoftext\|>/ : /\n\s*\n/;
-  return content.split(separator).map((t) => t.trim()).filter(Boolean);
-}
-
-/** `qlora score`: loss and perplexity of a dataset (every token after the first of each text). */
+/**
+ * `qlora score`: loss and perplexity of a dataset file of any type the app reads. Raw texts score
+ * every token after the first; chats score what fine-tuning trains, the assistant replies
+ * rendered by the model's chat template.
+ */
 export async function scoreCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { ...modelOptions, data: { type: 'string' } } });
-  if (!values.data) throw new UserError('Name the data to score: --data FILE.jsonl (lines with "text") or FILE.txt.');
-  const texts = readTexts(values.data);
+  if (!values.data) throw new UserError('Name the data to score: --data FILE (JSON lines, JSON, CSV, TSV, Parquet or text).');
+  if (!fs.existsSync(values.data)) throw new UserError(`--data ${values.data} does not exist.`);
+  const { format, records } = await readTrainingFile(values.data);
   const { folder, model } = await openModel(values);
   try {
-    const report = await scoreTexts(model, folder.tokenizer, texts);
-    if (values.json) console.log(JSON.stringify(report));
-    else console.log(`tokens ${report.tokens}  loss ${report.loss.toFixed(4)}  perplexity ${report.perplexity.toFixed(3)}`);
+    const chats = records.filter((r) => r.kind === 'chat');
+    const scored = chats.length ? 'assistant replies' : 'every token after the first';
+    const report = chats.length
+      ? await scoreExamples(model, chatExamples(folder, chats, values.data))
+      : await scoreTexts(model, folder.tokenizer, records.flatMap((r) => (r.kind === 'text' ? [r.text] : [])));
+    if (values.json) console.log(JSON.stringify({ ...report, format, records: records.length, scored }));
+    else console.log(`tokens ${report.tokens} (${scored})  loss ${report.loss.toFixed(4)}  perplexity ${report.perplexity.toFixed(3)}`);
   } finally {
     await model.dispose();
   }
+}
+
+/** Chats tokenized as fine-tuning sees them: the model's chat template, labels on the assistant replies. */
+function chatExamples(folder: ModelFolder, chats: TrainingRecord[], file: string) {
+  if (!folder.chatTemplate) throw new UserError(`${file} holds chats, and this model has no chat template to render them with (tokenizer_config.json has no "chat_template"). Score raw text instead, or use a model that has one.`);
+  const chatTemplate = new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens);
+  return chats.map((record) => tokenizeRecord(record, { tokenizer: folder.tokenizer, chatTemplate, trainOn: 'completions' }));
 }
