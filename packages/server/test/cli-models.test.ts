@@ -134,7 +134,8 @@ describe('qlora train', () => {
     type Score = { tokens: number; loss: number; scored: string };
     const base = await run(['score', '--model', model, '--data', data, '--json']);
     const tuned = await run(['score', '--model', model, '--adapter', out, '--data', data, '--json']);
-    const [baseScore, tunedScore] = [base, tuned].map((r) => JSON.parse(r.out) as Score);
+    const baseScore = JSON.parse(base.out) as Score;
+    const tunedScore = JSON.parse(tuned.out) as Score;
     expect(summary.data.truncated).toBe(0);
     expect(baseScore).toMatchObject({ tokens: summary.data.trainedTokens, scored: 'assistant replies' });
     expect(tunedScore.tokens).toBe(baseScore.tokens);
