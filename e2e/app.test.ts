@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, runAxe } from './support/axe';
 import { launchBrowser, newContext, watchErrors, type Theme } from './support/browser';
 import { dropFile } from './support/files';
-import { smallControls } from './support/targets';
+import { sidewaysOverflow, smallControls } from './support/targets';
 import { apiFetch, createToken, startServer, waitFor, type RunningServer } from './support/server';
 
 let server: RunningServer;
@@ -249,12 +249,12 @@ describe('themes and layout', () => {
   it('fits a 375px phone screen without sideways scrolling on any page', async () => {
     const { page, close } = await open('/activity', { width: 375 });
     const overflowing: string[] = [];
-    for (const path of ['/', '/activity', `/activity/jobs/${finishedJob.id}`, '/settings']) {
+    for (const path of ['/', '/activity', `/activity/jobs/${finishedJob.id}`, '/settings', '/fine-tune', '/playground']) {
       await goto(page, path);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForTimeout(300);
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      if (width > 375) overflowing.push(`${path}: ${width}px wide`);
+      const overflow = await sidewaysOverflow(page);
+      if (overflow > 0) overflowing.push(`${path}: ${overflow}px too wide`);
     }
     expect(overflowing).toEqual([]);
     await close();

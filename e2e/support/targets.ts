@@ -22,3 +22,8 @@ export function smallControls(page: Page): Promise<string[]> {
       .map((e) => `${e.what}: ${e.hit}px`),
   );
 }
+
+/** How far the page scrolls sideways at its current width (0 when it fits). */
+export function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}

@@ -113,7 +113,7 @@ export function DatasetReportView({ report, hasModel }: { report: DatasetReport;
       {report.problems.length > 0 && (
         <div className="flex flex-col gap-2">
           <h4 className="font-semibold">Problems</h4>
-          <div className="max-h-80 overflow-auto rounded-lg border border-line">
+          <div className="relative max-h-80 overflow-auto rounded-lg border border-line">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Problems found in the dataset</caption>
               <thead className="sticky top-0 bg-surface-muted text-fg-muted">

@@ -216,7 +216,7 @@ export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSe
           Drop a JSONL file above, import one from a path on the server, or import a Hub dataset.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-line">
+        <div className="relative overflow-x-auto rounded-xl border border-line">
           <table className="w-full min-w-[44rem] text-left text-sm">
             <caption className="sr-only">Stored datasets; choose one to train on</caption>
             <thead className="border-b border-line bg-surface-muted text-fg-muted">

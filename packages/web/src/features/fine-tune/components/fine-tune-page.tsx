@@ -186,7 +186,7 @@ export default function FineTunePage() {
       <PageHeader title="Fine-tune" description="Adapt a base model to your data with QLoRA or LoRA, in four steps. Nothing runs until you launch." />
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[14rem_minmax(0,1fr)]">
         <nav aria-label="Fine-tune steps" className="min-w-0 lg:sticky lg:top-24">
-          <ol className="flex gap-1 overflow-x-auto lg:flex-col">
+          <ol className="relative flex gap-1 overflow-x-auto lg:flex-col">
             {steps.map((s, i) => (
               <li key={s.id}>
                 <button

@@ -17,7 +17,7 @@ export default function SettingsPage() {
       <PageHeader title="Settings" description="How QLoRA Studio looks and behaves for you, and how this workspace runs jobs." />
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[12rem_minmax(0,1fr)]">
         <nav aria-label="Settings sections" className="min-w-0 lg:sticky lg:top-24">
-          <ul className="flex gap-1 overflow-x-auto lg:flex-col">
+          <ul className="relative flex gap-1 overflow-x-auto lg:flex-col">
             {sections.map((s) => (
               <li key={s.id}>
                 <a
