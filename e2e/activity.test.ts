@@ -1,7 +1,7 @@
 import type { BaseModel, Dataset, Job } from '@qlora-studio/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityReport } from './support/axe';
+import { accessibilityReport, phoneReport } from './support/axe';
 import { launchBrowser, newContext, watchErrors } from './support/browser';
 import { apiFetch, startServer, waitFor, type RunningServer } from './support/server';
 
@@ -89,6 +89,7 @@ describe('the Activity page', () => {
     await page.locator(`ul[aria-label="Jobs"] li[data-job-id="${job.id}"]`).waitFor();
     expect(await page.evaluate(() => localStorage.getItem('qlora.activity.view'))).toBe('list');
     report.push(await accessibilityReport(page, 'list view (light)'));
+    report.push(await phoneReport(page, 'list view (light)'));
     await page.getByRole('radio', { name: 'Board' }).click();
 
     // The job detail: progress, the loss chart, the process charts and the adapter.
@@ -112,9 +113,11 @@ describe('the Activity page', () => {
 
     await useDarkTheme(page);
     report.push(await accessibilityReport(page, 'job detail (dark)'));
+    report.push(await phoneReport(page, 'job detail (dark)'));
     await page.getByRole('link', { name: 'Activity' }).first().click();
     await cardIn('succeeded').waitFor();
     report.push(await accessibilityReport(page, 'board (dark)'));
+    report.push(await phoneReport(page, 'board (dark)'));
 
     // Retry: a new job with the same settings, naming this one as its parent.
     await page.goto(`${server.url}/activity/jobs/${job.id}`);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { smallControls } from './targets';
+import { sidewaysOverflow, smallControls } from './targets';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
@@ -46,4 +46,23 @@ export async function accessibilityReport(page: Page, label: string): Promise<st
   const small = await smallControls(page);
   if (small.length) found.push(`under 44px tall:\n  ${small.join('\n  ')}`);
   return found.length ? `${label}:\n${found.join('\n')}` : '';
+}
+
+/**
+ * `accessibilityReport` at a 375px phone width, adding any sideways scrolling; the viewport
+ * goes back to its size before. Parts of the layout (the sidebar) follow the width a render
+ * later, so the overflow is given a few seconds to settle.
+ */
+export async function phoneReport(page: Page, label: string): Promise<string> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 800 });
+  let overflow = await sidewaysOverflow(page);
+  for (let waited = 0; overflow > 0 && waited < 5000; waited += 100) {
+    await page.waitForTimeout(100);
+    overflow = await sidewaysOverflow(page);
+  }
+  const report = await accessibilityReport(page, `${label} (375px wide)`);
+  if (before) await page.setViewportSize(before);
+  const sideways = overflow > 0 ? `${label} (375px wide): scrolls ${overflow}px sideways` : '';
+  return [sideways, report].filter(Boolean).join('\n');
 }
