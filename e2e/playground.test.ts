@@ -299,6 +299,23 @@ describe('the Playground', () => {
     // One press, one run (the editor and the page both hear Ctrl+Enter).
     const sessionId = new URL(page.url()).searchParams.get('session')!;
     expect((await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${sessionId}`)).runs).toHaveLength(1);
+    // Holding Ctrl+Enter runs once: the key's repeats do not start another run as each one ends.
+    const runs = async () => (await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${sessionId}`)).runs;
+    await page.keyboard.down('Control');
+    await page.keyboard.down('Enter');
+    await expect.poll(async () => (await runs()).length).toBe(2);
+    await expect.poll(async () => (await runs()).every((r) => r.panes.every((p) => p.status !== 'queued' && p.status !== 'running')), { timeout: 60_000 }).toBe(true);
+    for (let i = 0; i < 3; i++) await page.keyboard.down('Enter'); // repeats, as a held key sends
+    await page.keyboard.up('Enter');
+    await page.keyboard.up('Control');
+    await page.waitForTimeout(500);
+    expect(await runs()).toHaveLength(2);
+    // Ctrl+Enter runs from any control of the page, a preset's radio button among them.
+    await page.getByRole('radio', { name: 'Precise' }).focus();
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => (await runs()).length).toBe(3);
+    await expect.poll(async () => (await runs()).every((r) => r.panes.every((p) => p.status !== 'queued' && p.status !== 'running')), { timeout: 60_000 }).toBe(true);
+    await editor.focus();
     // Tab inside the editor stays inside it (it indents).
     await page.keyboard.press('Tab');
     expect(await inEditor()).toBe(true);

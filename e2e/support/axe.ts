@@ -56,13 +56,18 @@ export async function accessibilityReport(page: Page, label: string): Promise<st
 export async function phoneReport(page: Page, label: string): Promise<string> {
   const before = page.viewportSize();
   await page.setViewportSize({ width: 375, height: 800 });
-  let overflow = await sidewaysOverflow(page);
-  for (let waited = 0; overflow > 0 && waited < 5000; waited += 100) {
-    await page.waitForTimeout(100);
-    overflow = await sidewaysOverflow(page);
+  try {
+    let overflow = await sidewaysOverflow(page);
+    for (let waited = 0; overflow > 0 && waited < 5000; waited += 100) {
+      await page.waitForTimeout(100);
+      overflow = await sidewaysOverflow(page);
+    }
+    const report = await accessibilityReport(page, `${label} (375px wide)`);
+    // Measured again after the report's pause, for layout that a later render widens.
+    overflow = Math.max(overflow, await sidewaysOverflow(page));
+    const sideways = overflow > 0 ? `${label} (375px wide): scrolls ${overflow}px sideways` : '';
+    return [sideways, report].filter(Boolean).join('\n');
+  } finally {
+    if (before) await page.setViewportSize(before);
   }
-  const report = await accessibilityReport(page, `${label} (375px wide)`);
-  if (before) await page.setViewportSize(before);
-  const sideways = overflow > 0 ? `${label} (375px wide): scrolls ${overflow}px sideways` : '';
-  return [sideways, report].filter(Boolean).join('\n');
 }

@@ -102,6 +102,34 @@ describe('qlora score', () => {
     expect(bad.err).toMatch(/data\.jsonl:1\b.*text/);
     expect((await run(['score', '--model', model, '--data', path.join(home, 'missing.csv')])).err).toMatch(/missing\.csv does not exist/);
   });
+
+  it('splits a text file on <|endoftext|> when it holds one, as the same texts in JSON lines score', async () => {
+    const texts = ['Once upon a time there was a dog.', 'The cat sat on the mat.'];
+    const jsonl = path.join(home, 'two.jsonl');
+    fs.writeFileSync(jsonl, texts.map((text) => JSON.stringify({ text })).join('\n'));
+    const txt = path.join(home, 'two.txt');
+    fs.writeFileSync(txt, texts.join('\n<|endoftext|>\n'));
+    const scores: { tokens: number; loss: number; records: number }[] = [];
+    for (const data of [jsonl, txt]) scores.push(JSON.parse((await run(['score', '--model', model, '--data', data, '--quant', 'none', '--json'])).out));
+    expect(scores[1]).toMatchObject({ records: 2, tokens: scores[0]!.tokens });
+    expect(scores[1]!.loss).toBeCloseTo(scores[0]!.loss, 9);
+    // --separator names another; here none matches, so the file is one document.
+    const one = JSON.parse((await run(['score', '--model', model, '--data', txt, '--separator', '###', '--json'])).out) as { records: number };
+    expect(one.records).toBe(1);
+  });
+
+  it('says when chats cannot be scored because the model has no chat template, before loading it', async () => {
+    const bare = path.join(home, 'no-template');
+    fs.cpSync(model, bare, { recursive: true });
+    const configFile = path.join(bare, 'tokenizer_config.json');
+    const { chat_template: _template, ...config } = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(configFile, JSON.stringify(config));
+    const chats = path.join(home, 'chats.jsonl');
+    fs.writeFileSync(chats, JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] }));
+    const res = await run(['score', '--model', bare, '--data', chats]);
+    expect(res.code).toBe(2);
+    expect(res.err).toMatch(/chats\.jsonl holds chats, and this model has no chat template/);
+  });
 });
 
 describe('qlora train', () => {

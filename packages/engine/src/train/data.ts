@@ -3,7 +3,7 @@
  * (`../data/`), refused as a whole at its first bad record with an error that names the file
  * and line, because training on part of a file the user did not look at would be a surprise.
  */
-import type { DatasetFormat, DatasetMessage, DatasetProblem, DatasetRecord } from '@qlora-studio/contracts';
+import type { DatasetFormat, DatasetMessage, DatasetParseOptions, DatasetProblem, DatasetRecord } from '@qlora-studio/contracts';
 import { fileError } from '../data/detect.js';
 import { parseTextDatasetBytes, readDatasetFile, type ParsedDataset } from '../data/parse.js';
 
@@ -42,6 +42,6 @@ export function parseTrainingRecords(content: string, file: string): { format: R
  * Read a training file of any type the dataset layer reads — Parquet included — refused at its
  * first bad record like `parseTrainingRecords`.
  */
-export async function readTrainingFile(file: string): Promise<{ format: RecordFormat; records: TrainingRecord[] }> {
-  return trainingRecordsOf(await readDatasetFile(file), file);
+export async function readTrainingFile(file: string, options: DatasetParseOptions = {}): Promise<{ format: RecordFormat; records: TrainingRecord[] }> {
+  return trainingRecordsOf(await readDatasetFile(file, options), file);
 }

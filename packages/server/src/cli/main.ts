@@ -25,9 +25,11 @@ Usage:
       [--seed S] [--stop TEXT ...] [--quant nf4|none] [--threads N] [--json]
       Print the continuation as it is generated (temperature 0 = greedy; defaults come from the
       model's generation_config.json). --json prints {text, tokenIds, finishReason, timings}.
-  qlora score --model DIR|HUB_ID [--adapter DIR] --data FILE [--quant nf4|none] [--json]
+  qlora score --model DIR|HUB_ID [--adapter DIR] --data FILE [--separator TEXT] [--quant nf4|none] [--json]
       Loss and perplexity of any dataset file the app reads. Raw text scores every token after
       the first of each text; chats score the assistant replies, as fine-tuning trains them.
+      A .txt holds documents separated by blank lines, or by <|endoftext|> when it contains one
+      (--separator names another).
   qlora train --model DIR --data FILE --output DIR [--config FILE.yaml] [--eval-data FILE]
       [--method qlora|lora] [--lora-r 16] [--lora-alpha 32] [--lora-dropout 0.05]
       [--target-modules all-linear|q_proj,v_proj]

@@ -17,7 +17,6 @@ import {
   type ChatMessage,
   type GenerateOptions,
   type ModelFolder,
-  type TrainingRecord,
 } from '@qlora-studio/engine';
 import { defaultHome } from '../config.js';
 import { UserError } from './serve.js';
@@ -132,16 +131,19 @@ export async function generateCommand(args: string[]): Promise<void> {
  * rendered by the model's chat template.
  */
 export async function scoreCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { ...modelOptions, data: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { ...modelOptions, data: { type: 'string' }, separator: { type: 'string' } } });
   if (!values.data) throw new UserError('Name the data to score: --data FILE (JSON lines, JSON, CSV, TSV, Parquet or text).');
   if (!fs.existsSync(values.data)) throw new UserError(`--data ${values.data} does not exist.`);
-  const { format, records } = await readTrainingFile(values.data);
-  const { folder, model } = await openModel(values);
+  const { format, records } = await readTrainingFile(values.data, { separator: values.separator ?? defaultSeparator(values.data) });
+  const chats = records.filter((r) => r.kind === 'chat');
+  // A model with no chat template fails here, before its weights load.
+  const dir = await resolveModel(values.model, values.home ?? defaultHome());
+  const chatTemplate = chats.length ? chatTemplateOf(loadModelFolder(dir), values.data) : null;
+  const { folder, model } = await openModel({ ...values, model: dir });
   try {
-    const chats = records.filter((r) => r.kind === 'chat');
-    const scored = chats.length ? 'assistant replies' : 'every token after the first';
-    const report = chats.length
-      ? await scoreExamples(model, chatExamples(folder, chats, values.data))
+    const scored = chatTemplate ? 'assistant replies' : 'every token after the first';
+    const report = chatTemplate
+      ? await scoreExamples(model, chats.map((record) => tokenizeRecord(record, { tokenizer: folder.tokenizer, chatTemplate, trainOn: 'completions' })))
       : await scoreTexts(model, folder.tokenizer, records.flatMap((r) => (r.kind === 'text' ? [r.text] : [])));
     if (values.json) console.log(JSON.stringify({ ...report, format, records: records.length, scored }));
     else console.log(`tokens ${report.tokens} (${scored})  loss ${report.loss.toFixed(4)}  perplexity ${report.perplexity.toFixed(3)}`);
@@ -150,9 +152,15 @@ export async function scoreCommand(args: string[]): Promise<void> {
   }
 }
 
-/** Chats tokenized as fine-tuning sees them: the model's chat template, labels on the assistant replies. */
-function chatExamples(folder: ModelFolder, chats: TrainingRecord[], file: string) {
+/** The template that renders chats as fine-tuning sees them, or a UserError naming what is missing. */
+function chatTemplateOf(folder: ModelFolder, file: string): ChatTemplate {
+  folder.weights.close();
   if (!folder.chatTemplate) throw new UserError(`${file} holds chats, and this model has no chat template to render them with (tokenizer_config.json has no "chat_template"). Score raw text instead, or use a model that has one.`);
-  const chatTemplate = new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens);
-  return chats.map((record) => tokenizeRecord(record, { tokenizer: folder.tokenizer, chatTemplate, trainOn: 'completions' }));
+  return new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens);
+}
+
+/** A text file of documents joined by `<|endoftext|>` (as GPT-2-style corpora are) is split there; otherwise on blank lines. */
+function defaultSeparator(file: string): string | undefined {
+  if (!file.endsWith('.txt')) return undefined;
+  return fs.readFileSync(file, 'utf8').includes('<|endoftext|>') ? '<|endoftext|>' : undefined;
 }

@@ -65,7 +65,7 @@ export function MaskingPreview({ samples }: { samples: DatasetSample[] }) {
             </span>
             {s.truncated && <Badge tone="warning">Truncated at the sequence length</Badge>}
           </figcaption>
-          <pre className="max-h-72 overflow-auto px-3 py-2 font-mono text-sm leading-6 whitespace-pre-wrap break-words">
+          <pre className="relative max-h-72 overflow-auto px-3 py-2 font-mono text-sm leading-6 whitespace-pre-wrap break-words">
             {s.pieces.map((p, i) =>
               p.trained ? (
                 <span key={i} className="rounded-sm bg-success-soft text-fg underline decoration-success decoration-2 underline-offset-4">

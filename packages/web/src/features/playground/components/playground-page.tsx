@@ -221,9 +221,9 @@ export default function PlaygroundPage() {
   const onKeyDown = (e: KeyboardEvent) => {
     // Dialogs (History, Rename) render in portals, whose key presses still bubble here through React.
     if (!pageRef.current?.contains(e.target as Node)) return;
-    // The prompt editor runs on its own Ctrl+Enter and marks the press handled: one run per press.
-    if (e.defaultPrevented) return;
-    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+    // The prompt editor runs on its own Ctrl+Enter and keeps the press to itself: one run per press.
+    // A held key repeats: one run per press, not one after another as each ends.
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !e.repeat) {
       e.preventDefault();
       onRun();
     }

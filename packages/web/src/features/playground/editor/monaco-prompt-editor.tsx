@@ -129,6 +129,8 @@ export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorPro
 
     // Escape then Tab leaves the editor (Tab alone indents). An Escape that closes a widget does not count.
     const armed = ed.createContextKey<boolean>('promptEditorLeaveArmed', false);
+    /** Whether the key being handled is an auto-repeat of a held one. */
+    let repeating = false;
     const leave = (direction: 'next' | 'previous') => {
       armed.set(false);
       focusOutside(container, direction);
@@ -154,6 +156,8 @@ export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorPro
         run: () => leave('previous'),
       }),
       ed.onKeyDown((e) => {
+        // Seen before the keybinding runs (the textarea hears a key before the editor's container).
+        repeating = e.browserEvent.repeat;
         const modifierOnly = [KeyCode.Shift, KeyCode.Ctrl, KeyCode.Alt, KeyCode.Meta].includes(e.keyCode);
         if (e.keyCode !== KeyCode.Escape && e.keyCode !== KeyCode.Tab && !modifierOnly) armed.set(false);
       }),
@@ -163,7 +167,8 @@ export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorPro
         id: 'prompt-editor.submit',
         label: 'Run the prompt',
         keybindings: [KeyMod.CtrlCmd | KeyCode.Enter],
-        run: () => latest.current.onSubmit?.(),
+        // A held Ctrl+Enter runs once, not again each time a run ends.
+        run: () => void (repeating || latest.current.onSubmit?.()),
       }),
     );
 

@@ -71,8 +71,10 @@ function EditorLoading({ height }: { height: string }) {
 function PlainPromptEditor({ value, onChange, label, onSubmit, describedBy, invalid, height, readOnly, hintId }: PromptEditorProps & { hintId: string }) {
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && onSubmit) {
+      // Handled here: the page, which also runs on Ctrl+Enter, must not hear it too.
       e.preventDefault();
-      onSubmit();
+      e.stopPropagation();
+      if (!e.repeat) onSubmit();
     }
   };
   return (
