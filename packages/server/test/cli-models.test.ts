@@ -170,6 +170,20 @@ describe('qlora train', () => {
     expect(tunedScore.loss).not.toBe(baseScore.loss);
   });
 
+  it('trains on the documents of a text file, split on <|endoftext|> when it holds one', async () => {
+    const corpus = path.join(home, 'stories.txt');
+    fs.writeFileSync(corpus, 'One day a dog ran.\n\nIt was happy.\n<|endoftext|>\nA cat slept.\n<|endoftext|>\nThe end.\n');
+    const documents = async (extra: string[]) => {
+      const out = path.join(home, `stories-adapter-${extra.length}`);
+      const res = await run(['train', '--model', model, '--data', corpus, '--output', out, '--max-steps', '1', '--seq-len', '64', '--json', ...extra]);
+      expect(res.code).toBe(0);
+      return (JSON.parse(fs.readFileSync(path.join(out, 'training_summary.json'), 'utf8')) as { data: { examples: number } }).data.examples;
+    };
+    expect(await documents([])).toBe(3);
+    // --separator names another: blank lines here.
+    expect(await documents(['--separator', '\n\n'])).toBe(2);
+  });
+
   it('refuses bad settings with the setting named', async () => {
     const data = path.join(home, 'train.jsonl');
     expect((await run(['train', '--model', model, '--data', data])).err).toMatch(/--output/);

@@ -34,8 +34,11 @@ import { LoraTrainer, type TrainMethod } from './train-step.js';
 
 export const TRAINING_SUMMARY_FILE = 'training_summary.json';
 
-/** Records given inline or as a dataset file's path (readTrainingFile: JSONL, JSON, CSV, TSV, Parquet or text). */
-export type TrainingDataSource = { records: readonly TrainingRecord[] } | { file: string };
+/**
+ * Records given inline or as a dataset file's path (readTrainingFile: JSONL, JSON, CSV, TSV, Parquet
+ * or text; a text file's documents are separated by blank lines, or by `separator`).
+ */
+export type TrainingDataSource = { records: readonly TrainingRecord[] } | { file: string; separator?: string };
 
 export interface TrainLoraOptions {
   modelDir: string;
@@ -120,7 +123,7 @@ export function checkTrainLoraOptions(o: TrainLoraOptions): void {
 }
 
 async function recordsOf(source: TrainingDataSource): Promise<TrainingRecord[]> {
-  return 'file' in source ? (await readTrainingFile(source.file)).records : [...source.records];
+  return 'file' in source ? (await readTrainingFile(source.file, { separator: source.separator })).records : [...source.records];
 }
 
 function optimizerOptions(o: TrainLoraOptions['optimizer']): AdamWOptions | SgdOptions {

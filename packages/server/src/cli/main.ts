@@ -30,7 +30,7 @@ Usage:
       the first of each text; chats score the assistant replies, as fine-tuning trains them.
       A .txt holds documents separated by blank lines, or by <|endoftext|> when it contains one
       (--separator names another).
-  qlora train --model DIR --data FILE --output DIR [--config FILE.yaml] [--eval-data FILE]
+  qlora train --model DIR --data FILE --output DIR [--config FILE.yaml] [--eval-data FILE] [--separator TEXT]
       [--method qlora|lora] [--lora-r 16] [--lora-alpha 32] [--lora-dropout 0.05]
       [--target-modules all-linear|q_proj,v_proj]
       [--use-rslora] [--epochs 1 | --max-steps N] [--learning-rate 2e-4] [--optimizer adamw|sgd]
@@ -42,7 +42,8 @@ Usage:
       JSON, CSV, TSV, Parquet or text, in any layout the app reads (text, OpenAI messages,
       ShareGPT, Alpaca, prompt/completion). --config
       takes the same settings as YAML or JSON keys. --packing joins short examples into shared
-      rows (no attention across them).
+      rows (no attention across them). A .txt holds documents separated by blank lines, or by
+      <|endoftext|> when it contains one (--separator names another).
   qlora make-tiny-model --arch llama|qwen2 --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
       [--kv-heads 2] [--intermediate-size 128] [--vocab-size 512] [--seed 0] [--dtype F32|F16|BF16]
       [--shards 1] [--tie-word-embeddings]

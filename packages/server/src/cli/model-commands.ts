@@ -20,6 +20,7 @@ import {
 } from '@qlora-studio/engine';
 import { defaultHome } from '../config.js';
 import { UserError } from './serve.js';
+import { textSeparator } from './text-separator.js';
 
 const modelOptions = {
   model: { type: 'string' },
@@ -134,7 +135,7 @@ export async function scoreCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { ...modelOptions, data: { type: 'string' }, separator: { type: 'string' } } });
   if (!values.data) throw new UserError('Name the data to score: --data FILE (JSON lines, JSON, CSV, TSV, Parquet or text).');
   if (!fs.existsSync(values.data)) throw new UserError(`--data ${values.data} does not exist.`);
-  const { format, records } = await readTrainingFile(values.data, { separator: values.separator ?? defaultSeparator(values.data) });
+  const { format, records } = await readTrainingFile(values.data, { separator: textSeparator(values.data, values.separator) });
   const chats = records.filter((r) => r.kind === 'chat');
   // A model with no chat template fails here, before its weights load.
   const dir = await resolveModel(values.model, values.home ?? defaultHome());
@@ -157,10 +158,4 @@ function chatTemplateOf(folder: ModelFolder, file: string): ChatTemplate {
   folder.weights.close();
   if (!folder.chatTemplate) throw new UserError(`${file} holds chats, and this model has no chat template to render them with (tokenizer_config.json has no "chat_template"). Score raw text instead, or use a model that has one.`);
   return new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens);
-}
-
-/** A text file of documents joined by `<|endoftext|>` (as GPT-2-style corpora are) is split there; otherwise on blank lines. */
-function defaultSeparator(file: string): string | undefined {
-  if (!file.endsWith('.txt')) return undefined;
-  return fs.readFileSync(file, 'utf8').includes('<|endoftext|>') ? '<|endoftext|>' : undefined;
 }

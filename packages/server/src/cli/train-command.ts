@@ -4,12 +4,14 @@ import { parseArgs } from 'node:util';
 import { LR_SCHEDULE_KINDS, trainLora, type JobReporter, type LrScheduleKind, type TrainLoraOptions } from '@qlora-studio/engine';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from './serve.js';
+import { textSeparator } from './text-separator.js';
 
 /** Every setting, as a flag and as a key of --config (YAML or JSON, same names). */
 const settings = {
   model: 'string',
   data: 'string',
   'eval-data': 'string',
+  separator: 'string',
   output: 'string',
   method: 'string',
   'lora-r': 'number',
@@ -81,6 +83,13 @@ function collect(args: string[]): Values & { json?: boolean } {
   return merged;
 }
 
+/** A data file for the loop, with how its text documents are separated. */
+function dataFile(file: string, separator: string | number | boolean | undefined): { file: string; separator?: string } {
+  const resolved = path.resolve(file);
+  const documents = textSeparator(resolved, separator === undefined ? undefined : String(separator));
+  return documents === undefined ? { file: resolved } : { file: resolved, separator: documents };
+}
+
 function required<T>(value: T | undefined, flag: string, what: string): T {
   if (value === undefined || value === '') throw new UserError(`Give ${what}: --${flag}.`);
   return value;
@@ -113,8 +122,8 @@ function toOptions(v: Values): TrainLoraOptions {
     gradAccum: num('grad-accum') ?? 1,
     maxGradNorm: num('max-grad-norm') ?? 1,
     seqLen: num('seq-len') ?? 512,
-    train: { file: path.resolve(String(required(v.data, 'data', 'the training data (JSONL, JSON, CSV, TSV, Parquet or text)'))) },
-    ...(v['eval-data'] ? { eval: { file: path.resolve(String(v['eval-data'])) } } : {}),
+    train: dataFile(String(required(v.data, 'data', 'the training data (JSONL, JSON, CSV, TSV, Parquet or text)')), v.separator),
+    ...(v['eval-data'] ? { eval: dataFile(String(v['eval-data']), v.separator) } : {}),
     ...(num('eval-every') !== undefined ? { evalEvery: num('eval-every')! } : {}),
     ...(num('checkpoint-every') !== undefined ? { checkpointEvery: num('checkpoint-every')! } : {}),
     ...(num('early-stopping-patience') !== undefined ? { earlyStoppingPatience: num('early-stopping-patience')! } : {}),
