@@ -173,8 +173,9 @@ describe('qlora train', () => {
   it('trains on the documents of a text file, split on <|endoftext|> when it holds one', async () => {
     const corpus = path.join(home, 'stories.txt');
     fs.writeFileSync(corpus, 'One day a dog ran.\n\nIt was happy.\n<|endoftext|>\nA cat slept.\n<|endoftext|>\nThe end.\n');
+    let runs = 0;
     const documents = async (extra: string[]) => {
-      const out = path.join(home, `stories-adapter-${extra.length}`);
+      const out = path.join(home, `stories-adapter-${++runs}`);
       const res = await run(['train', '--model', model, '--data', corpus, '--output', out, '--max-steps', '1', '--seq-len', '64', '--json', ...extra]);
       expect(res.code).toBe(0);
       return (JSON.parse(fs.readFileSync(path.join(out, 'training_summary.json'), 'utf8')) as { data: { examples: number } }).data.examples;
@@ -182,6 +183,8 @@ describe('qlora train', () => {
     expect(await documents([])).toBe(3);
     // --separator names another: blank lines here.
     expect(await documents(['--separator', '\n\n'])).toBe(2);
+    // Empty: blank lines, as the Fine-tune page's form has it.
+    expect(await documents(['--separator', ''])).toBe(2);
   });
 
   it('refuses bad settings with the setting named', async () => {
