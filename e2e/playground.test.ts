@@ -301,10 +301,24 @@ describe('the Playground', () => {
     expect((await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${sessionId}`)).runs).toHaveLength(1);
     // Holding Ctrl+Enter runs once: the key's repeats do not start another run as each one ends.
     const runs = async () => (await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${sessionId}`)).runs;
+    const allEnded = async () => (await runs()).every((r) => r.panes.every((p) => p.status !== 'queued' && p.status !== 'running'));
+    /** Waits for the page to offer Run again (as a user would see), then for `count` runs; says what the page showed if they never come. */
+    const expectRuns = async (count: number) => {
+      try {
+        await expect.poll(async () => (await runs()).length).toBe(count);
+      } catch (error) {
+        const shown = await page.evaluate(() => ({ focus: document.activeElement?.outerHTML.slice(0, 120), toasts: [...document.querySelectorAll('[data-sonner-toast]')].map((t) => t.textContent) }));
+        throw new Error(`${count} runs expected; the page showed ${JSON.stringify({ ...shown, statuses: await page.getByRole('status').allTextContents() })}`, { cause: error });
+      }
+      await expect.poll(allEnded, { timeout: 60_000 }).toBe(true);
+    };
+    const runButton = page.getByRole('button', { name: 'Run', exact: true });
+    await expect.poll(() => runButton.getAttribute('aria-disabled')).toBeNull();
+    expect(await inEditor()).toBe(true);
     await page.keyboard.down('Control');
     await page.keyboard.down('Enter');
-    await expect.poll(async () => (await runs()).length).toBe(2);
-    await expect.poll(async () => (await runs()).every((r) => r.panes.every((p) => p.status !== 'queued' && p.status !== 'running')), { timeout: 60_000 }).toBe(true);
+    await expectRuns(2);
+    await expect.poll(() => runButton.getAttribute('aria-disabled')).toBeNull();
     for (let i = 0; i < 3; i++) await page.keyboard.down('Enter'); // repeats, as a held key sends
     await page.keyboard.up('Enter');
     await page.keyboard.up('Control');
@@ -313,8 +327,7 @@ describe('the Playground', () => {
     // Ctrl+Enter runs from any control of the page, a preset's radio button among them.
     await page.getByRole('radio', { name: 'Precise' }).focus();
     await page.keyboard.press('Control+Enter');
-    await expect.poll(async () => (await runs()).length).toBe(3);
-    await expect.poll(async () => (await runs()).every((r) => r.panes.every((p) => p.status !== 'queued' && p.status !== 'running')), { timeout: 60_000 }).toBe(true);
+    await expectRuns(3);
     await editor.focus();
     // Tab inside the editor stays inside it (it indents).
     await page.keyboard.press('Tab');
