@@ -53,13 +53,22 @@ async function resolveModel(model: string | undefined, home: string): Promise<st
 }
 
 /** Load the model (and its adapters, each named by its folder; the last one given is active). */
-async function openModel(values: { model?: string; adapter?: string[]; quant?: string; threads?: string; home?: string }): Promise<{ folder: ModelFolder; model: CausalLM }> {
-  const quant = values.quant ?? 'nf4';
-  if (quant !== 'nf4' && quant !== 'none') throw new UserError(`--quant must be nf4 or none, not "${quant}".`);
-  const threads = numberFlag('threads', values.threads, (n) => Number.isInteger(n) && n > 0, 'must be a whole number > 0');
+type ModelFlags = { model?: string; adapter?: string[]; quant?: string; threads?: string; home?: string };
+
+/** The model's folder (config, tokenizer, chat template) without its weights: cheap, so checks against it come before a load. */
+async function openFolder(values: ModelFlags): Promise<{ dir: string; folder: ModelFolder }> {
   const dir = await resolveModel(values.model, values.home ?? defaultHome());
   const folder = loadModelFolder(dir);
   folder.weights.close();
+  return { dir, folder };
+}
+
+/** The model loaded for inference, with its adapters; `opened` reuses a folder already read. */
+async function openModel(values: ModelFlags, opened?: { dir: string; folder: ModelFolder }): Promise<{ folder: ModelFolder; model: CausalLM }> {
+  const quant = values.quant ?? 'nf4';
+  if (quant !== 'nf4' && quant !== 'none') throw new UserError(`--quant must be nf4 or none, not "${quant}".`);
+  const threads = numberFlag('threads', values.threads, (n) => Number.isInteger(n) && n > 0, 'must be a whole number > 0');
+  const { dir, folder } = opened ?? (await openFolder(values));
   const model = await loadCausalLM(dir, { quant, ...(threads ? { threads } : {}) });
   for (const adapterDir of values.adapter ?? []) {
     const adapter = readLoraAdapter(adapterDir, { modelConfig: folder.config });
@@ -138,9 +147,9 @@ export async function scoreCommand(args: string[]): Promise<void> {
   const { format, records } = await readTrainingFile(values.data, { separator: textSeparator(values.data, values.separator) });
   const chats = records.filter((r) => r.kind === 'chat');
   // A model with no chat template fails here, before its weights load.
-  const dir = await resolveModel(values.model, values.home ?? defaultHome());
-  const chatTemplate = chats.length ? chatTemplateOf(loadModelFolder(dir), values.data) : null;
-  const { folder, model } = await openModel({ ...values, model: dir });
+  const opened = await openFolder(values);
+  const chatTemplate = chats.length ? chatTemplateOf(opened.folder, values.data) : null;
+  const { folder, model } = await openModel(values, opened);
   try {
     const scored = chatTemplate ? 'assistant replies' : 'every token after the first';
     const report = chatTemplate
@@ -155,7 +164,6 @@ export async function scoreCommand(args: string[]): Promise<void> {
 
 /** The template that renders chats as fine-tuning sees them, or a UserError naming what is missing. */
 function chatTemplateOf(folder: ModelFolder, file: string): ChatTemplate {
-  folder.weights.close();
   if (!folder.chatTemplate) throw new UserError(`${file} holds chats, and this model has no chat template to render them with (tokenizer_config.json has no "chat_template"). Score raw text instead, or use a model that has one.`);
   return new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens);
 }
