@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './auth.js';
 export * from './jobs.js';
 export * from './datasets.js';
+export * from './prompt-templates.js';
 export * from './models.js';
 export * from './events.js';
 export * from './system.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { promptTemplateSchema } from './prompt-templates.js';
 
 /** queued → running → succeeded | failed | canceled | interrupted (queued may also be canceled). */
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'interrupted'] as const;
@@ -97,6 +98,9 @@ export const trainJobConfigSchema = z
     earlyStoppingPatience: z.number().int().min(1).optional(),
     trainOn: z.enum(['completions', 'all']).default('completions'),
     packing: z.boolean().default(false),
+    promptTemplate: promptTemplateSchema
+      .optional()
+      .describe("How chat and question/answer records are written out for the model: its own chat template (default), or a named or custom prompt template (needed for a base model without one)."),
   })
   .meta({ id: 'TrainJobConfig' });
 export type TrainJobConfig = z.infer<typeof trainJobConfigSchema>;
