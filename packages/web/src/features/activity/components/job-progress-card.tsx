@@ -6,7 +6,7 @@ import { Progress } from '../../../components/ui/progress';
 import { RelativeTime } from '../../../components/ui/relative-time';
 import { formatDuration, secondsBetween } from '../../../lib/format';
 import { smoothedEtaSeconds, type ProgressSample } from '../../jobs/eta';
-import { progressPercent } from '../../jobs/components/job-status';
+import { progressBarValue, progressMessage, progressPercent } from '../../jobs/components/job-status';
 import { canResume } from '../board';
 
 /** The time now, every second while `live`; frozen otherwise. */
@@ -38,9 +38,9 @@ export function JobProgressDetail({ job, samples }: { job: Job; samples: Progres
   ];
   return (
     <div className="flex flex-col gap-3">
-      <Progress value={percent} label={`Progress of ${job.title}`} tone={job.status in tones ? tones[job.status as keyof typeof tones] : 'primary'} />
+      <Progress value={progressBarValue(job)} label={`Progress of ${job.title}`} tone={job.status in tones ? tones[job.status as keyof typeof tones] : 'primary'} />
       <p className="min-h-6 truncate text-sm text-fg-muted">
-        {job.status === 'queued' ? 'Waiting to start' : (p?.message ?? (running ? 'Working…' : ''))}
+        {progressMessage(job)}
       </p>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
         {facts.map(([label, value]) => (

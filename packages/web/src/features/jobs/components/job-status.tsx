@@ -1,4 +1,4 @@
-import type { Job, JobStatus } from '@qlora-studio/contracts';
+import { isTerminal, type Job, type JobStatus } from '@qlora-studio/contracts';
 import { Ban, CheckCircle2, Clock, Loader2, PlugZap, XCircle } from 'lucide-react';
 import { Badge, type BadgeTone } from '../../../components/ui/badge';
 import { Progress } from '../../../components/ui/progress';
@@ -34,20 +34,39 @@ export function progressPercent(job: Pick<Job, 'status' | 'progress'>): number |
   return Math.min(100, (p.step / p.total) * 100);
 }
 
+/** The bar's value: a stopped job keeps where it got to (0 when it never said), never an animated bar. */
+export function progressBarValue(job: Pick<Job, 'status' | 'progress'>): number | null {
+  if (job.status === 'queued') return 0;
+  const percent = progressPercent(job);
+  return percent ?? (isTerminal(job.status) ? 0 : null);
+}
+
+/** The line under a progress bar: "Working…" only while the job runs. */
+export function progressMessage(job: Pick<Job, 'status' | 'progress'>): string {
+  const p = job.progress;
+  switch (job.status) {
+    case 'queued':
+      return 'Waiting to start';
+    case 'running':
+      return p?.message ?? (progressPercent(job) === null ? 'Working…' : 'In progress');
+    case 'succeeded':
+      return 'Finished';
+    default:
+      return p?.message ? `${statusMeta[job.status].label} at: ${p.message}` : statusMeta[job.status].label;
+  }
+}
+
 /** Progress bar with step count, message and time left, for a running or queued job. */
 export function JobProgress({ job, compact }: { job: Pick<Job, 'status' | 'progress' | 'title'>; compact?: boolean }) {
   const percent = progressPercent(job);
   const p = job.progress;
   const tone = job.status === 'failed' ? 'danger' : job.status === 'interrupted' ? 'warning' : job.status === 'succeeded' ? 'success' : 'primary';
-  const value = job.status === 'queued' ? 0 : percent;
   return (
     <div className="flex flex-col gap-1.5">
-      <Progress value={value} label={`Progress of ${job.title}`} tone={tone} size={compact ? 'sm' : 'md'} />
+      <Progress value={progressBarValue(job)} label={`Progress of ${job.title}`} tone={tone} size={compact ? 'sm' : 'md'} />
       {!compact && (
         <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 text-sm text-fg-muted">
-          <span className="min-w-0 truncate">
-            {job.status === 'queued' ? 'Waiting to start' : p?.message ?? (percent === null ? 'Working…' : 'In progress')}
-          </span>
+          <span className="min-w-0 truncate">{progressMessage(job)}</span>
           <span className="tabular-nums">
             {p && p.total > 0 && `${p.step} / ${p.total}`}
             {percent !== null && ` · ${Math.round(percent)}%`}
