@@ -52,7 +52,6 @@ function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: Play
             <Link to={`/activity/jobs/${encodeURIComponent(adapter.id)}`} className="text-primary-text underline underline-offset-2">
               {adapter.title}
             </Link>
-            {adapter.steps !== null && `, ${adapter.steps.toLocaleString()} steps`}
           </dd>
         </>
       )}
@@ -118,7 +117,7 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
             <option value="">{adapters.length ? 'None (base model only)' : 'None trained on this model yet'}</option>
             {adapters.map((a) => (
               <option key={a.id} value={a.id}>
-                {a.title} · {a.dataset.name}
+                {a.title}
               </option>
             ))}
           </select>
