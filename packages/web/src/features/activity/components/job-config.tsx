@@ -1,6 +1,8 @@
-import { trainJobConfigSchema, type Job } from '@qlora-studio/contracts';
+import { trainJobConfigSchema, type DatasetFormat, type Job, type TrainJobConfig } from '@qlora-studio/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatNumber } from '../../../lib/format';
+import { datasetsQueryOptions } from '../../fine-tune/api/list-datasets';
 import { jobPath } from '../../jobs/components/job-row';
 import { JobStatusBadge } from '../../jobs/components/job-status';
 import { resolvedInfo } from '../board';
@@ -12,7 +14,19 @@ export function userConfig(job: Pick<Job, 'config'>): Record<string, unknown> {
   return rest;
 }
 
-function rows(job: Job): [string, string][] {
+/**
+ * What trains, in words. Completion-only loss leaves out prompts, and raw text has none: there
+ * every token trains, whichever setting was chosen. `format` is null when it is not known.
+ */
+export function trainsOnText(trainOn: TrainJobConfig['trainOn'], format: DatasetFormat | null): string {
+  if (trainOn === 'all') return 'Whole records';
+  if (format === 'text') return 'Every token (raw text has no prompt to leave out)';
+  if (format === null) return 'Completions only (raw text: every token)';
+  return 'Completions only';
+}
+
+/** The summary of a job's settings; `format` is its dataset version's record layout, when known. */
+export function configRows(job: Job, format: DatasetFormat | null): [string, string][] {
   if (job.type !== 'train') {
     return Object.entries(userConfig(job))
       .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
@@ -31,7 +45,7 @@ function rows(job: Job): [string, string][] {
     ['Optimizer', `${c.optimizer === 'adamw' ? 'AdamW' : 'SGD'}${c.weightDecay ? `, weight decay ${c.weightDecay}` : ''}, max grad norm ${c.maxGradNorm}`],
     ['Batch', `${c.batchSize} × ${c.gradAccum} accumulation = ${c.batchSize * c.gradAccum} per step`],
     ['Sequence length', `${formatNumber(c.seqLen, 0)} tokens${c.packing ? ', packed' : ''}`],
-    ['Trains on', c.trainOn === 'completions' ? 'Completions only' : 'Whole records'],
+    ['Trains on', trainsOnText(c.trainOn, format)],
     ['Validation', v.kind === 'none' ? 'None' : v.kind === 'split' ? `${Math.round(v.ratio * 100)}% held out (seed ${v.seed})` : 'Another dataset'],
     ['Evaluate every', c.evalEvery ? `${c.evalEvery} steps` : '—'],
     ['Checkpoint every', c.checkpointEvery ? `${c.checkpointEvery} steps` : '—'],
@@ -53,9 +67,19 @@ function Facts({ items }: { items: [string, React.ReactNode][] }) {
   );
 }
 
+/** The record layout of the dataset version a fine-tune read: as stored, or as the job forced it; null when unknown. */
+function useDatasetFormat(job: Job): DatasetFormat | null {
+  const datasets = useQuery({ ...datasetsQueryOptions(), enabled: job.type === 'train' });
+  const info = resolvedInfo(job);
+  const dataset = datasets.data?.datasets.find((d) => d.id === info.datasetId);
+  const version = dataset?.versions.find((v) => v.version === info.datasetVersion);
+  const forced = (job.config.resolved as { dataset?: { parseOptions?: { format?: DatasetFormat } } } | undefined)?.dataset?.parseOptions?.format;
+  return version?.format ?? forced ?? null;
+}
+
 /** The settings as a readable summary, and the whole config as JSON. */
 export function JobConfig({ job }: { job: Job }) {
-  const summary = rows(job);
+  const summary = configRows(job, useDatasetFormat(job));
   const json = JSON.stringify(job.config, null, 2);
   return (
     <div className="flex flex-col gap-4">

@@ -1,0 +1,44 @@
+import { trainJobConfigSchema, type Job } from '@qlora-studio/contracts';
+import { describe, expect, it } from 'vitest';
+import { configRows, trainsOnText } from './job-config';
+
+function trainJob(trainOn: 'completions' | 'all'): Job {
+  return {
+    id: 'j1',
+    type: 'train',
+    title: 'Fine-tune',
+    status: 'succeeded',
+    config: trainJobConfigSchema.parse({ modelId: 'm1', datasetId: 'd1', trainOn }),
+    createdAt: '2025-01-01T00:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    cancelRequestedAt: null,
+    progress: null,
+    error: null,
+    result: null,
+    parentId: null,
+    latestCheckpoint: null,
+  };
+}
+
+const trainsOn = (job: Job, format: Parameters<typeof configRows>[1]) => configRows(job, format).find(([label]) => label === 'Trains on')?.[1];
+
+describe('what a fine-tune trains on, as the job page says it', () => {
+  it('raw text trains on every token, even with completion-only loss chosen', () => {
+    expect(trainsOn(trainJob('completions'), 'text')).toBe('Every token (raw text has no prompt to leave out)');
+    expect(trainsOnText('completions', 'text')).not.toMatch(/completions only/i);
+  });
+
+  it('chats, instructions and prompt/completion pairs train on completions only', () => {
+    for (const format of ['alpaca', 'sharegpt', 'messages', 'prompt-completion'] as const) expect(trainsOn(trainJob('completions'), format)).toBe('Completions only');
+  });
+
+  it('whole records whatever the layout, when asked', () => {
+    expect(trainsOn(trainJob('all'), 'text')).toBe('Whole records');
+    expect(trainsOn(trainJob('all'), 'messages')).toBe('Whole records');
+  });
+
+  it('a layout no longer known (dataset deleted) says what raw text would do', () => {
+    expect(trainsOn(trainJob('completions'), null)).toBe('Completions only (raw text: every token)');
+  });
+});
