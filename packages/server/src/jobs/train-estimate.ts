@@ -71,7 +71,15 @@ export async function estimateTrainJob(db: Db, workspace: string, datasets: Data
     warnings.push({ level: 'warning', message: `The time assumes ${ASSUMED_GEMM_GFLOPS} GFLOP/s; this machine has not been measured yet.`, fix: 'Run a system check from the Dashboard for a measured estimate.' });
   }
   if (config.seqLen < (report.tokens?.p90 ?? 0)) {
-    warnings.push({ level: 'warning', message: `${report.tokens!.overSeqLen} of ${report.records} records are longer than ${config.seqLen} tokens and will be cut.`, fix: `Raise the sequence length towards ${report.tokens!.p99} (the 99th percentile), if memory allows.` });
+    // Never advise past what the model reads: there, only shorter records help.
+    const most = modelConfig.maxPositionEmbeddings;
+    const fix =
+      config.seqLen >= most
+        ? `This model reads at most ${most} tokens, so the cut stays: shorten or split the longest records.`
+        : report.tokens!.p99 > most
+          ? `Raise the sequence length towards ${most}, the most this model reads, if memory allows; longer records are still cut there.`
+          : `Raise the sequence length towards ${report.tokens!.p99} (the 99th percentile), if memory allows.`;
+    warnings.push({ level: 'warning', message: `${report.tokens!.overSeqLen} of ${report.records} records are longer than ${config.seqLen} tokens and will be cut.`, fix });
   }
   return {
     records,

@@ -3,6 +3,7 @@ import { datasetFormatLabels } from '@qlora-studio/contracts';
 import { Badge } from '../../../components/ui/badge';
 import { Alert } from '../../../components/ui/alert';
 import { cn } from '../../../lib/cn';
+import { seqLenAdvice } from '../seq-len-advice';
 
 /** One figure with its name, in a definition list. */
 export function Stat({ label, value }: { label: string; value: string }) {
@@ -88,8 +89,9 @@ export function MaskingPreview({ samples }: { samples: DatasetSample[] }) {
 }
 
 /** What the server found in the dataset: problems, duplicates, lengths and the masking preview. */
-export function DatasetReportView({ report, hasModel }: { report: DatasetReport; hasModel: boolean }) {
+export function DatasetReportView({ report, hasModel, modelMaxSeqLen }: { report: DatasetReport; hasModel: boolean; modelMaxSeqLen?: number }) {
   const t = report.tokens;
+  const advice = t ? seqLenAdvice(t, { valid: report.valid, modelMax: modelMaxSeqLen }) : null;
   return (
     <div className="flex flex-col gap-6">
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
@@ -158,13 +160,9 @@ export function DatasetReportView({ report, hasModel }: { report: DatasetReport;
               <Stat label={`Over ${t.seqLen}`} value={t.overSeqLen.toLocaleString()} />
             </dl>
             <TokenHistogram stats={t} />
-            {t.trainedTokens === 0 && report.valid > 0 ? (
-              <Alert tone="danger" title={`Nothing would train at a sequence length of ${t.seqLen}`}>
-                In every record, what trains (the answers) comes after the first {t.seqLen} tokens. Raise the sequence length to at least {Math.ceil(t.p99 / 64) * 64} (step 3), or shorten the prompts.
-              </Alert>
-            ) : t.overSeqLen > 0 && (
-              <Alert tone="warning" title={`${t.overSeqLen} record${t.overSeqLen === 1 ? '' : 's'} exceed the sequence length of ${t.seqLen}`}>
-                They will be truncated. Raise the sequence length to at least {Math.ceil(t.p99 / 64) * 64} (step 3), or shorten those records.
+            {advice && (
+              <Alert tone={advice.tone} title={advice.title}>
+                {advice.body}
               </Alert>
             )}
           </div>

@@ -13,6 +13,7 @@ import { useDatasets } from '../api/list-datasets';
 import { useModels } from '../api/list-models';
 import { configToDraft, emptyDraft, validateDraft, type Draft } from '../config-draft';
 import { readKeptDraft, writeKeptDraft } from '../kept-draft';
+import { seqLenAdvice } from '../seq-len-advice';
 import { smartDefaults, type SmartDefaults } from '../smart-defaults';
 import { ApiErrorAlert } from './api-error-alert';
 import { DatasetPicker } from './dataset-step';
@@ -102,10 +103,7 @@ export default function FineTunePage() {
   const tokenP99 = report.data?.tokens?.p99 ?? null;
   // The report at the chosen sequence length says whether anything would train at all.
   const stats = report.data?.tokens;
-  const blocker =
-    stats && stats.seqLen === seqLenNumber && stats.trainedTokens === 0 && (report.data?.valid ?? 0) > 0
-      ? `nothing would train at a sequence length of ${stats.seqLen}: every record's answer starts after it. Raise the sequence length (step 3).`
-      : null;
+  const blocker = stats && stats.seqLen === seqLenNumber ? (seqLenAdvice(stats, { valid: report.data?.valid ?? 0, modelMax: maxSeqLen })?.blocker ?? null) : null;
 
   const defaults = useMemo(
     () =>
@@ -237,7 +235,7 @@ export default function FineTunePage() {
                     <ApiErrorAlert title="The report could not be made" error={report.error} onRetry={() => void report.refetch()} />
                   ) : (
                     <div aria-busy={report.isFetching || undefined}>
-                      <DatasetReportView report={report.data} hasModel={!!model} />
+                      <DatasetReportView report={report.data} hasModel={!!model} modelMaxSeqLen={maxSeqLen} />
                     </div>
                   )}
                   <details className="rounded-xl border border-line">
