@@ -75,9 +75,9 @@ describe('datasets on the Fine-tune page', () => {
     const broken = [JSON.stringify(chat('Hi', 'Hello')), '{"messages": [{"role": "user", "content": "Hi"}', JSON.stringify({ messages: [{ role: 'user', content: 'No answer' }] })].join('\n');
     await dropFile(page, ZONE, 'broken.jsonl', broken);
     await page.getByRole('heading', { name: /^Validation report: broken/ }).waitFor({ timeout: 30_000 });
-    const problems = page.getByRole('table').filter({ hasText: 'Location' }).first();
-    await problems.getByText('line 2').waitFor();
-    expect(await problems.textContent()).toMatch(/line 3.*assistant/s);
+    const problems = page.getByRole('list', { name: 'Problems found in the dataset, by kind' });
+    await problems.getByText('Line 2', { exact: true }).waitFor();
+    expect(await problems.textContent()).toMatch(/assistant.*Line 3/s);
 
     // Upload a fixed version of the same dataset.
     const chooser = page.waitForEvent('filechooser');

@@ -4,6 +4,7 @@ import { Badge } from '../../../components/ui/badge';
 import { Alert } from '../../../components/ui/alert';
 import { cn } from '../../../lib/cn';
 import { seqLenAdvice } from '../seq-len-advice';
+import { ProblemList } from './problem-list';
 
 /** One figure with its name, in a definition list. */
 export function Stat({ label, value }: { label: string; value: string }) {
@@ -112,41 +113,7 @@ export function DatasetReportView({ report, hasModel, modelMaxSeqLen }: { report
           Fix the errors below and upload a fixed version, or set the format and column mapping under “Format and columns”.
         </Alert>
       )}
-      {report.problems.length > 0 && (
-        <div className="flex flex-col gap-2">
-          <h4 className="font-semibold">Problems</h4>
-          <div className="relative max-h-80 overflow-auto rounded-lg border border-line">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Problems found in the dataset</caption>
-              <thead className="sticky top-0 bg-surface-muted text-fg-muted">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">Location</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Field</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Problem</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Severity</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {report.problems.map((p, i) => (
-                  <tr key={i}>
-                    <td className="px-3 py-2 whitespace-nowrap">{p.location}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{p.field ?? '—'}</td>
-                    <td className="px-3 py-2">{p.message}</td>
-                    <td className="px-3 py-2">
-                      <Badge tone={p.severity === 'error' ? 'danger' : 'warning'}>{p.severity === 'error' ? 'Error: left out' : 'Warning'}</Badge>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {report.errorCount + report.warningCount > report.problems.length && (
-            <p className="text-sm text-fg-muted">
-              Showing the first {report.problems.length} of {report.errorCount + report.warningCount} problems.
-            </p>
-          )}
-        </div>
-      )}
+      {report.problems.length > 0 && <ProblemList problems={report.problems} total={report.errorCount + report.warningCount} />}
       {t ? (
         <div className="grid gap-6 lg:grid-cols-2">
           <div className="flex flex-col gap-3">
