@@ -93,13 +93,16 @@ describe('datasets on the Fine-tune page', () => {
     const context = await newContext(browser, { theme: 'light' });
     const page = await context.newPage();
     await page.goto(`${server.url}/fine-tune`);
-    const big = Array.from({ length: 1500 }, (_, i) => JSON.stringify(chat(`Question ${i + 1}?`, `Answer ${i + 1}.`))).join('\n');
+    const big = Array.from({ length: 1500 }, (_, i) => JSON.stringify(chat(`Question ${i + 1}?`, i === 0 ? 'It is 0.2 x 50 = 10.' : `Answer ${i + 1}.`))).join('\n');
     await dropFile(page, ZONE, 'many.jsonl', big);
     await page.getByRole('heading', { name: /^Validation report: many/ }).waitFor({ timeout: 60_000 });
     await page.getByText('Records preview', { exact: true }).click();
     const list = page.getByRole('region', { name: 'Records, 1,500 in all' });
     await list.getByText('Record 1', { exact: true }).waitFor();
     expect(await list.getByRole('listitem').count()).toBeLessThan(40); // only what is in view
+    // Shown as written: Inter's contextual alternates would draw the x between numbers as ×.
+    const times = list.getByText('It is 0.2 x 50 = 10.');
+    expect(await times.evaluate((el) => getComputedStyle(el).fontVariantLigatures)).toBe('no-contextual');
     await page.getByRole('spinbutton', { name: 'Go to record' }).fill('1234');
     await page.getByRole('button', { name: 'Go', exact: true }).click();
     await list.getByText('Question 1234?').waitFor({ timeout: 15_000 });
@@ -124,6 +127,16 @@ describe('datasets on the Fine-tune page', () => {
     const downloads = page.getByRole('list', { name: 'Dataset imports' });
     await downloads.getByText('tatsu-lab/alpaca').waitFor({ timeout: 30_000 });
     await downloads.getByText(/Cannot reach the Hub/).waitFor({ timeout: 60_000 });
+    // A failed download has stopped: no "Working…" and no moving bar, before and after a reload.
+    for (const reload of [false, true]) {
+      if (reload) {
+        await page.reload();
+        await downloads.getByText(/Cannot reach the Hub/).waitFor();
+      }
+      expect(await downloads.textContent()).not.toContain('Working…');
+      expect(await downloads.textContent()).toContain('Failed');
+      expect(await downloads.getByRole('progressbar').getAttribute('data-state')).not.toBe('indeterminate');
+    }
     await context.close();
   });
 });

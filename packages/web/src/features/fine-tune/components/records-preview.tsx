@@ -80,7 +80,7 @@ export function RecordsPreview({ datasetId, version }: { datasetId: string; vers
       ) : total === 0 ? (
         <p className="text-sm text-fg-muted">This version has no records.</p>
       ) : (
-        <div ref={scroller} role="region" aria-label={`Records, ${total.toLocaleString()} in all`} tabIndex={0} className="relative max-h-[32rem] overflow-auto rounded-lg border border-line">
+        <div ref={scroller} role="region" aria-label={`Records, ${total.toLocaleString()} in all`} tabIndex={0} className="relative max-h-[32rem] overflow-auto rounded-lg border border-line literal-text">
           <ol className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
               const entry = recordAt(item.index);

@@ -302,7 +302,7 @@ export function LogViewer({ lines, droppedLines = 0, live, fileName, status, sta
           onScroll={(e) => dispatch({ type: 'scroll', scrollTop: e.currentTarget.scrollTop, atBottom: isAtBottom(e.currentTarget) })}
           onWheel={(e) => e.deltaY < 0 && dispatch({ type: 'pause' })}
           onKeyDown={(e) => pauseKeys.has(e.key) && dispatch({ type: 'pause' })}
-          className="max-h-[28rem] min-h-48 overflow-auto rounded-xl border border-line bg-surface-muted font-mono text-[0.8125rem] leading-6 hc:border-line-strong"
+          className="max-h-[28rem] min-h-48 overflow-auto rounded-xl border border-line bg-surface-muted font-mono text-[0.8125rem] leading-6 literal-text hc:border-line-strong"
         >
           {rows.length === 0 ? (
             <p className="p-4 font-sans text-sm text-fg-muted">

@@ -141,7 +141,7 @@ export function OutputPane({ run, pane, name, diffBase, editable, onContinue, he
         {finish && pane.status === 'done' ? `. ${finish}.` : ''}
       </p>
 
-      <div aria-busy={active} className="min-h-16 text-fg">
+      <div aria-busy={active} className="min-h-16 text-fg literal-text">
         {pane.text ? (
           segments ? (
             <DiffOutput segments={segments} />

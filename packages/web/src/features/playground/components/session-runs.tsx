@@ -35,7 +35,7 @@ export function SessionRuns({ runs, editable, onReuse, onStop, stoppingId }: Ses
                 <h3 className="font-semibold">
                   <RelativeTime date={run.createdAt} />: {names.join(' vs ')}
                 </h3>
-                <span className="min-w-0 flex-1 truncate text-sm text-fg-muted">{preview || '(empty prompt)'}</span>
+                <span className="min-w-0 flex-1 truncate text-sm text-fg-muted literal-text">{preview || '(empty prompt)'}</span>
               </summary>
               <div className="flex flex-col gap-3 border-t border-line p-4">
                 <div className="flex flex-wrap gap-3">
