@@ -37,6 +37,7 @@ const adapter: PlaygroundAdapter = {
   dataset: { id: 'd1', name: 'gsm8k300', version: 4 },
   steps: 300,
   finalLoss: 1.25,
+  promptTemplate: null,
   path: '/adapters/job1',
   createdAt: '2025-01-01T00:00:00.000Z',
 };
