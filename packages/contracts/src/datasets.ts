@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkCustomTemplate, promptTemplateIds, promptTemplateSchema, type PromptTemplate, type PromptTemplateId } from './prompt-templates.js';
 
 // ---- files and record layouts ----------------------------------------------------------------
 
@@ -157,6 +158,8 @@ export const datasetReportSchema = z
     duplicates: z.number().int().nonnegative(),
     /** Source columns / top-level fields seen (for the column mapping). */
     columns: z.array(z.string()),
+    /** Which source column held each field of the layout: the mapping chosen, or the one detected (e.g. question → prompt). */
+    mapping: columnMappingSchema,
     /** With a tokenizer: token statistics and rendered samples; null when no model was given. */
     tokens: tokenStatsSchema.nullable(),
     samples: z.array(datasetSampleSchema),
@@ -219,6 +222,14 @@ export const uploadDatasetQuerySchema = z
     name: datasetNameSchema.optional(),
   }); // no .meta id: a query schema must stay inline for the OpenAPI document
 
+/**
+ * A new version's file is detected afresh (a fixed file may well use another layout), unless
+ * `keepLayout` asks to read it with the newest version's layout and column mapping.
+ */
+export const uploadDatasetVersionQuerySchema = uploadDatasetQuerySchema.extend({
+  keepLayout: z.enum(['true', 'false']).optional().describe("'true': read the file with the newest version's layout and column mapping instead of detecting them."),
+});
+
 export const importDatasetBodySchema = z
   .object({
     /** An absolute path to a file on the server. */
@@ -258,4 +269,20 @@ export const datasetReportQuerySchema = z.object({
   seqLen: z.coerce.number().int().min(8).max(131072).default(512),
   trainOn: z.enum(['completions', 'all']).default('completions'),
   samples: z.coerce.number().int().min(0).max(20).default(3),
+  /** Render chats with this prompt template instead of the model's chat template (see PromptTemplate). */
+  promptTemplate: z.enum(promptTemplateIds).optional(),
+  /** The custom template's text, with promptTemplate=custom. */
+  customTemplate: z.string().max(4000).optional(),
+}).superRefine((query, ctx) => {
+  if (query.promptTemplate !== 'custom') return;
+  const checked = checkCustomTemplate(query.customTemplate ?? '');
+  if (!checked.ok) ctx.addIssue({ code: 'custom', path: ['customTemplate'], message: checked.message });
 });
+
+export type DatasetReportQuery = z.infer<typeof datasetReportQuerySchema>;
+
+/** The prompt template a report query names, checked; undefined when it names none. */
+export function promptTemplateOfQuery(query: { promptTemplate?: PromptTemplateId | undefined; customTemplate?: string | undefined }): PromptTemplate | undefined {
+  if (query.promptTemplate === undefined) return undefined;
+  return promptTemplateSchema.parse(query.promptTemplate === 'custom' ? { id: 'custom', template: query.customTemplate ?? '' } : { id: query.promptTemplate });
+}

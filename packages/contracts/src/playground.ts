@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseModelSchema } from './models.js';
+import { promptTemplateSchema } from './prompt-templates.js';
 
 // ---- prompt templates ------------------------------------------------------------------------
 
@@ -92,6 +93,12 @@ export const modelChoiceSchema = z
     adapterId: z.string().min(1).nullable().default(null),
     /** nf4: weights quantized to 4 bits as QLoRA trains them (less memory); none: full precision. */
     quant: quantModeSchema.default('nf4'),
+    /**
+     * Chat mode: how the conversation is written out. null: as the adapter was trained (its
+     * prompt template), else the model's own chat template; a template here overrides both, so a
+     * base model without a chat template can be prompted the way its fine-tune was.
+     */
+    promptTemplate: promptTemplateSchema.nullable().optional(),
   })
   .meta({ id: 'ModelChoice' });
 export type ModelChoice = z.infer<typeof modelChoiceSchema>;
@@ -111,6 +118,8 @@ export const playgroundAdapterSchema = z
     dataset: z.object({ id: z.string(), name: z.string(), version: z.number().int().nullable() }),
     steps: z.number().int().nonnegative().nullable(),
     finalLoss: z.number().nullable(),
+    /** The prompt template it was trained with (chat mode uses it); null: the model's own chat template, or none recorded. */
+    promptTemplate: promptTemplateSchema.nullable(),
     path: z.string(),
     createdAt: z.string(),
   })

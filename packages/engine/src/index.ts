@@ -48,7 +48,7 @@ export { makeTinyModel, type TinyModel, type TinyModelOptions } from './testing/
 export type { CausalLM, LoraAdapterWeights, TextCodec } from './infer/causal-lm.js';
 export { generate, generateTokens, defaultGenerateOptions, type FinishReason, type GenerateOptions, type GenerationChunk, type GenerationResult } from './infer/generate.js';
 export { argmax, logSoftmax, sampleNextToken, greedy, type SamplingOptions } from './infer/sampling.js';
-export { encodePrompt, type PromptInput } from './infer/prompt.js';
+export { encodePrompt, promptChatTemplate, type PromptInput } from './infer/prompt.js';
 export { logLikelihood, scoreExamples, scoreTexts, scoreTokenIds, toLossReport, type LossReport, type TokenScores } from './infer/score.js';
 export * from './quant/index.js';
 export * from './model/index.js';
@@ -84,6 +84,8 @@ export { Mulberry32 } from './train/rng-state.js';
 export { BLOCK_LINEARS, BLOCK_NAMES, backwardSpec, blockInputs, blockLinearShape, buildBlockForwardGraph, buildBlockBackwardGraph, savedBytesPerRow, savedInputs, type BlockGraphOptions, type BlockGraphSpec, type BlockLinear } from './train/block-graphs.js';
 export { buildHeadForwardGraph, buildHeadBackwardGraph, HEAD_NAMES, type HeadGraphSpec } from './train/head-graph.js';
 export { estimateTraining, trainingGemmEfficiency, type TrainingEstimate, type TrainingEstimateInput } from './train/estimate.js';
+export { calibrateTraining, type CalibrationProgress, type CalibrationStep, type TrainingCalibration, type TrainingCalibrationInput } from './train/calibrate.js';
+export { projectTrainingTime, TIME_RANGE_MARGIN, type TrainingPlan, type TrainingTimeRange } from './train/time-estimate.js';
 export { LoraTrainer, loraParamName, sequenceBatch, DEFAULT_ACTIVATION_BUDGET_BYTES, DEFAULT_HEAD_CHUNK_ROWS, type StepBatch, type TrainMethod, type LoraTrainerOptions, type TrainStepResult, type UpdateResult } from './train/train-step.js';
 export {
   trainLora,
@@ -107,7 +109,9 @@ export {
 export { readDatasetFile, parseDatasetBytes, parseTextDatasetBytes, type ParsedDataset, type ReadDatasetOptions } from './data/parse.js';
 export { buildDatasetReport, DEFAULT_REPORT_SEQ_LEN, type DatasetReportOptions } from './data/report.js';
 export { detectFileType, firstInvalidUtf8 } from './data/detect.js';
-export { detectFormat } from './data/layouts.js';
+export { detectFormat, detectLayout } from './data/layouts.js';
+export { chatTemplateFor, promptTemplateSource, templateTokensOf, type TemplateTokens } from './io/prompt-templates.js';
+export { readAdapterPromptTemplate, writeAdapterPromptTemplate, PROMPT_TEMPLATE_FILE, CHAT_TEMPLATE_FILE } from './io/adapter-template.js';
 export { jsonErrorOffset, lineColumnAt } from './data/json-position.js';
 export { IGNORE_INDEX, tokenizeRecord, type TokenizeOptions } from './train/tokenize.js';
 export { parseTrainingRecords, readTrainingFile, type RecordFormat, type TrainingMessage, type TrainingRecord } from './train/data.js';

@@ -28,6 +28,60 @@ export function detectFormat(value: unknown, columns: ColumnMapping = {}): Datas
   return layouts.find(([, identifying]) => identifying.some((f) => Object.hasOwn(value, sourceName(f, columns))))?.[0] ?? null;
 }
 
+/**
+ * Common column pairs of question/answer data, read as prompt / completion (or alpaca, when an
+ * instruction comes with them): the first pair a record has wins. Names match in any case.
+ */
+const columnPairs: [prompt: string, completion: string][] = [
+  ['question', 'answer'],
+  ['prompt', 'response'],
+  ['query', 'response'],
+  ['problem', 'solution'],
+  ['input', 'target'],
+  ['context', 'response'],
+  ['input', 'output'],
+];
+
+/** The field of `value` named `name` in any case, or undefined. */
+function fieldNamed(value: Record<string, unknown>, name: string): string | undefined {
+  return Object.hasOwn(value, name) ? name : Object.keys(value).find((k) => k.toLowerCase() === name);
+}
+
+/**
+ * The layout of a first record and the columns that hold its fields. Names the user mapped
+ * (`columns`) are looked for first, as `detectFormat` does; with no mapping, question/answer
+ * pairs (`columnPairs`) and an instruction with a `response` (Dolly's instruction / context /
+ * response) are recognised too, and the mapping found is returned for the report to show.
+ */
+export function detectLayout(value: unknown, columns: ColumnMapping = {}): { format: DatasetFormat; columns: ColumnMapping } | null {
+  if (!isObject(value)) return null;
+  if (Object.keys(columns).length > 0) {
+    const format = detectFormat(value, columns);
+    return format === null ? null : { format, columns };
+  }
+  for (const format of ['messages', 'sharegpt'] as const) if (detectFormat(value) === format) return { format, columns };
+  const instruction = fieldNamed(value, 'instruction');
+  const response = fieldNamed(value, 'output') ?? fieldNamed(value, 'response');
+  if (instruction !== undefined && response !== undefined) {
+    const input = fieldNamed(value, 'input') ?? fieldNamed(value, 'context');
+    const system = fieldNamed(value, 'system');
+    return { format: 'alpaca', columns: mappingOf({ instruction, output: response, ...(input ? { input } : {}), ...(system ? { system } : {}) }) };
+  }
+  if (fieldNamed(value, 'completion') !== undefined) return { format: 'prompt-completion', columns: mappingOf({ prompt: fieldNamed(value, 'prompt') ?? 'prompt', completion: fieldNamed(value, 'completion')! }) };
+  for (const [prompt, completion] of columnPairs) {
+    const p = fieldNamed(value, prompt);
+    const c = fieldNamed(value, completion);
+    if (p !== undefined && c !== undefined) return { format: 'prompt-completion', columns: mappingOf({ prompt: p, completion: c }) };
+  }
+  const format = detectFormat(value);
+  return format === null ? null : { format, columns };
+}
+
+/** Only the fields whose source name differs from the layout's own. */
+function mappingOf(mapping: ColumnMapping): ColumnMapping {
+  return Object.fromEntries(Object.entries(mapping).filter(([field, source]) => field !== source)) as ColumnMapping;
+}
+
 /** Whether `value` has any field of layout `format`. */
 function hasLayoutFields(value: Record<string, unknown>, format: DatasetFormat, columns: ColumnMapping): boolean {
   return layouts.find(([name]) => name === format)![2].some((f) => Object.hasOwn(value, sourceName(f, columns)));
@@ -178,7 +232,8 @@ function promptCompletion(reader: FieldReader): DatasetRecord | null {
   return { kind: 'chat', messages: [{ role: 'user', content: prompt }, { role: 'assistant', content: completion }] };
 }
 
-const unknownLayoutHint = 'expected "text", OpenAI "messages", ShareGPT "conversations", alpaca "instruction"/"input"/"output" or "prompt"/"completion"';
+const unknownLayoutHint =
+  'expected "text", OpenAI "messages", ShareGPT "conversations", alpaca "instruction"/"input"/"output", "prompt"/"completion", or a question/answer pair (question/answer, prompt/response, query/response, problem/solution, input/target, context/response, input/output)';
 
 /** The message of an 'unknown-layout' problem for a record with these fields. */
 export function unknownLayoutMessage(value: unknown): string {

@@ -3,9 +3,9 @@
  * its layout applied record by record with every problem collected.
  */
 import fs from 'node:fs';
-import type { DatasetFileType, DatasetFormat, DatasetParseOptions, DatasetProblem, DatasetRecord } from '@qlora-studio/contracts';
+import type { ColumnMapping, DatasetFileType, DatasetFormat, DatasetParseOptions, DatasetProblem, DatasetRecord } from '@qlora-studio/contracts';
 import { checkFileBytes, checkFileSize, decodeUtf8, detectFileType, fileError } from './detect.js';
-import { detectFormat, toDatasetRecord, unknownLayoutMessage } from './layouts.js';
+import { detectLayout, toDatasetRecord, unknownLayoutMessage } from './layouts.js';
 import { RecordProblems } from './problems.js';
 import { readDelimited, readJson, readParquet, readText, type SourceFile } from './readers.js';
 
@@ -24,6 +24,8 @@ export interface ParsedDataset {
   locations: string[];
   problems: DatasetProblem[];
   columns: string[];
+  /** Which source columns held the layout's fields: the mapping given, or the one detected (e.g. question → prompt). */
+  mapping: ColumnMapping;
 }
 
 function applyLayout(source: SourceFile, name: string, options: DatasetParseOptions): ParsedDataset {
@@ -31,9 +33,11 @@ function applyLayout(source: SourceFile, name: string, options: DatasetParseOpti
   if (source.fileType === 'txt' && options.format !== undefined && options.format !== 'text') {
     throw fileError(name, `a plain text file holds raw text; it cannot have the "${options.format}" layout.`);
   }
-  const columns = options.columns ?? {};
   const first = source.entries.find((e) => e.problem === undefined);
-  const format = options.format ?? (first === undefined ? null : detectFormat(first.value, columns));
+  const detected = first === undefined ? null : detectLayout(first.value, options.columns);
+  const format = options.format ?? detected?.format ?? null;
+  // A layout chosen without a mapping still finds its columns when detection agrees (question → prompt...).
+  const columns = options.columns ?? (detected?.format === format ? detected.columns : {});
   const problems: DatasetProblem[] = [];
   const records = source.entries.map((entry, i) => {
     const collect = new RecordProblems(i, entry.location, problems);
@@ -42,7 +46,7 @@ function applyLayout(source: SourceFile, name: string, options: DatasetParseOpti
     const record = toDatasetRecord(entry.value, format, columns, collect);
     return collect.errors > 0 ? null : record;
   });
-  return { fileType: source.fileType, format, records, locations: source.entries.map((e) => e.location), problems, columns: source.columns };
+  return { fileType: source.fileType, format, records, locations: source.entries.map((e) => e.location), problems, columns: source.columns, mapping: columns };
 }
 
 function readTextual(text: string, fileType: Exclude<DatasetFileType, 'parquet'>, name: string, options: DatasetParseOptions): SourceFile {

@@ -131,6 +131,7 @@ export function buildDatasetReport(parsed: ParsedDataset, options: DatasetReport
     warningCount: problems.length - errorCount,
     duplicates,
     columns: parsed.columns,
+    mapping: parsed.mapping,
     tokens,
     samples,
   };

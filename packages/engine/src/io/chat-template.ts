@@ -119,6 +119,11 @@ export class ChatTemplate {
     return typeof eos === 'string' ? eos : undefined;
   }
 
+  /** The Jinja source of a template held (default: the one `render` uses without options). */
+  source(options: Pick<ChatRenderOptions, 'templateName'> = {}): string {
+    return this.pick(options).source;
+  }
+
   /** Names of the templates held ("default", and e.g. "tool_use"). */
   get names(): string[] {
     return [...this.parsed.keys()];

@@ -16,8 +16,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
-import { ChatTemplate } from '../io/chat-template.js';
+import type { PromptTemplate } from '@qlora-studio/contracts';
+import { writeAdapterPromptTemplate } from '../io/adapter-template.js';
 import { loadModelFolder } from '../io/model-folder.js';
+import { chatTemplateFor } from '../io/prompt-templates.js';
 import { createLoraConfig, readLoraAdapter, writeLoraAdapter, type LoraAdapter, type LoraConfig } from '../io/peft.js';
 import { throwIfAborted, type JobReporter } from '../jobs/reporter.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -66,6 +68,8 @@ export interface TrainLoraOptions {
   /** Stop after this many evaluations without a new best eval loss. */
   earlyStoppingPatience?: number;
   trainOn?: 'completions' | 'all';
+  /** How chat records are written out (default: the model's own chat template); stored with the adapter. */
+  promptTemplate?: PromptTemplate;
   /** Pack short examples into shared rows of ≤ seqLen tokens (no attention across them). Default false. */
   packing?: boolean;
   /** Most bytes a micro-batch's saved activations may take before blocks recompute them (LoraTrainer's default). */
@@ -160,7 +164,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
     checkLoraTrainingConfig(loraConfig);
     resolveLoraTargets(model, loraConfig); // refuses unknown target modules
 
-    const chatTemplate = folder.chatTemplate ? new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens) : null;
+    const chatTemplate = chatTemplateFor(folder, options.promptTemplate);
     const prepare = (records: TrainingRecord[]): { rows: TrainingRow[]; report: DatasetReport } =>
       prepareTrainingData(records, { tokenizer: folder.tokenizer, chatTemplate, seqLen: options.seqLen, maxPositionEmbeddings: model.maxPositionEmbeddings, trainOn: options.trainOn ?? 'completions', packing: options.packing ?? false });
     const train = prepare(await recordsOf(options.train));
@@ -321,6 +325,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
     // Final adapter and summary.
     fs.mkdirSync(options.outputDir, { recursive: true });
     writeLoraAdapter(options.outputDir, adapter, { dtype: 'F32' });
+    writeAdapterPromptTemplate(options.outputDir, options.modelDir, options.promptTemplate ?? { id: 'model' }, chatTemplate?.source() ?? null);
     report.artifact('adapter', options.outputDir, 'final adapter');
     const result: TrainLoraResult = {
       outputDir: options.outputDir,

@@ -6,7 +6,7 @@ import { EngineError } from '../errors.js';
 import type { ChatTemplate } from '../io/chat-template.js';
 import type { Tokenizer } from '../io/tokenizer.js';
 import type { TrainingRecord } from './data.js';
-import { IGNORE_INDEX, countTrained, tokenizeRecord, type TokenizedExample } from './tokenize.js';
+import { IGNORE_INDEX, countTrained, noChatTemplateMessage, tokenizeRecord, type TokenizedExample } from './tokenize.js';
 
 /**
  * One training row (unpadded). `positionIds` restart at 0 for each example and `segmentIds`
@@ -68,7 +68,7 @@ export function checkPrepareOptions(records: readonly TrainingRecord[], options:
   }
   if (records.length === 0) throw new EngineError('INVALID_ARGUMENT', 'The dataset is empty: it holds no training records.');
   if (!options.chatTemplate && records.some((r) => r.kind === 'chat')) {
-    throw new EngineError('CHAT_TEMPLATE_MISSING', 'This dataset holds chat or instruction records, but the model has no chat template. Use raw "text" records, or a model with a chat template.');
+    throw new EngineError('CHAT_TEMPLATE_MISSING', noChatTemplateMessage);
   }
 }
 

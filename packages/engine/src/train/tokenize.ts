@@ -31,6 +31,9 @@ export interface TokenizeOptions {
   eosTokenId?: number;
 }
 
+/** Why a chat record cannot be tokenized for a model without a chat template, and what to do. */
+export const noChatTemplateMessage = 'This model has no chat template, so chat, instruction and question/answer records need a prompt template to be written out: choose one (Question / Answer, Alpaca, ChatML… or your own) in the Fine-tune form, or with --prompt-template.';
+
 /** How assistant spans were turned into token ranges (reported for tests and diagnostics). */
 export type SpanMethod = 'none' | 'pieces' | 'prefix';
 
@@ -76,7 +79,7 @@ export function spansToTokenRanges(tokenizer: Tokenizer, text: string, ids: read
 /** A chat rendered through the template, with assistant character spans. */
 function renderChat(record: Extract<TrainingRecord, { kind: 'chat' }>, chatTemplate: ChatTemplate | null | undefined): { text: string; spans: AssistantSpan[] } {
   if (!chatTemplate) {
-    throw new EngineError('CHAT_TEMPLATE_MISSING', 'Chat and instruction records need the model\'s chat template, and this model has none. Use raw "text" records, or a model with a chat template.');
+    throw new EngineError('CHAT_TEMPLATE_MISSING', noChatTemplateMessage);
   }
   // A copy as plain objects: ChatMessage is an open record type.
   return chatTemplate.renderWithSpans(

@@ -22,10 +22,11 @@ Usage:
       Versions, cores, memory, disk and an ONNX Runtime MatMul benchmark (GFLOP/s).
   qlora generate --model DIR|HUB_ID [--adapter DIR ...] (--prompt TEXT | --chat FILE.json)
       [--max-new-tokens N] [--temperature T] [--top-p P] [--top-k K] [--repetition-penalty R]
-      [--seed S] [--stop TEXT ...] [--quant nf4|none] [--threads N] [--json]
+      [--seed S] [--stop TEXT ...] [--quant nf4|none] [--threads N] [--prompt-template NAME] [--json]
       Print the continuation as it is generated (temperature 0 = greedy; defaults come from the
       model's generation_config.json). --json prints {text, tokenIds, finishReason, timings}.
-  qlora score --model DIR|HUB_ID [--adapter DIR] --data FILE [--separator TEXT] [--quant nf4|none] [--json]
+  qlora score --model DIR|HUB_ID [--adapter DIR] --data FILE [--separator TEXT] [--quant nf4|none]
+      [--prompt-template NAME] [--json]
       Loss and perplexity of any dataset file the app reads. Raw text scores every token after
       the first of each text; chats score the assistant replies, as fine-tuning trains them.
       A .txt holds documents separated by blank lines, or by <|endoftext|> when it contains one
@@ -37,13 +38,18 @@ Usage:
       [--scheduler linear|cosine|constant] [--warmup-steps N] [--weight-decay W] [--max-grad-norm 1]
       [--batch-size 1] [--grad-accum 1] [--seq-len 512] [--seed 42] [--eval-every N]
       [--checkpoint-every N] [--early-stopping-patience N] [--train-on completions|all] [--packing]
+      [--prompt-template alpaca|question-answer|chatml|llama2|llama3|mistral|custom [--custom-template TEXT]]
       [--threads N] [--init-adapter DIR] [--resume-from CHECKPOINT_DIR] [--json]
       Fine-tune a LoRA adapter (QLoRA: frozen NF4 base) and write it as a PEFT folder. Data: JSONL,
       JSON, CSV, TSV, Parquet or text, in any layout the app reads (text, OpenAI messages,
       ShareGPT, Alpaca, prompt/completion). --config
       takes the same settings as YAML or JSON keys. --packing joins short examples into shared
       rows (no attention across them). A .txt holds documents separated by blank lines, or by
-      <|endoftext|> when it contains one (--separator names another).
+      <|endoftext|> when it contains one (--separator names another). Chats, instructions and
+      question/answer pairs are written out by the model's chat template, or by --prompt-template
+      (needed for a base model without one; custom takes --custom-template with {system},
+      {prompt} and {response}); the adapter keeps it (chat_template.jinja), and generate and
+      score with --adapter prompt it the same way.
   qlora make-tiny-model --arch llama|qwen2 --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
       [--kv-heads 2] [--intermediate-size 128] [--vocab-size 512] [--seed 0] [--dtype F32|F16|BF16]
       [--shards 1] [--tie-word-embeddings]

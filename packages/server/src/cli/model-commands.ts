@@ -12,13 +12,16 @@ import {
   scoreExamples,
   scoreTexts,
   tokenizeRecord,
-  ChatTemplate,
+  promptChatTemplate,
+  type ChatTemplate,
   type CausalLM,
   type ChatMessage,
   type GenerateOptions,
   type ModelFolder,
 } from '@qlora-studio/engine';
+import { promptTemplateIds } from '@qlora-studio/contracts';
 import { defaultHome } from '../config.js';
+import { promptTemplateFlags, promptTemplateFromFlags } from './prompt-template-flag.js';
 import { UserError } from './serve.js';
 import { textSeparator } from './text-separator.js';
 
@@ -29,6 +32,7 @@ const modelOptions = {
   threads: { type: 'string' },
   home: { type: 'string' },
   json: { type: 'boolean' },
+  ...promptTemplateFlags,
 } as const;
 
 function numberFlag(name: string, raw: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
@@ -124,7 +128,8 @@ export async function generateCommand(args: string[]): Promise<void> {
       stopStrings: values.stop ?? [],
       eosTokenIds: folder.tokenizer.eosTokenIds,
     };
-    const { ids: promptIds } = encodePrompt(folder, values.chat !== undefined ? { kind: 'chat', messages: readChat(values.chat) } : { kind: 'text', text: values.prompt ?? '' });
+    const prompt = values.chat !== undefined ? { kind: 'chat' as const, messages: readChat(values.chat) } : { kind: 'text' as const, text: values.prompt ?? '' };
+    const { ids: promptIds } = encodePrompt(folder, prompt, prompt.kind === 'chat' ? chatTemplateOf(folder, values, `--chat ${values.chat} is a conversation, and`) : null);
     const stream = generateTokens(model, folder.tokenizer, promptIds, options);
     let step = await stream.next();
     for (; !step.done; step = await stream.next()) if (!values.json) process.stdout.write(step.value.text);
@@ -148,7 +153,7 @@ export async function scoreCommand(args: string[]): Promise<void> {
   const chats = records.filter((r) => r.kind === 'chat');
   // A model with no chat template fails here, before its weights load.
   const opened = await openFolder(values);
-  const chatTemplate = chats.length ? chatTemplateOf(opened.folder, values.data) : null;
+  const chatTemplate = chats.length ? chatTemplateOf(opened.folder, values, `${values.data} holds chats, and`) : null;
   const { folder, model } = await openModel(values, opened);
   try {
     const scored = chatTemplate ? 'assistant replies' : 'every token after the first';
@@ -162,8 +167,14 @@ export async function scoreCommand(args: string[]): Promise<void> {
   }
 }
 
-/** The template that renders chats as fine-tuning sees them, or a UserError naming what is missing. */
-function chatTemplateOf(folder: ModelFolder, file: string): ChatTemplate {
-  if (!folder.chatTemplate) throw new UserError(`${file} holds chats, and this model has no chat template to render them with (tokenizer_config.json has no "chat_template"). Score raw text instead, or use a model that has one.`);
-  return new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens);
+/**
+ * The template that renders chats as fine-tuning saw them: --prompt-template, else the one the
+ * active (last) --adapter was trained with, else the model's own; a UserError naming what is missing.
+ */
+function chatTemplateOf(folder: ModelFolder, values: ModelFlags & { 'prompt-template'?: string; 'custom-template'?: string }, what: string): ChatTemplate {
+  const template = promptChatTemplate(folder, { adapterDir: values.adapter?.at(-1) ?? null, promptTemplate: promptTemplateFromFlags(values) ?? null });
+  if (!template) {
+    throw new UserError(`${what} this model has no chat template to render them with (tokenizer_config.json has no "chat_template"). Name one with --prompt-template (${promptTemplateIds.filter((id) => id !== 'model').join(', ')}), or use raw text.`);
+  }
+  return template;
 }

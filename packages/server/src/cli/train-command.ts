@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LR_SCHEDULE_KINDS, trainLora, type JobReporter, type LrScheduleKind, type TrainLoraOptions } from '@qlora-studio/engine';
 import { parse as parseYaml } from 'yaml';
+import { promptTemplateFromFlags } from './prompt-template-flag.js';
 import { UserError } from './serve.js';
 import { textSeparator } from './text-separator.js';
 
@@ -35,6 +36,8 @@ const settings = {
   'checkpoint-every': 'number',
   'early-stopping-patience': 'number',
   'train-on': 'string',
+  'prompt-template': 'string',
+  'custom-template': 'string',
   packing: 'boolean',
   'init-adapter': 'string',
   'resume-from': 'string',
@@ -128,6 +131,7 @@ function toOptions(v: Values): TrainLoraOptions {
     ...(num('checkpoint-every') !== undefined ? { checkpointEvery: num('checkpoint-every')! } : {}),
     ...(num('early-stopping-patience') !== undefined ? { earlyStoppingPatience: num('early-stopping-patience')! } : {}),
     ...(v['train-on'] ? { trainOn: v['train-on'] as 'completions' | 'all' } : {}),
+    ...(promptTemplateFromFlags(v) ? { promptTemplate: promptTemplateFromFlags(v)! } : {}),
     ...(v.packing === true ? { packing: true } : {}),
     outputDir: path.resolve(String(required(v.output, 'output', 'the folder for the adapter'))),
     ...(v['init-adapter'] ? { initAdapterDir: path.resolve(String(v['init-adapter'])) } : {}),

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApiError, type Dataset, type DatasetParseOptions, type DatasetRecords, type DatasetReport } from '@qlora-studio/contracts';
-import { buildDatasetReport, ChatTemplate, EngineError, loadModelFolder, readDatasetFile, type ParsedDataset } from '@qlora-studio/engine';
+import { ApiError, promptTemplateOfQuery, type Dataset, type DatasetParseOptions, type DatasetRecords, type DatasetReport, type DatasetReportQuery } from '@qlora-studio/contracts';
+import { buildDatasetReport, chatTemplateFor, EngineError, type ChatTemplate, loadModelFolder, readDatasetFile, type ParsedDataset } from '@qlora-studio/engine';
 import { recordActivity } from '../store/activity-repo.js';
 import type { Db } from '../store/database.js';
 import { deleteDatasetRows, getDatasetOrThrow, getVersionOrThrow, insertDataset, insertDatasetVersion, renameDataset, type NewVersion, type StoredVersion } from '../store/datasets-repo.js';
@@ -154,12 +154,16 @@ export class DatasetService {
     return dataset;
   }
 
-  async uploadVersion(id: string, body: Readable, query: { fileName: string }): Promise<Dataset> {
+  /** A new version of dataset `id`: detected afresh, or read as the newest version was with `keepLayout`. */
+  async uploadVersion(id: string, body: Readable, query: { fileName: string; keepLayout?: 'true' | 'false' | undefined }): Promise<Dataset> {
     const current = getDatasetOrThrow(this.db, id);
     const fileName = checkFileName(query.fileName);
     const received = await this.receive(body, fileName);
     const next = current.latest.version + 1;
-    const dataset = await this.store(received, fileName, current.latest.parseOptions, (v) => insertDatasetVersion(this.db, id, v), id, next);
+    // A text file's document separator is not a layout: it carries over either way.
+    const { separator } = current.latest.parseOptions;
+    const options = query.keepLayout === 'true' ? current.latest.parseOptions : separator === undefined ? {} : { separator };
+    const dataset = await this.store(received, fileName, options, (v) => insertDatasetVersion(this.db, id, v), id, next);
     recordActivity(this.db, 'dataset.versioned', `Dataset "${dataset.name}" version ${next} uploaded (${dataset.latest.records} records)`);
     return dataset;
   }
@@ -247,17 +251,24 @@ export class DatasetService {
     return { version: version.version, total: parsed.records.length, offset: query.offset, records: slice.map((record, i) => ({ index: query.offset + i, record })) };
   }
 
-  async report(id: string, query: { version?: number | undefined; modelId?: string | undefined; seqLen: number; trainOn: 'completions' | 'all'; samples: number }): Promise<DatasetReport> {
+  async report(id: string, query: DatasetReportQuery): Promise<DatasetReport> {
     const version = getVersionOrThrow(this.db, id, query.version);
     if (query.modelId) getModelOrThrow(this.db, query.modelId); // also when the report is cached
-    const key = `${id}@${version.version}|${query.modelId ?? ''}|${query.seqLen}|${query.trainOn}|${query.samples}`;
+    const template = promptTemplateOfQuery(query);
+    const key = `${id}@${version.version}|${query.modelId ?? ''}|${query.seqLen}|${query.trainOn}|${query.samples}|${JSON.stringify(template ?? null)}`;
     return this.reportCache.get(key, async () => {
       const parsed = await this.parsed(version);
       if (!query.modelId) return buildDatasetReport(parsed, { samples: query.samples });
       const model = getModelOrThrow(this.db, query.modelId);
       const folder = loadModelFolder(model.path);
       try {
-        const chatTemplate = folder.chatTemplate ? new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens) : null;
+        let chatTemplate: ChatTemplate | null;
+        try {
+          chatTemplate = chatTemplateFor(folder, template);
+        } catch (error) {
+          if (error instanceof EngineError) throw new ApiError('VALIDATION_FAILED', error.message);
+          throw error;
+        }
         return buildDatasetReport(parsed, { tokenizer: folder.tokenizer, chatTemplate, seqLen: query.seqLen, trainOn: query.trainOn, samples: query.samples });
       } finally {
         folder.weights.close();

@@ -2,7 +2,7 @@
  * The train job inside its worker process: read the stored dataset version with the engine,
  * hold out the validation records (a seeded split, or another dataset), and train.
  */
-import type { DatasetParseOptions, TrainJobConfig } from '@qlora-studio/contracts';
+import type { DatasetFormat, DatasetParseOptions, TrainJobConfig } from '@qlora-studio/contracts';
 import { readDatasetFile, seededRng, trainLora, type TrainLoraOptions, type TrainLoraResult, type TrainingDataSource } from '@qlora-studio/engine';
 import type { JobContext } from './handlers.js';
 
@@ -13,6 +13,8 @@ export interface ResolvedDataset {
   version: number;
   file: string;
   parseOptions: DatasetParseOptions;
+  /** The layout the version was read with (null: not recognised). */
+  format?: DatasetFormat | null;
 }
 
 /** What the server resolved when the job was queued: ids → files and folders. */
@@ -51,6 +53,7 @@ export function trainLoraOptions(config: TrainJobConfig, resolved: TrainJobResol
     ...(config.checkpointEvery !== undefined ? { checkpointEvery: config.checkpointEvery } : {}),
     ...(config.earlyStoppingPatience !== undefined ? { earlyStoppingPatience: config.earlyStoppingPatience } : {}),
     trainOn: config.trainOn,
+    ...(config.promptTemplate ? { promptTemplate: config.promptTemplate } : {}),
     packing: config.packing,
     outputDir: resolved.outputDir,
     ...(resolved.resumeFrom ? { resumeFrom: resolved.resumeFrom } : {}),

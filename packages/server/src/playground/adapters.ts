@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError, type PlaygroundAdapter, type TrainJobConfig } from '@qlora-studio/contracts';
+import { ApiError, promptTemplateSchema, type PlaygroundAdapter, type PromptTemplate, type TrainJobConfig } from '@qlora-studio/contracts';
 import type { ResolvedTrainJobConfig } from '../jobs/train-handler.js';
 import type { Db } from '../store/database.js';
 import { getJob, listJobs } from '../store/jobs-repo.js';
@@ -10,6 +10,12 @@ interface TrainResult {
   steps?: number;
   history?: { loss?: number }[];
   finalEval?: { loss?: number } | null;
+}
+
+/** The prompt template a fine-tune was trained with, other than the model's own; null when none. */
+function trainedPromptTemplate(config: ResolvedTrainJobConfig): PromptTemplate | null {
+  const parsed = promptTemplateSchema.safeParse(config.promptTemplate);
+  return parsed.success && parsed.data.id !== 'model' ? parsed.data : null;
 }
 
 /** The adapter a finished fine-tune left, or null when it left none (or its folder is gone). */
@@ -34,6 +40,7 @@ function adapterOf(job: Job): PlaygroundAdapter | null {
     dataset: { id: resolved.dataset.id, name: resolved.dataset.name, version: resolved.dataset.version ?? null },
     steps,
     finalLoss: typeof lastLoss === 'number' && Number.isFinite(lastLoss) ? lastLoss : null,
+    promptTemplate: trainedPromptTemplate(config),
     path: resolved.outputDir,
     createdAt: job.finishedAt ?? job.createdAt,
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { generationSettingsSchema, jobErrorSchema, quantModeSchema } from '@qlora-studio/contracts';
+import { generationSettingsSchema, jobErrorSchema, promptTemplateSchema, quantModeSchema } from '@qlora-studio/contracts';
 
 /**
  * The IPC protocol between the server and an inference worker process. A worker keeps models
@@ -15,6 +15,8 @@ export const generateTaskSchema = z.object({
   quant: quantModeSchema,
   /** A PEFT adapter folder applied unmerged, or null for the base model. */
   adapterDir: z.string().nullable(),
+  /** Chat prompts: the template to write them with; null: the adapter's (as trained), else the model's. */
+  promptTemplate: promptTemplateSchema.nullable().optional(),
   prompt: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('text'), text: z.string() }),
     z.object({ kind: z.literal('chat'), messages: z.array(z.object({ role: z.string(), content: z.string() })) }),

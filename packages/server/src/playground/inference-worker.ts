@@ -3,7 +3,7 @@
  * few models it loaded, with their adapters, and generates one reply at a time, streaming
  * each piece of text back over IPC. Exits when the server goes away.
  */
-import { encodePrompt, generateTokens, loadCausalLM, loadModelFolder, readLoraAdapter, type CausalLM, type ModelFolder } from '@qlora-studio/engine';
+import { encodePrompt, generateTokens, promptChatTemplate, loadCausalLM, loadModelFolder, readLoraAdapter, type CausalLM, type ModelFolder } from '@qlora-studio/engine';
 import { explainJobError } from '../jobs/failure.js';
 import { modelsPerWorker, type GenerateTask, type InferenceCommand, type InferenceMessage } from './inference-protocol.js';
 
@@ -65,7 +65,8 @@ async function modelFor(task: GenerateTask): Promise<LoadedModel> {
 async function run(task: GenerateTask, signal: AbortSignal): Promise<void> {
   const started = performance.now();
   const { folder, model } = await modelFor(task);
-  const { ids, rendered } = encodePrompt(folder, task.prompt);
+  const chatTemplate = task.prompt.kind === 'chat' ? promptChatTemplate(folder, { adapterDir: task.adapterDir, promptTemplate: task.promptTemplate }) : null;
+  const { ids, rendered } = encodePrompt(folder, task.prompt, chatTemplate);
   send({ type: 'started', taskId: task.taskId, renderedPrompt: rendered, promptTokens: ids.length });
   if (signal.aborted) {
     // Stopped while the model loaded: skip the prompt's forward pass too.

@@ -159,8 +159,9 @@ export class PlaygroundService {
       if (adapter && adapter.baseModelId !== model.id) {
         throw invalid(`The adapter "${adapter.title}" was trained on ${adapter.baseModelName}, not ${model.name}: choose it with its own base model.`);
       }
-      if (rendered.kind === 'chat' && !model.hasChatTemplate) {
-        throw invalid(`${model.name} has no chat template, so it cannot take a conversation: use Text mode for it.`);
+      const promptTemplate = choice.promptTemplate ?? adapter?.promptTemplate ?? null;
+      if (rendered.kind === 'chat' && !model.hasChatTemplate && (promptTemplate === null || promptTemplate.id === 'model')) {
+        throw invalid(`${model.name} has no chat template, so it cannot take a conversation: choose a prompt template for it (its fine-tunes' own, or Question / Answer, Alpaca…), or use Text mode.`);
       }
       // Named by what it runs; full precision is said, since comparing it with NF4 is a common question.
       const label = `${adapter ? `${model.name} + ${adapter.title}` : model.name}${choice.quant === 'none' ? ', full precision' : ''}`;
@@ -187,7 +188,7 @@ export class PlaygroundService {
     const live: LiveRun = { run, ownerTokenId: caller.tokenId, listeners: new Set() };
     this.live.set(run.id, live);
     for (const pane of panes) {
-      const task: GenerateTask = { taskId: `${run.id}:${pane.index}`, modelDir: pane.modelDir, quant: pane.choice.quant, adapterDir: pane.adapterDir, prompt: rendered, settings: body.settings };
+      const task: GenerateTask = { taskId: `${run.id}:${pane.index}`, modelDir: pane.modelDir, quant: pane.choice.quant, adapterDir: pane.adapterDir, promptTemplate: pane.choice.promptTemplate ?? null, prompt: rendered, settings: body.settings };
       this.pool.submit(task, caller.tokenId ?? 'this machine', (event) => this.onTaskEvent(live, pane.index, event));
     }
     this.showQueue();
