@@ -1,4 +1,4 @@
-import { datasetFormatLabels, type Dataset } from '@qlora-studio/contracts';
+import { datasetFormatLabels, type Dataset, type DatasetReport } from '@qlora-studio/contracts';
 import { Database, FilePlus2, FolderInput, Pencil, Trash2 } from 'lucide-react';
 import { useRef, useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
@@ -16,6 +16,7 @@ import { useImportDataset } from '../api/import-dataset';
 import { useDatasets } from '../api/list-datasets';
 import { useInvalidateDatasets, useUpdateDataset } from '../api/update-dataset';
 import { uploadDataset } from '../api/upload-dataset';
+import { datasetCounts, type DatasetCounts } from '../readiness';
 import { ApiErrorAlert } from './api-error-alert';
 import { HubDownloads, HubImportButton } from './hub-import';
 import { acceptedExtensions, HiddenFileInput, UploadZone, type UploadState } from './upload-zone';
@@ -76,6 +77,7 @@ function TextDialog(props: {
 
 function DatasetRow({
   dataset,
+  counts,
   selected,
   onSelect,
   onRename,
@@ -84,6 +86,8 @@ function DatasetRow({
   canWrite,
 }: {
   dataset: Dataset;
+  /** What will train: the chosen model's report for the chosen dataset, else the file as read. */
+  counts: DatasetCounts & { modelName: string | null };
   selected: boolean;
   onSelect: () => void;
   onRename: () => void;
@@ -103,12 +107,15 @@ function DatasetRow({
       </td>
       <td className="px-2 text-sm">{v.format ? datasetFormatLabels[v.format] : 'Layout not recognised'} · {v.fileType.toUpperCase()}</td>
       <td className="px-2 text-right tabular-nums">{v.records.toLocaleString()}</td>
-      <td className="px-2 text-right tabular-nums">{v.valid.toLocaleString()}</td>
+      <td className="px-2 text-right tabular-nums">
+        {counts.valid.toLocaleString()}
+        {counts.source === 'model' && <span className="block text-xs whitespace-nowrap text-fg-muted">with {counts.modelName ?? 'the model'}</span>}
+      </td>
       <td className="px-2">
         <span className="flex flex-wrap gap-1">
-          {v.errorCount > 0 && <Badge tone="danger">{v.errorCount} errors</Badge>}
-          {v.warningCount > 0 && <Badge tone="warning">{v.warningCount} warnings</Badge>}
-          {v.errorCount === 0 && v.warningCount === 0 && <Badge tone="success">No problems</Badge>}
+          {counts.errorCount > 0 && <Badge tone="danger">{counts.errorCount} errors</Badge>}
+          {counts.warningCount > 0 && <Badge tone="warning">{counts.warningCount} warnings</Badge>}
+          {counts.errorCount === 0 && counts.warningCount === 0 && <Badge tone="success">No problems</Badge>}
         </span>
       </td>
       <td className="px-2 text-right tabular-nums">v{v.version}</td>
@@ -132,7 +139,18 @@ function DatasetRow({
 }
 
 /** Step 2 (top half): upload, import and pick a stored dataset. */
-export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSelect: (dataset: Dataset | null) => void }) {
+export function DatasetPicker({
+  datasetId,
+  onSelect,
+  report = null,
+  modelName = null,
+}: {
+  datasetId: string;
+  onSelect: (dataset: Dataset | null) => void;
+  /** The chosen dataset's report with the chosen model: its row counts what will train, as the report does. */
+  report?: DatasetReport | null;
+  modelName?: string | null;
+}) {
   const datasets = useDatasets();
   const invalidate = useInvalidateDatasets();
   const write = usePermission('datasets:write');
@@ -224,7 +242,7 @@ export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSe
                 <th scope="col" className="py-2 pr-2 pl-3 font-medium">Name</th>
                 <th scope="col" className="px-2 font-medium">Format</th>
                 <th scope="col" className="px-2 text-right font-medium">Records</th>
-                <th scope="col" className="px-2 text-right font-medium">Valid</th>
+                <th scope="col" className="px-2 text-right font-medium">Will train</th>
                 <th scope="col" className="px-2 font-medium">Problems</th>
                 <th scope="col" className="px-2 text-right font-medium">Version</th>
                 <th scope="col" className="py-2 pr-3 pl-2 text-right font-medium">
@@ -237,6 +255,7 @@ export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSe
                 <DatasetRow
                   key={d.id}
                   dataset={d}
+                  counts={{ ...datasetCounts(d.latest, d.id === datasetId ? report : null), modelName }}
                   selected={d.id === datasetId}
                   canWrite={write.allowed}
                   onSelect={() => onSelect(d)}
@@ -250,6 +269,11 @@ export function DatasetPicker({ datasetId, onSelect }: { datasetId: string; onSe
               ))}
             </tbody>
           </table>
+          <p className="border-t border-line px-3 py-2 text-xs text-fg-muted">
+            {report?.tokens
+              ? `“Will train” and problems count each file as read; for the chosen dataset they count with ${modelName ?? 'the chosen model'}’s tokenizer and template, as its report below does.`
+              : `“Will train” and problems count each file as read${modelName ? '.' : '; choose a base model (step 1) to count what its template accepts.'}`}
+          </p>
         </div>
       )}
       <TextDialog

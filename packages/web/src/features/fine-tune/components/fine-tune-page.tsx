@@ -13,7 +13,7 @@ import { useDatasets } from '../api/list-datasets';
 import { useModels } from '../api/list-models';
 import { configToDraft, emptyDraft, validateDraft, type Draft } from '../config-draft';
 import { readKeptDraft, writeKeptDraft } from '../kept-draft';
-import { seqLenAdvice } from '../seq-len-advice';
+import { stepsDone, trainBlocker } from '../readiness';
 import { smartDefaults, type SmartDefaults } from '../smart-defaults';
 import { ApiErrorAlert } from './api-error-alert';
 import { DatasetPicker } from './dataset-step';
@@ -101,9 +101,9 @@ export default function FineTunePage() {
     samples: 3,
   });
   const tokenP99 = report.data?.tokens?.p99 ?? null;
-  // The report at the chosen sequence length says whether anything would train at all.
-  const stats = report.data?.tokens;
-  const blocker = stats && stats.seqLen === seqLenNumber ? (seqLenAdvice(stats, { valid: report.data?.valid ?? 0, modelMax: maxSeqLen })?.blocker ?? null) : null;
+  // The report with the chosen model says whether anything would train at all (never a previous dataset's, kept on screen while the next loads).
+  const currentReport = report.isPlaceholderData ? null : report.data;
+  const blocker = trainBlocker(currentReport, { seqLen: seqLenNumber, modelMax: maxSeqLen, modelName: model?.name });
 
   const defaults = useMemo(
     () =>
@@ -168,12 +168,7 @@ export default function FineTunePage() {
     if (step) goTo(step.id);
   }, [location.hash]);
 
-  const done: Record<StepId, boolean> = {
-    model: !!model,
-    dataset: !!dataset && dataset.latest.valid > 0,
-    params: !!model && !!dataset && !Object.keys(validated.errors).some((k) => k !== 'modelId' && k !== 'datasetId'),
-    review: false,
-  };
+  const done: Record<StepId, boolean> = stepsDone({ hasModel: !!model, version: dataset?.latest ?? null, report: currentReport, errors: validated.errors, blocker });
 
   const defaultsNote = defaults
     ? `Smart defaults for ${model?.name} and ${dataset?.latest.valid} records${tokenP99 ? ` (99% of records ≤ ${tokenP99} tokens)` : ''}: r ${defaults.loraR}, ${defaults.epochs} epochs, sequence length ${defaults.seqLen}, batch ${defaults.batchSize} × ${defaults.gradAccum}. Values you typed are kept.`
@@ -223,7 +218,12 @@ export default function FineTunePage() {
           </StepCard>
           <StepCard id="dataset" index={1} onActive={() => setActive('dataset')}>
             <div className="flex flex-col gap-6">
-              <DatasetPicker datasetId={draft.datasetId} onSelect={(d) => setDraft((cur) => ({ ...cur, datasetId: d?.id ?? '' }))} />
+              <DatasetPicker
+                datasetId={draft.datasetId}
+                onSelect={(d) => setDraft((cur) => ({ ...cur, datasetId: d?.id ?? '' }))}
+                report={currentReport}
+                modelName={model?.name ?? null}
+              />
               {dataset && (
                 <section aria-labelledby="report-title" className="flex flex-col gap-4">
                   <h3 id="report-title" className="text-base font-semibold">

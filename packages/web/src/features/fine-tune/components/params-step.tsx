@@ -9,7 +9,8 @@ import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
 import { Switch } from '../../../components/ui/switch';
 import { cn } from '../../../lib/cn';
 import type { Draft, FieldErrors } from '../config-draft';
-import { searchSettings, settingsHelp, settingTabLabels, type SettingHelp, type SettingKey, type SettingTab } from '../settings-help';
+import { settingsHelp, settingTabLabels, type SettingHelp, type SettingKey, type SettingTab } from '../settings-help';
+import { isShown, searchShownSettings, searchSummary } from '../settings-search';
 import { HelpTip } from './help-tip';
 import { selectClass } from './reparse-form';
 
@@ -51,15 +52,6 @@ const controls: Record<SettingKey, Control> = {
   checkpointEvery: { type: 'number', min: 1, step: '1', unit: 'steps', placeholder: 'Only at the end' },
   earlyStoppingPatience: { type: 'number', min: 1, step: '1', placeholder: 'Off' },
 };
-
-/** Settings that only apply with another one set a certain way. */
-export function isShown(key: SettingKey, d: Draft): boolean {
-  if (key === 'epochs') return d.stopBy === 'epochs';
-  if (key === 'maxSteps') return d.stopBy === 'steps';
-  if (key === 'valRatio' || key === 'valSeed') return d.validation === 'split';
-  if (key === 'valDatasetId') return d.validation === 'dataset';
-  return true;
-}
 
 export interface SettingsFormProps {
   draft: Draft;
@@ -186,7 +178,7 @@ export function ParamsStep({ onApplyDefaults, defaultsNote, ...props }: Settings
   const [query, setQuery] = useState('');
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const searchId = useId();
-  const found = searchSettings(query);
+  const found = searchShownSettings(query, props.draft);
   const tabErrors = (t: SettingTab) => tabKeys(t).filter((k) => props.errors[k] && isShown(k, props.draft)).length;
 
   return (
@@ -210,9 +202,9 @@ export function ParamsStep({ onApplyDefaults, defaultsNote, ...props }: Settings
       {query.trim() ? (
         <section aria-label="Matching settings" className="flex flex-col gap-3">
           <p className="text-sm text-fg-muted" aria-live="polite">
-            {found.length ? `${found.length} setting${found.length === 1 ? '' : 's'} match “${query.trim()}”.` : `No setting matches “${query.trim()}”. Try another word.`}
+            {searchSummary(query, found)}
           </p>
-          <FieldGrid keys={found} showTab {...props} />
+          <FieldGrid keys={found.shown} showTab {...props} />
         </section>
       ) : (
         <>
