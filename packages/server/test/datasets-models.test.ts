@@ -234,6 +234,12 @@ describe('train job', () => {
     expect(summary.evalData.kept).toBe(2); // 25% of 8 held out
     const metrics = (await app.inject({ url: `/api/jobs/${job.id}/metrics` })).json<{ series: { name: string }[] }>();
     expect(JSON.stringify(metrics)).toContain('eval_loss');
+    // The job's stored log tells the run's story: data, every step, the evaluation and a summary.
+    const log = (await app.inject({ url: `/api/jobs/${job.id}/events?kind=log` })).json<{ events: { message: string }[] }>().events.map((e) => e.message);
+    expect(log.some((m) => m.startsWith('Training data: 6 examples'))).toBe(true);
+    expect(log.filter((m) => /^Step \d\/3: loss [\d.]+, lr [\d.e+-]+, grad norm [\d.e+-]+, [\d,]+ tokens\/s$/.test(m))).toHaveLength(3);
+    expect(log.some((m) => m.startsWith('Eval at step 3: loss '))).toBe(true);
+    expect(log.some((m) => m.startsWith('Finished 3 steps in ') && m.endsWith(`Adapter written to ${outputDir}`))).toBe(true);
     // A dataset a queued/running job uses cannot be deleted; once done it can.
     expect((await app.inject({ method: 'DELETE', url: `/api/datasets/${d.id}` })).statusCode).toBe(204);
   }, 150_000);

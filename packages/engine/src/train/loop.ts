@@ -29,6 +29,7 @@ import { Batcher, collate, padTokenIdOf, stepBatchOf } from './collate.js';
 import { readTrainingFile, type TrainingRecord } from './data.js';
 import { checkLoraTrainingConfig, initLoraAdapter, resolveLoraTargets } from './lora-init.js';
 import { adamWOptions, Optimizer, sgdOptions, type AdamWOptions, type SgdOptions } from './optimizer.js';
+import { checkpointLine, dataLines, evalLine, resumeLine, StepLogCadence, stepLine, summaryLine } from './log-lines.js';
 import { prepareTrainingData, type DatasetReport, type TrainingRow } from './pack.js';
 import { Mulberry32 } from './rng-state.js';
 import { lrSchedule, scheduledLr, type LrScheduleKind } from './schedule.js';
@@ -169,6 +170,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       prepareTrainingData(records, { tokenizer: folder.tokenizer, chatTemplate, seqLen: options.seqLen, maxPositionEmbeddings: model.maxPositionEmbeddings, trainOn: options.trainOn ?? 'completions', packing: options.packing ?? false });
     const train = prepare(await recordsOf(options.train));
     const evalData = options.eval ? prepare(await recordsOf(options.eval)) : null;
+    for (const line of [...dataLines(train.report, options.seqLen, 'training'), ...(evalData ? dataLines(evalData.report, options.seqLen, 'validation') : [])]) report.log(line.level, line.text);
 
     const batcherOptions = { batchSize: options.batchSize, seqLen: options.seqLen, padTokenId: padTokenIdOf(folder.tokenizer), seed: options.seed, shuffle: options.shuffle ?? true };
     const batchesPerEpoch = Math.ceil(train.rows.length / options.batchSize);
@@ -235,6 +237,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
     });
     const t = trainer;
     report.log('info', `Training ${adapter.weights.size} LoRA modules (r ${loraConfig.r}, ${options.method}) on ${train.rows.length} rows for ${totalSteps} steps${state.globalStep > 0 ? `, resuming at step ${state.globalStep}` : ''}.`);
+    if (options.resumeFrom) report.log('info', resumeLine(options.resumeFrom, state.globalStep, totalSteps));
 
     const evaluate = async (step: number): Promise<EvalRecord | null> => {
       if (!evalData) return null;
@@ -260,6 +263,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       state.rngState = rng.state;
       const dir = writeCheckpoint(checkpointsDir, adapter, optimizer.state(), state);
       report.artifact('checkpoint', dir, checkpointName(state.globalStep));
+      report.log('info', checkpointLine(state.globalStep, dir));
     };
 
     const started = performance.now();
@@ -269,6 +273,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
     let stoppedEarly = false;
     let finalEval: EvalRecord | null = null;
     const accumulator = new GradAccumulator();
+    const cadence = new StepLogCadence(totalSteps, stepsAtStart + 1);
 
     while (state.globalStep < totalSteps) {
       const stepStart = performance.now();
@@ -293,17 +298,20 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       report.metric('loss', loss, step);
       report.metric('learning_rate', lr, step);
       report.metric('grad_norm', update.gradNorm, step);
-      report.metric('tokens_per_second', tokens / Math.max(seconds, 1e-9), step);
+      const tokensPerSecond = tokens / Math.max(seconds, 1e-9);
+      report.metric('tokens_per_second', tokensPerSecond, step);
       report.metric('tokens', tokens, step);
       report.metric('elapsed', elapsed(), step);
       const done = step - stepsAtStart;
       const perStep = (performance.now() - started) / 1000 / done;
       report.progress({ step, total: totalSteps, etaSeconds: perStep * (totalSteps - step), message: `step ${step}/${totalSteps} loss ${loss.toFixed(4)}` });
+      if (cadence.take(step, performance.now() / 1000)) report.log('info', stepLine({ step, totalSteps, loss, learningRate: lr, gradNorm: update.gradNorm, tokensPerSecond }));
 
       const last = step === totalSteps;
       if (evalData && ((options.evalEvery !== undefined && step % options.evalEvery === 0) || last)) {
         const record = (await evaluate(step))!;
         state.evals.push(record);
+        report.log('info', evalLine(record, state.evals));
         if (last) finalEval = record;
         if (Number.isFinite(record.loss) && (state.bestEvalLoss === null || record.loss < state.bestEvalLoss)) {
           state.bestEvalLoss = record.loss;
@@ -350,6 +358,7 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
     };
     writeFileAtomic(path.join(options.outputDir, TRAINING_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
     report.artifact('summary', path.join(options.outputDir, TRAINING_SUMMARY_FILE), 'training summary');
+    report.log('info', summaryLine({ steps: state.globalStep, totalSteps, seconds: state.elapsedSeconds, finalLoss: state.history.at(-1)?.loss ?? null, finalEval, stoppedEarly, outputDir: options.outputDir }));
     report.progress({ step: state.globalStep, total: totalSteps, etaSeconds: 0, message: 'done' });
     return result;
   } finally {

@@ -157,8 +157,7 @@ function trainingReporter(json: boolean): JobReporter {
     },
     metric: (name, value, step) => {
       latest[name] = value;
-      if (json) emit({ type: 'metric', name, value, step });
-      else if (name === 'eval_loss') process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}step ${step}: eval loss ${value.toFixed(4)}\n`);
+      if (json) emit({ type: 'metric', name, value, step }); // evaluations reach people as log lines
     },
     log: (level, message) => {
       if (json) emit({ type: 'log', level, message });
