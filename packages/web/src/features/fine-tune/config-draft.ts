@@ -1,4 +1,4 @@
-import { trainJobConfigSchema, type TrainJobConfig, type TrainJobConfigInput } from '@qlora-studio/contracts';
+import { promptTemplateInfo, trainJobConfigSchema, type PromptTemplateId, type TrainJobConfig, type TrainJobConfigInput } from '@qlora-studio/contracts';
 import type { SettingKey } from './settings-help';
 
 /**
@@ -31,6 +31,10 @@ export interface Draft {
   valSeed: string;
   valDatasetId: string;
   trainOn: 'completions' | 'all';
+  /** How chats are written out: '' for the model's own chat template, else a prompt template. */
+  promptTemplate: '' | PromptTemplateId;
+  /** The custom template's text (kept while another template is chosen). */
+  customTemplate: string;
   packing: boolean;
   seed: string;
   evalEvery: string;
@@ -64,6 +68,8 @@ export const emptyDraft: Draft = {
   valSeed: '42',
   valDatasetId: '',
   trainOn: 'completions',
+  promptTemplate: '',
+  customTemplate: promptTemplateInfo.custom.shape,
   packing: false,
   seed: '42',
   evalEvery: '',
@@ -120,6 +126,7 @@ export function draftToInput(d: Draft): TrainJobConfigInput {
     checkpointEvery: num(d.checkpointEvery),
     earlyStoppingPatience: num(d.earlyStoppingPatience),
     trainOn: d.trainOn,
+    promptTemplate: d.promptTemplate === '' ? undefined : d.promptTemplate === 'custom' ? { id: 'custom', template: d.customTemplate } : { id: d.promptTemplate },
     packing: d.packing,
   };
 }
@@ -153,6 +160,8 @@ export function configToDraft(c: TrainJobConfig): Draft {
     valSeed: c.validation.kind === 'split' ? s(c.validation.seed) : emptyDraft.valSeed,
     valDatasetId: c.validation.kind === 'dataset' ? c.validation.datasetId : '',
     trainOn: c.trainOn,
+    promptTemplate: c.promptTemplate === undefined || c.promptTemplate.id === 'model' ? '' : c.promptTemplate.id,
+    customTemplate: c.promptTemplate?.id === 'custom' ? c.promptTemplate.template : emptyDraft.customTemplate,
     packing: c.packing,
     seed: s(c.seed),
     evalEvery: s(c.evalEvery),
@@ -161,8 +170,11 @@ export function configToDraft(c: TrainJobConfig): Draft {
   };
 }
 
+/** A form field that can carry an error: a setting, the model and dataset, or the prompt template (chosen in the dataset step). */
+export type FieldKey = SettingKey | 'modelId' | 'datasetId' | 'promptTemplate' | 'customTemplate';
+
 /** The setting a schema path belongs to. */
-const pathToKey: Record<string, SettingKey | 'modelId' | 'datasetId'> = {
+const pathToKey: Record<string, FieldKey> = {
   modelId: 'modelId',
   datasetId: 'datasetId',
   'lora.r': 'loraR',
@@ -174,9 +186,11 @@ const pathToKey: Record<string, SettingKey | 'modelId' | 'datasetId'> = {
   'validation.seed': 'valSeed',
   'validation.datasetId': 'valDatasetId',
   validation: 'validation',
+  promptTemplate: 'promptTemplate',
+  'promptTemplate.template': 'customTemplate',
 };
 
-export type FieldErrors = Partial<Record<SettingKey | 'modelId' | 'datasetId', string>>;
+export type FieldErrors = Partial<Record<FieldKey, string>>;
 
 /** A friendlier message for the schema's generic ones. */
 function messageFor(issue: { code: string; message: string }): string {
@@ -243,6 +257,8 @@ export function cliCommand(config: TrainJobConfig, modelPath: string, dataPlaceh
     ['checkpoint-every', config.checkpointEvery],
     ['early-stopping-patience', config.earlyStoppingPatience],
     ['train-on', config.trainOn],
+    ['prompt-template', config.promptTemplate?.id === 'model' ? undefined : config.promptTemplate?.id],
+    ['custom-template', config.promptTemplate?.id === 'custom' ? config.promptTemplate.template : undefined],
     ['packing', config.packing],
   ];
   const parts = ['qlora train'];

@@ -1,4 +1,4 @@
-import { trainJobConfigSchema, type BaseModel, type Dataset } from '@qlora-studio/contracts';
+import { checkCustomTemplate, trainJobConfigSchema, type BaseModel, type Dataset } from '@qlora-studio/contracts';
 import { Check } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
@@ -8,6 +8,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../..
 import { PageHeader } from '../../../components/ui/page-header';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { cn } from '../../../lib/cn';
+import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { useDatasetReport } from '../api/get-dataset-report';
 import { useDatasets } from '../api/list-datasets';
 import { useModels } from '../api/list-models';
@@ -20,6 +21,7 @@ import { DatasetPicker } from './dataset-step';
 import { DatasetReportView } from './dataset-report';
 import { ModelStep } from './model-step';
 import { ParamsStep } from './params-step';
+import { PromptTemplatePicker, suggestedPromptTemplate } from './prompt-template-picker';
 import { RecordsPreview } from './records-preview';
 import { ReparseForm } from './reparse-form';
 import { ReviewStep } from './review-step';
@@ -93,12 +95,17 @@ export default function FineTunePage() {
       return () => clearTimeout(t);
     }
   }, [seqLenNumber]);
+  // The masking preview follows the prompt template (a custom one once it can be used, and not on every key).
+  const customTemplate = useDebouncedValue(draft.customTemplate, 400);
+  const reportTemplate =
+    draft.promptTemplate === '' ? {} : draft.promptTemplate !== 'custom' ? { promptTemplate: draft.promptTemplate } : checkCustomTemplate(customTemplate).ok ? { promptTemplate: 'custom' as const, customTemplate } : {};
   const report = useDatasetReport(dataset?.id ?? null, {
     version: dataset?.latest.version,
     modelId: model?.id,
     seqLen: reportSeqLen,
     trainOn: draft.trainOn,
     samples: 3,
+    ...reportTemplate,
   });
   const tokenP99 = report.data?.tokens?.p99 ?? null;
   // The report with the chosen model says whether anything would train at all (never a previous dataset's, kept on screen while the next loads).
@@ -121,6 +128,13 @@ export default function FineTunePage() {
       }
       return next;
     });
+
+  // A base model needs a prompt template for chat-like data: propose one by the layout (a choice the user made stays).
+  const chatLike = !!dataset?.latest.format && dataset.latest.format !== 'text';
+  useEffect(() => {
+    if (!model || !chatLike || touched.current.has('promptTemplate')) return;
+    setDraft((d) => ({ ...d, promptTemplate: model.hasChatTemplate ? '' : suggestedPromptTemplate(dataset.latest.format) }));
+  }, [model?.id, model?.hasChatTemplate, dataset?.id, dataset?.latest.format, chatLike]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by what the proposal depends on
 
   // Propose settings whenever the model, the dataset or its lengths change (typed values stay).
   useEffect(() => {
@@ -229,6 +243,16 @@ export default function FineTunePage() {
                   <h3 id="report-title" className="text-base font-semibold">
                     Validation report: {dataset.name} v{dataset.latest.version}
                   </h3>
+                  {chatLike && (
+                    <PromptTemplatePicker
+                      draft={draft}
+                      onChange={onChange}
+                      model={model}
+                      format={dataset.latest.format}
+                      mapping={report.data?.mapping ?? {}}
+                      error={validated.errors.customTemplate}
+                    />
+                  )}
                   {report.isPending ? (
                     <Skeleton className="h-40" />
                   ) : report.isError ? (
