@@ -140,8 +140,18 @@ describe('chat on a model without a chat template', () => {
   it('is a problem in chat mode that names the model and points to Text mode', () => {
     const { body, problems } = draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: twoPanes }), { sessionId: null, maxNewTokens: null, models });
     expect(body).toBeNull();
-    expect(problems.chatTemplate).toBe('“Base only” has no chat template, so it can’t run a chat prompt: use Text mode.');
+    expect(problems.chatTemplate).toBe('“Base only” has no chat template, so it can’t run a chat prompt: choose a chat prompt template for its pane, or use Text mode.');
     expect(countProblems(problems)).toBe(1);
+  });
+
+  it('is no problem when the pane has a prompt template, or its adapter was trained with one', () => {
+    const qa = { id: 'question-answer' as const };
+    const chosen = [model, { ...model, modelId: 'm2', promptTemplate: qa }];
+    expect(draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: chosen }), { sessionId: null, maxNewTokens: null, models }).problems.chatTemplate).toBeNull();
+    const tuned = [{ ...model, modelId: 'm2', adapterId: 'job1' }];
+    const adapters = [{ id: 'job1', promptTemplate: qa }];
+    expect(draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: tuned }), { sessionId: null, maxNewTokens: null, models, adapters }).body?.panes).toEqual(tuned);
+    expect(draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: tuned }), { sessionId: null, maxNewTokens: null, models, adapters: [{ id: 'job1', promptTemplate: null }] }).body).toBeNull();
   });
 
   it('is no problem in text mode, nor for models that have one', () => {

@@ -9,6 +9,7 @@ import {
   type GenerationPresetName,
   type GenerationSettings,
   type ModelChoice,
+  type PlaygroundAdapter,
   type PlaygroundChatMessage,
   type PlaygroundDraft,
   type PlaygroundRun,
@@ -149,24 +150,31 @@ export interface DraftProblems {
 /** What the draft needs to know of a base model. */
 export type DraftModel = Pick<BaseModel, 'id' | 'name' | 'hasChatTemplate'>;
 
-/** The base models the panes use that have no chat template, each once, by name. */
-function modelsWithoutChatTemplate(panes: readonly ModelChoice[], models: readonly DraftModel[]): string[] {
+/** What the draft needs to know of an adapter: the prompt template it was trained with. */
+export type DraftAdapter = Pick<PlaygroundAdapter, 'id' | 'promptTemplate'>;
+
+/**
+ * The base models the panes use that have no way to write a conversation, each once, by name:
+ * no chat template, no prompt template chosen for the pane, and no adapter trained with one.
+ */
+function modelsWithoutChatTemplate(panes: readonly ModelChoice[], models: readonly DraftModel[], adapters: readonly DraftAdapter[]): string[] {
   const names = new Set<string>();
   for (const pane of panes) {
     const model = models.find((m) => m.id === pane.modelId);
-    if (model && !model.hasChatTemplate) names.add(model.name);
+    const trainedWith = adapters.find((a) => a.id === pane.adapterId)?.promptTemplate;
+    if (model && !model.hasChatTemplate && !pane.promptTemplate && !trainedWith) names.add(model.name);
   }
   return [...names];
 }
 
-function chatTemplateProblem(draft: EditorDraft, models: readonly DraftModel[]): string | null {
+function chatTemplateProblem(draft: EditorDraft, models: readonly DraftModel[], adapters: readonly DraftAdapter[]): string | null {
   if (draft.mode !== 'chat') return null;
-  const names = modelsWithoutChatTemplate(draft.panes, models);
+  const names = modelsWithoutChatTemplate(draft.panes, models, adapters);
   if (!names.length) return null;
   const list = names.map((n) => `“${n}”`).join(', ');
   return names.length === 1
-    ? `${list} has no chat template, so it can’t run a chat prompt: use Text mode.`
-    : `${list} have no chat template, so they can’t run a chat prompt: use Text mode.`;
+    ? `${list} has no chat template, so it can’t run a chat prompt: choose a chat prompt template for its pane, or use Text mode.`
+    : `${list} have no chat template, so they can’t run a chat prompt: choose a chat prompt template for their panes, or use Text mode.`;
 }
 
 /**
@@ -187,7 +195,7 @@ export function conversationWarning(conversation: readonly PlaygroundChatMessage
 /** The request for a run, or what stops it. Only the variables the prompt uses are sent. */
 export function draftToRunBody(
   draft: EditorDraft,
-  options: { sessionId: string | null; maxNewTokens: number | null; models?: readonly DraftModel[] },
+  options: { sessionId: string | null; maxNewTokens: number | null; models?: readonly DraftModel[]; adapters?: readonly DraftAdapter[] },
 ): { body: CreatePlaygroundRunBody | null; problems: DraftProblems } {
   const { settings, errors } = parseSettings(draft.settings, options.maxNewTokens);
   const names = draftVariables(draft);
@@ -195,7 +203,7 @@ export function draftToRunBody(
   const missing = Object.fromEntries(names.filter((name) => variables[name] === '').map((name) => [name, `Fill in “${name}”: the prompt uses {{${name}}}.`]));
   const prompt = draft.text.trim() === '' ? (draft.mode === 'chat' ? 'Write a message to send.' : 'Write a prompt.') : null;
   const panes = draft.panes.some((p) => !p.modelId) ? 'Choose a model for every pane.' : null;
-  const chatTemplate = chatTemplateProblem(draft, options.models ?? []);
+  const chatTemplate = chatTemplateProblem(draft, options.models ?? [], options.adapters ?? []);
   const conversation = draft.mode === 'chat' ? conversationWarning(draft.conversation) : null;
   const problems: DraftProblems = { settings: errors, variables: missing, prompt, panes, chatTemplate, conversation };
   if (!settings || Object.keys(missing).length || prompt || panes || chatTemplate) return { body: null, problems };

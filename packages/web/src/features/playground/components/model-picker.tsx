@@ -1,4 +1,4 @@
-import type { BaseModel, ModelChoice, PlaygroundAdapter, PlaygroundCatalogue } from '@qlora-studio/contracts';
+import { promptTemplateIds, promptTemplateInfo, promptTemplateLabel, type BaseModel, type ModelChoice, type PlaygroundAdapter, type PlaygroundCatalogue, type PromptTemplate } from '@qlora-studio/contracts';
 import { X } from 'lucide-react';
 import { useId, type Ref } from 'react';
 import { Link } from 'react-router';
@@ -7,6 +7,9 @@ import { Button } from '../../../components/ui/button';
 import { formatBytes } from '../../../lib/format';
 import { formatParameters } from '../../fine-tune/components/model-step';
 import { selectClass } from '../../fine-tune/components/reparse-form';
+
+/** The prompt templates a pane can choose by name (a custom one comes only with the adapter trained with it). */
+const namedTemplates = promptTemplateIds.filter((t) => t !== 'model' && t !== 'custom');
 
 export interface PaneModelFieldsProps {
   index: number;
@@ -34,7 +37,13 @@ function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: Play
       <dt className="text-fg-muted">Weights</dt>
       <dd>{quant === 'nf4' ? '4-bit NF4 (as QLoRA trains)' : 'Full precision'}</dd>
       <dt className="text-fg-muted">Chat template</dt>
-      <dd>{model.hasChatTemplate ? 'Yes' : 'No (use Text mode)'}</dd>
+      <dd>
+        {adapter?.promptTemplate
+          ? `Fine-tuned with the ${promptTemplateLabel(adapter.promptTemplate)} prompt template (Chat mode uses it)`
+          : model.hasChatTemplate
+            ? 'Yes'
+            : 'No (use Text mode, or choose a chat prompt template)'}
+      </dd>
       {adapter && (
         <>
           <dt className="text-fg-muted">Adapter</dt>
@@ -86,7 +95,7 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
             className={selectClass}
             value={choice.modelId}
             disabled={readOnly}
-            onChange={(e) => onChange({ ...choice, modelId: e.target.value, adapterId: null })}
+            onChange={(e) => onChange({ ...choice, modelId: e.target.value, adapterId: null, promptTemplate: null })}
           >
             <option value="">Choose a model…</option>
             {catalogue.models.map((m) => (
@@ -112,7 +121,7 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
             className={selectClass}
             value={choice.adapterId ?? ''}
             disabled={readOnly || !model}
-            onChange={(e) => onChange({ ...choice, adapterId: e.target.value || null })}
+            onChange={(e) => onChange({ ...choice, adapterId: e.target.value || null, promptTemplate: null })}
           >
             <option value="">{adapters.length ? 'None (base model only)' : 'None trained on this model yet'}</option>
             {adapters.map((a) => (
@@ -137,6 +146,31 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
             <option value="none">None (full precision)</option>
           </select>
         </div>
+        {model && (
+          <div className="flex min-w-0 flex-col gap-1.5">
+            <label htmlFor={`${id}-template`} className="text-sm font-medium">
+              {label('Chat prompt')}
+            </label>
+            <select
+              id={`${id}-template`}
+              className={selectClass}
+              value={choice.promptTemplate?.id ?? ''}
+              disabled={readOnly}
+              aria-describedby={`${id}-template-help`}
+              onChange={(e) => onChange({ ...choice, promptTemplate: e.target.value ? ({ id: e.target.value } as PromptTemplate) : null })}
+            >
+              <option value="">{adapter?.promptTemplate ? `As fine-tuned: ${promptTemplateLabel(adapter.promptTemplate)}` : model.hasChatTemplate ? "The model's chat template" : 'None: Text mode only'}</option>
+              {namedTemplates.map((t) => (
+                <option key={t} value={t}>
+                  {promptTemplateInfo[t].label}
+                </option>
+              ))}
+            </select>
+            <p id={`${id}-template-help`} className="text-xs text-fg-muted">
+              How Chat mode writes the conversation for this model. Compare a base model with its fine-tune by giving both the template it was trained with.
+            </p>
+          </div>
+        )}
       </div>
       {model ? (
         <>

@@ -81,6 +81,7 @@ export default function PlaygroundPage() {
 
   const limit = catalogue.data?.limits.maxNewTokens ?? null;
   const models = catalogue.data?.models;
+  const adapters = catalogue.data?.adapters;
   // A session that could not be opened is not written to: Run and Save start a new one.
   const owned = session.data?.ownedByMe ?? !session.isError;
   // Only the owner may stop a run, so only a run of yours holds Run back: running from someone
@@ -88,8 +89,8 @@ export default function PlaygroundPage() {
   const busy = active && owned;
   const variables = useMemo(() => draftVariables(draft), [draft]);
   const { body, problems } = useMemo(
-    () => draftToRunBody(draft, { sessionId: owned ? sessionId : null, maxNewTokens: limit, models }),
-    [draft, owned, sessionId, limit, models],
+    () => draftToRunBody(draft, { sessionId: owned ? sessionId : null, maxNewTokens: limit, models, adapters }),
+    [draft, owned, sessionId, limit, models, adapters],
   );
   const change = (patch: Partial<EditorDraft>) => setDraft((d) => ({ ...d, ...patch }));
 
