@@ -9,11 +9,13 @@ import { Dialog, DialogBody, DialogContent, DialogDescription, DialogFooter, Dia
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Field, Input } from '../../../components/ui/input';
 import { Skeleton } from '../../../components/ui/skeleton';
+import { actionToastMs } from '../../../lib/toast-timing';
 import { usePermission } from '../../system/api/get-session';
 import { PermissionButton } from '../../system/components/permission-button';
 import { useDeleteDataset } from '../api/delete-dataset';
 import { useImportDataset } from '../api/import-dataset';
 import { useDatasets } from '../api/list-datasets';
+import { useReparseDataset } from '../api/reparse-dataset';
 import { useInvalidateDatasets, useUpdateDataset } from '../api/update-dataset';
 import { uploadDataset } from '../api/upload-dataset';
 import { datasetCounts, type DatasetCounts } from '../readiness';
@@ -163,6 +165,7 @@ export function DatasetPicker({
   const versionFor = useRef<Dataset | null>(null);
   const versionInput = useRef<HTMLInputElement>(null);
   const importer = useImportDataset();
+  const reparse = useReparseDataset();
   const rename = useUpdateDataset();
   const remove = useDeleteDataset();
   const list = datasets.data?.datasets ?? [];
@@ -186,8 +189,27 @@ export function DatasetPicker({
         onSelect(dataset);
         setName('');
         const v = dataset.latest;
+        const counts = `${v.valid} of ${v.records} records will train${v.errorCount ? `; ${v.errorCount} have errors (see the report)` : ''}.`;
+        // A new version is detected afresh; a layout chosen for the one before can be taken over.
+        const before = target?.latest;
+        const chosen = before && (before.parseOptions.format !== undefined || before.parseOptions.columns !== undefined) ? before : null;
         toast.success(target ? `Stored version ${v.version} of ${dataset.name}` : `Uploaded ${dataset.name}`, {
-          description: `${v.valid} of ${v.records} records will train${v.errorCount ? `; ${v.errorCount} have errors (see the report)` : ''}.`,
+          description: chosen
+            ? `Read afresh as ${v.format ? datasetFormatLabels[v.format] : 'an unknown layout'}; version ${chosen.version} was read as you chose. ${counts}`
+            : counts,
+          ...(chosen
+            ? {
+                duration: actionToastMs,
+                action: {
+                  label: `Read it as v${chosen.version} was`,
+                  onClick: () =>
+                    reparse.mutate(
+                      { id: dataset.id, parseOptions: chosen.parseOptions },
+                      { onSuccess: (d) => toast.success(`Read again as version ${d.latest.version}`, { description: `${d.latest.valid} of ${d.latest.records} records will train.` }) },
+                    ),
+                },
+              }
+            : {}),
         });
       })
       .catch((error: unknown) => {

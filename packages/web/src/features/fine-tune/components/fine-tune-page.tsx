@@ -271,7 +271,7 @@ export default function FineTunePage() {
                   <details className="rounded-xl border border-line">
                     <summary className="flex min-h-11 cursor-pointer items-center px-4 font-medium">Format and columns</summary>
                     <div className="border-t border-line p-4">
-                      <ReparseForm key={`${dataset.id}-${dataset.latest.version}`} dataset={dataset} columns={report.data?.columns ?? []} />
+                      <ReparseForm key={`${dataset.id}-${dataset.latest.version}`} dataset={dataset} columns={report.data?.columns ?? []} detected={report.data?.mapping} />
                     </div>
                   </details>
                 </section>

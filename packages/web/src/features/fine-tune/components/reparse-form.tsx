@@ -18,7 +18,7 @@ const layoutFields: Record<DatasetFormat, (keyof ColumnMapping)[]> = {
 export const selectClass = 'h-11 w-full rounded-lg border border-line-strong bg-surface px-3 text-base text-fg';
 
 /** Overrides auto-detection: the layout, which column holds each field, the text separator. */
-export function ReparseForm({ dataset, columns }: { dataset: Dataset; columns: string[] }) {
+export function ReparseForm({ dataset, columns, detected = {} }: { dataset: Dataset; columns: string[]; /** The columns the report read each field from. */ detected?: ColumnMapping }) {
   const current = dataset.latest.parseOptions;
   const [format, setFormat] = useState<DatasetFormat>(current.format ?? dataset.latest.format ?? 'messages');
   const [mapping, setMapping] = useState<ColumnMapping>(current.columns ?? {});
@@ -69,9 +69,16 @@ export function ReparseForm({ dataset, columns }: { dataset: Dataset; columns: s
       </datalist>
       <div className="grid gap-4 sm:grid-cols-2">
         {layoutFields[format].map((f) => (
-          <Field key={f} label={`Column for “${f}”`} description={`Leave empty to use “${f}”.`}>
+          <Field key={f} label={`Column for “${f}”`} description={detected[f] && format === dataset.latest.format ? `Leave empty to use “${detected[f]}” (found in the file).` : `Leave empty to use “${f}”.`}>
             {(ids) => (
-              <Input {...ids} list={listId} value={mapping[f] ?? ''} placeholder={f} autoComplete="off" onChange={(e) => setMapping((m) => ({ ...m, [f]: e.target.value }))} />
+              <Input
+                {...ids}
+                list={listId}
+                value={mapping[f] ?? ''}
+                placeholder={(format === dataset.latest.format ? detected[f] : undefined) ?? f}
+                autoComplete="off"
+                onChange={(e) => setMapping((m) => ({ ...m, [f]: e.target.value }))}
+              />
             )}
           </Field>
         ))}
