@@ -144,10 +144,7 @@ describe('question / answer columns', () => {
 describe('a base model without a chat template, trained on question / answer data', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-prompt-templates-'));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-  const modelDir = makeTinyModel({ arch: 'llama', outDir: path.join(root, 'model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 }).dir;
-  const configFile = path.join(modelDir, 'tokenizer_config.json');
-  const { chat_template: _dropped, ...baseConfig } = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(configFile, JSON.stringify(baseConfig));
+  const modelDir = makeTinyModel({ arch: 'llama', outDir: path.join(root, 'model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64, chatTemplate: false }).dir;
   const dataFile = path.join(root, 'qa.jsonl');
   fs.writeFileSync(dataFile, ['{"question":"cat?","answer":"the cat sat."}', '{"question":"dog?","answer":"the dog ran."}'].join('\n') + '\n');
   const qa: PromptTemplate = { id: 'question-answer' };

@@ -24,11 +24,8 @@ function upload(payload: string, fileName: string, url = '/api/datasets/upload')
 
 beforeAll(async () => {
   app = await makeApp();
-  // A base model: the tiny model's folder without its chat template.
-  const dir = makeTinyModel({ arch: 'llama', outDir: path.join(app.home, 'base-model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 128 }).dir;
-  const configFile = path.join(dir, 'tokenizer_config.json');
-  const { chat_template: _dropped, ...config } = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(configFile, JSON.stringify(config));
+  // A base model: no chat template.
+  const dir = makeTinyModel({ arch: 'llama', outDir: path.join(app.home, 'base-model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 128, chatTemplate: false }).dir;
   const registered = await app.inject({ method: 'POST', url: '/api/models', payload: { path: dir, name: 'base' } });
   expect(registered.statusCode).toBe(201);
   model = registered.json<BaseModel>();

@@ -30,6 +30,8 @@ export interface TinyModelOptions {
   /** Number of safetensors files; more than 1 writes `model-0000k-of-0000n.safetensors` and an index. */
   shards?: number;
   maxPositionEmbeddings?: number;
+  /** Write the ChatML chat template (default true); false makes a base model, as most pretrained checkpoints are. */
+  chatTemplate?: boolean;
 }
 
 /** What `makeTinyModel` wrote. */
@@ -88,6 +90,7 @@ interface Resolved {
   dtype: FloatDtype;
   shards: number;
   maxPositions: number;
+  chatTemplate: boolean;
 }
 
 function resolve(options: TinyModelOptions): Resolved {
@@ -104,6 +107,7 @@ function resolve(options: TinyModelOptions): Resolved {
     dtype: options.dtype ?? 'F32',
     shards: options.shards ?? 1,
     maxPositions: options.maxPositionEmbeddings ?? 1024,
+    chatTemplate: options.chatTemplate ?? true,
   };
   const bad = (what: string): never => {
     throw new EngineError('INVALID_ARGUMENT', `makeTinyModel: ${what}`);
@@ -208,7 +212,7 @@ function tokenizerFiles(r: Resolved, ids: Record<string, number>): Record<string
       added_tokens_decoder: addedTokensDecoder,
       additional_special_tokens: ['<|im_start|>', '<|im_end|>'],
       bos_token: bos,
-      chat_template: llama ? CHATML_LLAMA : CHATML_QWEN2,
+      ...(r.chatTemplate ? { chat_template: llama ? CHATML_LLAMA : CHATML_QWEN2 } : {}),
       clean_up_tokenization_spaces: false,
       eos_token: eos,
       model_max_length: r.maxPositions,

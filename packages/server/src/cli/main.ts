@@ -52,9 +52,10 @@ Usage:
       score with --adapter prompt it the same way.
   qlora make-tiny-model --arch llama|qwen2 --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
       [--kv-heads 2] [--intermediate-size 128] [--vocab-size 512] [--seed 0] [--dtype F32|F16|BF16]
-      [--shards 1] [--tie-word-embeddings]
+      [--shards 1] [--tie-word-embeddings] [--no-chat-template]
       A deterministic random Hugging Face model folder (real BPE tokenizer, chat template), for
-      tests and demos without internet.
+      tests and demos without internet. --no-chat-template makes a base model, as most
+      pretrained checkpoints are (chats then need --prompt-template).
   qlora bench
       The engine benchmarks, printed as figures.
   qlora help

@@ -27,6 +27,7 @@ export function makeTinyModelCommand(args: string[]): void {
       dtype: { type: 'string' },
       shards: { type: 'string' },
       'tie-word-embeddings': { type: 'boolean' },
+      'no-chat-template': { type: 'boolean' },
     },
   });
   if (values.arch !== 'llama' && values.arch !== 'qwen2') throw new UserError('Choose an architecture: --arch llama or --arch qwen2.');
@@ -50,6 +51,7 @@ export function makeTinyModelCommand(args: string[]): void {
     ...Object.fromEntries(Object.entries(sizes).filter(([, v]) => v !== undefined)),
     ...(values.dtype ? { dtype: values.dtype as FloatDtype } : {}),
     ...(values['tie-word-embeddings'] ? { tieWordEmbeddings: true } : {}),
+    ...(values['no-chat-template'] ? { chatTemplate: false } : {}),
   });
   console.log(`Created a tiny ${values.arch} model in ${model.dir}: ${model.files.join(', ')}`);
 }
