@@ -141,12 +141,17 @@ describe('the Activity page', () => {
       config: { modelId: model.id, datasetId: dataset.id, maxSteps: 5000, seqLen: 64 },
     });
     await page.goto(`${server.url}/activity`);
-    await page.locator(`section[data-column="running"] li[data-job-id="${long.id}"], section[data-column="queued"] li[data-job-id="${long.id}"]`).waitFor({ timeout: 30_000 });
+    // Running with steps done and no checkpoint: Cancel asks first, saying what is lost.
+    await page.locator(`section[data-column="running"] li[data-job-id="${long.id}"]`).filter({ hasText: /[1-9]\d* \/ 5000/ }).waitFor({ timeout: 60_000 });
     const selectAll = page.getByRole('checkbox', { name: /^Select all in view/ });
     const bulk = page.getByRole('group', { name: 'Actions on the selected jobs' });
     await selectAll.check();
     await bulk.getByText('3 jobs selected').waitFor();
     await bulk.getByRole('button', { name: 'Cancel (1)' }).click();
+    const confirmCancel = page.getByRole('alertdialog', { name: 'Cancel 1 job?' });
+    expect(await confirmCancel.textContent()).toMatch(/has saved no checkpoint, so (that step is|all \d+ steps are) lost/);
+    report.push(await accessibilityReport(page, 'cancel confirmation (dark)'));
+    await confirmCancel.getByRole('button', { name: 'Cancel the job' }).click();
     await page.getByText('Stopping: 1 job', { exact: true }).waitFor();
     const active = page.locator('section[data-column="running"] li[data-job-id], section[data-column="queued"] li[data-job-id]');
     await expect.poll(() => active.count(), { timeout: 60_000 }).toBe(0);

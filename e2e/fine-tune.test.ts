@@ -73,7 +73,7 @@ describe('the Fine-tune page', () => {
     await page.getByRole('textbox', { name: 'Max steps' }).fill('2');
     const seqLen = page.getByRole('textbox', { name: 'Sequence length' });
     await seqLen.fill('6');
-    await page.getByText('Too small: must be >=8.').first().waitFor();
+    await page.getByText('Sequence length must be a whole number from 8 to 131072.').first().waitFor();
     expect(await seqLen.getAttribute('aria-invalid')).toBe('true');
     // At 8 tokens the answers fall past the end: the report says nothing would train, and Launch waits.
     await seqLen.fill('8');

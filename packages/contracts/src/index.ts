@@ -11,3 +11,4 @@ export * from './activity.js';
 export * from './routes.js';
 export * from './playground.js';
 export * from './text.js';
+export * from './issue-messages.js';

@@ -1,4 +1,4 @@
-import { ApiError, errorCatalogue, type ErrorBody, type ErrorCode } from '@qlora-studio/contracts';
+import { ApiError, errorCatalogue, plainIssues, type ErrorBody, type ErrorCode } from '@qlora-studio/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 
@@ -21,13 +21,19 @@ export function installErrorHandler(app: FastifyInstance): void {
       return sendError(reply, error.code, error.message, error.details);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const place = validationPlace[error.validationContext ?? ''] ?? 'request';
-      const issues = error.validation.map((v) => ({
-        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
+      const context = error.validationContext ?? '';
+      const place = validationPlace[context] ?? 'request';
+      // Back to zod issues, then into plain words with the field's label and allowed range.
+      const zodIssues = error.validation.map((v) => ({
+        ...v.params,
+        code: v.keyword,
+        path: v.instancePath.split('/').filter(Boolean).map((p: string) => (/^\d+$/.test(p) ? Number(p) : p)),
         message: v.message ?? 'is not valid',
       }));
+      const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context];
+      const issues = plainIssues(zodIssues as Parameters<typeof plainIssues>[0], schema);
       const first = issues[0];
-      const summary = first ? ` ${first.path === '(root)' ? '' : `"${first.path}" `}${first.message}` : '';
+      const summary = first ? ` ${first.message}${first.path === '(root)' ? '' : ` (${first.path})`}` : '';
       return sendError(reply, 'VALIDATION_FAILED', `The request ${place} is not valid:${summary}`.trim(), { issues });
     }
     if (isResponseSerializationError(error)) {

@@ -11,9 +11,16 @@ describe('config draft', () => {
     const bad = validateDraft({ ...draft, loraR: '0', learningRate: 'abc', loraDropout: '1', batchSize: '1.5' });
     expect(bad.ok).toBe(false);
     expect(bad.errors.loraR).toBe('LoRA rank must be at least 1.');
-    expect(bad.errors.learningRate).toBe('Enter a number.');
+    expect(bad.errors.learningRate).toBe('Learning rate must be a number more than 0 and at most 1.');
     expect(bad.errors.loraDropout).toBe('Dropout must be below 1.');
-    expect(bad.errors.batchSize).toBe('Enter a whole number.');
+    expect(bad.errors.batchSize).toBe('Batch size must be a whole number from 1 to 256.');
+    // Plain words with the field's label and the allowed range, never zod's "Too big: expected number to be <=1".
+    const far = validateDraft({ ...draft, learningRate: '5', seqLen: '6', epochs: '0' });
+    expect(far.errors).toMatchObject({
+      learningRate: 'Learning rate must be more than 0 and at most 1.',
+      seqLen: 'Sequence length must be a whole number from 8 to 131072.',
+      epochs: 'Epochs must be a whole number from 1 to 1000.',
+    });
     expect(validateDraft({ ...draft, stopBy: 'steps' }).errors.maxSteps).toMatch(/number of steps/);
     expect(validateDraft({ ...draft, validation: 'split', valRatio: '0.9' }).errors.valRatio).toBe('Hold out at most half.');
     expect(validateDraft({ ...draft, seqLen: '4096' }, { maxSeqLen: 2048 }).errors.seqLen).toMatch(/at most 2048 tokens/);

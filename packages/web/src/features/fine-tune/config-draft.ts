@@ -1,5 +1,5 @@
-import { promptTemplateInfo, trainJobConfigSchema, type PromptTemplateId, type TrainJobConfig, type TrainJobConfigInput } from '@qlora-studio/contracts';
-import type { SettingKey } from './settings-help';
+import { plainIssueMessage, promptTemplateInfo, trainJobConfigSchema, type PromptTemplateId, type TrainJobConfig, type TrainJobConfigInput } from '@qlora-studio/contracts';
+import { settingsHelp, type SettingKey } from './settings-help';
 
 /**
  * The form's state: every setting as the user typed it (numbers as text, so a half-typed
@@ -192,14 +192,10 @@ const pathToKey: Record<string, FieldKey> = {
 
 export type FieldErrors = Partial<Record<FieldKey, string>>;
 
-/** A friendlier message for the schema's generic ones. */
-function messageFor(issue: { code: string; message: string }): string {
-  if (issue.code === 'invalid_type' && /NaN/.test(issue.message)) return 'Enter a number.';
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'Required.';
-  if (issue.message.startsWith('Invalid input: expected int')) return 'Enter a whole number.';
-  if (issue.message.startsWith('Too small: expected number to be >')) return `Too small: ${issue.message.replace(/^Too small: expected number to be /, 'must be ')}.`;
-  if (issue.message.startsWith('Too big: expected number to be <')) return `Too big: ${issue.message.replace(/^Too big: expected number to be /, 'must be ')}.`;
-  return issue.message;
+/** The schema's message in plain words, naming the field as the form labels it, with its allowed range. */
+function messageFor(issue: Parameters<typeof plainIssueMessage>[0], key: FieldKey): string {
+  const label = key in settingsHelp ? settingsHelp[key as SettingKey].label : undefined;
+  return plainIssueMessage(issue, { schema: trainJobConfigSchema, label });
 }
 
 export type Validated = { ok: true; config: TrainJobConfig; errors: FieldErrors } | { ok: false; errors: FieldErrors };
@@ -219,7 +215,7 @@ export function validateDraft(d: Draft, limits: { maxSeqLen?: number } = {}): Va
     for (const issue of result.error.issues) {
       const path = issue.path.join('.');
       const key = pathToKey[path] ?? (issue.path[0] as SettingKey);
-      if (!errors[key]) errors[key] = messageFor(issue);
+      if (!errors[key]) errors[key] = messageFor(issue, key);
     }
   }
   if (!result.success || Object.keys(errors).length) return { ok: false, errors };

@@ -11,6 +11,7 @@ import { jobKeys } from '../../jobs/api/keys';
 import { retryJob } from '../../jobs/api/retry-job';
 import { usePermission } from '../../system/api/get-session';
 import { canApply, type BulkAction } from '../board';
+import { cancelRisk, describeCancelRisk } from '../cancel-risk';
 
 const verbs: Record<BulkAction, { run: (id: string) => Promise<unknown>; done: string; failed: string }> = {
   cancel: { run: cancelJob, done: 'Stopping', failed: 'could not be canceled' },
@@ -28,12 +29,18 @@ export function BulkActions({ selected, onDone, onClear }: { selected: Job[]; on
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState<BulkAction | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmCancel, setConfirmCancel] = useState(false);
   const permissions = {
     cancel: usePermission('jobs:cancel'),
     retry: usePermission('jobs:launch'),
     delete: usePermission('jobs:delete'),
   };
   const eligible = (action: BulkAction) => selected.filter((j) => canApply(action, j));
+  // Running fine-tunes with steps since their last checkpoint: canceling loses those, so it asks first.
+  const atRisk = eligible('cancel').flatMap((job) => {
+    const risk = cancelRisk(job);
+    return risk ? [{ job, risk }] : [];
+  });
 
   const run = async (action: BulkAction) => {
     const jobs = eligible(action);
@@ -41,6 +48,7 @@ export function BulkActions({ selected, onDone, onClear }: { selected: Job[]; on
     const results = await Promise.allSettled(jobs.map((j) => verbs[action].run(j.id)));
     setBusy(null);
     setConfirmDelete(false);
+    setConfirmCancel(false);
     if (action === 'delete') for (const j of jobs) queryClient.removeQueries({ queryKey: jobKeys.detail(j.id) });
     void queryClient.invalidateQueries({ queryKey: jobKeys.lists() });
     void queryClient.invalidateQueries({ queryKey: ['activity'] });
@@ -87,12 +95,25 @@ export function BulkActions({ selected, onDone, onClear }: { selected: Job[]; on
       <span className="text-sm font-medium" aria-live="polite">
         {plural(selected.length)} selected
       </span>
-      {button('cancel', 'Cancel', <Ban aria-hidden />, () => void run('cancel'))}
+      {button('cancel', 'Cancel', <Ban aria-hidden />, () => (atRisk.length ? setConfirmCancel(true) : void run('cancel')))}
       {button('retry', 'Retry', <RotateCcw aria-hidden />, () => void run('retry'))}
       {button('delete', 'Delete', <Trash2 aria-hidden />, () => setConfirmDelete(true), 'danger-outline')}
       <Button variant="ghost" onClick={onClear}>
         <X aria-hidden /> Clear selection
       </Button>
+      <ConfirmDialog
+        open={confirmCancel}
+        onOpenChange={setConfirmCancel}
+        title={`Cancel ${plural(eligible('cancel').length)}?`}
+        description={`A cancel stops without saving a checkpoint. ${atRisk
+          .map(({ job, risk }) => `${job.title} (${job.id}): ${describeCancelRisk(risk)}`)
+          .join(' ')}`}
+        confirmLabel={eligible('cancel').length === 1 ? 'Cancel the job' : 'Cancel the jobs'}
+        cancelLabel="Keep running"
+        destructive
+        busy={busy === 'cancel'}
+        onConfirm={() => void run('cancel')}
+      />
       <ConfirmDialog
         open={confirmDelete}
         onOpenChange={setConfirmDelete}

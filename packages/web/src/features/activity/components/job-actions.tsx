@@ -13,6 +13,7 @@ import { jobPath } from '../../jobs/components/job-row';
 import { usePermission } from '../../system/api/get-session';
 import { PermissionButton } from '../../system/components/permission-button';
 import { canResume } from '../board';
+import { cancelRisk, describeCancelRisk } from '../cancel-risk';
 import { userConfig } from './job-config';
 
 /** What the detail page offers for a job: cancel, retry, resume, duplicate, delete; also as commands. */
@@ -23,6 +24,7 @@ export function useJobActions(job: Job | undefined) {
   const { mutate: resumeJob, isPending: resuming } = useResumeJob();
   const remove = useDeleteJob();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmCancel, setConfirmCancel] = useState(false);
   const perms = { cancel: usePermission('jobs:cancel').allowed, launch: usePermission('jobs:launch').allowed, remove: usePermission('jobs:delete').allowed };
 
   const id = job?.id ?? '';
@@ -31,6 +33,9 @@ export function useJobActions(job: Job | undefined) {
   const isTrain = job?.type === 'train';
   const config = job?.config;
   const title = job?.title ?? '';
+  // A running fine-tune with steps since its last checkpoint asks first: canceling loses them.
+  const risk = job ? cancelRisk(job) : null;
+  const atRisk = !!risk;
 
   const actions = useMemo(() => {
     const newJob = (what: string) => (created: Job) => {
@@ -38,19 +43,26 @@ export function useJobActions(job: Job | undefined) {
       void navigate(jobPath(created.id));
     };
     return {
-      cancel: () => cancelJob(id, { onSuccess: () => toast('Stopping the job', { description: 'It stops cleanly, or by force after the grace period.' }) }),
+      cancelNow: () =>
+        cancelJob(id, {
+          onSuccess: () => {
+            setConfirmCancel(false);
+            toast('Stopping the job', { description: 'It stops cleanly, or by force after the grace period.' });
+          },
+        }),
       retry: () => retryJob(id, { onSuccess: newJob('Queued a new run with the same settings') }),
       resume: () => resumeJob(id, { onSuccess: newJob('Resuming from the last checkpoint') }),
       duplicate: () => void navigate('/fine-tune', { state: { duplicateConfig: config ? userConfig({ config }) : undefined, duplicateOf: `${title} (${id})` } }),
       askDelete: () => setConfirmDelete(true),
     };
   }, [cancelJob, retryJob, resumeJob, navigate, id, config, title]);
+  const cancel = useMemo(() => (atRisk ? () => setConfirmCancel(true) : actions.cancelNow), [atRisk, actions]);
 
   const commands = useMemo<Command[]>(() => {
     if (!job) return [];
     const list: Command[] = [];
     const group = 'This job';
-    if (active) list.push({ id: 'job.cancel', title: 'Cancel this job', group, keywords: ['stop'], icon: Ban, run: actions.cancel, disabledReason: perms.cancel ? undefined : 'Your role cannot cancel jobs.' });
+    if (active) list.push({ id: 'job.cancel', title: 'Cancel this job', group, keywords: ['stop'], icon: Ban, run: cancel, disabledReason: perms.cancel ? undefined : 'Your role cannot cancel jobs.' });
     else {
       list.push({ id: 'job.retry', title: 'Retry this job with the same settings', group, keywords: ['again', 'rerun'], icon: RotateCcw, run: actions.retry, disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.' });
       if (resumable) list.push({ id: 'job.resume', title: 'Resume this fine-tune from its last checkpoint', group, keywords: ['continue'], icon: History, run: actions.resume, disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.' });
@@ -58,13 +70,13 @@ export function useJobActions(job: Job | undefined) {
     }
     if (isTrain) list.push({ id: 'job.duplicate', title: 'Duplicate into the Fine-tune form', group, keywords: ['copy', 'clone'], icon: CopyPlus, run: actions.duplicate });
     return list;
-  }, [job, active, resumable, isTrain, actions, perms.cancel, perms.launch, perms.remove]);
+  }, [job, active, resumable, isTrain, actions, cancel, perms.cancel, perms.launch, perms.remove]);
   useRegisterCommands(commands);
 
   const buttons = job && (
     <div className="flex flex-wrap gap-2">
       {active ? (
-        <PermissionButton permission="jobs:cancel" variant="danger-outline" loading={canceling || !!job.cancelRequestedAt} onClick={actions.cancel}>
+        <PermissionButton permission="jobs:cancel" variant="danger-outline" loading={canceling || !!job.cancelRequestedAt} onClick={cancel}>
           <Ban aria-hidden /> {job.cancelRequestedAt ? 'Stopping…' : 'Cancel job'}
         </PermissionButton>
       ) : (
@@ -100,28 +112,41 @@ export function useJobActions(job: Job | undefined) {
   );
 
   const dialog = job && (
-    <ConfirmDialog
-      open={confirmDelete}
-      onOpenChange={setConfirmDelete}
-      title="Delete this job?"
-      description={
-        isTrain
-          ? 'Its log, metrics and result are deleted, and so are its files: the adapter folder and every checkpoint in it (unless a resumed job still shares that folder). This cannot be undone.'
-          : 'Its log, metrics and result are deleted, with any files it wrote. This cannot be undone.'
-      }
-      confirmLabel="Delete job and files"
-      destructive
-      busy={remove.isPending}
-      onConfirm={() =>
-        remove.mutate(job.id, {
-          onSuccess: () => {
-            setConfirmDelete(false);
-            toast.success('Job deleted');
-            void navigate('/activity');
-          },
-        })
-      }
-    />
+    <>
+      <ConfirmDialog
+        open={confirmCancel && active}
+        onOpenChange={setConfirmCancel}
+        title="Cancel this fine-tune?"
+        description={risk ? describeCancelRisk(risk) : 'It has just saved a checkpoint: nothing will be lost, and Resume continues from there.'}
+        confirmLabel="Cancel the run"
+        cancelLabel="Keep running"
+        destructive
+        busy={canceling}
+        onConfirm={actions.cancelNow}
+      />
+      <ConfirmDialog
+        open={confirmDelete}
+        onOpenChange={setConfirmDelete}
+        title="Delete this job?"
+        description={
+          isTrain
+            ? 'Its log, metrics and result are deleted, and so are its files: the adapter folder and every checkpoint in it (unless a resumed job still shares that folder). This cannot be undone.'
+            : 'Its log, metrics and result are deleted, with any files it wrote. This cannot be undone.'
+        }
+        confirmLabel="Delete job and files"
+        destructive
+        busy={remove.isPending}
+        onConfirm={() =>
+          remove.mutate(job.id, {
+            onSuccess: () => {
+              setConfirmDelete(false);
+              toast.success('Job deleted');
+              void navigate('/activity');
+            },
+          })
+        }
+      />
+    </>
   );
   return { buttons, dialog };
 }

@@ -1,4 +1,4 @@
-import { trainJobConfigSchema, type BaseModel, type Dataset, type TrainJobConfig } from '@qlora-studio/contracts';
+import { plainIssues, trainJobConfigSchema, type BaseModel, type Dataset, type TrainJobConfig } from '@qlora-studio/contracts';
 import { Copy, Download, FileUp, Rocket, Save, Trash2 } from 'lucide-react';
 import { useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -14,6 +14,7 @@ import { cliCommand, configToDraft, type Draft, type Validated } from '../config
 import { useTrainingEstimate } from '../api/estimate-training';
 import { deletePreset, loadPresets, savePreset } from '../presets';
 import { settingsHelp, type SettingKey } from '../settings-help';
+import { unusualSettings } from '../unusual-settings';
 import { parseYaml, toYaml } from '../yaml';
 import { ApiErrorAlert } from './api-error-alert';
 import { Stat } from './dataset-report';
@@ -138,6 +139,9 @@ function Presets({ draft, onLoad }: { draft: Draft; onLoad: (patch: Partial<Draf
   );
 }
 
+/** "Label: message", unless the message already starts with the label ("Learning rate must be…"). */
+const withLabel = (label: string | undefined, message: string) => (!label || message.startsWith(label) ? message : `${label}: ${message}`);
+
 /** Step 4: what will run, as YAML and as a command, how long and how much memory, and Launch. */
 export function ReviewStep({
   draft,
@@ -168,7 +172,7 @@ export function ReviewStep({
     try {
       const parsed = trainJobConfigSchema.safeParse(parseYaml(await file.text()));
       if (!parsed.success) {
-        const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'file'}: ${i.message}`);
+        const first = plainIssues(parsed.error.issues.slice(0, 3), trainJobConfigSchema).map((i) => i.message);
         setImportError(`${file.name} is not a valid training config (${first.join('; ')}).`);
         return;
       }
@@ -181,6 +185,7 @@ export function ReviewStep({
 
   const errorEntries = Object.entries(validated.errors) as [SettingKey | 'modelId' | 'datasetId', string][];
   const config = validated.ok ? validated.config : null;
+  const unusual = config ? unusualSettings(config) : [];
   const estimate = useTrainingEstimate(config);
   const yaml = config ? toYaml(config) : '';
 
@@ -196,7 +201,7 @@ export function ReviewStep({
           <ul className="list-disc pl-5">
             {errorEntries.map(([k, msg]) => (
               <li key={k}>
-                {k === 'modelId' ? 'Base model' : k === 'datasetId' ? 'Dataset' : settingsHelp[k].label}: {msg}
+                {withLabel(k === 'modelId' ? 'Base model' : k === 'datasetId' ? 'Dataset' : settingsHelp[k]?.label, msg)}
               </li>
             ))}
             {blocker && <li>Dataset: {blocker}</li>}
@@ -204,6 +209,16 @@ export function ReviewStep({
         </Alert>
       )}
       {config && model && dataset && <Summary config={config} model={model} dataset={dataset} />}
+      {unusual.length > 0 && (
+        <Alert tone="warning" title={unusual.length === 1 ? 'A setting is far outside the usual range' : 'Settings far outside the usual range'}>
+          <ul className="list-disc pl-5">
+            {unusual.map((w) => (
+              <li key={w.setting}>{w.message}</li>
+            ))}
+          </ul>
+          <p className="mt-1">You can still launch; change them in step 3 if this was not meant.</p>
+        </Alert>
+      )}
       {config && <EstimateSection estimate={estimate} />}
       <section aria-labelledby="yaml-title" className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center justify-between gap-3">
