@@ -60,7 +60,7 @@ describe('question / answer data on a base model', () => {
     await page.getByText('Records are read as Prompt / completion (Question → prompt, Answer → completion).', { exact: false }).waitFor();
     const template = page.getByRole('combobox', { name: 'Prompt template' });
     await expect.poll(() => template.inputValue()).toBe('question-answer');
-    await expect.poll(() => preview(page), { timeout: 30_000 }).toMatch(/^\[masked\] <s>Question: What is 0\.2 x 0\?\nAnswer:\[trained\]  0<\/s> \[end trained\] $/);
+    await expect.poll(() => preview(page), { timeout: 30_000 }).toMatch(/^\[masked\] <s>Question: What is 0\.2 x 0\?\nAnswer:\[trained\] {2}0<\/s> \[end trained\] $/);
 
     // The preview follows the template: Alpaca, then back.
     await template.selectOption('alpaca');
