@@ -42,3 +42,14 @@ describe('what a fine-tune trains on, as the job page says it', () => {
     expect(trainsOn(trainJob('completions'), null)).toBe('Completions only (raw text: every token)');
   });
 });
+
+describe('the prompt template, as the job page says it', () => {
+  const template = (job: Job, format: Parameters<typeof configRows>[1]) => configRows(job, format).find(([label]) => label === 'Prompt template')?.[1];
+
+  it('names the template a chat-like dataset was written out with, and says nothing of it for raw text', () => {
+    const job = trainJob('completions');
+    expect(template(job, 'prompt-completion')).toBe("The model's chat template");
+    expect(template({ ...job, config: { ...job.config, promptTemplate: { id: 'question-answer' } } }, 'prompt-completion')).toBe('Question / Answer');
+    expect(template(job, 'text')).toBeUndefined();
+  });
+});

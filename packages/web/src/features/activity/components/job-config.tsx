@@ -1,4 +1,4 @@
-import { trainJobConfigSchema, type DatasetFormat, type Job, type TrainJobConfig } from '@qlora-studio/contracts';
+import { promptTemplateLabel, trainJobConfigSchema, type DatasetFormat, type Job, type TrainJobConfig } from '@qlora-studio/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatNumber } from '../../../lib/format';
@@ -46,6 +46,7 @@ export function configRows(job: Job, format: DatasetFormat | null): [string, str
     ['Batch', `${c.batchSize} × ${c.gradAccum} accumulation = ${c.batchSize * c.gradAccum} per step`],
     ['Sequence length', `${formatNumber(c.seqLen, 0)} tokens${c.packing ? ', packed' : ''}`],
     ['Trains on', trainsOnText(c.trainOn, format)],
+    ...(format === 'text' ? [] : [['Prompt template', promptTemplateLabel(c.promptTemplate)] as [string, string]]),
     ['Validation', v.kind === 'none' ? 'None' : v.kind === 'split' ? `${Math.round(v.ratio * 100)}% held out (seed ${v.seed})` : 'Another dataset'],
     ['Evaluate every', c.evalEvery ? `${c.evalEvery} steps` : '—'],
     ['Checkpoint every', c.checkpointEvery ? `${c.checkpointEvery} steps` : '—'],
