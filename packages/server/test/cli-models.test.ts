@@ -132,6 +132,37 @@ describe('qlora score', () => {
   });
 });
 
+describe('--prompt-template', () => {
+  it('trains a base model on question/answer data with a custom template, and generate and score prompt the adapter with it', async () => {
+    const base = path.join(home, 'base');
+    expect((await run(['make-tiny-model', '--arch', 'llama', '--out', base, '--layers', '2', '--no-chat-template'])).code).toBe(0);
+    const data = path.join(home, 'qa.csv');
+    fs.writeFileSync(data, 'question,answer\n"What is 2+2?",4\n"What is 3+3?",6\n');
+    const out = path.join(home, 'qa-adapter');
+    const refused = await run(['train', '--model', base, '--data', data, '--output', out, '--max-steps', '1', '--seq-len', '64']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/need a prompt template/);
+    const bad = await run(['train', '--model', base, '--data', data, '--output', out, '--prompt-template', 'custom', '--custom-template', 'Q: {question}']);
+    expect(bad.err).toMatch(/--custom-template: The template has \{question\}/);
+    expect((await run(['train', '--model', base, '--data', data, '--output', out, '--prompt-template', 'nope'])).err).toMatch(/--prompt-template must be one of model, alpaca/);
+
+    const template = 'Q: {prompt}\nA: {response}';
+    const trained = await run(['train', '--model', base, '--data', data, '--output', out, '--max-steps', '1', '--seq-len', '64', '--prompt-template', 'custom', '--custom-template', template]);
+    expect(trained.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'prompt_template.json'), 'utf8')).template).toEqual({ id: 'custom', template });
+
+    const chat = path.join(home, 'qa-chat.json');
+    fs.writeFileSync(chat, JSON.stringify([{ role: 'user', content: 'What is 2+2?' }]));
+    const generate = (args: string[]) => run(['generate', '--model', base, '--chat', chat, '--max-new-tokens', '3', '--quant', 'none', '--json', ...args]);
+    const tuned = JSON.parse((await generate(['--adapter', out])).out) as { promptTokens: number };
+    const asBase = JSON.parse((await generate(['--prompt-template', 'custom', '--custom-template', template])).out) as { promptTokens: number };
+    expect(tuned.promptTokens).toBe(asBase.promptTokens);
+    expect((await generate([])).err).toMatch(/is a conversation, and this model has no chat template/);
+    const scored = JSON.parse((await run(['score', '--model', base, '--adapter', out, '--data', data, '--json'])).out) as { scored: string; tokens: number };
+    expect(scored.scored).toBe('assistant replies');
+  }, 60_000);
+});
+
 describe('qlora train', () => {
   const rows = [
     { messages: [{ role: 'user', content: 'Say hello.' }, { role: 'assistant', content: 'Hello there, friend!' }] },

@@ -174,7 +174,7 @@ export async function scoreCommand(args: string[]): Promise<void> {
 function chatTemplateOf(folder: ModelFolder, values: ModelFlags & { 'prompt-template'?: string; 'custom-template'?: string }, what: string): ChatTemplate {
   const template = promptChatTemplate(folder, { adapterDir: values.adapter?.at(-1) ?? null, promptTemplate: promptTemplateFromFlags(values) ?? null });
   if (!template) {
-    throw new UserError(`${what} this model has no chat template to render them with (tokenizer_config.json has no "chat_template"). Name one with --prompt-template (${promptTemplateIds.filter((id) => id !== 'model').join(', ')}), or use raw text.`);
+    throw new UserError(`${what} this model has no chat template (tokenizer_config.json has no "chat_template"). Name a prompt template with --prompt-template (${promptTemplateIds.filter((id) => id !== 'model').join(', ')}), or use raw text.`);
   }
   return template;
 }
