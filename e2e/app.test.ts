@@ -246,17 +246,52 @@ describe('themes and layout', () => {
     await phone.close();
   });
 
-  it('fits a 375px phone screen without sideways scrolling on any page', async () => {
+  it('fits a 375px phone screen without sideways scrolling on any page, long names and failed jobs included', async () => {
+    // A name with no place to break (it once widened the activity feed, and the page, past the screen)
+    // on a dataset whose fine-tune fails at once: nothing trains within 16 tokens.
+    const longName = 'gsm8k_train_300_question_answer_pairs_fixed_version_final';
+    const prompts = Array.from({ length: 2 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `${'Tell me more. '.repeat(20)}(${i})` }, { role: 'assistant', content: 'No.' }] }));
+    const upload = await fetch(`${server.url}/api/datasets/upload?fileName=${longName}.jsonl`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: prompts.join('\n') });
+    const dataset = (await upload.json()) as { id: string };
+    const model = await apiFetch<{ id: string }>(server, 'POST', '/api/models/demo', {});
+    const failing = await apiFetch<Job>(server, 'POST', '/api/jobs', { type: 'train', config: { modelId: model.id, datasetId: dataset.id, maxSteps: 2, seqLen: 16 } });
+    await waitFor(async () => ((await apiFetch<Job>(server, 'GET', `/api/jobs/${failing.id}`)).status === 'failed' ? true : undefined), 60_000, 'the fine-tune to fail');
+
     const { page, close } = await open('/activity', { width: 375 });
     const overflowing: string[] = [];
-    for (const path of ['/', '/activity', `/activity/jobs/${finishedJob.id}`, '/settings', '/fine-tune', '/playground']) {
-      await goto(page, path);
-      await page.getByRole('heading', { level: 1 }).waitFor();
+    const measure = async (what: string) => {
       await page.waitForTimeout(300);
       const overflow = await sidewaysOverflow(page);
-      if (overflow > 0) overflowing.push(`${path}: ${overflow}px too wide`);
+      if (overflow > 0) overflowing.push(`${what}: ${overflow}px too wide`);
+    };
+    for (const path of ['/', '/activity', `/activity/jobs/${finishedJob.id}`, `/activity/jobs/${failing.id}`, '/settings', '/fine-tune', '/playground']) {
+      await goto(page, path);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      if (path === '/' || path === '/activity') await page.getByText(longName).first().waitFor();
+      await measure(path);
     }
+    await goto(page, '/activity');
+    await page.getByRole('radio', { name: 'List' }).click();
+    await page.locator(`li[data-job-id="${failing.id}"]`).waitFor();
+    await measure('/activity, list view');
+    await page.getByRole('radio', { name: 'Board' }).click();
     expect(overflowing).toEqual([]);
+    await close();
+  });
+
+  it('at 768px, the rail shows every label whole and the top bar shows the role', async () => {
+    const { page, close } = await open('/', { width: 768 });
+    await heading(page, 'Dashboard').waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Playground' }).waitFor();
+    const labels = await nav.locator('a > span:last-child').evaluateAll((spans) => spans.map((s) => ({ text: s.textContent, cut: s.scrollWidth > s.clientWidth })));
+    expect(labels.map((l) => l.text)).toEqual(expect.arrayContaining(['Dashboard', 'Fine-tune', 'Playground', 'Activity', 'Settings']));
+    expect(labels.filter((l) => l.cut).map((l) => l.text)).toEqual([]);
+    const role = page.getByText('ML Practitioner', { exact: true });
+    const box = await role.boundingBox();
+    expect(box, 'the role badge is shown').not.toBeNull();
+    expect(box!.width).toBeGreaterThan(40); // the words, not a screen-reader-only pixel
+    expect(box!.x + box!.width).toBeLessThanOrEqual(768 - 16);
     await close();
   });
 

@@ -16,10 +16,11 @@ export function RoleBadge() {
     <Tooltip content={explain} side="bottom">
       <span
         tabIndex={0}
-        className="hidden h-9 items-center gap-2 rounded-full border border-line bg-surface-muted px-3 text-sm font-medium text-fg-muted lg:inline-flex hc:border-line-strong"
+        className="inline-flex h-9 shrink-0 items-center gap-2 rounded-full border border-line bg-surface-muted px-2.5 text-sm font-medium whitespace-nowrap text-fg-muted md:px-3 hc:border-line-strong"
       >
         <Icon className="size-4" aria-hidden />
-        {roleLabels[data.role]}
+        {/* Phones have room for the icon only (the name stays for screen readers); the tooltip says what the role allows. */}
+        <span className="sr-only md:not-sr-only">{roleLabels[data.role]}</span>
         <span className="sr-only">. {explain}</span>
       </span>
     </Tooltip>

@@ -109,7 +109,7 @@ export function Sidebar(props: SidebarNavProps) {
     <aside
       className={cn(
         'hidden shrink-0 border-r border-line bg-surface transition-[width] duration-200 ease-out md:block hc:border-line-strong',
-        props.collapsed ? 'w-20' : 'w-64',
+        props.collapsed ? 'w-24' : 'w-64',
       )}
     >
       <div className="sticky top-0 h-dvh">

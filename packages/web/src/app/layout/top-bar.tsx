@@ -31,13 +31,13 @@ export function TopBar({ showMenuButton }: { showMenuButton: boolean }) {
       >
         <Search className="size-5 shrink-0" aria-hidden />
         <span className="sr-only sm:not-sr-only sm:flex-1 sm:text-left sm:text-sm">Search and run commands</span>
-        <span aria-hidden className="hidden items-center gap-1 sm:inline-flex">
+        <span aria-hidden className="hidden items-center gap-1 lg:inline-flex">
           {shortcutKeys('mod+k', isMacPlatform())[0]!.map((k) => (
             <Kbd key={k}>{k}</Kbd>
           ))}
         </span>
       </button>
-      <div className="flex items-center gap-1 sm:ml-auto">
+      <div className="flex shrink-0 items-center gap-1 sm:ml-auto">
         <HealthIndicator />
         <Tooltip content={<span className="flex items-center gap-2">Keyboard shortcuts <Shortcut shortcut="?" /></span>} side="bottom">
           <Button variant="ghost" size="icon" aria-label="Keyboard shortcuts" onClick={() => setShortcutsOpen(true)} className="hidden sm:inline-flex">

@@ -40,7 +40,7 @@ function FeedItem({ event, last }: { event: ActivityEvent; last: boolean }) {
         <Icon className="size-4" aria-hidden />
       </span>
       <div className="min-w-0 flex-1 pt-1.5">
-        <p className="text-sm text-fg">
+        <p className="text-sm wrap-anywhere text-fg">
           {linkable ? (
             <Link to={jobPath(event.jobId!)} className="font-medium text-fg underline-offset-4 hover:text-primary-text hover:underline">
               {event.message}

@@ -132,7 +132,7 @@ function TimelineItem({ event, last }: { event: ActivityEvent; last: boolean }) 
       </span>
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-          <p className="min-w-0 text-sm break-words text-fg">
+          <p className="min-w-0 text-sm wrap-anywhere text-fg">
             {link ? (
               <Link to={link} className="font-medium text-fg underline-offset-4 hover:text-primary-text hover:underline">
                 {event.message}
