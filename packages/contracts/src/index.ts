@@ -12,3 +12,4 @@ export * from './routes.js';
 export * from './playground.js';
 export * from './text.js';
 export * from './issue-messages.js';
+export * from './job-titles.js';

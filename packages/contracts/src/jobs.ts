@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobTitleSchema } from './job-titles.js';
 import { promptTemplateSchema } from './prompt-templates.js';
 
 /** queued → running → succeeded | failed | canceled | interrupted (queued may also be canceled). */
@@ -138,24 +139,30 @@ export const importHubDatasetConfigSchema = z
   .meta({ id: 'ImportHubDatasetConfig' });
 export type ImportHubDatasetConfig = z.infer<typeof importHubDatasetConfigSchema>;
 
-/** What a client sends to start a job: a type and that type's config. */
+const jobTitleField = jobTitleSchema.optional().describe('The job\'s name; default: from what it runs (a fine-tune: "model · dataset vN · QLoRA rN").');
+
+/** What a client sends to start a job: a type and that type's config, and optionally its name. */
 export const createJobBodySchema = z
   .discriminatedUnion('type', [
     z.object({
       type: z.literal('system-check'),
       config: systemCheckConfigSchema.prefault({}),
+      title: jobTitleField,
     }),
     z.object({
       type: z.literal('train'),
       config: trainJobConfigSchema,
+      title: jobTitleField,
     }),
     z.object({
       type: z.literal('download-model'),
       config: downloadModelConfigSchema,
+      title: jobTitleField,
     }),
     z.object({
       type: z.literal('import-dataset'),
       config: importHubDatasetConfigSchema,
+      title: jobTitleField,
     }),
   ])
   .meta({ id: 'CreateJobBody' });

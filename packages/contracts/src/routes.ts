@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { activityListSchema, activityQuerySchema, overviewSchema } from './activity.js';
 import { sessionSchema, type Permission } from './auth.js';
 import { jobEventListSchema, jobEventsQuerySchema } from './events.js';
+import { updateJobBodySchema } from './job-titles.js';
 import {
   createJobBodySchema,
   jobIdParamsSchema,
@@ -138,6 +139,16 @@ export const apiRoutes = {
     summary: 'One job',
     tags: ['jobs'],
     params: jobIdParamsSchema,
+    response: jobSchema,
+  }),
+  updateJob: route({
+    method: 'PATCH',
+    path: '/api/jobs/:id',
+    permission: 'jobs:launch',
+    summary: 'Rename a job',
+    tags: ['jobs'],
+    params: jobIdParamsSchema,
+    body: updateJobBodySchema,
     response: jobSchema,
   }),
   cancelJob: route({

@@ -1,4 +1,4 @@
-import { jobTypeLabels, systemCheckConfigSchema, type JobType } from '@qlora-studio/contracts';
+import { defaultTrainJobTitle, jobTypeLabels, systemCheckConfigSchema, type CreateJobBody, type JobType } from '@qlora-studio/contracts';
 import { runSystemCheck, type JobReporter } from '@qlora-studio/engine';
 import { runDownloadModel, runImportHubDataset } from './hub-handlers.js';
 import { runTrainJob, type ResolvedTrainJobConfig } from './train-handler.js';
@@ -18,6 +18,12 @@ export const jobHandlers: Record<JobType, (config: unknown, ctx: JobContext) => 
   'import-dataset': runImportHubDataset,
 };
 
-export function jobTitle(type: JobType): string {
-  return jobTypeLabels[type];
+/** The name a new job gets: the one asked for, else a fine-tune's model · dataset · method, else its type. */
+export function jobTitle(body: CreateJobBody): string {
+  if (body.title) return body.title;
+  const resolved = body.type === 'train' ? (body.config as Partial<ResolvedTrainJobConfig>).resolved : undefined;
+  if (body.type === 'train' && resolved) {
+    return defaultTrainJobTitle({ modelName: resolved.modelName, datasetName: resolved.dataset.name, datasetVersion: resolved.dataset.version, method: body.config.method, r: body.config.lora.r });
+  }
+  return jobTypeLabels[body.type];
 }

@@ -28,8 +28,8 @@ export function retryJob(ctx: AppContext, id: string): Job {
   finishedOrThrow(job, 'retried');
   const body =
     job.type === 'train'
-      ? { type: 'train' as const, config: resolveTrainJob(ctx.db, ctx.workspace, userTrainConfig(job)) }
-      : ({ type: job.type, config: job.config } as Parameters<AppContext['jobs']['create']>[0]);
+      ? { type: 'train' as const, config: resolveTrainJob(ctx.db, ctx.workspace, userTrainConfig(job)), title: job.title }
+      : ({ type: job.type, config: job.config, title: job.title } as Parameters<AppContext['jobs']['create']>[0]);
   const created = ctx.jobs.create(body, job.id);
   ctx.runner.pump();
   return created;
@@ -46,7 +46,7 @@ export function resumeJob(ctx: AppContext, id: string): Job {
   // Checked again (the model and dataset may be gone), then continued in the same folder.
   const checked = resolveTrainJob(ctx.db, ctx.workspace, userTrainConfig(job));
   const config: ResolvedTrainJobConfig = { ...checked, resolved: { ...checked.resolved, outputDir: previous.resolved.outputDir, resumeFrom: checkpoint.path } };
-  const created = ctx.jobs.create({ type: 'train', config }, job.id);
+  const created = ctx.jobs.create({ type: 'train', config, title: job.title }, job.id);
   ctx.runner.pump();
   return created;
 }

@@ -2,6 +2,7 @@ import {
   ApiError,
   errorCatalogue,
   isTerminal,
+  jobTypeLabels,
   type ActivityKind,
   type CreateJobBody,
   type Job,
@@ -22,6 +23,7 @@ import {
   setJobProgress,
   setJobResult,
   setJobStatus,
+  setJobTitle,
   setLatestCheckpoint,
 } from '../store/jobs-repo.js';
 import type { JobEventBus } from './event-bus.js';
@@ -35,6 +37,10 @@ const activityForStatus: Partial<Record<JobStatus, ActivityKind>> = {
   canceled: 'job.canceled',
   interrupted: 'job.interrupted',
 };
+
+/** Activity lines start with the job's type ("Fine-tune succeeded"), then name a job that has its own name. */
+const jobLine = (job: Job) => jobTypeLabels[job.type];
+const nameOf = (job: Job) => (job.title === jobTypeLabels[job.type] ? '' : ` (${job.title})`);
 
 const statusVerb: Record<JobStatus, string> = {
   queued: 'queued',
@@ -80,7 +86,7 @@ export class JobService {
   }
 
   create(body: CreateJobBody, parentId: string | null = null): Job {
-    return this.commitStatus(() => insertJob(this.db, { type: body.type, title: jobTitle(body.type), config: body.config, parentId }), null);
+    return this.commitStatus(() => insertJob(this.db, { type: body.type, title: jobTitle(body), config: body.config, parentId }), null);
   }
 
   /** Transition a job and record it; returns the updated job. */
@@ -105,6 +111,11 @@ export class JobService {
     this.bus.publish(stored);
   }
 
+  /** Rename a job, whatever its status. */
+  rename(id: string, title: string): Job {
+    return setJobTitle(this.db, id, title);
+  }
+
   requestCancel(id: string): Job {
     const job = getJobOrThrow(this.db, id);
     if (isTerminal(job.status)) {
@@ -121,7 +132,7 @@ export class JobService {
     }
     this.db.transaction(() => {
       deleteJobRow(this.db, id);
-      recordActivity(this.db, 'job.deleted', `${job.title} job deleted`, id);
+      recordActivity(this.db, 'job.deleted', `${jobLine(job)} job deleted${nameOf(job)}`, id);
     })();
   }
 
@@ -143,7 +154,7 @@ export class JobService {
       const activity = activityForStatus[changed.status];
       if (activity) {
         const why = error ? `: ${error.message}` : '';
-        recordActivity(this.db, activity, `${changed.title} ${statusVerb[changed.status]}${why}`, changed.id);
+        recordActivity(this.db, activity, `${jobLine(changed)} ${statusVerb[changed.status]}${nameOf(changed)}${why}`, changed.id);
       }
       return { job: changed, event: stored };
     })();

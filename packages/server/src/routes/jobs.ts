@@ -11,7 +11,7 @@ export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'listJobs', ({ query }) => ({ jobs: listJobs(ctx.db, query) }));
 
   defineRoute(app, 'createJob', ({ body }) => {
-    const job = ctx.jobs.create(body.type === 'train' ? { type: 'train', config: resolveTrainJob(ctx.db, ctx.workspace, body.config) } : body);
+    const job = ctx.jobs.create(body.type === 'train' ? { type: 'train', config: resolveTrainJob(ctx.db, ctx.workspace, body.config), title: body.title } : body);
     ctx.runner.pump();
     return job;
   });
@@ -19,6 +19,8 @@ export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'estimateTraining', ({ body }) => estimateTrainJob(ctx.db, ctx.workspace, ctx.datasets, body));
 
   defineRoute(app, 'getJob', ({ params }) => getJobOrThrow(ctx.db, params.id));
+
+  defineRoute(app, 'updateJob', ({ params, body }) => ctx.jobs.rename(params.id, body.title));
 
   defineRoute(app, 'cancelJob', ({ params }) => {
     const job = ctx.jobs.requestCancel(params.id);

@@ -57,6 +57,13 @@ export function insertJob(db: Db, input: { type: JobType; title: string; config:
   return getJobOrThrow(db, id);
 }
 
+/** Rename a job; returns it. */
+export function setJobTitle(db: Db, id: string, title: string): Job {
+  getJobOrThrow(db, id);
+  db.prepare('UPDATE jobs SET title = ? WHERE id = ?').run(title, id);
+  return getJobOrThrow(db, id);
+}
+
 /** Remember a fine-tune's newest checkpoint (what Resume continues from). */
 export function setLatestCheckpoint(db: Db, id: string, checkpoint: { step: number; path: string }): void {
   db.prepare('UPDATE jobs SET latest_checkpoint = ? WHERE id = ?').run(JSON.stringify(checkpoint), id);

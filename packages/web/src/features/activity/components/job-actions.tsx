@@ -1,5 +1,5 @@
 import { isTerminal, type Job } from '@qlora-studio/contracts';
-import { Ban, CopyPlus, History, MessagesSquare, RotateCcw, Trash2 } from 'lucide-react';
+import { Ban, CopyPlus, History, MessagesSquare, Pencil, RotateCcw, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { toast } from 'sonner';
@@ -15,6 +15,7 @@ import { PermissionButton } from '../../system/components/permission-button';
 import { canResume } from '../board';
 import { cancelRisk, describeCancelRisk } from '../cancel-risk';
 import { userConfig } from './job-config';
+import { RenameJobDialog } from './rename-job-dialog';
 
 /** What the detail page offers for a job: cancel, retry, resume, duplicate, delete; also as commands. */
 export function useJobActions(job: Job | undefined) {
@@ -25,6 +26,7 @@ export function useJobActions(job: Job | undefined) {
   const remove = useDeleteJob();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   const perms = { cancel: usePermission('jobs:cancel').allowed, launch: usePermission('jobs:launch').allowed, remove: usePermission('jobs:delete').allowed };
 
   const id = job?.id ?? '';
@@ -68,6 +70,7 @@ export function useJobActions(job: Job | undefined) {
       if (resumable) list.push({ id: 'job.resume', title: 'Resume this fine-tune from its last checkpoint', group, keywords: ['continue'], icon: History, run: actions.resume, disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.' });
       list.push({ id: 'job.delete', title: 'Delete this job and its files', group, keywords: ['remove'], icon: Trash2, run: actions.askDelete, disabledReason: perms.remove ? undefined : 'Your role cannot delete jobs.' });
     }
+    list.push({ id: 'job.rename', title: 'Rename this job', group, keywords: ['name', 'title'], icon: Pencil, run: () => setRenaming(true), disabledReason: perms.launch ? undefined : 'Your role cannot rename jobs.' });
     if (isTrain) list.push({ id: 'job.duplicate', title: 'Duplicate into the Fine-tune form', group, keywords: ['copy', 'clone'], icon: CopyPlus, run: actions.duplicate });
     return list;
   }, [job, active, resumable, isTrain, actions, cancel, perms.cancel, perms.launch, perms.remove]);
@@ -103,6 +106,9 @@ export function useJobActions(job: Job | undefined) {
           <CopyPlus aria-hidden /> Duplicate
         </PermissionButton>
       )}
+      <PermissionButton permission="jobs:launch" variant="secondary" onClick={() => setRenaming(true)}>
+        <Pencil aria-hidden /> Rename
+      </PermissionButton>
       {!active && (
         <PermissionButton permission="jobs:delete" variant="danger-outline" onClick={actions.askDelete}>
           <Trash2 aria-hidden /> Delete
@@ -113,6 +119,7 @@ export function useJobActions(job: Job | undefined) {
 
   const dialog = job && (
     <>
+      {renaming && <RenameJobDialog job={job} open onOpenChange={setRenaming} />}
       <ConfirmDialog
         open={confirmCancel && active}
         onOpenChange={setConfirmCancel}

@@ -1,5 +1,5 @@
 import { datasetFormatLabels, type Dataset, type DatasetReport } from '@qlora-studio/contracts';
-import { Database, FilePlus2, FolderInput, Pencil, Trash2 } from 'lucide-react';
+import { Database, FilePlus2, FolderInput, Pencil, Trash2, TriangleAlert } from 'lucide-react';
 import { useRef, useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { Badge } from '../../../components/ui/badge';
@@ -18,12 +18,23 @@ import { useDatasets } from '../api/list-datasets';
 import { useReparseDataset } from '../api/reparse-dataset';
 import { useInvalidateDatasets, useUpdateDataset } from '../api/update-dataset';
 import { uploadDataset } from '../api/upload-dataset';
+import { addedOn, duplicateNameWarning, namesakes } from '../dataset-names';
 import { datasetCounts, type DatasetCounts } from '../readiness';
 import { ApiErrorAlert } from './api-error-alert';
 import { HubDownloads, HubImportButton } from './hub-import';
 import { acceptedExtensions, HiddenFileInput, UploadZone, type UploadState } from './upload-zone';
 
 const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+
+/** A warning under a name field: shown, announced, never blocking. */
+function NameWarning({ children }: { children: string }) {
+  return (
+    <p role="status" className="flex gap-2 text-sm text-warning-text">
+      <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+      {children}
+    </p>
+  );
+}
 
 /** One text field in a dialog form: used for import (path) and rename (name). */
 function TextDialog(props: {
@@ -39,11 +50,14 @@ function TextDialog(props: {
   error: unknown;
   errorTitle: string;
   check: (value: string) => string | null;
+  /** A warning that does not stop the submit (e.g. a name another dataset has). */
+  warn?: (value: string) => string | null;
   onSubmit: (value: string) => void;
 }) {
   const [value, setValue] = useState(props.initial);
   const [touched, setTouched] = useState(false);
   const problem = touched ? props.check(value.trim()) : null;
+  const warning = props.warn?.(value.trim()) ?? null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
@@ -61,6 +75,7 @@ function TextDialog(props: {
             <Field label={props.label} error={problem}>
               {(ids) => <Input {...ids} value={value} placeholder={props.placeholder} onChange={(e) => setValue(e.target.value)} autoComplete="off" spellCheck={false} />}
             </Field>
+            {warning && <NameWarning>{warning}</NameWarning>}
             {props.error ? <ApiErrorAlert title={props.errorTitle} error={props.error} /> : null}
           </DialogBody>
           <DialogFooter>
@@ -79,6 +94,7 @@ function TextDialog(props: {
 
 function DatasetRow({
   dataset,
+  addedNote,
   counts,
   selected,
   onSelect,
@@ -88,6 +104,8 @@ function DatasetRow({
   canWrite,
 }: {
   dataset: Dataset;
+  /** When another dataset has the same name: when this one was added, to tell them apart. */
+  addedNote: string | null;
   /** What will train: the chosen model's report for the chosen dataset, else the file as read. */
   counts: DatasetCounts & { modelName: string | null };
   selected: boolean;
@@ -104,7 +122,10 @@ function DatasetRow({
       <td className="py-1 pr-2 pl-3">
         <label htmlFor={radioId} className="flex min-h-11 cursor-pointer items-center gap-3 font-medium">
           <input id={radioId} type="radio" name="dataset" className="size-5 accent-[var(--color-primary)]" checked={selected} onChange={onSelect} />
-          {dataset.name}
+          <span>
+            {dataset.name}
+            {addedNote && <span className="block text-xs font-normal text-fg-muted">{addedNote}</span>}
+          </span>
         </label>
       </td>
       <td className="px-2 text-sm">{v.format ? datasetFormatLabels[v.format] : 'Layout not recognised'} · {v.fileType.toUpperCase()}</td>
@@ -172,6 +193,12 @@ export function DatasetPicker({
 
   const uploading = useRef<AbortController | null>(null);
 
+  /** A new dataset may share a name (that is allowed): say so, and how to rename it. */
+  const warnIfNamesake = (dataset: Dataset) => {
+    const warning = duplicateNameWarning(dataset.name, list, { exceptId: dataset.id });
+    if (warning) toast.warning(`Two datasets are now named “${dataset.name}”`, { description: `${warning} Rename one with its pencil button.`, duration: 10_000 });
+  };
+
   const send = (file: File, target?: Dataset) => {
     setUploadError(null);
     setUpload({ fileName: file.name, size: file.size, fraction: 0 });
@@ -211,6 +238,7 @@ export function DatasetPicker({
               }
             : {}),
         });
+        if (!target) warnIfNamesake(dataset);
       })
       .catch((error: unknown) => {
         if ((error as Error)?.name === 'AbortError') toast.info('Upload canceled; nothing was stored.');
@@ -237,6 +265,7 @@ export function DatasetPicker({
           <Field label="Name for the upload (optional)" description="Defaults to the file name.">
             {(ids) => <Input {...ids} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}
           </Field>
+          {duplicateNameWarning(name, list, { upload: true }) && <NameWarning>{duplicateNameWarning(name, list, { upload: true })!}</NameWarning>}
           <PermissionButton permission="datasets:write" variant="secondary" onClick={() => setImportOpen(true)}>
             <FolderInput aria-hidden />
             Import from a server path
@@ -277,6 +306,7 @@ export function DatasetPicker({
                 <DatasetRow
                   key={d.id}
                   dataset={d}
+                  addedNote={namesakes(d.name, list, d.id).length ? addedOn(d) : null}
                   counts={{ ...datasetCounts(d.latest, d.id === datasetId ? report : null), modelName }}
                   selected={d.id === datasetId}
                   canWrite={write.allowed}
@@ -318,6 +348,7 @@ export function DatasetPicker({
             {
               onSuccess: (dataset) => {
                 toast.success(`Imported ${dataset.name}`);
+                warnIfNamesake(dataset);
                 onSelect(dataset);
                 setImportOpen(false);
               },
@@ -339,6 +370,7 @@ export function DatasetPicker({
           error={rename.error}
           errorTitle="The dataset could not be renamed"
           check={(v) => (v ? (v.length > 120 ? 'Keep the name under 120 characters.' : null) : 'Give the dataset a name.')}
+          warn={(v) => duplicateNameWarning(v, list, { exceptId: renaming.id })}
           onSubmit={(newName) => rename.mutate({ id: renaming.id, name: newName }, { onSuccess: () => setRenaming(null) })}
         />
       )}

@@ -9,6 +9,7 @@ import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
 import { Switch } from '../../../components/ui/switch';
 import { cn } from '../../../lib/cn';
 import type { Draft, FieldErrors } from '../config-draft';
+import { datasetLabel } from '../dataset-names';
 import { settingsHelp, settingTabLabels, type SettingHelp, type SettingKey, type SettingTab } from '../settings-help';
 import { isShown, searchShownSettings, searchSummary } from '../settings-search';
 import { HelpTip } from './help-tip';
@@ -96,7 +97,7 @@ function SettingField({ setting, draft, errors, onChange, datasets, showTab }: S
       const options =
         c.type === 'select'
           ? c.options
-          : [{ value: '', label: 'Choose a dataset…' }, ...datasets.filter((d) => d.id !== draft.datasetId).map((d) => ({ value: d.id, label: d.name }))];
+          : [{ value: '', label: 'Choose a dataset…' }, ...datasets.filter((d) => d.id !== draft.datasetId).map((d) => ({ value: d.id, label: datasetLabel(d, datasets) }))];
       control = (
         <select {...common} className={selectClass} value={String(value)} onChange={(e) => set(e.target.value)}>
           {options.map((o) => (

@@ -5,13 +5,14 @@ import { useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
-import { Input } from '../../../components/ui/input';
+import { Field, Input } from '../../../components/ui/input';
 import { formatBytes, formatDuration } from '../../../lib/format';
 import { useCreateJob } from '../../jobs/api/create-job';
 import { jobPath } from '../../jobs/components/job-row';
 import { PermissionButton } from '../../system/components/permission-button';
 import { cliCommand, configToDraft, type Draft, type Validated } from '../config-draft';
 import { useTrainingEstimate } from '../api/estimate-training';
+import { chosenJobName, defaultJobName } from '../job-name';
 import { deletePreset, loadPresets, savePreset } from '../presets';
 import { settingsHelp, type SettingKey } from '../settings-help';
 import { unusualSettings } from '../unusual-settings';
@@ -166,6 +167,8 @@ export function ReviewStep({
   const createJob = useCreateJob();
   const importInput = useRef<HTMLInputElement>(null);
   const [importError, setImportError] = useState<string | null>(null);
+  /** The job name as typed; null: the default name, which follows the settings. */
+  const [typedName, setTypedName] = useState<string | null>(null);
 
   const importFile = async (file: File) => {
     setImportError(null);
@@ -189,9 +192,13 @@ export function ReviewStep({
   const estimate = useTrainingEstimate(config);
   const yaml = config ? toYaml(config) : '';
 
+  const defaultName = config && model && dataset ? defaultJobName(config, model, dataset) : '';
+  const jobName = chosenJobName(typedName, defaultName);
+
   const launch = () => {
     if (!config || blocker) return;
-    createJob.mutate({ type: 'train', config }, { onSuccess: (job) => (onLaunched(), navigate(jobPath(job.id))) });
+    if (jobName.error) return;
+    createJob.mutate({ type: 'train', config, ...(jobName.title ? { title: jobName.title } : {}) }, { onSuccess: (job) => (onLaunched(), navigate(jobPath(job.id))) });
   };
 
   return (
@@ -276,8 +283,18 @@ export function ReviewStep({
         </h4>
         <Presets draft={draft} onLoad={onLoad} />
       </section>
-      <div className="flex flex-wrap items-center gap-3 border-t border-line pt-5">
-        <PermissionButton permission="jobs:launch" size="lg" disabled={!config || !!blocker} loading={createJob.isPending} onClick={launch}>
+      <div className="flex flex-wrap items-end gap-3 border-t border-line pt-5">
+        <Field
+          className="min-w-64 flex-1"
+          label="Job name"
+          description="How Activity and the Playground list this run. Proposed from the model, dataset and method; an empty field keeps that name."
+          error={jobName.error}
+        >
+          {(ids) => <Input {...ids} value={typedName ?? defaultName} onChange={(e) => setTypedName(e.target.value)} autoComplete="off" spellCheck={false} maxLength={200} />}
+        </Field>
+      </div>
+      <div className="flex flex-wrap items-center gap-3">
+        <PermissionButton permission="jobs:launch" size="lg" disabled={!config || !!blocker || !!jobName.error} loading={createJob.isPending} onClick={launch}>
           <Rocket aria-hidden />
           Launch fine-tune
         </PermissionButton>

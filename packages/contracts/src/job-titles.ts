@@ -1,0 +1,17 @@
+/**
+ * Job names. A fine-tune is named by default from what sets it apart ("stories260K · gsm8k300
+ * v4 · QLoRA r8"), so runs in a list do not all read "Fine-tune"; the user may name it at launch
+ * and rename it later.
+ */
+import { z } from 'zod';
+
+export const jobTitleSchema = z.string().trim().min(1, 'Give the job a name, or leave the field empty for the default one.').max(120, 'Keep the name under 120 characters.');
+
+/** PATCH /api/jobs/:id: rename a job (any status). */
+export const updateJobBodySchema = z.object({ title: jobTitleSchema }).strict().meta({ id: 'UpdateJobBody' });
+export type UpdateJobBody = z.infer<typeof updateJobBodySchema>;
+
+/** The default name of a fine-tune: model · dataset and version · method and rank. */
+export function defaultTrainJobTitle(p: { modelName: string; datasetName: string; datasetVersion: number; method: 'qlora' | 'lora'; r: number }): string {
+  return `${p.modelName} · ${p.datasetName} v${p.datasetVersion} · ${p.method === 'qlora' ? 'QLoRA' : 'LoRA'} r${p.r}`;
+}
