@@ -124,7 +124,8 @@ describe('the Fine-tune page', () => {
     await page.getByRole('button', { name: 'Launch fine-tune' }).click();
     await page.waitForURL(/\/activity\/jobs\/[^/]+$/, { timeout: 30_000 });
     await page.getByRole('heading', { level: 1 }).waitFor();
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Fine-tune/);
+    // Named by what sets it apart: model · dataset version · method and rank.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/ · arithmetic v1 · QLoRA r\d+$/);
     // It really runs: two steps of the demo model finish in seconds.
     await page.getByText('Succeeded', { exact: true }).first().waitFor({ timeout: 90_000 });
     expect(pageErrors).toEqual([]);
