@@ -1,5 +1,5 @@
 /** Jobs are named by what sets them apart, can be named at launch and renamed, and keep the name on retry. */
-import type { ActivityList, BaseModel, Dataset, ErrorBody, Job } from '@qlora-studio/contracts';
+import type { ActivityEvent, BaseModel, Dataset, ErrorBody, Job } from '@qlora-studio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, waitForStatus } from './helpers.js';
 
@@ -30,7 +30,7 @@ describe('job names', () => {
     const job = res.json<Job>();
     expect(job.title).toBe(`${model.name} · gsm8k300 v2 · QLoRA r8`);
     await app.inject({ method: 'POST', url: `/api/jobs/${job.id}/cancel` });
-    const activity = (await app.inject({ url: '/api/activity' })).json<ActivityList>();
+    const activity = (await app.inject({ url: '/api/activity' })).json<{ events: ActivityEvent[] }>();
     expect(activity.events.map((a) => a.message)).toContain(`Fine-tune queued (${model.name} · gsm8k300 v2 · QLoRA r8)`);
   });
 
