@@ -248,6 +248,51 @@ export const processMetricNames = { cpuPercent: 'process_cpu_percent', rssBytes:
 
 // ---- estimates before launch -----------------------------------------------------------------
 
+/**
+ * How long a fine-tune will take, as a range. 'measured': from training steps of this model's
+ * shape and these settings timed on this machine, times the run's steps, plus setup and
+ * evaluations. 'rough': from the FLOPs a step computes and the machine's matrix-multiply rate;
+ * small models spend most of their time in per-step overhead and can take many times longer.
+ */
+export const trainingTimeSchema = z
+  .object({
+    basis: z.enum(['measured', 'rough']),
+    /** The most likely time, within [lowSeconds, highSeconds]. */
+    seconds: z.number().nonnegative(),
+    lowSeconds: z.number().nonnegative(),
+    highSeconds: z.number().nonnegative(),
+    /** Seconds per optimizer step the range is built on. */
+    secondsPerStep: z.number().nonnegative(),
+    steps: z.number().int().nonnegative(),
+    /** When this machine's speed was measured (basis 'measured'), ISO 8601. */
+    measuredAt: z.string().nullable(),
+  })
+  .meta({ id: 'TrainingTime' });
+export type TrainingTime = z.infer<typeof trainingTimeSchema>;
+
+/**
+ * Measuring this machine's training speed for a model shape and settings: a few real training
+ * steps in a separate process, done once and remembered. 'measuring' comes with what it is
+ * doing now (ask again for the result); 'unavailable' with why it cannot measure (the time is
+ * then rough).
+ */
+export const trainingCalibrationStatusSchema = z
+  .object({
+    state: z.enum(['measured', 'measuring', 'unavailable']),
+    /** What the measurement does now ('measuring'), or why there is none ('unavailable'). */
+    message: z.string().nullable(),
+    /** How far the measurement got, 0–1 ('measuring'). */
+    fraction: z.number().min(0).max(1).nullable(),
+    /** The measurement was taken while a fine-tune or other programs kept the machine busy: the run may be faster. It is taken again when the machine is quieter. */
+    measuredWhileBusy: z.boolean(),
+  })
+  .meta({ id: 'TrainingCalibrationStatus' });
+export type TrainingCalibrationStatus = z.infer<typeof trainingCalibrationStatusSchema>;
+
+/** The time estimate a fine-tune was launched with: kept in its config as `resolved.estimate`. */
+export const launchEstimateSchema = trainingTimeSchema.extend({ estimatedAt: z.string() }).meta({ id: 'LaunchEstimate' });
+export type LaunchEstimate = z.infer<typeof launchEstimateSchema>;
+
 export const trainingEstimateSchema = z
   .object({
     /** Training records after the validation split, and optimizer steps. */
@@ -255,7 +300,10 @@ export const trainingEstimateSchema = z
     steps: z.number().int().nonnegative(),
     tokensPerStep: z.number().nonnegative(),
     totalTokens: z.number().nonnegative(),
+    /** Training time: `time.seconds` (kept for older clients). */
     seconds: z.number().nonnegative(),
+    time: trainingTimeSchema,
+    calibration: trainingCalibrationStatusSchema,
     tokensPerSecond: z.number().nonnegative(),
     peakMemoryBytes: z.number().nonnegative(),
     memory: z.record(z.string(), z.number().nonnegative()).describe('Bytes by part: frozen weights, embeddings, LoRA and optimizer, activations, head, runtime.'),

@@ -207,7 +207,7 @@ describe('train job', () => {
     expect(e.seconds).toBeGreaterThan(0);
     expect(e.machine.memoryTotalBytes).toBeGreaterThan(0);
     expect(e.machine.gemmSource).toBe('assumed'); // no system check has run in this workspace
-    expect(e.warnings.map((w) => w.fix).join(' ')).toContain('system check');
+    expect(e.calibration.state).toBe('measuring'); // this machine's speed for the shape, measured in the background (train-estimate.test.ts)
     const long = (await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, maxSteps: 10_000_000, seqLen: 64 } })).json<TrainingEstimate>();
     expect(long.warnings.some((w) => /will take about/.test(w.message) && /fewer steps/.test(w.fix))).toBe(true);
     const refused = await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, seqLen: 4096 } });

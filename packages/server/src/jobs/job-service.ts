@@ -9,6 +9,7 @@ import {
   type JobError,
   type JobStatus,
   type JobType,
+  type LaunchEstimate,
   type WorkerEvent,
 } from '@qlora-studio/contracts';
 import type { Db } from '../store/database.js';
@@ -26,8 +27,21 @@ import {
   setJobTitle,
   setLatestCheckpoint,
 } from '../store/jobs-repo.js';
+import { getLaunchEstimate } from '../store/estimates-repo.js';
+import { trainConfigKey } from './calibration-key.js';
 import type { JobEventBus } from './event-bus.js';
 import { jobTitle } from './handlers.js';
+import type { ResolvedTrainJobConfig } from './train-handler.js';
+
+/**
+ * A fine-tune keeps the time estimate last shown for its settings (`resolved.estimate`), so its
+ * page can set what it took beside what it was told. A resumed run continues part-way: none.
+ */
+function withLaunchEstimate(db: Db, config: ResolvedTrainJobConfig): ResolvedTrainJobConfig & { resolved: { estimate?: LaunchEstimate } } {
+  if (!config.resolved?.dataset || config.resolved.resumeFrom) return config;
+  const estimate = getLaunchEstimate(db, trainConfigKey(config));
+  return estimate ? { ...config, resolved: { ...config.resolved, estimate } } : config;
+}
 
 const activityForStatus: Partial<Record<JobStatus, ActivityKind>> = {
   queued: 'job.queued',
@@ -86,7 +100,8 @@ export class JobService {
   }
 
   create(body: CreateJobBody, parentId: string | null = null): Job {
-    return this.commitStatus(() => insertJob(this.db, { type: body.type, title: jobTitle(body), config: body.config, parentId }), null);
+    const config = body.type === 'train' ? withLaunchEstimate(this.db, body.config as ResolvedTrainJobConfig) : body.config;
+    return this.commitStatus(() => insertJob(this.db, { type: body.type, title: jobTitle(body), config, parentId }), null);
   }
 
   /** Transition a job and record it; returns the updated job. */

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { defineRoute } from '../http/define-route.js';
 import { listJobEvents, listJobMetrics } from '../store/events-repo.js';
+import { TrainingCalibrator } from '../jobs/calibrator.js';
 import { deleteJobWithFiles, resumeJob, retryJob } from '../jobs/job-actions.js';
 import { estimateTrainJob } from '../jobs/train-estimate.js';
 import { resolveTrainJob } from '../jobs/train-job.js';
-import { getJobOrThrow, listJobs } from '../store/jobs-repo.js';
+import { getJobOrThrow, jobsWithStatus, listJobs } from '../store/jobs-repo.js';
 
 export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'listJobs', ({ query }) => ({ jobs: listJobs(ctx.db, query) }));
@@ -16,7 +17,10 @@ export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
     return job;
   });
 
-  defineRoute(app, 'estimateTraining', ({ body }) => estimateTrainJob(ctx.db, ctx.workspace, ctx.datasets, body));
+  // Measures training speed per model shape for the estimate, in its own process; stopped with the server.
+  const calibrator = new TrainingCalibrator({ db: ctx.db, logger: app.log, trainingRunning: () => jobsWithStatus(ctx.db, 'running').some((job) => job.type === 'train') });
+  app.addHook('preClose', () => calibrator.stop());
+  defineRoute(app, 'estimateTraining', ({ body }) => estimateTrainJob(ctx.db, ctx.workspace, ctx.datasets, calibrator, body));
 
   defineRoute(app, 'getJob', ({ params }) => getJobOrThrow(ctx.db, params.id));
 

@@ -152,4 +152,28 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX playground_runs_by_session ON playground_runs (session_id, created_at);
     `,
   },
+  {
+    version: 5,
+    name: 'measured training speed by model shape, and the time estimate each fine-tune was launched with',
+    sql: `
+      -- One row per model shape and settings that change a step's time (see jobs/calibration-key.ts).
+      CREATE TABLE training_calibrations (
+        key TEXT PRIMARY KEY,
+        shape TEXT NOT NULL,
+        calibration TEXT NOT NULL,
+        -- 1: measured while a fine-tune was running, so slower than this machine can do.
+        contended INTEGER NOT NULL,
+        startup_seconds REAL NOT NULL,
+        measured_at TEXT NOT NULL
+      );
+
+      -- The newest estimate shown for a fine-tune's settings, by a hash of them, so the job
+      -- launched with those settings keeps what the user was told.
+      CREATE TABLE train_estimates (
+        config_key TEXT PRIMARY KEY,
+        estimate TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

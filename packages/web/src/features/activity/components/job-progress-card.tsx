@@ -6,6 +6,7 @@ import { Progress } from '../../../components/ui/progress';
 import { RelativeTime } from '../../../components/ui/relative-time';
 import { formatDuration, secondsBetween } from '../../../lib/format';
 import { smoothedEtaSeconds, type ProgressSample } from '../../jobs/eta';
+import { estimateVersusActual } from '../../jobs/time-estimate';
 import { progressBarValue, progressMessage, progressPercent } from '../../jobs/components/job-status';
 import { canResume } from '../board';
 
@@ -22,7 +23,10 @@ function useTicker(live: boolean): number {
 
 const tones = { failed: 'danger', interrupted: 'warning', succeeded: 'success' } as const;
 
-/** Progress bar with step / total, elapsed time and a smoothed time left. */
+/**
+ * Progress bar with step / total, elapsed time and a smoothed time left; for a fine-tune, the
+ * time it was estimated to take at launch, beside the live time left and, once done, what it took.
+ */
 export function JobProgressDetail({ job, samples }: { job: Job; samples: ProgressSample[] }) {
   const running = job.status === 'running';
   const now = useTicker(running);
@@ -30,6 +34,7 @@ export function JobProgressDetail({ job, samples }: { job: Job; samples: Progres
   const percent = job.status === 'queued' ? 0 : progressPercent(job);
   const elapsed = job.startedAt ? secondsBetween(job.startedAt, job.finishedAt, now) : null;
   const eta = running && p ? (smoothedEtaSeconds(samples, p.total, now) ?? p.etaSeconds) : null;
+  const estimate = estimateVersusActual(job);
   const facts: [string, string][] = [
     ['Step', p && p.total > 0 ? `${p.step} / ${p.total}` : job.status === 'succeeded' ? 'Done' : '—'],
     ['Done', percent === null ? '—' : `${Math.round(percent)}%`],
@@ -52,6 +57,11 @@ export function JobProgressDetail({ job, samples }: { job: Job; samples: Progres
           </div>
         ))}
       </dl>
+      {estimate && (
+        <p className="text-sm font-medium" data-fact="Estimate">
+          {estimate}
+        </p>
+      )}
       <p className="text-sm text-fg-muted">
         Created <RelativeTime date={job.createdAt} />
         {job.startedAt && (

@@ -6,7 +6,6 @@ import { toast } from 'sonner';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Field, Input } from '../../../components/ui/input';
-import { formatBytes, formatDuration } from '../../../lib/format';
 import { useCreateJob } from '../../jobs/api/create-job';
 import { jobPath } from '../../jobs/components/job-row';
 import { PermissionButton } from '../../system/components/permission-button';
@@ -17,46 +16,9 @@ import { deletePreset, loadPresets, savePreset } from '../presets';
 import { settingsHelp, type SettingKey } from '../settings-help';
 import { unusualSettings } from '../unusual-settings';
 import { parseYaml, toYaml } from '../yaml';
-import { ApiErrorAlert } from './api-error-alert';
-import { Stat } from './dataset-report';
+import { EstimateSection } from './estimate-section';
 import { formatParameters } from './model-step';
 import { HiddenFileInput } from './upload-zone';
-
-/** Time and peak memory on this machine, from the server (which knows its measured speed and free memory). */
-function EstimateSection({ estimate }: { estimate: ReturnType<typeof useTrainingEstimate> }) {
-  const e = estimate.data;
-  return (
-    <section aria-labelledby="estimate-title" aria-busy={estimate.isFetching} className="flex flex-col gap-3">
-      <h4 id="estimate-title" className="font-semibold">
-        Estimate on this machine
-      </h4>
-      {estimate.error ? (
-        <ApiErrorAlert error={estimate.error} title="The run cannot be estimated" />
-      ) : !e ? (
-        <p className="text-sm text-fg-muted">Estimating…</p>
-      ) : (
-        <>
-          <dl className="grid gap-3 sm:grid-cols-3">
-            <Stat label="Training time" value={`≈ ${formatDuration(e.seconds)}`} />
-            <Stat label="Peak memory" value={`≈ ${formatBytes(e.peakMemoryBytes)}`} />
-            <Stat label="Work" value={`${e.steps.toLocaleString()} steps · ${Math.round(e.totalTokens).toLocaleString()} tokens`} />
-          </dl>
-          <p className="text-sm text-fg-muted">
-            An estimate, not a promise: about {Math.round(e.tokensPerSecond).toLocaleString()} tokens/s from{' '}
-            {e.machine.gemmSource === 'system-check' ? `this machine's measured ${Math.round(e.machine.gemmGflops)} GFLOP/s (last system check)` : `an assumed ${Math.round(e.machine.gemmGflops)} GFLOP/s (run a system check to measure this machine)`}
-            ; {formatBytes(e.machine.memoryAvailableBytes)} of {formatBytes(e.machine.memoryTotalBytes)} memory is free now.
-            {e.savedActivations ? '' : ' Activations are recomputed in the backward pass to save memory.'}
-          </p>
-          {e.warnings.map((w) => (
-            <Alert key={w.message} tone={w.level === 'danger' ? 'danger' : 'warning'} title={w.message}>
-              {w.fix}
-            </Alert>
-          ))}
-        </>
-      )}
-    </section>
-  );
-}
 
 function Summary({ config, model, dataset }: { config: TrainJobConfig; model: BaseModel; dataset: Dataset }) {
   const rows: [string, string][] = [
