@@ -1,4 +1,4 @@
-import { plainIssues, trainJobConfigSchema, type BaseModel, type Dataset, type TrainJobConfig } from '@qlora-studio/contracts';
+import { plainIssues, promptTemplateLabel, trainJobConfigSchema, type BaseModel, type Dataset, type TrainJobConfig } from '@qlora-studio/contracts';
 import { Copy, Download, FileUp, Rocket, Save, Trash2 } from 'lucide-react';
 import { useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -32,6 +32,7 @@ function Summary({ config, model, dataset }: { config: TrainJobConfig; model: Ba
     ['LoRA', `r ${config.lora.r}, alpha ${config.lora.alpha}, dropout ${config.lora.dropout}${config.lora.useRslora ? ', rsLoRA' : ''}`],
     ['Validation', config.validation.kind === 'split' ? `${Math.round(config.validation.ratio * 100)}% split` : config.validation.kind === 'dataset' ? 'another dataset' : 'none'],
     ['Train on', config.trainOn === 'completions' ? 'completions' : 'all tokens'],
+    ...(dataset.latest.format === 'text' ? [] : [['Prompt template', promptTemplateLabel(config.promptTemplate)] as [string, string]]),
   ];
   return (
     <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
