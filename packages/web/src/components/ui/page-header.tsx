@@ -20,7 +20,7 @@ export function PageHeader({ title, description, actions, eyebrow, documentTitle
     <header className="mb-6 flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
       <div className="min-w-0">
         {eyebrow && <div className="mb-2">{eyebrow}</div>}
-        <h1 className="text-2xl font-semibold tracking-tight text-fg sm:text-[1.75rem] sm:leading-9">{title}</h1>
+        <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere text-fg sm:text-[1.75rem] sm:leading-9">{title}</h1>
         {description && <p className="mt-1 max-w-2xl text-fg-muted">{description}</p>}
       </div>
       {actions && <div className="flex flex-wrap items-center gap-3">{actions}</div>}

@@ -20,7 +20,7 @@ export default function DashboardPage() {
       />
       <div className="flex flex-col gap-6">
         <OverviewCards />
-        <div className="grid items-start gap-6 xl:grid-cols-5">
+        <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-5">
           <div className="xl:col-span-3">
             <ActivityTimeline />
           </div>
@@ -29,7 +29,7 @@ export default function DashboardPage() {
             <HealthMonitor />
           </div>
         </div>
-        <div className="grid gap-6 xl:grid-cols-5">
+        <div className="grid grid-cols-1 gap-6 xl:grid-cols-5">
           <div className="xl:col-span-3">
             <SystemCheckCard />
           </div>

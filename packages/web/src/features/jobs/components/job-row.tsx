@@ -50,7 +50,7 @@ export function JobRow({ job }: { job: Job }) {
         </span>
         <span className="flex min-w-0 flex-1 flex-col gap-1">
           <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <span className="truncate font-medium text-fg">{job.title}</span>
+            <span className="max-w-full min-w-0 truncate font-medium text-fg">{job.title}</span>
             <JobStatusBadge status={job.status} />
           </span>
           <JobMeta job={job} className="flex flex-wrap gap-x-3 text-sm text-fg-muted" />
@@ -59,7 +59,7 @@ export function JobRow({ job }: { job: Job }) {
               <JobProgress job={job} compact />
             </span>
           )}
-          {job.status === 'failed' && job.error && <span className="line-clamp-1 text-sm text-danger-text">{job.error.message}</span>}
+          {job.status === 'failed' && job.error && <span className="line-clamp-1 text-sm wrap-anywhere text-danger-text">{job.error.message}</span>}
         </span>
         <ChevronRight className="size-5 shrink-0 text-fg-muted transition-transform group-hover:translate-x-0.5" aria-hidden />
       </Link>
