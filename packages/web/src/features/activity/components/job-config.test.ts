@@ -1,24 +1,10 @@
 import { trainJobConfigSchema, type Job } from '@qlora-studio/contracts';
 import { describe, expect, it } from 'vitest';
+import { testJob } from '../../jobs/test-job';
 import { configRows, trainsOnText } from './job-config';
 
 function trainJob(trainOn: 'completions' | 'all'): Job {
-  return {
-    id: 'j1',
-    type: 'train',
-    title: 'Fine-tune',
-    status: 'succeeded',
-    config: trainJobConfigSchema.parse({ modelId: 'm1', datasetId: 'd1', trainOn }),
-    createdAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    cancelRequestedAt: null,
-    progress: null,
-    error: null,
-    result: null,
-    parentId: null,
-    latestCheckpoint: null,
-  };
+  return testJob('j1', { type: 'train', title: 'Fine-tune', status: 'succeeded', config: trainJobConfigSchema.parse({ modelId: 'm1', datasetId: 'd1', trainOn }) });
 }
 
 const trainsOn = (job: Job, format: Parameters<typeof configRows>[1]) => configRows(job, format).find(([label]) => label === 'Trains on')?.[1];
