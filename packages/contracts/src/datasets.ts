@@ -281,6 +281,12 @@ export const datasetReportQuerySchema = z.object({
 
 export type DatasetReportQuery = z.infer<typeof datasetReportQuerySchema>;
 
+/** The report query's fields for a prompt template (none for the model's own). */
+export function promptTemplateQuery(template: PromptTemplate | undefined): { promptTemplate?: PromptTemplateId; customTemplate?: string } {
+  if (template === undefined || template.id === 'model') return {};
+  return template.id === 'custom' ? { promptTemplate: 'custom', customTemplate: template.template } : { promptTemplate: template.id };
+}
+
 /** The prompt template a report query names, checked; undefined when it names none. */
 export function promptTemplateOfQuery(query: { promptTemplate?: PromptTemplateId | undefined; customTemplate?: string | undefined }): PromptTemplate | undefined {
   if (query.promptTemplate === undefined) return undefined;

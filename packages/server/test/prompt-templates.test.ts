@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BaseModel, Dataset, DatasetReport, Job, PlaygroundCatalogue, PlaygroundRun } from '@qlora-studio/contracts';
+import type { BaseModel, Dataset, DatasetReport, Job, PlaygroundCatalogue, PlaygroundRun, TrainingEstimate } from '@qlora-studio/contracts';
 import { makeTinyModel } from '@qlora-studio/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, waitForStatus } from './helpers.js';
@@ -61,6 +61,12 @@ describe('question / answer data on a base model', () => {
     const bad = await report(`&promptTemplate=custom&customTemplate=${encodeURIComponent('Q: {question} A: {response}')}`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ error: { message: string } }>().error.message).toMatch(/\{question\}, which is not a placeholder/);
+  });
+
+  it('estimates a run with the template from the records it makes trainable', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: dataset.id, maxSteps: 2, seqLen: 64, promptTemplate: { id: 'question-answer' } } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<TrainingEstimate>()).toMatchObject({ records: 4, steps: 2 });
   });
 
   it('refuses a fine-tune without a template before queueing it, naming the fix', async () => {

@@ -7,7 +7,7 @@
  * settings, so the job launched with them keeps it (JobService.create).
  */
 import os from 'node:os';
-import type { TrainingEstimate, TrainJobConfig } from '@qlora-studio/contracts';
+import { promptTemplateQuery, type TrainingEstimate, type TrainJobConfig } from '@qlora-studio/contracts';
 import { createLoraConfig, estimateTraining, readModelConfig, resolveLoraTargets } from '@qlora-studio/engine';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { Db } from '../store/database.js';
@@ -58,7 +58,8 @@ export async function estimateTrainJob(db: Db, workspace: string, datasets: Data
   const modelConfig = readModelConfig(resolved.modelDir);
   const lora = createLoraConfig({ r: config.lora.r, loraAlpha: config.lora.alpha, targetModules: config.lora.targetModules, useRslora: config.lora.useRslora });
   const targets = resolveLoraTargets(modelConfig, lora);
-  const report = await datasets.report(config.datasetId, { version: resolved.dataset.version, modelId: config.modelId, seqLen: config.seqLen, trainOn: config.trainOn, samples: 3 }); // the report's default samples: shares its cache entry
+  // The report's default samples and the form's prompt template: shares its cache entry.
+  const report = await datasets.report(config.datasetId, { version: resolved.dataset.version, modelId: config.modelId, seqLen: config.seqLen, trainOn: config.trainOn, samples: 3, ...promptTemplateQuery(config.promptTemplate) });
   const valid = report.valid;
   const records = config.validation.kind === 'split' ? valid - evalRecords(db, config, valid) : valid;
   const meanTokens = Math.min(report.tokens?.mean ?? config.seqLen, config.seqLen);

@@ -1,4 +1,4 @@
-import { checkCustomTemplate, trainJobConfigSchema, type BaseModel, type Dataset } from '@qlora-studio/contracts';
+import { checkCustomTemplate, promptTemplateQuery, trainJobConfigSchema, type BaseModel, type Dataset } from '@qlora-studio/contracts';
 import { Check } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
@@ -98,7 +98,9 @@ export default function FineTunePage() {
   // The masking preview follows the prompt template (a custom one once it can be used, and not on every key).
   const customTemplate = useDebouncedValue(draft.customTemplate, 400);
   const reportTemplate =
-    draft.promptTemplate === '' ? {} : draft.promptTemplate !== 'custom' ? { promptTemplate: draft.promptTemplate } : checkCustomTemplate(customTemplate).ok ? { promptTemplate: 'custom' as const, customTemplate } : {};
+    draft.promptTemplate === '' || (draft.promptTemplate === 'custom' && !checkCustomTemplate(customTemplate).ok)
+      ? {}
+      : promptTemplateQuery(draft.promptTemplate === 'custom' ? { id: 'custom', template: customTemplate } : { id: draft.promptTemplate });
   const report = useDatasetReport(dataset?.id ?? null, {
     version: dataset?.latest.version,
     modelId: model?.id,
