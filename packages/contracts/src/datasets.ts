@@ -140,6 +140,19 @@ export const tokenStatsSchema = z
   .meta({ id: 'TokenStats' });
 export type TokenStats = z.infer<typeof tokenStatsSchema>;
 
+/**
+ * The sequence length to advise for records of these lengths: the one at which no record is cut
+ * (a record is cut when it has more tokens than the sequence length, as `overSeqLen` counts),
+ * i.e. the longest rounded up to a multiple of 64, never more than the model reads
+ * (`modelMax`). `fitsAll` says whether every record fits within it. The report, the review and
+ * the estimate's warning all advise by this one rule.
+ */
+export function advisedSeqLen(stats: Pick<TokenStats, 'max'>, modelMax?: number): { seqLen: number; fitsAll: boolean } {
+  const wanted = Math.max(64, Math.ceil(stats.max / 64) * 64);
+  const seqLen = modelMax ? Math.min(wanted, modelMax) : wanted;
+  return { seqLen, fitsAll: stats.max <= seqLen };
+}
+
 /** What a dataset holds and what is wrong with it, before anything trains. */
 export const datasetReportSchema = z
   .object({

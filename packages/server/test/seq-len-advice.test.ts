@@ -35,6 +35,6 @@ describe('sequence-length advice in the estimate', () => {
     expect(atLimit.message).toBe('6 of 6 records are longer than 1024 tokens and will be cut.');
     expect(atLimit.fix).toBe('This model reads at most 1024 tokens, so the cut stays: shorten or split the longest records.');
     const below = await cutWarning(256);
-    expect(below.fix).toContain('towards 1024, the most this model reads');
+    expect(below.fix).toBe('Raise the sequence length to 1024, the most this model reads, if memory allows; longer records are still cut there.');
   });
 });

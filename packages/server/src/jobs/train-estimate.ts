@@ -7,7 +7,7 @@
  * settings, so the job launched with them keeps it (JobService.create).
  */
 import os from 'node:os';
-import { promptTemplateQuery, type TrainingEstimate, type TrainJobConfig } from '@qlora-studio/contracts';
+import { advisedSeqLen, promptTemplateQuery, type TrainingEstimate, type TrainJobConfig } from '@qlora-studio/contracts';
 import { createLoraConfig, estimateTraining, readModelConfig, resolveLoraTargets } from '@qlora-studio/engine';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { Db } from '../store/database.js';
@@ -124,14 +124,14 @@ export async function estimateTrainJob(db: Db, workspace: string, datasets: Data
     warnings.push({ level: 'warning', message: 'The speed was measured while the machine was busy (a fine-tune or other programs were running), so this run may be much faster than estimated.', fix: 'It is measured again once the machine is quieter: look again in a few minutes.' });
   }
   if (config.seqLen < (report.tokens?.p90 ?? 0)) {
-    // Never advise past what the model reads: there, only shorter records help.
-    const most = modelConfig.maxPositionEmbeddings;
+    // The report's rule: the length where no record is cut, never past what the model reads.
+    const advice = advisedSeqLen(report.tokens!, modelConfig.maxPositionEmbeddings);
     const fix =
-      config.seqLen >= most
-        ? `This model reads at most ${most} tokens, so the cut stays: shorten or split the longest records.`
-        : report.tokens!.p99 > most
-          ? `Raise the sequence length towards ${most}, the most this model reads, if memory allows; longer records are still cut there.`
-          : `Raise the sequence length towards ${report.tokens!.p99} (the 99th percentile), if memory allows.`;
+      advice.seqLen <= config.seqLen
+        ? `This model reads at most ${modelConfig.maxPositionEmbeddings} tokens, so the cut stays: shorten or split the longest records.`
+        : advice.fitsAll
+          ? `Raise the sequence length to ${advice.seqLen}, where every record fits, if memory allows.`
+          : `Raise the sequence length to ${advice.seqLen}, the most this model reads, if memory allows; longer records are still cut there.`;
     warnings.push({ level: 'warning', message: `${report.tokens!.overSeqLen} of ${report.records} records are longer than ${config.seqLen} tokens and will be cut.`, fix });
   }
   return {

@@ -1,6 +1,6 @@
-import type { TokenStats } from '@qlora-studio/contracts';
+import { advisedSeqLen, type TokenStats } from '@qlora-studio/contracts';
 import { describe, expect, it } from 'vitest';
-import { advisedSeqLen, seqLenAdvice } from './seq-len-advice';
+import { seqLenAdvice } from './seq-len-advice';
 
 /** Token statistics of records with these lengths, as the engine counts them (cut when longer than seqLen). */
 function statsOf(lengths: number[], seqLen: number, trainedTokens = 100): TokenStats {

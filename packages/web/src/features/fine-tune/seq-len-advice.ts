@@ -1,4 +1,4 @@
-import type { TokenStats } from '@qlora-studio/contracts';
+import { advisedSeqLen, type TokenStats } from '@qlora-studio/contracts';
 
 /**
  * What the report says about the sequence length, and what to do about it. One rule gives both
@@ -16,18 +16,7 @@ export interface SeqLenAdvice {
   blocker: string | null;
 }
 
-const roundUp64 = (n: number) => Math.max(64, Math.ceil(n / 64) * 64);
 const records = (n: number) => `${n.toLocaleString()} record${n === 1 ? '' : 's'}`;
-
-/**
- * The length to advise: the longest record rounded up, capped at the model's context length
- * (`modelMax`, when known). `fitsAll` says whether every record fits within it.
- */
-export function advisedSeqLen(stats: Pick<TokenStats, 'max'>, modelMax?: number): { seqLen: number; fitsAll: boolean } {
-  const wanted = roundUp64(stats.max);
-  const seqLen = modelMax ? Math.min(wanted, modelMax) : wanted;
-  return { seqLen, fitsAll: stats.max <= seqLen };
-}
 
 /** Null when every record fits and something trains. */
 export function seqLenAdvice(stats: TokenStats, opts: { valid: number; modelMax?: number }): SeqLenAdvice | null {
