@@ -37,6 +37,9 @@ const tsxLoader = import.meta.resolve('tsx');
 const outputLinesKept = 20;
 /** How often a running job's CPU and memory are sampled (its output folder every 5th time). */
 const resourceSampleMs = 2000;
+/** The first few resource samples of a job, this far apart. */
+const quickSampleMs = 400;
+const firstQuickSamples = 3;
 
 /**
  * Runs queued jobs in child processes, at most `concurrency()` at a time, and turns what the
@@ -188,17 +191,30 @@ export class JobRunner {
     const outputDir = (entry.job.config as { resolved?: { outputDir?: string } }).resolved?.outputDir ?? null;
     const started = performance.now();
     let ticks = 0;
-    const timer = setInterval(() => {
+    let timer: NodeJS.Timeout;
+    const take = () => {
       const step = Math.round((performance.now() - started) / 100) / 10;
       const sample = sampler.sample();
       if (sample) {
         this.record(entry, { kind: 'metric', name: processMetricNames.cpuPercent, value: Math.round(sample.cpuPercent * 10) / 10, step });
         this.record(entry, { kind: 'metric', name: processMetricNames.rssBytes, value: sample.rssBytes, step });
       }
-      if (outputDir && ticks++ % 5 === 0) this.record(entry, { kind: 'metric', name: processMetricNames.outputBytes, value: folderBytes(outputDir), step });
-    }, resourceSampleMs);
-    timer.unref();
-    void entry.exited.then(() => clearInterval(timer));
+      if (outputDir && ticks % 5 === 0) this.record(entry, { kind: 'metric', name: processMetricNames.outputBytes, value: folderBytes(outputDir), step });
+      ticks++;
+      schedule();
+    };
+    // The first samples come sooner, so a job of a second or two still shows what it used.
+    let ended = false;
+    const schedule = () => {
+      if (ended) return;
+      timer = setTimeout(take, ticks < firstQuickSamples ? quickSampleMs : resourceSampleMs);
+      timer.unref();
+    };
+    schedule();
+    void entry.exited.then(() => {
+      ended = true;
+      clearTimeout(timer);
+    });
   }
 
   private record(entry: Running, event: WorkerEvent): void {
