@@ -20,11 +20,11 @@ import { createLoraConfig } from '../src/io/peft.js';
 import { randomLlamaWeight, testModelConfig } from '../src/model/random-weights.js';
 import { linearShape, LAYER_LINEARS } from '../src/model/weight-names.js';
 import { timeMatmul } from '../src/system/matmul-benchmark.js';
+import { calibrationBatch } from '../src/train/calibrate.js';
 import { GradAccumulator } from '../src/train/clip.js';
 import { initLoraAdapter } from '../src/train/lora-init.js';
 import { adamWOptions, Optimizer } from '../src/train/optimizer.js';
-import { LoraTrainer, type StepBatch, type TrainMethod } from '../src/train/train-step.js';
-import { seededRng } from '../src/util/random.js';
+import { LoraTrainer, type TrainMethod } from '../src/train/train-step.js';
 
 const SHAPES = {
   'smollm-135m': { hiddenSize: 576, numLayers: 30, numHeads: 9, numKvHeads: 3, intermediateSize: 1536, vocabSize: 49152 },
@@ -93,16 +93,7 @@ async function runSetup(setup: string): Promise<Result> {
     ...(arg('budget', '') ? { activationBudgetBytes: Number(arg('budget', '')) * 2 ** 20 } : {}),
   });
   const loadS = (performance.now() - t0) / 1000;
-  const rng = seededRng(3);
-  const ids = Array.from({ length: B * T }, () => Math.floor(rng() * config.vocabSize));
-  const stepBatch: StepBatch = {
-    batchSize: B,
-    seqLen: T,
-    inputIds: ids,
-    labels: ids.map((_, i) => ((i + 1) % T === 0 ? -100 : ids[i + 1]!)),
-    positionIds: ids.map((_, i) => i % T),
-    segmentIds: ids.map(() => 0),
-  };
+  const stepBatch = calibrationBatch(config, B, T, 3);
   const optimizer = new Optimizer(adamWOptions());
   const accumulator = new GradAccumulator();
   const totals = { forwardMs: 0, headMs: 0, backwardMs: 0, optimizerMs: 0, stepMs: 0 };

@@ -114,9 +114,9 @@ function otherShareSince(since: { machine: { busy: number; all: number }; own: N
   return Math.min(1, Math.max(0, others / all));
 }
 
-/** A batch of B rows of T tokens, each one sequence, every position but the last trained. */
-function calibrationBatch(config: ModelConfig, B: number, T: number): StepBatch {
-  const rng = seededRng(7);
+/** A batch of B rows of T random tokens, each one sequence, every position but the last trained (also the training bench's). */
+export function calibrationBatch(config: ModelConfig, B: number, T: number, seed = 7): StepBatch {
+  const rng = seededRng(seed);
   const ids = Array.from({ length: B * T }, () => Math.floor(rng() * config.vocabSize));
   return {
     batchSize: B,
