@@ -2,7 +2,7 @@
  * The QLoRA engine's public API. It knows nothing of HTTP or SQL: the server drives it and
  * adapts `JobReporter` to its own events.
  */
-export { runSystemCheck, SYSTEM_CHECK_METRICS } from './system/system-check.js';
+export { runSystemCheck } from './system/system-check.js';
 export { checkEngine, type EngineAvailability } from './system/engine-availability.js';
 export { readSystemInfo, diskSpace, formatBytes, type SystemInfo } from './system/system-info.js';
 export { matmulModel, timeMatmul, verifyOrtMatmul, MATMUL_TOLERANCE, type MatmulTiming } from './system/matmul-benchmark.js';
@@ -113,5 +113,6 @@ export { detectFormat, detectLayout } from './data/layouts.js';
 export { chatTemplateFor, promptTemplateSource, templateTokensOf, type TemplateTokens } from './io/prompt-templates.js';
 export { readAdapterPromptTemplate, writeAdapterPromptTemplate, PROMPT_TEMPLATE_FILE, CHAT_TEMPLATE_FILE } from './io/adapter-template.js';
 export { jsonErrorOffset, lineColumnAt } from './data/json-position.js';
-export { IGNORE_INDEX, tokenizeRecord, type TokenizeOptions } from './train/tokenize.js';
+export { IGNORE_INDEX } from './train/labels.js';
+export { tokenizeRecord, type TokenizeOptions } from './train/tokenize.js';
 export { parseTrainingRecords, readTrainingFile, type RecordFormat, type TrainingMessage, type TrainingRecord } from './train/data.js';

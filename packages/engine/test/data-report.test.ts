@@ -7,7 +7,8 @@ import { buildDatasetReport } from '../src/data/report.js';
 import { ChatTemplate } from '../src/io/chat-template.js';
 import { loadModelFolder } from '../src/io/model-folder.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
-import { IGNORE_INDEX, tokenizeRecord } from '../src/train/tokenize.js';
+import { IGNORE_INDEX } from '../src/train/labels.js';
+import { tokenizeRecord } from '../src/train/tokenize.js';
 import { twoExchangeChat } from './chat-fixture.js';
 import { sharedData } from './shared-data.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generate, generateTokens } from '../src/infer/generate.js';
 import { logLikelihood, scoreExamples, scoreTexts, scoreTokenIds } from '../src/infer/score.js';
-import { IGNORE_INDEX } from '../src/train/tokenize.js';
+import { IGNORE_INDEX } from '../src/train/labels.js';
 import { applyRepetitionPenalty, candidateDistribution, logSoftmax, sampleNextToken } from '../src/infer/sampling.js';
 import { seededRng } from '../src/util/random.js';
 import { bytesCodec, scriptedTable, TableLM } from './table-lm.js';

@@ -19,7 +19,8 @@ import { chatTemplateFor, promptTemplateSource, type TemplateTokens } from '../s
 import { encodePrompt, promptChatTemplate } from '../src/infer/prompt.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
 import { trainLora } from '../src/train/loop.js';
-import { IGNORE_INDEX, tokenizeRecord } from '../src/train/tokenize.js';
+import { IGNORE_INDEX } from '../src/train/labels.js';
+import { tokenizeRecord } from '../src/train/tokenize.js';
 import { rejection } from './helpers.js';
 
 const llamaTokens: TemplateTokens = { addsBos: true, bos: '<s>', eos: '</s>' };

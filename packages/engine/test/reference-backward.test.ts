@@ -9,7 +9,8 @@ import {
   loraLinearForward,
   type LoraParams,
 } from '../src/reference/backward/linear.js';
-import { crossEntropyBackward, crossEntropyForward, IGNORE_INDEX } from '../src/reference/backward/loss.js';
+import { crossEntropyBackward, crossEntropyForward } from '../src/reference/backward/loss.js';
+import { IGNORE_INDEX } from '../src/train/labels.js';
 import {
   rmsNormBackward,
   rmsNormForward,

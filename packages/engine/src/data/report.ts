@@ -8,7 +8,8 @@ import { EngineError } from '../errors.js';
 import type { ChatTemplate } from '../io/chat-template.js';
 import type { Tokenizer } from '../io/tokenizer.js';
 import { percentile } from '../train/pack.js';
-import { IGNORE_INDEX, tokenizeRecord, type TokenizedExample } from '../train/tokenize.js';
+import { IGNORE_INDEX } from '../train/labels.js';
+import { tokenizeRecord, type TokenizedExample } from '../train/tokenize.js';
 import type { ParsedDataset } from './parse.js';
 import { RecordProblems } from './problems.js';
 

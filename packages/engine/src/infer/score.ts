@@ -1,5 +1,5 @@
 import { EngineError } from '../errors.js';
-import { IGNORE_INDEX } from '../train/tokenize.js';
+import { IGNORE_INDEX } from '../train/labels.js';
 import type { CausalLM, TextCodec } from './causal-lm.js';
 import { argmax, logSoftmax } from './sampling.js';
 

@@ -23,6 +23,7 @@ import { randomLlamaWeight } from '../model/random-weights.js';
 import { throwIfAborted } from '../jobs/reporter.js';
 import { seededRng } from '../util/random.js';
 import { GradAccumulator } from './clip.js';
+import { IGNORE_INDEX } from './labels.js';
 import { initLoraAdapter } from './lora-init.js';
 import { adamWOptions, Optimizer } from './optimizer.js';
 import { LoraTrainer, type StepBatch, type TrainMethod } from './train-step.js';
@@ -122,7 +123,7 @@ export function calibrationBatch(config: ModelConfig, B: number, T: number, seed
     batchSize: B,
     seqLen: T,
     inputIds: ids,
-    labels: ids.map((_, i) => ((i + 1) % T === 0 ? -100 : ids[i + 1]!)),
+    labels: ids.map((_, i) => ((i + 1) % T === 0 ? IGNORE_INDEX : ids[i + 1]!)),
     positionIds: ids.map((_, i) => i % T),
     segmentIds: ids.map(() => 0),
   };

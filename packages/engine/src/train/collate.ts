@@ -7,7 +7,7 @@ import type { Tokenizer } from '../io/tokenizer.js';
 import { seededRng } from '../util/random.js';
 import type { TrainingRow } from './pack.js';
 import type { StepBatch } from './train-step.js';
-import { IGNORE_INDEX } from './tokenize.js';
+import { IGNORE_INDEX } from './labels.js';
 
 /** A [B, T] batch, row-major. Pads: `padId` input, label -100, attention 0, position 0, segment -1. */
 export interface TrainingBatch {

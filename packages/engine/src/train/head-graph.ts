@@ -20,6 +20,7 @@
  */
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { attr, makeTensor } from '../onnx/model.js';
+import { IGNORE_INDEX } from './labels.js';
 
 /** What a head graph is built for. */
 export interface HeadGraphSpec {
@@ -66,7 +67,7 @@ function build(spec: HeadGraphSpec, backward: boolean): Uint8Array {
   const logp = g.op('LogSoftmax', [logits], { axis: attr.int(-1) });
 
   // Mask and safe labels (a masked row picks class 0, then is zeroed).
-  const ignore = g.initializer('ignore_index', makeTensor('int64', [], BigInt64Array.of(-100n)));
+  const ignore = g.initializer('ignore_index', makeTensor('int64', [], BigInt64Array.of(BigInt(IGNORE_INDEX))));
   const trained = g.op('Not', [g.op('Equal', [labels, ignore])]); // bool (T)
   const zero64 = g.initializer('zero.i64', makeTensor('int64', [], BigInt64Array.of(0n)));
   const safe = g.op('Where', [trained, labels, zero64]); // (T)

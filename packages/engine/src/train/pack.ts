@@ -6,7 +6,8 @@ import { EngineError } from '../errors.js';
 import type { ChatTemplate } from '../io/chat-template.js';
 import type { Tokenizer } from '../io/tokenizer.js';
 import type { TrainingRecord } from './data.js';
-import { IGNORE_INDEX, countTrained, noChatTemplateMessage, tokenizeRecord, type TokenizedExample } from './tokenize.js';
+import { IGNORE_INDEX } from './labels.js';
+import { countTrained, noChatTemplateMessage, tokenizeRecord, type TokenizedExample } from './tokenize.js';
 
 /**
  * One training row (unpadded). `positionIds` restart at 0 for each example and `segmentIds`

@@ -11,9 +11,7 @@ import { EngineError } from '../errors.js';
 import type { AssistantSpan, ChatTemplate } from '../io/chat-template.js';
 import type { Tokenizer } from '../io/tokenizer.js';
 import type { TrainingRecord } from './data.js';
-
-/** The label of a token the loss ignores (PyTorch's `ignore_index`). */
-export const IGNORE_INDEX = -100;
+import { IGNORE_INDEX } from './labels.js';
 
 /** One tokenized example; `labels` is unshifted (see the module comment). */
 export interface TokenizedExample {

@@ -53,6 +53,7 @@ import {
 } from './block-graphs.js';
 import { clipGradNorm, type GradAccumulator } from './clip.js';
 import { buildHeadBackwardGraph, buildHeadForwardGraph, HEAD_NAMES } from './head-graph.js';
+import { IGNORE_INDEX } from './labels.js';
 import type { Optimizer } from './optimizer.js';
 
 /** 'lora': fp32 frozen linears; 'qlora': NF4 frozen linears. */
@@ -333,7 +334,7 @@ export class LoraTrainer {
       const label = b.labels[i]!;
       const position = b.positionIds[i]!;
       if (!Number.isInteger(id) || id < 0 || id >= V) throw bad(`Token id ${id} is outside [0, ${V}).`);
-      if (label !== -100 && !(Number.isInteger(label) && label >= 0 && label < V)) throw bad(`Label ${label} is outside [0, ${V}) and not -100.`);
+      if (label !== IGNORE_INDEX && !(Number.isInteger(label) && label >= 0 && label < V)) throw bad(`Label ${label} is outside [0, ${V}) and not ${IGNORE_INDEX}.`);
       if (!Number.isInteger(position) || position < 0 || position >= this.config.maxPositionEmbeddings) throw bad(`Position ${position} is outside [0, ${this.config.maxPositionEmbeddings}).`);
       if (!Number.isInteger(b.segmentIds[i])) throw bad(`Segment id ${b.segmentIds[i]} is not a whole number.`);
     }
@@ -379,7 +380,7 @@ export class LoraTrainer {
       [BLOCK_NAMES.sin]: new this.ort.Tensor('float32', rope.sin, [N, D / 2]),
     };
     const trained: number[] = [];
-    for (let i = 0; i < N; i++) if (batch.labels[i] !== -100) trained.push(i);
+    for (let i = 0; i < N; i++) if (batch.labels[i] !== IGNORE_INDEX) trained.push(i);
     const trainedLabels = BigInt64Array.from(trained, (i) => BigInt(batch.labels[i]!));
     return { B, T, N, x, shared, trained, trainedLabels };
   }

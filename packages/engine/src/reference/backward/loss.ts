@@ -6,9 +6,7 @@
  * (HF's causal-LM loss compares logits[t] with input_ids[t + 1]).
  * Dimension letters: T rows, V vocabulary.
  */
-
-/** The label of a position that is not trained on (PyTorch's `ignore_index`). */
-export const IGNORE_INDEX = -100;
+import { IGNORE_INDEX } from '../../train/labels.js';
 
 function checkLabels(logits: Float64Array, labels: readonly number[], V: number, op: string): number {
   if (logits.length !== labels.length * V) throw new RangeError(`${op}: logits has ${logits.length} values, ${labels.length} labels, V = ${V}`);
