@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './auth.js';
 export * from './jobs.js';
+export * from './metrics.js';
 export * from './datasets.js';
 export * from './prompt-templates.js';
 export * from './models.js';

@@ -239,8 +239,8 @@ export const jobMetricsSchema = z.object({ series: z.array(metricSeriesSchema) }
 export type JobMetrics = z.infer<typeof jobMetricsSchema>;
 
 /**
- * Metric names every job may carry besides its own (a fine-tune's are loss, learning_rate,
- * grad_norm, tokens_per_second, elapsed, eval_loss, eval_perplexity): the job process's CPU
+ * Metric names every job may carry besides its own (a fine-tune's are `trainingMetrics`, the
+ * system check's `systemCheckMetricNames`, both in metrics.ts): the job process's CPU
  * use (% of one core) and resident memory, and the bytes its outputs take on disk, sampled
  * while it runs, by seconds since it started.
  */

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { systemCheckResultSchema, type LogLevel } from '@qlora-studio/contracts';
+import { systemCheckMetricNames, systemCheckResultSchema, type LogLevel } from '@qlora-studio/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobProgress, JobReporter } from '../src/jobs/reporter.js';
 import { checkEngine } from '../src/system/engine-availability.js';
-import { SYSTEM_CHECK_METRICS, runSystemCheck } from '../src/system/system-check.js';
+import { runSystemCheck } from '../src/system/system-check.js';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'qlora-engine-'));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
@@ -60,8 +60,8 @@ describe('runSystemCheck', () => {
     expect(events.progress.every((p) => Number.isInteger(p.step) && (p.etaSeconds === null || p.etaSeconds >= 0))).toBe(true);
 
     const metricNames = events.metrics.map((m) => m.name);
-    expect(metricNames).toContain(SYSTEM_CHECK_METRICS.oneThread);
-    expect(metricNames).toContain(SYSTEM_CHECK_METRICS.allThreads);
+    expect(metricNames).toContain(systemCheckMetricNames.oneThread);
+    expect(metricNames).toContain(systemCheckMetricNames.allThreads);
     expect(events.metrics.every((m) => m.value > 0)).toBe(true);
     expect(events.logs.some((l) => /matches the reference/.test(l.message))).toBe(true);
     expect(events.logs.some((l) => /GFLOP\/s/.test(l.message))).toBe(true);

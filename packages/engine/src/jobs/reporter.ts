@@ -3,7 +3,7 @@
  * processes or HTTP: the server's worker adapts these calls to IPC events (contracts'
  * `WorkerEvent`), and tests collect them in arrays.
  */
-import type { LogLevel } from '@qlora-studio/contracts';
+import type { JobMetricName, LogLevel } from '@qlora-studio/contracts';
 
 /** A progress update: `step` of `total` done, with an estimate of the seconds left when known. */
 export interface JobProgress {
@@ -16,7 +16,8 @@ export interface JobProgress {
 /** The sink for a running job's progress, metrics, log lines and produced files. */
 export interface JobReporter {
   progress(p: JobProgress): void;
-  metric(name: string, value: number, step: number): void;
+  /** `name` from contracts' catalogue (`trainingMetrics`, `systemCheckMetricNames`), so a misspelt one does not compile. */
+  metric(name: JobMetricName, value: number, step: number): void;
   log(level: LogLevel, message: string): void;
   artifact(kind: string, path: string, label?: string): void;
 }

@@ -3,17 +3,11 @@
  * and how fast it multiplies matrices (later used to estimate training times).
  */
 import os from 'node:os';
-import type { MatmulBenchmark, SystemCheckConfig, SystemCheckResult } from '@qlora-studio/contracts';
+import { systemCheckMetricNames, type MatmulBenchmark, type SystemCheckConfig, type SystemCheckResult } from '@qlora-studio/contracts';
 import { throwIfAborted, type JobContext } from '../jobs/reporter.js';
 import { onnxRuntimeVersion } from '../runtime/session.js';
 import { timeMatmul, verifyOrtMatmul } from './matmul-benchmark.js';
 import { formatBytes, readSystemInfo } from './system-info.js';
-
-/** Metric names the system check reports, one per thread setting. */
-export const SYSTEM_CHECK_METRICS = {
-  oneThread: 'gflops_1_thread',
-  allThreads: 'gflops_all_threads',
-} as const;
 
 const WHAT = 'The system check';
 
@@ -67,8 +61,8 @@ export async function runSystemCheck(config: SystemCheckConfig, ctx: JobContext)
     });
     matmul.push(bench);
     report.log('info', `${label}: ${bench.gflops.toFixed(1)} GFLOP/s (${bench.runs} runs in ${bench.seconds.toFixed(2)} s).`);
-    if (threads === 1) report.metric(SYSTEM_CHECK_METRICS.oneThread, bench.gflops, step);
-    if (threads === threadSettings.at(-1)) report.metric(SYSTEM_CHECK_METRICS.allThreads, bench.gflops, step);
+    if (threads === 1) report.metric(systemCheckMetricNames.oneThread, bench.gflops, step);
+    if (threads === threadSettings.at(-1)) report.metric(systemCheckMetricNames.allThreads, bench.gflops, step);
   }
 
   const bestGflops = Math.max(...matmul.map((m) => m.gflops));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { JobMetricName } from '@qlora-studio/contracts';
 import { LR_SCHEDULE_KINDS, trainLora, type JobReporter, type LrScheduleKind, type TrainLoraOptions } from '@qlora-studio/engine';
 import { parse as parseYaml } from 'yaml';
 import { promptTemplateFromFlags } from './prompt-template-flag.js';
@@ -142,7 +143,7 @@ function toOptions(v: Values): TrainLoraOptions {
 
 /** A one-line progress bar for people, or one JSON object per event for machines. */
 function trainingReporter(json: boolean): JobReporter {
-  const latest: Record<string, number> = {};
+  const latest: Partial<Record<JobMetricName, number>> = {};
   const emit = (event: Record<string, unknown>) => console.log(JSON.stringify(event));
   return {
     progress: (p) => {

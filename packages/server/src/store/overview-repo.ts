@@ -1,4 +1,4 @@
-import { jobStatuses, type Overview } from '@qlora-studio/contracts';
+import { jobStatuses, type Overview, type TrainingMetricName } from '@qlora-studio/contracts';
 import type { Db } from './database.js';
 
 /** The Dashboard's counts, in a handful of indexed queries. */
@@ -11,6 +11,6 @@ export function readOverview(db: Db): Overview {
     adapters: count("SELECT COUNT(*) AS n FROM jobs WHERE type = 'train' AND status = 'succeeded'"),
     datasets: count('SELECT COUNT(*) AS n FROM datasets'),
     jobs,
-    tokensTrained: (db.prepare("SELECT COALESCE(SUM(value), 0) AS n FROM job_metrics WHERE name = 'tokens'").get() as { n: number }).n,
+    tokensTrained: (db.prepare('SELECT COALESCE(SUM(value), 0) AS n FROM job_metrics WHERE name = ?').get('tokens' satisfies TrainingMetricName) as { n: number }).n,
   };
 }
