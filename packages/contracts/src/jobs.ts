@@ -8,7 +8,6 @@ export const jobStatusSchema = z.enum(jobStatuses);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 export const terminalJobStatuses: readonly JobStatus[] = ['succeeded', 'failed', 'canceled', 'interrupted'];
-export const activeJobStatuses: readonly JobStatus[] = ['queued', 'running'];
 
 /** The only transitions the store accepts. */
 export const jobTransitions: Record<JobStatus, readonly JobStatus[]> = {

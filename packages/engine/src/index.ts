@@ -19,7 +19,6 @@ export {
   type SessionOptions,
 } from './runtime/session.js';
 export { matmulForward } from './reference/matmul.js';
-export { addBiasForward, addForward, reluForward } from './reference/elementwise.js';
 export { maxRelativeError, type Mismatch } from './reference/compare.js';
 export { randomUniform, seededRng, type Rng } from './util/random.js';
 export { writeFileAtomic } from './util/atomic-write.js';

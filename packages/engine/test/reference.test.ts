@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { addBiasForward, addForward, reluForward } from '../src/reference/elementwise.js';
 import { matmulForward } from '../src/reference/matmul.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 
@@ -13,12 +12,6 @@ describe('reference ops', () => {
 
   it('matmulForward rejects operands of the wrong size', () => {
     expect(() => matmulForward(new Float32Array(5), new Float32Array(6), 2, 3, 2)).toThrow(/M\*K/);
-  });
-
-  it('add, bias-add and relu work elementwise', () => {
-    expect(Array.from(addForward(new Float32Array([1, 2]), new Float32Array([3, -5])))).toEqual([4, -3]);
-    expect(Array.from(addBiasForward(new Float32Array([1, 2, 3, 4]), new Float32Array([10, 20]), 2, 2))).toEqual([11, 22, 13, 24]);
-    expect(Array.from(reluForward(new Float32Array([-1, 0, 2])))).toEqual([0, 0, 2]);
   });
 
   it('maxRelativeError finds the worst element and treats NaN and length mismatches as infinite', () => {
