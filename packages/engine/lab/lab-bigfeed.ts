@@ -1,6 +1,6 @@
 /**
  * Kernel trial (not mainline): does feeding a large input cost time proportional to its size?
- *   node --import tsx packages/engine/bench/lab-bigfeed.ts
+ *   node --import tsx packages/engine/lab/lab-bigfeed.ts
  */
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { createSession, loadOrt } from '../src/runtime/session.js';

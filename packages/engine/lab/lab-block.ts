@@ -1,7 +1,7 @@
 /**
  * Kernel trial (not mainline): MatMulNBits int8/int4 speed by block size on the decoder's real
  * shapes, over distinct weights (out of cache), at M = 1 and M = 128.
- *   node --import tsx packages/engine/bench/lab-block.ts
+ *   node --import tsx packages/engine/lab/lab-block.ts
  */
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { attr, makeTensor } from '../src/onnx/model.js';

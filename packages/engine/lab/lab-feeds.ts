@@ -1,6 +1,6 @@
 /**
  * Kernel trial (not mainline): what does one graph input cost per session.run, and one node?
- *   node --import tsx packages/engine/bench/lab-feeds.ts
+ *   node --import tsx packages/engine/lab/lab-feeds.ts
  */
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { createSession, loadOrt } from '../src/runtime/session.js';

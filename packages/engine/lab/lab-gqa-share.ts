@@ -1,7 +1,7 @@
 /**
  * Kernel trial (not mainline): GroupQueryAttention with past and present sharing one
  * (1, Hkv, maxS, D) buffer, the present fetched into the same pre-allocated tensor as the past.
- *   node --import tsx packages/engine/bench/lab-gqa-share.ts
+ *   node --import tsx packages/engine/lab/lab-gqa-share.ts
  */
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { attr } from '../src/onnx/model.js';

@@ -3,7 +3,7 @@
  * reference attention (rotary, GQA, causal mask, past offset) at our head sizes? Do zero-rank
  * MatMuls work (LoRA with no adapter)? Can outputs be pre-allocated?
  *
- *   node --import tsx packages/engine/bench/lab-gqa.ts
+ *   node --import tsx packages/engine/lab/lab-gqa.ts
  */
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { attr } from '../src/onnx/model.js';

@@ -3,7 +3,7 @@
  * prefill (M = 128) shapes, with the weight as a graph input (shared sessions) or as an
  * initializer (constant, so ONNX Runtime may prepack it)?
  *
- *   node --import tsx packages/engine/bench/lab-matmul.ts
+ *   node --import tsx packages/engine/lab/lab-matmul.ts
  */
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { attr, makeTensor, type ElemType } from '../src/onnx/model.js';

@@ -2,7 +2,7 @@
  * Kernel trial (not mainline): where does a decode step's time go outside ORT's kernels?
  * Times session.run on the decoder graph with/without LoRA inputs, and the feed building.
  *
- *   node --import tsx packages/engine/bench/lab-overhead.ts [--layers 30]
+ *   node --import tsx packages/engine/lab/lab-overhead.ts [--layers 30]
  */
 import { attentionKindFor } from '../src/model/attention.js';
 import { buildDecoderGraph, GRAPH_NAMES } from '../src/model/graph.js';

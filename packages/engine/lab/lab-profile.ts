@@ -2,7 +2,7 @@
  * Kernel trial (not mainline): ORT's own profile of the decoder graph on the SmolLM-135M shape,
  * time per op type for a prefill and for decode steps.
  *
- *   node --import tsx packages/engine/bench/lab-profile.ts [none|nf4|nf4-exact|nf4-int4] [--layers 30] [--prompt 128] [--lora R] [--threads N]
+ *   node --import tsx packages/engine/lab/lab-profile.ts [none|nf4|nf4-exact|nf4-int4] [--layers 30] [--prompt 128] [--lora R] [--threads N]
  */
 import fs from 'node:fs';
 import os from 'node:os';

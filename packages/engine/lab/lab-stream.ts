@@ -1,7 +1,7 @@
 /**
  * Kernel trial (not mainline): M = 1 matmuls over many DISTINCT weights in one graph (as a
  * decode step reads them: out of cache), per kernel: effective GB/s of weight streamed.
- *   node --import tsx packages/engine/bench/lab-stream.ts [M]
+ *   node --import tsx packages/engine/lab/lab-stream.ts [M]
  */
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { attr, makeTensor } from '../src/onnx/model.js';
