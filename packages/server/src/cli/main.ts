@@ -56,8 +56,10 @@ Usage:
       A deterministic random Hugging Face model folder (real BPE tokenizer, chat template), for
       tests and demos without internet. --no-chat-template makes a base model, as most
       pretrained checkpoints are (chats then need --prompt-template).
-  qlora bench
-      The engine benchmarks, printed as figures.
+  qlora bench [--seconds 3] [--size 1024] [--json]
+      The system check with a longer ONNX Runtime fp32 MatMul timing (GFLOP/s, 1 thread and
+      all cores). The inference and training benchmarks are scripts: npm run bench runs them
+      all (packages/engine/bench/README.md).
   qlora help
 `;
 
@@ -100,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
         makeTinyModelCommand(rest);
         return 0;
       case 'bench':
-        console.log('Engine benchmark: ONNX Runtime fp32 MatMul (compare ratios within one run; the machine is noisy)');
+        if (!rest.includes('--json')) console.log('MatMul benchmark: ONNX Runtime fp32 (compare ratios within one run; the machine is noisy)');
         await systemCheckCommand(['--seconds', '3', '--size', '1024', ...rest], { seconds: '3', size: '1024' });
         return 0;
       case undefined:
