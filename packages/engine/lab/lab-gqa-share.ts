@@ -7,7 +7,7 @@ import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { attr } from '../src/onnx/model.js';
 import { maxRelativeError } from '../src/reference/compare.js';
 import { causalAttentionForward, ropeForward } from '../src/reference/llama-ops.js';
-import { ropeInvFreq, ropeTables } from '../src/reference/rope.js';
+import { ropeInvFreq, ropeTables } from '../src/model/rope.js';
 import { createSession, loadOrt } from '../src/runtime/session.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 
@@ -28,7 +28,7 @@ g.output(out!, 'float32', [1, 'T', H * D]);
 g.output(presentK!, 'float32', [1, Hkv, M, D]);
 g.output(presentV!, 'float32', [1, Hkv, M, D]);
 const session = await createSession(g.toModelBytes(), { intraOpNumThreads: 1 });
-const tables = ropeTables(ropeInvFreq({ headDim: D, ropeTheta: 10000, ropeScaling: { type: 'none' } }), 0, maxPos);
+const tables = ropeTables(ropeInvFreq(D, { theta: 10000, scaling: { type: 'none' } }), 0, maxPos);
 const kBuf = new Float32Array(Hkv * M * D);
 const vBuf = new Float32Array(Hkv * M * D);
 const kT = new ort.Tensor('float32', kBuf, [1, Hkv, M, D]);

@@ -9,7 +9,7 @@ import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { attr } from '../src/onnx/model.js';
 import { maxRelativeError } from '../src/reference/compare.js';
 import { causalAttentionForward, ropeForward } from '../src/reference/llama-ops.js';
-import { ropeInvFreq, ropeTables } from '../src/reference/rope.js';
+import { ropeInvFreq, ropeTables } from '../src/model/rope.js';
 import { createSession, loadOrt } from '../src/runtime/session.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 
@@ -43,7 +43,7 @@ async function gqaCase(H: number, Hkv: number, D: number, past: number, T: numbe
   const qNew = randomUniform(T * H * D, rng);
   const kAll = randomUniform(S * Hkv * D, rng);
   const vAll = randomUniform(S * Hkv * D, rng);
-  const tables = ropeTables(ropeInvFreq({ headDim: D, ropeTheta: 10000, ropeScaling: { type: 'none' } }), 0, maxPos);
+  const tables = ropeTables(ropeInvFreq(D, { theta: 10000, scaling: { type: 'none' } }), 0, maxPos);
   const slice = (a: Float32Array, from: number, n: number): Float32Array => a.slice(from * (D / 2), (from + n) * (D / 2));
   const kRot = ropeForward(kAll, slice(tables.cos, 0, S), slice(tables.sin, 0, S), Hkv, D);
   const qRot = ropeForward(qNew, slice(tables.cos, past, T), slice(tables.sin, past, T), H, D);

@@ -10,7 +10,7 @@ import { prepareDecoderWeights } from '../src/model/prepare.js';
 import { packLora } from '../src/model/lora.js';
 import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
 import { ATTENTION_INPUTS } from '../src/model/attention.js';
-import { ropeInvFreq, ropeTables } from '../src/reference/rope.js';
+import { ropeInvFreq, ropeTables } from '../src/model/rope.js';
 import { createSession, loadOrt, type OrtTensor } from '../src/runtime/session.js';
 
 const layersArg = process.argv.indexOf('--layers');
@@ -24,7 +24,7 @@ for (const lora of [false]) {
   const session = await createSession(built.bytes, {});
   const wf: Record<string, OrtTensor> = Object.fromEntries([...built.weightFeeds].map(([n, t]) => [n, new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims])]));
   const lf: Record<string, OrtTensor> = lora ? Object.fromEntries([...packLora(config, null)].map(([n, t]) => [n, new ort.Tensor('float32', t.data, t.dims)])) : {};
-  const { cos, sin } = ropeTables(ropeInvFreq(config), 0, 2048);
+  const { cos, sin } = ropeTables(ropeInvFreq(config.headDim, config.rope), 0, 2048);
   const rope = { [ATTENTION_INPUTS.cos]: new ort.Tensor('float32', cos, [2048, 32]), [ATTENTION_INPUTS.sin]: new ort.Tensor('float32', sin, [2048, 32]) };
   let past: OrtTensor[] = Array.from({ length: 60 }, () => new ort.Tensor('float32', new Float32Array(0), [1, 3, 0, 64]));
   let S = 0;

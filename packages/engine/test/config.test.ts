@@ -45,12 +45,12 @@ describe('parseModelConfig', () => {
 
   it('reads rope_parameters and llama3 rope scaling', () => {
     const v5 = parseModelConfig({ ...smolLM2, rope_theta: undefined, rope_parameters: { rope_type: 'default', rope_theta: 500000 } });
-    expect(v5.ropeTheta).toBe(500000);
+    expect(v5.rope.theta).toBe(500000);
     const llama3 = parseModelConfig({
       ...smolLM2,
       rope_scaling: { rope_type: 'llama3', factor: 32, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 },
     });
-    expect(llama3.ropeScaling).toEqual({ type: 'llama3', factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 });
+    expect(llama3.rope.scaling).toEqual({ type: 'llama3', factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 });
   });
 
   it('names an unsupported architecture, a missing field and a bad value', () => {

@@ -29,8 +29,7 @@ const SHAPES: [string, Partial<ModelConfig>][] = [
       qkvBias: true,
       oBias: true,
       mlpBias: true,
-      ropeTheta: 500000,
-      ropeScaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 16 },
+      rope: { theta: 500000, scaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 16 } },
     },
   ],
 ];

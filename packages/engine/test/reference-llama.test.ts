@@ -5,7 +5,7 @@ import { ModelWeights } from '../src/io/weights.js';
 import { maxRelativeError } from '../src/reference/compare.js';
 import { argmax, referenceForward, referenceGreedy } from '../src/reference/llama.js';
 import { causalAttentionForward, linearForward, rmsNormForward, ropeForward, softmaxForward } from '../src/reference/llama-ops.js';
-import { ropeInvFreq, ropeTables } from '../src/reference/rope.js';
+import { ropeInvFreq, ropeTables } from '../src/model/rope.js';
 import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
 import { hasStories260K, skipWithoutShared, stories260K } from './shared-data.js';
 
@@ -57,15 +57,15 @@ describe('reference ops', () => {
   });
 
   it('ropeInvFreq applies linear and llama3 scaling like transformers', () => {
-    const base = { headDim: 128, ropeTheta: 500000 };
-    const plain = ropeInvFreq({ ...base, ropeScaling: { type: 'none' } });
+    const theta = 500000;
+    const plain = ropeInvFreq(128, { theta, scaling: { type: 'none' } });
     expect(plain[0]).toBe(1);
     expect(plain[1]).toBeCloseTo(1 / 500000 ** (2 / 128), 7);
-    const linear = ropeInvFreq({ ...base, ropeScaling: { type: 'linear', factor: 4 } });
+    const linear = ropeInvFreq(128, { theta, scaling: { type: 'linear', factor: 4 } });
     expect(linear[5]).toBeCloseTo(plain[5]! / 4, 9);
-    const llama3 = ropeInvFreq({
-      ...base,
-      ropeScaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 },
+    const llama3 = ropeInvFreq(128, {
+      theta,
+      scaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 },
     });
     // Wavelength 2π/f: below 8192/4 = 2048 kept, above 8192 divided by 8, between interpolated.
     plain.forEach((f, i) => {

@@ -1,5 +1,7 @@
 import type { ModelConfig } from '../src/io/config.js';
-import type { CausalLM, LoraAdapterWeights, TextCodec } from '../src/infer/causal-lm.js';
+import type { CausalLM, TextCodec } from '../src/infer/causal-lm.js';
+import type { LoraWeights } from '../src/model/lora.js';
+import { testModelConfig } from '../src/model/random-weights.js';
 
 /**
  * A bigram language model for testing generation and scoring logic: the next-token logits are a
@@ -15,11 +17,10 @@ export class TableLM implements CausalLM {
     vocabSize: number,
     maxPositionEmbeddings = 512,
   ) {
-    this.config = {
-      architecture: 'llama', hiddenSize: 4, intermediateSize: 8, numLayers: 1, numHeads: 1, numKvHeads: 1, headDim: 4,
-      vocabSize, maxPositionEmbeddings, rmsNormEps: 1e-6, ropeTheta: 10000, ropeScaling: { type: 'none' },
-      qkvBias: false, oBias: false, mlpBias: false, tieWordEmbeddings: true, bosTokenId: null, eosTokenIds: [],
-    };
+    this.config = testModelConfig({
+      hiddenSize: 4, intermediateSize: 8, numLayers: 1, numHeads: 1, numKvHeads: 1, headDim: 4,
+      vocabSize, maxPositionEmbeddings, rmsNormEps: 1e-6, tieWordEmbeddings: true, bosTokenId: null, eosTokenIds: [],
+    });
   }
 
   get cacheLength(): number {
@@ -41,7 +42,7 @@ export class TableLM implements CausalLM {
     this.cache = [];
   }
 
-  loadAdapter(_name: string, _adapter: LoraAdapterWeights): void {}
+  loadAdapter(_name: string, _adapter: LoraWeights): void {}
   setActiveAdapter(_name: string | null): void {}
   unloadAdapter(_name: string): void {}
   async dispose(): Promise<void> {}

@@ -10,11 +10,12 @@ import path from 'node:path';
 import type { BaseModel, Dataset, Job, TokenStats, TrainingEstimate, TrainJobConfig } from '@qlora-studio/contracts';
 import { trainJobConfigSchema } from '@qlora-studio/contracts';
 import type { ModelConfig } from '@qlora-studio/engine';
+import { testModelConfig } from '@qlora-studio/engine/model';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { calibrationKey, calibrationShape, stableJson, trainConfigKey, type CalibrationShape } from '../src/jobs/calibration-key.js';
 import { TrainingCalibrator, type CalibrationState } from '../src/jobs/calibrator.js';
-import type { ResolvedTrainJobConfig } from '../src/jobs/train-handler.js';
+import type { ResolvedTrainJobConfig } from '../src/jobs/train-config.js';
 import { batchWidths } from '../src/jobs/train-time.js';
 import { openDatabase, type Db } from '../src/store/database.js';
 import { fixture, makeApp, tempHome, waitForStatus } from './helpers.js';
@@ -133,7 +134,7 @@ describe('keys', () => {
   });
 
   it('keys a calibration by what changes a step, not by the rest', () => {
-    const modelConfig: ModelConfig = { ...model, architecture: 'llama', maxPositionEmbeddings: 1024, rmsNormEps: 1e-5, ropeTheta: 1e4, ropeScaling: { type: 'none' }, oBias: false, mlpBias: false, tieWordEmbeddings: false, bosTokenId: 1, eosTokenIds: [2] };
+    const modelConfig: ModelConfig = testModelConfig({ ...model, maxPositionEmbeddings: 1024, rmsNormEps: 1e-5, bosTokenId: 1, eosTokenIds: [2] });
     const settings = { method: 'qlora' as const, r: 16, targets: ['b', 'a'], dropout: 0.05, batchSize: 1, widths: [256, 512] };
     const key = calibrationKey(calibrationShape(modelConfig, settings));
     expect(calibrationKey(calibrationShape({ ...modelConfig, maxPositionEmbeddings: 4096, bosTokenId: 0 }, { ...settings, dropout: 0.1, targets: ['a', 'b'], widths: [512, 256] }))).toBe(key);

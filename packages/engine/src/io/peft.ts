@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
-import { LAYER_LINEARS, linearModule, linearShape, type LayerLinear } from '../model/weight-names.js';
+import type { LoraModule } from '../model/lora.js';
+import { LAYER_LINEARS, linearShape, parseLinearModule, type LayerLinear } from '../model/weight-names.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { ModelConfig } from './config.js';
 import { asRecord, readJsonFile } from './json-file.js';
@@ -42,23 +43,21 @@ export interface LoraConfig {
   extra: Record<string, unknown>;
 }
 
-/** One adapted linear: `y += scaling · (x·Aᵀ)·Bᵀ`. */
-export interface LoraModuleWeights {
-  /** (r, in), row-major. */
-  A: Float32Array;
-  /** (out, r), row-major. */
-  B: Float32Array;
-  r: number;
+/**
+ * One adapted linear of a PEFT adapter: a `LoraModule` with its shape spelled out (A is
+ * (r, inFeatures), B (outFeatures, r), the safetensors shapes) and its scaling resolved (it
+ * differs from the adapter's when rank_pattern / alpha_pattern apply).
+ */
+export interface PeftLoraModule extends LoraModule {
   inFeatures: number;
   outFeatures: number;
-  /** This module's scaling (differs from the adapter's when rank_pattern / alpha_pattern apply). */
   scaling: number;
 }
 
 export interface LoraAdapter {
   config: LoraConfig;
   /** Keyed by module path, e.g. 'model.layers.0.self_attn.q_proj'. */
-  weights: Map<string, LoraModuleWeights>;
+  weights: Map<string, PeftLoraModule>;
   /** lora_alpha / r, or lora_alpha / √r with rsLoRA. */
   scaling: number;
 }
@@ -189,7 +188,8 @@ function patternValue(patterns: Record<string, number>, module: string): number 
   return undefined;
 }
 
-const keyPattern = /^(?:base_model\.model\.)?model\.layers\.(\d+)\.(self_attn|mlp)\.(\w+)\.lora_(A|B)(?:\.default)?\.weight$/;
+/** `[base_model.model.]MODULE.lora_(A|B)[.default].weight`: the module path and which matrix. */
+const keyPattern = /^(?:base_model\.model\.)?(.+)\.lora_(A|B)(?:\.default)?\.weight$/;
 
 /**
  * Read a PEFT LoRA adapter folder. With `modelConfig`, every module is checked against the
@@ -215,17 +215,15 @@ export function readLoraAdapter(dir: string, options: { modelConfig?: ModelConfi
     const found = new Map<string, { linear: LayerLinear; layer: number; A?: string; B?: string }>();
     for (const name of file.tensors.keys()) {
       const m = keyPattern.exec(name);
-      const linear = m?.[3] as LayerLinear | undefined;
-      if (!m || !linear || !LAYER_LINEARS.includes(linear) || linearModule(Number(m[1]), linear) !== `model.layers.${m[1]}.${m[2]}.${linear}`) {
-        throw invalid(dir, `${ADAPTER_WEIGHTS_FILE} holds "${name}", which is not a LoRA matrix of a Llama-family layer.`);
-      }
-      const module = linearModule(Number(m[1]), linear);
-      const entry = found.get(module) ?? { linear, layer: Number(m[1]) };
-      entry[m[4] as 'A' | 'B'] = name;
+      const parsed = m ? parseLinearModule(m[1]!) : null;
+      if (!m || !parsed) throw invalid(dir, `${ADAPTER_WEIGHTS_FILE} holds "${name}", which is not a LoRA matrix of a decoder layer's linear.`);
+      const module = m[1]!;
+      const entry = found.get(module) ?? { ...parsed };
+      entry[m[2] as 'A' | 'B'] = name;
       found.set(module, entry);
     }
     if (found.size === 0) throw invalid(dir, `${ADAPTER_WEIGHTS_FILE} holds no LoRA matrices.`);
-    const weights = new Map<string, LoraModuleWeights>();
+    const weights = new Map<string, PeftLoraModule>();
     for (const module of [...found.keys()].sort(compareModules)) {
       const { linear, layer, A, B } = found.get(module)!;
       if (!A || !B) throw invalid(dir, `${module} has lora_${A ? 'A' : 'B'} but no lora_${A ? 'B' : 'A'}.`);
@@ -255,8 +253,8 @@ export function readLoraAdapter(dir: string, options: { modelConfig?: ModelConfi
 /** Layer order, then the order a block applies its linears. */
 function compareModules(a: string, b: string): number {
   const parse = (m: string): [number, number] => {
-    const parts = m.split('.');
-    return [Number(parts[2]), LAYER_LINEARS.indexOf(parts[4] as LayerLinear)];
+    const { layer, linear } = parseLinearModule(m)!;
+    return [layer, LAYER_LINEARS.indexOf(linear)];
   };
   const [la, pa] = parse(a);
   const [lb, pb] = parse(b);
@@ -271,7 +269,7 @@ export function writeLoraAdapter(dir: string, adapter: LoraAdapter, options: { d
   if (adapter.weights.size === 0) throw new EngineError('INVALID_ARGUMENT', 'The adapter has no modules to write.');
   const tensors: TensorToWrite[] = [];
   for (const [module, w] of adapter.weights) {
-    if (!/^model\.layers\.\d+\.(self_attn|mlp)\.\w+$/.test(module)) throw new EngineError('INVALID_ARGUMENT', `"${module}" is not a layer's linear module path.`);
+    if (!parseLinearModule(module)) throw new EngineError('INVALID_ARGUMENT', `"${module}" is not a layer's linear module path.`);
     if (w.A.length !== w.r * w.inFeatures || w.B.length !== w.outFeatures * w.r) {
       throw new EngineError('INVALID_ARGUMENT', `${module}: A has ${w.A.length} values and B ${w.B.length}, but r=${w.r}, in=${w.inFeatures}, out=${w.outFeatures}.`);
     }

@@ -41,14 +41,13 @@ import { readModelConfig } from '../io/model-folder.js';
 import { ModelWeights } from '../io/weights.js';
 import type { CausalLM } from '../infer/causal-lm.js';
 import type { TensorValue } from '../onnx/model.js';
-import type { GetWeight } from '../reference/llama.js';
-import { ropeInvFreq, ropeTables } from '../reference/rope.js';
+import { ropeInvFreq, ropeTables } from './rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
 import { ATTENTION_INPUTS, attentionKindFor, type AttentionKind } from './attention.js';
 import { buildDecoderGraph, GRAPH_NAMES } from './graph.js';
 import { packLora, type LoraWeights } from './lora.js';
 import { prepareDecoderWeights, type LinearKernels } from './prepare.js';
-import { globalWeightNames } from './weight-names.js';
+import { globalWeightNames, type GetWeight } from './weight-names.js';
 
 /** How to load a model. */
 export interface LoadCausalLMOptions {
@@ -110,7 +109,7 @@ export class OrtCausalLM implements CausalLM {
     /** Builds the graph variant with LoRA inputs; called once, when the first adapter is loaded. */
     private makeLoraSession: (() => Promise<OrtSession>) | null,
   ) {
-    this.invFreq = ropeInvFreq(config);
+    this.invFreq = ropeInvFreq(config.headDim, config.rope);
     this.runFeeds = { ...weightFeeds };
     this.resetCache();
   }

@@ -5,5 +5,5 @@ export { buildDecoderGraph, FUSED_LINEARS, FUSED_LINEAR_NAMES, GRAPH_NAMES, type
 export { dequantizeNBits, emitLinear, NBITS_BLOCK_SIZE, NBITS_ERROR_BUDGET, quantizeNBits, stackLinears, type LinearWeights, type TensorSink } from './linear.js';
 export { packLora, type LoraModule, type LoraWeights, type PackedTensor } from './lora.js';
 export { prepareDecoderWeights, toLinearFormat, type LinearKernels } from './prepare.js';
-export { llamaWeightNames, randomLlamaWeight, randomLlamaWeights, testModelConfig } from './random-weights.js';
-export { globalWeightNames, LAYER_LINEARS, layerNormNames, linearHasBias, linearModule, linearShape, type LayerLinear } from './weight-names.js';
+export { randomLlamaWeight, randomLlamaWeights, testModelConfig } from './random-weights.js';
+export { globalWeightNames, LAYER_LINEARS, layerNormName, layerNorms, linearHasBias, linearModule, linearShape, parseLinearModule, weightNames, type GetWeight, type LayerLinear, type LayerNorm } from './weight-names.js';

@@ -13,17 +13,25 @@ import type { ModelConfig } from '../io/config.js';
 import { FUSED_LINEAR_NAMES, FUSED_LINEARS, GRAPH_NAMES } from './graph.js';
 import { linearModule, linearShape } from './weight-names.js';
 
-/** One adapted module: A (r, in), B (out, r); `scaling` overrides the adapter's (rank_pattern / alpha_pattern). */
+/**
+ * One adapted linear, `y += scaling · (x·Aᵀ)·Bᵀ`: the engine's one LoRA-module type (the graph
+ * packs it, the reference merges it, io/peft.ts reads and writes it with its shape spelled out).
+ */
 export interface LoraModule {
+  /** (r, in), row-major. */
   A: Float32Array;
+  /** (out, r), row-major. */
   B: Float32Array;
   r: number;
+  /** This module's own scaling (PEFT rank_pattern / alpha_pattern); the adapter's when absent. */
   scaling?: number;
 }
 
-/** PEFT LoRA weights of one adapter (structurally the `LoraAdapterWeights` of infer/causal-lm.ts). */
+/** The LoRA weights of one adapter, ready to feed a model unmerged. */
 export interface LoraWeights {
+  /** alpha / r, or alpha / √r with rsLoRA. */
   scaling: number;
+  /** Keyed by module path, e.g. 'model.layers.0.self_attn.q_proj'. */
   modules: Map<string, LoraModule>;
 }
 

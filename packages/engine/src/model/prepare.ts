@@ -5,10 +5,9 @@
  */
 import type { ModelConfig } from '../io/config.js';
 import { dequantizeNf4, quantizeNf4 } from '../quant/index.js';
-import type { GetWeight } from '../reference/llama.js';
 import { FUSED_LINEAR_NAMES, FUSED_LINEARS, type DecoderWeights, type FusedLinear, type LayerWeights } from './graph.js';
 import { NBITS_BLOCK_SIZE, nbitsOf, quantizeNBits, stackLinears, type LinearWeights } from './linear.js';
-import { globalWeightNames, layerNormNames, linearHasBias, linearModule, linearShape, type LayerLinear } from './weight-names.js';
+import { globalWeightNames, linearHasBias, linearModule, linearShape, readFinalNorm, readLayerNorm, type GetWeight, type LayerLinear } from './weight-names.js';
 
 /**
  * Kernel per weight group:
@@ -44,8 +43,7 @@ function prepareLayer(config: ModelConfig, getWeight: GetWeight, layer: number, 
   };
   const linears = {} as Record<FusedLinear, LinearWeights>;
   for (const fused of FUSED_LINEAR_NAMES) linears[fused] = stackLinears(FUSED_LINEARS[fused].map(module));
-  const norms = layerNormNames(layer);
-  return { inputNorm: getWeight(norms.input), postNorm: getWeight(norms.postAttention), linears };
+  return { inputNorm: readLayerNorm(config, getWeight, layer, 'input'), postNorm: readLayerNorm(config, getWeight, layer, 'postAttention'), linears };
 }
 
 /** Every weight of the decoder graph, converted for `kernels`. */
@@ -53,5 +51,5 @@ export function prepareDecoderWeights(config: ModelConfig, getWeight: GetWeight,
   const names = globalWeightNames(config);
   const layers = Array.from({ length: config.numLayers }, (_, layer) => prepareLayer(config, getWeight, layer, kernels));
   const lmHead = toLinearFormat(getWeight(names.lmHead), config.vocabSize, config.hiddenSize, kernels.lmHead, false);
-  return { layers, finalNorm: getWeight(names.norm), lmHead };
+  return { layers, finalNorm: readFinalNorm(config, getWeight), lmHead };
 }

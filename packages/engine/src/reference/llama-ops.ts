@@ -69,6 +69,17 @@ export function siluForward(x: Float32Array): Float32Array {
   return x.map((v) => v / (1 + Math.exp(-v)));
 }
 
+/** GELU with the tanh approximation (PyTorch's `gelu(approximate='tanh')`, Gemma's `gelu_pytorch_tanh`). */
+export function geluTanhForward(x: Float32Array): Float32Array {
+  const k = Math.sqrt(2 / Math.PI);
+  return x.map((v) => 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v * v * v))));
+}
+
+/** cap · tanh(x / cap): Gemma 2's soft-capping of scores and logits. */
+export function softcapForward(x: Float32Array, cap: number): Float32Array {
+  return x.map((v) => cap * Math.tanh(v / cap));
+}
+
 /**
  * Softmax over each row, in place-free float64.
  * @param x (R, N)
@@ -87,7 +98,7 @@ export function softmaxForward(x: Float32Array, N: number): Float32Array {
   return out;
 }
 
-/** Weights of a SwiGLU MLP, `[out, in]`; biases only when the config has `mlp_bias`. */
+/** Weights of a gated MLP, `[out, in]`; biases only when the config has `mlp_bias`. */
 export interface MlpWeights {
   gate: Float32Array; // (I, C)
   up: Float32Array; // (I, C)
@@ -98,12 +109,13 @@ export interface MlpWeights {
 }
 
 /**
- * Llama MLP: down(silu(gate(x)) · up(x)).
+ * Gated MLP: down(act(gate(x)) · up(x)), act silu (SwiGLU, Llama) or tanh-GELU (GeGLU, Gemma).
  * @param x (T, C)
  * @returns (T, C)
  */
-export function swigluMlpForward(x: Float32Array, w: MlpWeights, C: number, I: number): Float32Array {
-  const gate = siluForward(linearForward(x, w.gate, w.gateBias, C, I)); // (T, I)
+export function gatedMlpForward(x: Float32Array, w: MlpWeights, C: number, I: number, activation: 'silu' | 'gelu_tanh' = 'silu'): Float32Array {
+  const preact = linearForward(x, w.gate, w.gateBias, C, I); // (T, I)
+  const gate = activation === 'silu' ? siluForward(preact) : geluTanhForward(preact);
   const up = linearForward(x, w.up, w.upBias, C, I); // (T, I)
   for (let i = 0; i < gate.length; i++) gate[i] = (gate[i] as number) * (up[i] as number);
   return linearForward(gate, w.down, w.downBias, I, C);
@@ -138,40 +150,52 @@ export function ropeForward(x: Float32Array, cos: Float32Array, sin: Float32Arra
   return out;
 }
 
+/** How scores are formed: scale (default 1/√D), optional soft-cap, optional sliding window. */
+export interface AttentionOptions {
+  scale?: number;
+  softcap?: number | null;
+  /** A query sees only the `window` latest positions, itself included (null: all earlier ones). */
+  window?: number | null;
+}
+
 /**
  * Causal grouped-query attention: query head h reads key/value head h / (H / Hkv). New position
- * t (absolute position past + t) attends to key positions 0 … past + t.
+ * t (absolute position past + t) attends to key positions 0 … past + t (the last `window` of
+ * them with a window). Scores are q·k·scale, soft-capped when asked.
  * @param q (T, H, D) — already rotated
  * @param k (S, Hkv, D) — past and new keys, already rotated; S = past + T
  * @param v (S, Hkv, D)
  * @returns (T, H·D)
  */
-export function causalAttentionForward(q: Float32Array, k: Float32Array, v: Float32Array, H: number, Hkv: number, D: number): Float32Array {
+export function causalAttentionForward(q: Float32Array, k: Float32Array, v: Float32Array, H: number, Hkv: number, D: number, options: AttentionOptions = {}): Float32Array {
   const T = q.length / (H * D);
   const S = k.length / (Hkv * D);
   const past = S - T;
   if (past < 0 || v.length !== k.length) throw new RangeError(`causalAttentionForward: ${T} queries, ${S} keys, ${v.length / (Hkv * D)} values`);
   const group = H / Hkv;
-  const scale = 1 / Math.sqrt(D);
+  const scale = options.scale ?? 1 / Math.sqrt(D);
+  const cap = options.softcap ?? null;
   const out = new Float32Array(T * H * D);
   const scores = new Float64Array(S);
   for (let t = 0; t < T; t++) {
     const visible = past + t + 1;
+    const first = options.window ? Math.max(0, visible - options.window) : 0;
     for (let h = 0; h < H; h++) {
       const kvh = Math.floor(h / group);
       const qo = (t * H + h) * D;
       let max = -Infinity;
-      for (let s = 0; s < visible; s++) {
+      for (let s = first; s < visible; s++) {
         const ko = (s * Hkv + kvh) * D;
         let dot = 0;
         for (let d = 0; d < D; d++) dot += (q[qo + d] as number) * (k[ko + d] as number);
-        scores[s] = dot * scale;
-        max = Math.max(max, dot * scale);
+        const score = cap === null ? dot * scale : cap * Math.tanh((dot * scale) / cap);
+        scores[s] = score;
+        max = Math.max(max, score);
       }
       let sum = 0;
-      for (let s = 0; s < visible; s++) sum += scores[s] = Math.exp((scores[s] as number) - max);
+      for (let s = first; s < visible; s++) sum += scores[s] = Math.exp((scores[s] as number) - max);
       const acc = new Float64Array(D);
-      for (let s = 0; s < visible; s++) {
+      for (let s = first; s < visible; s++) {
         const p = (scores[s] as number) / sum;
         const vo = (s * Hkv + kvh) * D;
         for (let d = 0; d < D; d++) acc[d] = (acc[d] as number) + p * (v[vo + d] as number);

@@ -1,18 +1,28 @@
 /**
- * A plain TypeScript forward of a whole Llama-family causal LM (llama, mistral, qwen2): the
- * oracle every fast path is checked against. Slow on purpose — clear loops, float64 sums —
- * and meant for tiny shapes (tests, the 260K-parameter stories model).
+ * A plain TypeScript forward of a whole causal LM of any family the engine runs (see
+ * model/architecture.ts): the oracle every fast path is checked against. Slow on purpose — clear
+ * loops, float64 sums — and meant for tiny shapes (tests, the 260K-parameter stories model).
  *
  * Dimension letters: T new positions, S = past + T, C hidden, H / Hkv query / key-value heads,
  * D head size, I intermediate, V vocabulary.
  */
-import type { ModelConfig } from '../io/config.js';
-import { globalWeightNames, layerNormNames, linearHasBias, linearModule, linearShape, type LayerLinear } from '../model/weight-names.js';
-import { causalAttentionForward, embeddingForward, linearForward, rmsNormForward, ropeForward, swigluMlpForward } from './llama-ops.js';
-import { ropeInvFreq, ropeTables } from './rope.js';
+import type { ModelConfig } from '../model/architecture.js';
+import { ropeOf, windowOf } from '../model/architecture.js';
+import { ropeInvFreq, ropeTables } from '../model/rope.js';
+import {
+  embedRows,
+  globalWeightNames,
+  linearHasBias,
+  linearModule,
+  linearShape,
+  readFinalNorm,
+  readLayerNorm,
+  type GetWeight,
+  type LayerLinear,
+} from '../model/weight-names.js';
+import { causalAttentionForward, gatedMlpForward, linearForward, rmsNormForward, ropeForward, softcapForward } from './llama-ops.js';
 
-/** Reads a float32 tensor by its Hugging Face name (e.g. 'model.layers.0.self_attn.q_proj.weight'). */
-export type GetWeight = (name: string) => Float32Array;
+export type { GetWeight } from '../model/weight-names.js';
 
 /** Keys and values of every layer so far: `k[layer]`, `v[layer]` are (S, Hkv, D), already rotated. */
 export interface ReferenceKV {
@@ -40,6 +50,10 @@ function concatRows(a: Float32Array | undefined, b: Float32Array): Float32Array 
   return out;
 }
 
+function add(a: Float32Array, b: Float32Array): Float32Array {
+  return a.map((value, i) => value + (b[i] as number));
+}
+
 /** y = x · Wᵀ (+ bias) for one of a layer's linears, reading its weights by name. */
 function layerLinear(config: ModelConfig, getWeight: GetWeight, layer: number, linear: LayerLinear, x: Float32Array): Float32Array {
   const [N, K] = linearShape(config, linear);
@@ -49,9 +63,10 @@ function layerLinear(config: ModelConfig, getWeight: GetWeight, layer: number, l
 }
 
 /**
- * One decoder layer: x + attn(norm(x)), then + mlp(norm(·)).
+ * One decoder layer: x + attn(norm(x)), then + mlp(norm(·)) — with Gemma's sandwich norms,
+ * x + norm(attn(norm(x))), then + norm(mlp(norm(·))).
  * @param x (T, C)
- * @param cos, sin (T, D/2) for the new positions
+ * @param rope cos, sin (T, D/2) of the new positions, for this layer's RoPE
  * @returns the new residual stream (T, C) and this layer's keys and values (S, Hkv, D)
  */
 export function decoderLayerForward(
@@ -63,20 +78,26 @@ export function decoderLayerForward(
   past: { k?: Float32Array | undefined; v?: Float32Array | undefined },
 ): { x: Float32Array; k: Float32Array; v: Float32Array } {
   const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, rmsNormEps: eps } = config;
-  const norms = layerNormNames(layer);
-  const h = rmsNormForward(x, getWeight(norms.input), eps, C); // (T, C)
-  const q = ropeForward(layerLinear(config, getWeight, layer, 'q_proj', h), rope.cos, rope.sin, H, D); // (T, H, D)
-  const kNew = ropeForward(layerLinear(config, getWeight, layer, 'k_proj', h), rope.cos, rope.sin, Hkv, D); // (T, Hkv, D)
+  const norm = (value: Float32Array, which: Parameters<typeof readLayerNorm>[3], size = C): Float32Array => rmsNormForward(value, readLayerNorm(config, getWeight, layer, which), eps, size);
+  const h = norm(x, 'input'); // (T, C)
+  let qProj = layerLinear(config, getWeight, layer, 'q_proj', h); // (T, H·D)
+  let kProj = layerLinear(config, getWeight, layer, 'k_proj', h); // (T, Hkv·D)
+  if (config.qkNorm) {
+    qProj = norm(qProj, 'q', D); // over each head's D values
+    kProj = norm(kProj, 'k', D);
+  }
+  const q = ropeForward(qProj, rope.cos, rope.sin, H, D); // (T, H, D)
+  const kNew = ropeForward(kProj, rope.cos, rope.sin, Hkv, D); // (T, Hkv, D)
   const vNew = layerLinear(config, getWeight, layer, 'v_proj', h); // (T, Hkv, D)
   const k = concatRows(past.k, kNew); // (S, Hkv, D)
   const v = concatRows(past.v, vNew);
-  const attn = causalAttentionForward(q, k, v, H, Hkv, D); // (T, H·D)
+  const attn = causalAttentionForward(q, k, v, H, Hkv, D, { scale: config.attentionScale, softcap: config.attnSoftcap, window: windowOf(config, layer) }); // (T, H·D)
   const o = layerLinear(config, getWeight, layer, 'o_proj', attn); // (T, C)
-  const x1 = x.map((value, i) => value + (o[i] as number));
-  const h2 = rmsNormForward(x1, getWeight(norms.postAttention), eps, C);
+  const x1 = add(x, config.sandwichNorms ? norm(o, 'postAttention') : o);
+  const h2 = norm(x1, config.sandwichNorms ? 'preFeedforward' : 'postAttention');
   const name = (linear: LayerLinear): string => linearModule(layer, linear);
   const bias = (linear: LayerLinear): Float32Array | undefined => (config.mlpBias ? getWeight(`${name(linear)}.bias`) : undefined);
-  const mlp = swigluMlpForward(
+  const mlp = gatedMlpForward(
     h2,
     {
       gate: getWeight(`${name('gate_proj')}.weight`),
@@ -88,8 +109,20 @@ export function decoderLayerForward(
     },
     C,
     config.intermediateSize,
+    config.activation,
   );
-  return { x: x1.map((value, i) => value + (mlp[i] as number)), k, v };
+  return { x: add(x1, config.sandwichNorms ? norm(mlp, 'postFeedforward') : mlp), k, v };
+}
+
+/** cos/sin (T, D/2) of positions start … start + T − 1 for each layer (layers of one RoPE share tables). */
+export function layerRopeTables(config: ModelConfig, start: number, T: number): { cos: Float32Array; sin: Float32Array }[] {
+  const byRope = new Map<unknown, { cos: Float32Array; sin: Float32Array }>();
+  return Array.from({ length: config.numLayers }, (_, layer) => {
+    const rope = ropeOf(config, layer);
+    let tables = byRope.get(rope);
+    if (!tables) byRope.set(rope, (tables = ropeTables(ropeInvFreq(config.headDim, rope), start, T)));
+    return tables;
+  });
 }
 
 /**
@@ -102,18 +135,20 @@ export function referenceForward(config: ModelConfig, getWeight: GetWeight, ids:
   const past = options.pastKV;
   const start = past?.length ?? 0;
   const names = globalWeightNames(config);
-  const rope = ropeTables(ropeInvFreq(config), start, ids.length);
-  let x = embeddingForward(getWeight(names.embed), ids, C); // (T, C)
+  const ropes = layerRopeTables(config, start, ids.length);
+  let x = embedRows(config, getWeight(names.embed), ids, (id) => {
+    throw new RangeError(`referenceForward: token id ${id} is outside [0, ${V})`);
+  }); // (T, C)
   const kv: ReferenceKV = { k: [], v: [], length: start + ids.length };
   for (let layer = 0; layer < numLayers; layer++) {
-    const out = decoderLayerForward(config, getWeight, layer, x, rope, { k: past?.k[layer], v: past?.v[layer] });
+    const out = decoderLayerForward(config, getWeight, layer, x, ropes[layer]!, { k: past?.k[layer], v: past?.v[layer] });
     x = out.x;
     kv.k.push(out.k);
     kv.v.push(out.v);
   }
-  const normed = rmsNormForward(x, getWeight(names.norm), config.rmsNormEps, C);
+  const normed = rmsNormForward(x, readFinalNorm(config, getWeight), config.rmsNormEps, C);
   const logits = linearForward(normed, getWeight(names.lmHead), undefined, C, V); // (T, V)
-  return { logits, kv, hidden: x };
+  return { logits: config.finalSoftcap === null ? logits : softcapForward(logits, config.finalSoftcap), kv, hidden: x };
 }
 
 /** Index of the largest value (the first one on ties). */

@@ -1,13 +1,6 @@
 /** LoRA merged into the base weights by hand: the oracle for unmerged LoRA in the fast path. */
-import type { GetWeight } from './llama.js';
-
-/** One adapted module: A (r, in), B (out, r), and its scaling when it differs from the adapter's. */
-export interface ReferenceLoraModule {
-  A: Float32Array;
-  B: Float32Array;
-  r: number;
-  scaling?: number;
-}
+import type { LoraWeights } from '../model/lora.js';
+import type { GetWeight } from '../model/weight-names.js';
 
 /**
  * W' = W + s · B·A.
@@ -32,7 +25,7 @@ export function mergeLoraForward(W: Float32Array, A: Float32Array, B: Float32Arr
 }
 
 /** A weight reader whose `<module>.weight` tensors have the adapter merged in. */
-export function mergedLoraWeights(getWeight: GetWeight, adapter: { scaling: number; modules: ReadonlyMap<string, ReferenceLoraModule> }): GetWeight {
+export function mergedLoraWeights(getWeight: GetWeight, adapter: LoraWeights): GetWeight {
   return (name) => {
     const w = getWeight(name);
     const m = name.endsWith('.weight') ? adapter.modules.get(name.slice(0, -'.weight'.length)) : undefined;

@@ -32,9 +32,9 @@
 import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
 import type { LoraAdapter } from '../io/peft.js';
-import { globalWeightNames, layerNormNames, linearModule, LAYER_LINEARS } from '../model/weight-names.js';
+import { globalWeightNames, linearModule, LAYER_LINEARS, readLayerNorm } from '../model/weight-names.js';
 import { dequantizeNf4, dequantizeNf4Into, quantizeNf4, type Nf4Tensor } from '../quant/index.js';
-import { ropeInvFreq, ropeTables } from '../reference/rope.js';
+import { ropeInvFreq, ropeTables } from '../model/rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
 import { Mulberry32 } from './rng-state.js';
 import {
@@ -242,10 +242,9 @@ export class LoraTrainer {
         const backward = await createSession(buildBlockBackwardGraph(spec), sessionOptions);
         setsByKey.set(key, (graphs = { spec, forward, backward }));
       }
-      const norms = layerNormNames(layer);
       const common: Record<string, OrtTensor> = {
-        [BLOCK_NAMES.inputNorm]: f32(getWeight(norms.input), [config.hiddenSize]),
-        [BLOCK_NAMES.postNorm]: f32(getWeight(norms.postAttention), [config.hiddenSize]),
+        [BLOCK_NAMES.inputNorm]: f32(readLayerNorm(config, getWeight, layer, 'input'), [config.hiddenSize]),
+        [BLOCK_NAMES.postNorm]: f32(readLayerNorm(config, getWeight, layer, 'postAttention'), [config.hiddenSize]),
       };
       if (lora.length > 0) common[BLOCK_NAMES.scaling] = f32(Float32Array.of(scaling), []);
       const entry: Layer = { graphs, lora, forward: { ...common }, backward: { ...common }, nf4: new Map() };
@@ -282,7 +281,7 @@ export class LoraTrainer {
     const budget = options.activationBudgetBytes ?? DEFAULT_ACTIVATION_BUDGET_BYTES;
     const headChunkRows = options.headChunkRows ?? DEFAULT_HEAD_CHUNK_ROWS;
     if (!(Number.isInteger(headChunkRows) && headChunkRows > 0)) throw new EngineError('INVALID_ARGUMENT', `headChunkRows must be a whole number ≥ 1, not ${headChunkRows}.`);
-    return new LoraTrainer(config, adapter, method, ort, layers, [...setsByKey.values()], head, embed, ropeInvFreq(config), dropout, budget, headChunkRows, sessionOptions);
+    return new LoraTrainer(config, adapter, method, ort, layers, [...setsByKey.values()], head, embed, ropeInvFreq(config.headDim, config.rope), dropout, budget, headChunkRows, sessionOptions);
   }
 
   /**

@@ -9,9 +9,8 @@
  * I intermediate, V vocabulary, r LoRA rank.
  */
 import type { ModelConfig } from '../../io/config.js';
-import { globalWeightNames, layerNormNames, linearHasBias, linearModule, linearShape, type LayerLinear } from '../../model/weight-names.js';
-import type { GetWeight } from '../llama.js';
-import { ropeInvFreq, ropeTables } from '../rope.js';
+import { ropeInvFreq, ropeTables } from '../../model/rope.js';
+import { globalWeightNames, layerNormName, linearHasBias, linearModule, linearShape, parseLinearModule, type GetWeight, type LayerLinear } from '../../model/weight-names.js';
 import { causalAttentionBackward, causalAttentionForward, ropeBackward, ropeForward } from './attention.js';
 import { embeddingForward, linearBackward, linearForward, loraLinearBackward, loraLinearForward, type LoraParams } from './linear.js';
 import { crossEntropyBackward, crossEntropyForward } from './loss.js';
@@ -71,7 +70,7 @@ function makeContext(config: ModelConfig, getWeight: GetWeight, adapter: LoraAda
     return w;
   };
   // The same float32 cos/sin the float32 reference and the ONNX graphs use.
-  return { config, adapter, weight, rope: ropeTables(ropeInvFreq(config), 0, T) };
+  return { config, adapter, weight, rope: ropeTables(ropeInvFreq(config.headDim, config.rope), 0, T) };
 }
 
 /** y = x · Wᵀ (+ bias) (+ s · x · Aᵀ · Bᵀ when the module is adapted). */
@@ -109,7 +108,7 @@ function add(a: Float64Array, b: Float64Array): Float64Array {
 function layerForward(ctx: Context, layer: number, x: Float64Array): { out: Float64Array; cache: LayerCache } {
   const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, rmsNormEps: eps } = ctx.config;
   const { cos, sin } = ctx.rope;
-  const norms = layerNormNames(layer);
+  const norms = { input: layerNormName(layer, 'input'), postAttention: layerNormName(layer, 'postAttention') };
   const h = rmsNormForward(x, ctx.weight(norms.input), eps, C);
   const q = ropeForward(layerLinear(ctx, layer, 'q_proj', h), cos, sin, H, D); // (T, H, D)
   const k = ropeForward(layerLinear(ctx, layer, 'k_proj', h), cos, sin, Hkv, D); // (T, Hkv, D)
@@ -128,7 +127,7 @@ function layerForward(ctx: Context, layer: number, x: Float64Array): { out: Floa
 function layerBackward(ctx: Context, layer: number, dout: Float64Array, c: LayerCache, grads: Map<string, LoraGrads>): Float64Array {
   const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, rmsNormEps: eps } = ctx.config;
   const { cos, sin } = ctx.rope;
-  const norms = layerNormNames(layer);
+  const norms = { input: layerNormName(layer, 'input'), postAttention: layerNormName(layer, 'postAttention') };
   // MLP branch: out = x1 + down(silu(g) · u).
   const da = layerLinearBackward(ctx, layer, 'down_proj', dout, c.a, grads); // (T, I)
   const sg = siluForward(c.g);
@@ -150,7 +149,8 @@ function layerBackward(ctx: Context, layer: number, dout: Float64Array, c: Layer
 
 function checkAdapter(config: ModelConfig, adapter: LoraAdapter): void {
   for (const name of adapter.keys()) {
-    if (!/^model\.layers\.(\d+)\.(self_attn|mlp)\.\w+_proj$/.test(name) || Number(name.split('.')[2]) >= config.numLayers) {
+    const parsed = parseLinearModule(name);
+    if (!parsed || parsed.layer >= config.numLayers) {
       throw new RangeError(`loraDecoder: the adapter names "${name}", which is not a layer linear of this model`);
     }
   }

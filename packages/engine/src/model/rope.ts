@@ -3,7 +3,7 @@
  * float32 angles), shared by the reference and the ONNX Runtime graphs (which take cos/sin as
  * inputs), so both rotate by the same numbers.
  */
-import type { ModelConfig } from '../io/config.js';
+import type { RopeSpec } from './architecture.js';
 
 /**
  * The D/2 inverse frequencies, with `rope_scaling` applied:
@@ -13,11 +13,11 @@ import type { ModelConfig } from '../io/config.js';
  *   `factor`, high ones (wavelength below original_max / high_freq_factor) kept, the band in
  *   between interpolated smoothly — transformers' `_compute_llama3_parameters`.
  */
-export function ropeInvFreq(config: Pick<ModelConfig, 'headDim' | 'ropeTheta' | 'ropeScaling'>): Float32Array {
-  const D = config.headDim;
+export function ropeInvFreq(headDim: number, rope: RopeSpec): Float32Array {
+  const D = headDim;
   const base = new Float32Array(D / 2);
-  for (let i = 0; i < D / 2; i++) base[i] = 1 / config.ropeTheta ** (Math.fround((2 * i) / D));
-  const scaling = config.ropeScaling;
+  for (let i = 0; i < D / 2; i++) base[i] = 1 / rope.theta ** (Math.fround((2 * i) / D));
+  const scaling = rope.scaling;
   if (scaling.type === 'none') return base;
   if (scaling.type === 'linear') return base.map((f) => f / scaling.factor);
   const { factor, lowFreqFactor, highFreqFactor, originalMaxPositionEmbeddings: oldContext } = scaling;
