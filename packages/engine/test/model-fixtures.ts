@@ -1,6 +1,7 @@
 /** Shared helpers of the model tests: tiny random models and a reference-vs-ORT walk. */
 import { expect } from 'vitest';
-import type { ModelConfig } from '../src/io/config.js';
+import { parseModelConfig, type ModelConfig } from '../src/io/config.js';
+import { familyOf } from '../src/model/families/index.js';
 import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
 import { maxRelativeError } from '../src/reference/compare.js';
 import { referenceForward, type GetWeight, type ReferenceKV } from '../src/reference/llama.js';
@@ -19,6 +20,37 @@ export interface TinyModel {
  */
 export function tinyModel(overrides: Partial<ModelConfig> = {}, seed = 1): TinyModel {
   const config = testModelConfig({ hiddenSize: 64, intermediateSize: 96, numHeads: 4, numKvHeads: 2, vocabSize: 96, numLayers: 2, ...overrides });
+  const weights = randomLlamaWeights(config, seed);
+  return { config, weights, get: (name) => weights.get(name) ?? fail(name) };
+}
+
+/**
+ * The config of a tiny `modelType` model (e.g. 'qwen3', 'gemma2', 'gemma3_text') read through
+ * its family descriptor from the config.json transformers would write (`exampleConfig`), with
+ * the tiny sizes of `tinyModel`; `fields` overrides config.json fields (snake_case).
+ */
+export function familyConfig(modelType: string, fields: Record<string, unknown> = {}): ModelConfig {
+  const dims = { hiddenSize: 64, intermediateSize: 96, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, vocabSize: 96 };
+  return parseModelConfig({
+    ...familyOf(modelType)!.exampleConfig(modelType, dims),
+    model_type: modelType,
+    hidden_size: dims.hiddenSize,
+    intermediate_size: dims.intermediateSize,
+    num_hidden_layers: dims.numLayers,
+    num_attention_heads: dims.numHeads,
+    num_key_value_heads: dims.numKvHeads,
+    head_dim: dims.headDim,
+    vocab_size: dims.vocabSize,
+    max_position_embeddings: 256,
+    bos_token_id: 1,
+    eos_token_id: 2,
+    ...fields,
+  });
+}
+
+/** A tiny random model of a family (see `familyConfig`). */
+export function tinyFamilyModel(modelType: string, fields: Record<string, unknown> = {}, seed = 1): TinyModel {
+  const config = familyConfig(modelType, fields);
   const weights = randomLlamaWeights(config, seed);
   return { config, weights, get: (name) => weights.get(name) ?? fail(name) };
 }
