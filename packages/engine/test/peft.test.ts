@@ -11,7 +11,7 @@ import {
   serializeLoraConfig,
   writeLoraAdapter,
   type LoraAdapter,
-  type LoraModuleWeights,
+  type PeftLoraModule,
 } from '../src/io/peft.js';
 import { SafetensorsFile, writeSafetensors } from '../src/io/safetensors.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
@@ -34,13 +34,13 @@ const config: ModelConfig = parseModelConfig({
   vocab_size: 512,
 });
 
-function module(r: number, inFeatures: number, outFeatures: number, seed: number, scaling = 2): LoraModuleWeights {
+function module(r: number, inFeatures: number, outFeatures: number, seed: number, scaling = 2): PeftLoraModule {
   const rng = seededRng(seed);
   return { A: randomUniform(r * inFeatures, rng), B: randomUniform(outFeatures * r, rng), r, inFeatures, outFeatures, scaling };
 }
 
 function adapter(r = 4, alpha = 8): LoraAdapter {
-  const weights = new Map<string, LoraModuleWeights>();
+  const weights = new Map<string, PeftLoraModule>();
   for (let layer = 0; layer < 2; layer++) {
     weights.set(`model.layers.${layer}.self_attn.q_proj`, module(r, 64, 64, layer * 10 + 1));
     weights.set(`model.layers.${layer}.self_attn.v_proj`, module(r, 64, 32, layer * 10 + 2));

@@ -28,7 +28,8 @@ import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights
 import { linearModule, linearShape, LAYER_LINEARS, type LayerLinear } from '../src/model/weight-names.js';
 import { maxRelativeError } from '../src/reference/compare.js';
 import { referenceForward } from '../src/reference/llama.js';
-import { mergedLoraWeights, type ReferenceLoraModule } from '../src/reference/lora.js';
+import type { LoraModule } from '../src/model/lora.js';
+import { mergedLoraWeights } from '../src/reference/lora.js';
 import { randomUniform, seededRng, type Rng } from '../src/util/random.js';
 import { dot, gradCheck, random64 } from './gradcheck.js';
 
@@ -220,10 +221,10 @@ describe('reference backward ops match central finite differences', () => {
 });
 
 /** A random adapter on `linears` of every layer, its values float32-exact so the float32 merge sees the same numbers. */
-function randomAdapter(config: ModelConfig, linears: readonly LayerLinear[], r: number, scaling: number, seed: number): { adapter: LoraAdapter; modules: Map<string, ReferenceLoraModule> } {
+function randomAdapter(config: ModelConfig, linears: readonly LayerLinear[], r: number, scaling: number, seed: number): { adapter: LoraAdapter; modules: Map<string, LoraModule> } {
   const rng = seededRng(seed);
   const adapter = new Map<string, { A: Float64Array; B: Float64Array; r: number; scaling: number }>();
-  const modules = new Map<string, ReferenceLoraModule>();
+  const modules = new Map<string, LoraModule>();
   for (let layer = 0; layer < config.numLayers; layer++) {
     for (const linear of linears) {
       const [N, K] = linearShape(config, linear);

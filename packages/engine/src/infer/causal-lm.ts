@@ -1,15 +1,5 @@
 import type { ModelConfig } from '../io/config.js';
-
-/** PEFT LoRA weights of one adapter, ready to feed the model unmerged. */
-export interface LoraAdapterWeights {
-  /** alpha / r, or alpha / sqrt(r) with rsLoRA. */
-  scaling: number;
-  /**
-   * Keyed by module, e.g. 'model.layers.0.self_attn.q_proj'. A: (r, in); B: (out, r); a module's
-   * own `scaling` (PEFT rank_pattern / alpha_pattern) overrides the adapter's.
-   */
-  modules: Map<string, { A: Float32Array; B: Float32Array; r: number; scaling?: number }>;
-}
+import type { LoraWeights } from '../model/lora.js';
 
 /**
  * A causal language model with a KV cache: what generation and scoring need, whatever runs it
@@ -22,7 +12,7 @@ export interface CausalLM {
   readonly cacheLength: number;
   resetCache(): void;
   /** Unmerged LoRA: y = x·Wᵀ + scaling·(x·Aᵀ)·Bᵀ on the targeted linears. Several may be loaded; one (or none) is active. */
-  loadAdapter(name: string, adapter: LoraAdapterWeights): void;
+  loadAdapter(name: string, adapter: LoraWeights): void;
   setActiveAdapter(name: string | null): void;
   /** Forget a loaded adapter and its memory; if it was active, none is. */
   unloadAdapter(name: string): void;

@@ -5,7 +5,7 @@
  */
 import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
-import { loraScaling, type LoraAdapter, type LoraConfig, type LoraModuleWeights } from '../io/peft.js';
+import { loraScaling, type LoraAdapter, type LoraConfig, type PeftLoraModule } from '../io/peft.js';
 import { LAYER_LINEARS, linearModule, linearShape, type LayerLinear } from '../model/weight-names.js';
 import { Mulberry32 } from './rng-state.js';
 
@@ -117,7 +117,7 @@ export function initLoraAdapter(model: ModelConfig, config: LoraConfig, seed: nu
   checkLoraTrainingConfig(config);
   const rng = new Mulberry32(seed);
   const scaling = loraScaling(config.loraAlpha, config.r, config.useRslora);
-  const weights = new Map<string, LoraModuleWeights>();
+  const weights = new Map<string, PeftLoraModule>();
   for (const { module, linear } of resolveLoraTargets(model, config)) {
     const [outFeatures, inFeatures] = linearShape(model, linear);
     weights.set(module, {
