@@ -1,6 +1,7 @@
 // Lint enforces the layers of DESIGN.md: contracts ← engine ← server; contracts ← web.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -20,6 +21,11 @@ function forbid(...names) {
   };
 }
 
+/** The folders of packages/web/src/features: each may import only itself, components, lib and contracts. */
+const webFeatures = readdirSync(new URL('./packages/web/src/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.vite/**', 'coverage/**', 'tmp/**'] },
   js.configs.recommended,
@@ -27,10 +33,17 @@ export default tseslint.config(
   {
     plugins: { 'import-x': importX },
     languageOptions: { globals: { ...globals.node } },
+    // import-x resolves imports itself (no-cycle, no-restricted-paths): TypeScript sources,
+    // imported without an extension (web) or as './x.js' (engine, server).
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } })],
+    },
     rules: {
       // A package reaches another only through its name, never through a relative path.
       'import-x/no-relative-packages': 'error',
-      'import-x/no-cycle': 'off',
+      'import-x/no-cycle': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
@@ -56,6 +69,13 @@ export default tseslint.config(
             { target: './packages/web/src/lib', from: './packages/web/src/features', message: 'lib may not import features.' },
             { target: './packages/web/src/lib', from: './packages/web/src/app', message: 'lib may not import the app.' },
             { target: './packages/web/src/features', from: './packages/web/src/app', message: 'Features may not import the app.' },
+            // Features are independent: what two of them need lives in components or lib.
+            ...webFeatures.map((feature) => ({
+              target: `./packages/web/src/features/${feature}`,
+              from: './packages/web/src/features',
+              except: [`./${feature}`],
+              message: 'A feature may not import another feature: move what they share to components/ or lib/.',
+            })),
           ],
         },
       ],

@@ -2,7 +2,7 @@ import { Accessibility, Contrast, Gauge, HelpCircle, Monitor, Moon, PanelLeft, S
 import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import { useLaunchSystemCheck } from '../features/dashboard/components/use-launch-system-check';
-import { usePermission } from '../features/system/api/get-session';
+import { usePermission } from '../lib/system/get-session';
 import { useRegisterCommands, type Command } from '../lib/commands';
 import { preferencesStore } from '../lib/preferences';
 import { navItems } from './nav';

@@ -78,7 +78,10 @@ export function formatNumber(value: number, digits = 1): string {
   return value.toLocaleString(undefined, { maximumFractionDigits: digits });
 }
 
-/** 0.4567 → "46%". */
-export function formatPercent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
+/** 135000000 → "135M", 1.5e9 → "1.5B". */
+export function formatParameters(n: number): string {
+  if (n >= 1e9) return `${Number((n / 1e9).toFixed(1))}B`;
+  if (n >= 1e6) return `${Math.round(n / 1e6)}M`;
+  if (n >= 1e3) return `${Math.round(n / 1e3)}K`;
+  return String(n);
 }

@@ -25,7 +25,7 @@ describe('user data is shown as written (no contextual alternates)', () => {
   // The views that show records, samples, logs, prompts and replies; the masking preview is a <pre>.
   it.each([
     ['records preview', '../features/fine-tune/components/records-preview.tsx', 'aria-label={`Records,'],
-    ['log viewer', '../features/jobs/components/log-viewer.tsx', 'font-mono text-[0.8125rem]'],
+    ['log viewer', '../components/jobs/log-viewer.tsx', 'font-mono text-[0.8125rem]'],
     ['Playground replies', '../features/playground/components/output-pane.tsx', '<div aria-busy={active}'],
     ['Playground run prompts', '../features/playground/components/session-runs.tsx', "{preview || '(empty prompt)'}"],
   ])('the %s uses literal-text', (_, file, marker) => {

@@ -1,7 +1,7 @@
 import { roleLabels } from '@qlora-studio/contracts';
 import { ShieldCheck, UserRound } from 'lucide-react';
 import { Tooltip } from '../../components/ui/tooltip';
-import { useSession } from '../../features/system/api/get-session';
+import { useSession } from '../../lib/system/get-session';
 
 /** Who you are to the server, with what that allows. */
 export function RoleBadge() {

@@ -50,3 +50,6 @@ export function Field({ label, description, error, className, children }: FieldP
     </div>
   );
 }
+
+/** A native <select> styled to match Input. */
+export const selectClass = 'h-11 w-full rounded-lg border border-line-strong bg-surface px-3 text-base text-fg';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testJob as job } from '../jobs/test-job';
+import { testJob as job } from '../../lib/jobs/test-job';
 import { canApply, canResume, columnOf, filterJobs, groupByColumn, pruneSelection, resolvedInfo, toggleAll } from './board';
 
 const fineTune = (id: string, model: string, dataset: string) =>

@@ -8,8 +8,8 @@ import { RelativeTime } from '../../../components/ui/relative-time';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { isApiClientError } from '../../../lib/api-client';
 import { cn } from '../../../lib/cn';
-import { jobPath } from '../../jobs/components/job-row';
-import { useActivity } from '../api/list-activity';
+import { jobPath } from '../../../components/jobs/job-row';
+import { useActivity } from '../../../lib/activity/list-activity';
 
 const kindMeta: Record<ActivityKind, { icon: typeof Clock; className: string }> = {
   'job.queued': { icon: Clock, className: 'bg-surface-muted text-fg-muted' },

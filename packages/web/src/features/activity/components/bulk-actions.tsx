@@ -5,11 +5,11 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { ConfirmDialog } from '../../../components/ui/alert-dialog';
 import { Button } from '../../../components/ui/button';
-import { cancelJob } from '../../jobs/api/cancel-job';
-import { deleteJob } from '../../jobs/api/delete-job';
-import { jobKeys } from '../../jobs/api/keys';
-import { retryJob } from '../../jobs/api/retry-job';
-import { usePermission } from '../../system/api/get-session';
+import { cancelJob } from '../../../lib/jobs/api/cancel-job';
+import { deleteJob } from '../../../lib/jobs/api/delete-job';
+import { activityKeys, jobKeys } from '../../../lib/query-keys';
+import { retryJob } from '../../../lib/jobs/api/retry-job';
+import { usePermission } from '../../../lib/system/get-session';
 import { canApply, type BulkAction } from '../board';
 import { cancelRisk, describeCancelRisk } from '../cancel-risk';
 
@@ -51,7 +51,7 @@ export function BulkActions({ selected, onDone, onClear }: { selected: Job[]; on
     setConfirmCancel(false);
     if (action === 'delete') for (const j of jobs) queryClient.removeQueries({ queryKey: jobKeys.detail(j.id) });
     void queryClient.invalidateQueries({ queryKey: jobKeys.lists() });
-    void queryClient.invalidateQueries({ queryKey: ['activity'] });
+    void queryClient.invalidateQueries({ queryKey: activityKeys.all });
     const failed = jobs.flatMap((job, i) => {
       const r = results[i]!;
       return r.status === 'rejected' ? [{ job, reason: r.reason instanceof Error ? r.reason.message : String(r.reason) }] : [];

@@ -1,6 +1,6 @@
 import { FileText, FolderOpen, Save } from 'lucide-react';
-import type { Artifact } from '../../jobs/job-stream';
-import { CopyButton } from './copy-button';
+import type { Artifact } from '../../../lib/jobs/job-stream';
+import { CopyButton } from '../../../components/copy-button';
 
 const kinds: Record<string, { title: string; icon: typeof FolderOpen; order: number }> = {
   adapter: { title: 'Adapter folder', icon: FolderOpen, order: 0 },

@@ -2,8 +2,8 @@ import type { Job } from '@qlora-studio/contracts';
 import { Box, Database } from 'lucide-react';
 import { Link } from 'react-router';
 import { cn } from '../../../lib/cn';
-import { jobPath, JobMeta } from '../../jobs/components/job-row';
-import { JobProgress, JobStatusBadge } from '../../jobs/components/job-status';
+import { jobPath, JobMeta } from '../../../components/jobs/job-row';
+import { JobProgress, JobStatusBadge } from '../../../components/jobs/job-status';
 import { resolvedInfo } from '../board';
 
 export interface JobCardProps {

@@ -1,6 +1,6 @@
 import { trainJobConfigSchema, type Job } from '@qlora-studio/contracts';
 import { describe, expect, it } from 'vitest';
-import { testJob } from '../../jobs/test-job';
+import { testJob } from '../../../lib/jobs/test-job';
 import { configRows, trainsOnText } from './job-config';
 
 function trainJob(trainOn: 'completions' | 'all'): Job {

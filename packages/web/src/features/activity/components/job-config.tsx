@@ -2,11 +2,11 @@ import { promptTemplateLabel, trainJobConfigSchema, type DatasetFormat, type Job
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatNumber } from '../../../lib/format';
-import { datasetsQueryOptions } from '../../fine-tune/api/list-datasets';
-import { jobPath } from '../../jobs/components/job-row';
-import { JobStatusBadge } from '../../jobs/components/job-status';
+import { datasetsQueryOptions } from '../../../lib/datasets/list-datasets';
+import { jobPath } from '../../../components/jobs/job-row';
+import { JobStatusBadge } from '../../../components/jobs/job-status';
 import { resolvedInfo } from '../board';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../../components/copy-button';
 
 /** The config without what the server added at launch: what the user chose. */
 export function userConfig(job: Pick<Job, 'config'>): Record<string, unknown> {

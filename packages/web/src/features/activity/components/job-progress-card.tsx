@@ -5,9 +5,9 @@ import { Alert } from '../../../components/ui/alert';
 import { Progress } from '../../../components/ui/progress';
 import { RelativeTime } from '../../../components/ui/relative-time';
 import { formatDuration, secondsBetween } from '../../../lib/format';
-import { smoothedEtaSeconds, type ProgressSample } from '../../jobs/eta';
-import { estimateVersusActual } from '../../jobs/time-estimate';
-import { progressBarValue, progressMessage, progressPercent } from '../../jobs/components/job-status';
+import { smoothedEtaSeconds, type ProgressSample } from '../../../lib/jobs/eta';
+import { estimateVersusActual } from '../../../lib/jobs/time-estimate';
+import { progressBarValue, progressMessage, progressPercent } from '../../../components/jobs/job-status';
 import { canResume } from '../board';
 
 /** The time now, every second while `live`; frozen otherwise. */

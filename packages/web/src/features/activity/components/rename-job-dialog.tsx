@@ -4,7 +4,7 @@ import { toast } from 'sonner';
 import { Button } from '../../../components/ui/button';
 import { Dialog, DialogBody, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '../../../components/ui/dialog';
 import { Field, Input } from '../../../components/ui/input';
-import { useRenameJob } from '../../jobs/api/update-job';
+import { useRenameJob } from '../../../lib/jobs/api/update-job';
 
 /** Rename a job (any status): the name Activity, the Dashboard and the Playground show. Mount it when opening: it starts from the job's name. */
 export function RenameJobDialog({ job, open, onOpenChange }: { job: Job; open: boolean; onOpenChange: (open: boolean) => void }) {

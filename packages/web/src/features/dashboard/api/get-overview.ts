@@ -1,8 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-
-/** Live updates invalidate this key when a job changes status (app/live-updates.tsx). */
-export const overviewKeys = { all: ['overview'] as const };
+import { overviewKeys } from '../../../lib/query-keys';
 
 export const getOverview = (signal?: AbortSignal) => api.call('getOverview', {}, { signal });
 

@@ -15,10 +15,10 @@ import { cn } from '../../../lib/cn';
 import { formatDateTime, formatDuration, secondsBetween } from '../../../lib/format';
 import { useNow } from '../../../lib/use-now';
 import { SeeAllLink } from './see-all-link';
-import { useActivity } from '../../activity/api/list-activity';
-import { jobQueryOptions } from '../../jobs/api/get-job';
-import { jobPath } from '../../jobs/components/job-row';
-import { JobStatusBadge, statusMeta } from '../../jobs/components/job-status';
+import { useActivity } from '../../../lib/activity/list-activity';
+import { jobQueryOptions } from '../../../lib/jobs/api/get-job';
+import { jobPath } from '../../../components/jobs/job-row';
+import { JobStatusBadge, statusMeta } from '../../../components/jobs/job-status';
 import { describeKind, eventLink, groupByDay, jobStatusOf, quotedName, type TimelineSubject } from '../timeline';
 
 const dotTone: Record<BadgeTone, string> = {

@@ -1,5 +1,5 @@
 import { PageHeader } from '../../../components/ui/page-header';
-import { useJobs } from '../../jobs/api/list-jobs';
+import { useJobs } from '../../../lib/jobs/api/list-jobs';
 import { ActivityTimeline } from './activity-timeline';
 import { HealthMonitor } from './health-monitor';
 import { OverviewCards } from './overview-cards';

@@ -6,9 +6,9 @@ import { Skeleton } from '../../../components/ui/skeleton';
 import { Sparkline } from '../../../components/ui/sparkline';
 import { isApiClientError } from '../../../lib/api-client';
 import { formatBytes, formatDuration } from '../../../lib/format';
-import { useHealth } from '../../system/api/get-health';
-import { useResources } from '../../system/api/get-resources';
-import { healthMeta, StatusDot, type HealthLevel } from '../../system/components/health-status';
+import { useHealth } from '../../../lib/system/get-health';
+import { useResources } from '../../../lib/system/get-resources';
+import { healthMeta, StatusDot, type HealthLevel } from '../../../components/system/health-status';
 
 const checkRows: { key: keyof Health['checks']; label: string; icon: typeof Server }[] = [
   { key: 'api', label: 'API', icon: Server },

@@ -2,7 +2,7 @@ import { Gauge, MessagesSquare, Sparkles, Upload, type LucideIcon } from 'lucide
 import { Link } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
-import { PermissionButton } from '../../system/components/permission-button';
+import { PermissionButton } from '../../../components/system/permission-button';
 
 const tile = 'h-auto w-full justify-start gap-3 py-3 text-left whitespace-normal';
 const Hint = ({ children }: { children: string }) => <span className="block text-sm font-normal">{children}</span>;

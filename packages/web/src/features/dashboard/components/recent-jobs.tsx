@@ -4,9 +4,9 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../..
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { isApiClientError } from '../../../lib/api-client';
-import { useJobs } from '../../jobs/api/list-jobs';
+import { useJobs } from '../../../lib/jobs/api/list-jobs';
 import { SeeAllLink } from './see-all-link';
-import { JobRow } from '../../jobs/components/job-row';
+import { JobRow } from '../../../components/jobs/job-row';
 
 /** The latest jobs, with live status. */
 export function RecentJobs() {

@@ -7,12 +7,12 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { EmptyState } from '../../../components/ui/empty-state';
 import { RelativeTime } from '../../../components/ui/relative-time';
 import { Skeleton } from '../../../components/ui/skeleton';
-import { useJobEvents } from '../../jobs/api/list-job-events';
-import { useJobs } from '../../jobs/api/list-jobs';
-import { jobPath } from '../../jobs/components/job-row';
-import { JobProgress, JobStatusBadge } from '../../jobs/components/job-status';
-import { parseSystemCheckResult, SystemCheckResultView } from '../../jobs/components/system-check-result';
-import { PermissionButton } from '../../system/components/permission-button';
+import { useJobEvents } from '../../../lib/jobs/api/list-job-events';
+import { useJobs } from '../../../lib/jobs/api/list-jobs';
+import { jobPath } from '../../../components/jobs/job-row';
+import { JobProgress, JobStatusBadge } from '../../../components/jobs/job-status';
+import { parseSystemCheckResult, SystemCheckResultView } from '../../../components/jobs/system-check-result';
+import { PermissionButton } from '../../../components/system/permission-button';
 import { useLaunchSystemCheck } from './use-launch-system-check';
 
 /** The result of a finished check: from the job, or else from its stored `result` event. */

@@ -1,8 +1,8 @@
 import { useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { actionToastMs } from '../../../lib/toast-timing';
-import { useCreateJob } from '../../jobs/api/create-job';
-import { jobPath } from '../../jobs/components/job-row';
+import { useCreateJob } from '../../../lib/jobs/api/create-job';
+import { jobPath } from '../../../components/jobs/job-row';
 
 /** Queues a system check and says so; the dashboard card then follows it live. */
 export function useLaunchSystemCheck() {

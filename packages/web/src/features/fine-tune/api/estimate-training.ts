@@ -1,6 +1,7 @@
 import type { TrainJobConfig } from '@qlora-studio/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
+import { trainingEstimateKeys } from '../../../lib/query-keys';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 
 export const estimateTraining = (config: TrainJobConfig, signal?: AbortSignal) => api.call('estimateTraining', { body: config }, { signal });
@@ -17,7 +18,7 @@ const measuringPollMs = 1000;
 export function useTrainingEstimate(config: TrainJobConfig | null) {
   const settled = useDebouncedValue(config, 400);
   return useQuery({
-    queryKey: ['training-estimate', settled],
+    queryKey: trainingEstimateKeys.of(settled),
     queryFn: ({ signal }) => estimateTraining(settled!, signal),
     enabled: settled !== null,
     placeholderData: keepPreviousData,

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { datasetKeys, type ReportQuery } from './keys';
+import { datasetKeys, type ReportQuery } from '../../../lib/query-keys';
 
 export const getDatasetReport = (id: string, query: ReportQuery, signal?: AbortSignal) =>
   api.call('getDatasetReport', { params: { id }, query }, { signal });

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { datasetKeys, type RecordsQuery } from './keys';
+import { datasetKeys, type RecordsQuery } from '../../../lib/query-keys';
 
 export const listDatasetRecords = (id: string, query: RecordsQuery, signal?: AbortSignal) =>
   api.call('listDatasetRecords', { params: { id }, query }, { signal });

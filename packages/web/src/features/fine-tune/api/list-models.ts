@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { modelKeys } from './keys';
+import { modelKeys } from '../../../lib/query-keys';
 
 export const listModels = (signal?: AbortSignal) => api.call('listModels', {}, { signal });
 

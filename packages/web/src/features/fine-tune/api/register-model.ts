@@ -1,7 +1,7 @@
 import type { BaseModel, RegisterModelBody } from '@qlora-studio/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { modelKeys } from './keys';
+import { modelKeys } from '../../../lib/query-keys';
 
 export const registerModel = (body: RegisterModelBody) => api.call('registerModel', { body });
 

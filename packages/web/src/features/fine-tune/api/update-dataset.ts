@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api } from '../../../lib/api-client';
-import { datasetKeys } from './keys';
+import { datasetKeys } from '../../../lib/query-keys';
 
 export const updateDataset = ({ id, name }: { id: string; name: string }) => api.call('updateDataset', { params: { id }, body: { name } });
 

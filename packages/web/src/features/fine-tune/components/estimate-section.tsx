@@ -2,9 +2,9 @@ import type { TrainingEstimate } from '@qlora-studio/contracts';
 import { Alert } from '../../../components/ui/alert';
 import { Progress } from '../../../components/ui/progress';
 import { formatBytes, formatDuration } from '../../../lib/format';
-import { formatStepSeconds, formatTrainingTime } from '../../jobs/time-estimate';
+import { formatStepSeconds, formatTrainingTime } from '../../../lib/jobs/time-estimate';
 import type { useTrainingEstimate } from '../api/estimate-training';
-import { ApiErrorAlert } from './api-error-alert';
+import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { Stat } from './dataset-report';
 
 /** While the server times a few training steps of this model's shape: what it does now, and how far it got. */

@@ -6,12 +6,12 @@ import { toast } from 'sonner';
 import { Button } from '../../../components/ui/button';
 import { Dialog, DialogBody, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '../../../components/ui/dialog';
 import { Field, Input } from '../../../components/ui/input';
-import { useCreateJob } from '../../jobs/api/create-job';
-import { useJobs } from '../../jobs/api/list-jobs';
-import { jobPath } from '../../jobs/components/job-row';
-import { JobProgress } from '../../jobs/components/job-status';
-import { PermissionButton } from '../../system/components/permission-button';
-import { ApiErrorAlert } from './api-error-alert';
+import { useCreateJob } from '../../../lib/jobs/api/create-job';
+import { useJobs } from '../../../lib/jobs/api/list-jobs';
+import { jobPath } from '../../../components/jobs/job-row';
+import { JobProgress } from '../../../components/jobs/job-status';
+import { PermissionButton } from '../../../components/system/permission-button';
+import { ApiErrorAlert } from '../../../components/api-error-alert';
 
 type Kind = 'model' | 'dataset';
 

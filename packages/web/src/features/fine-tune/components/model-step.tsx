@@ -9,21 +9,13 @@ import { EmptyState } from '../../../components/ui/empty-state';
 import { Field, Input } from '../../../components/ui/input';
 import { RadioCard, RadioGroup } from '../../../components/ui/radio-group';
 import { Skeleton } from '../../../components/ui/skeleton';
-import { formatBytes } from '../../../lib/format';
-import { PermissionButton } from '../../system/components/permission-button';
+import { formatBytes, formatParameters } from '../../../lib/format';
+import { PermissionButton } from '../../../components/system/permission-button';
 import { useCreateDemoModel } from '../api/create-demo-model';
 import { useModels } from '../api/list-models';
 import { useRegisterModel } from '../api/register-model';
-import { ApiErrorAlert } from './api-error-alert';
+import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { HubDownloads, HubImportButton } from './hub-import';
-
-/** 135000000 → "135M", 1.5e9 → "1.5B". */
-export function formatParameters(n: number): string {
-  if (n >= 1e9) return `${Number((n / 1e9).toFixed(1))}B`;
-  if (n >= 1e6) return `${Math.round(n / 1e6)}M`;
-  if (n >= 1e3) return `${Math.round(n / 1e3)}K`;
-  return String(n);
-}
 
 function RegisterModelDialog({ open, onOpenChange, onRegistered }: { open: boolean; onOpenChange: (o: boolean) => void; onRegistered: (m: BaseModel) => void }) {
   const [path, setPath] = useState('');

@@ -4,7 +4,7 @@ import { Collapsible, Tabs } from 'radix-ui';
 import { useId, useState, type ReactNode } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { Input } from '../../../components/ui/input';
+import { Input, selectClass } from '../../../components/ui/input';
 import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
 import { Switch } from '../../../components/ui/switch';
 import { cn } from '../../../lib/cn';
@@ -13,7 +13,6 @@ import { datasetLabel } from '../dataset-names';
 import { settingsHelp, settingTabLabels, type SettingHelp, type SettingKey, type SettingTab } from '../settings-help';
 import { isShown, searchShownSettings, searchSummary } from '../settings-search';
 import { HelpTip } from './help-tip';
-import { selectClass } from './reparse-form';
 
 type Control =
   | { type: 'number'; step?: string; min?: number; max?: number; placeholder?: string; unit?: string }

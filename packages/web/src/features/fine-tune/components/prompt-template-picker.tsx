@@ -1,8 +1,7 @@
 import { checkCustomTemplate, datasetFormatLabels, promptTemplateIds, promptTemplateInfo, type BaseModel, type ColumnMapping, type DatasetFormat, type PromptTemplateId } from '@qlora-studio/contracts';
 import { Alert } from '../../../components/ui/alert';
-import { Field } from '../../../components/ui/input';
+import { Field, selectClass } from '../../../components/ui/input';
 import type { Draft } from '../config-draft';
-import { selectClass } from './reparse-form';
 
 /** The template proposed for a model without a chat template, by the data's layout. */
 export function suggestedPromptTemplate(format: DatasetFormat | null): PromptTemplateId {

@@ -7,7 +7,7 @@ import { Field, Input } from '../../../components/ui/input';
 import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { datasetRecordsQueryOptions, useDatasetRecords } from '../api/list-dataset-records';
-import { ApiErrorAlert } from './api-error-alert';
+import { ApiErrorAlert } from '../../../components/api-error-alert';
 
 function Rendered({ record }: { record: DatasetRecord }) {
   if (record.kind === 'text') return <p className="text-sm whitespace-pre-wrap break-words">{record.text}</p>;

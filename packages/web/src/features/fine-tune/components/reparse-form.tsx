@@ -2,9 +2,9 @@ import { datasetFormatLabels, datasetFormats, type ColumnMapping, type Dataset, 
 import { useId, useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { Button } from '../../../components/ui/button';
-import { Field, Input } from '../../../components/ui/input';
+import { Field, Input, selectClass } from '../../../components/ui/input';
 import { useReparseDataset } from '../api/reparse-dataset';
-import { ApiErrorAlert } from './api-error-alert';
+import { ApiErrorAlert } from '../../../components/api-error-alert';
 
 /** The fields each layout reads, for the column mapping. */
 const layoutFields: Record<DatasetFormat, (keyof ColumnMapping)[]> = {
@@ -14,8 +14,6 @@ const layoutFields: Record<DatasetFormat, (keyof ColumnMapping)[]> = {
   'prompt-completion': ['prompt', 'completion'],
   text: ['text'],
 };
-
-export const selectClass = 'h-11 w-full rounded-lg border border-line-strong bg-surface px-3 text-base text-fg';
 
 /** Overrides auto-detection: the layout, which column holds each field, the text separator. */
 export function ReparseForm({ dataset, columns, detected = {} }: { dataset: Dataset; columns: string[]; /** The columns the report read each field from. */ detected?: ColumnMapping }) {

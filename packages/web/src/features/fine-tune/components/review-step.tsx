@@ -6,9 +6,10 @@ import { toast } from 'sonner';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Field, Input } from '../../../components/ui/input';
-import { useCreateJob } from '../../jobs/api/create-job';
-import { jobPath } from '../../jobs/components/job-row';
-import { PermissionButton } from '../../system/components/permission-button';
+import { formatParameters } from '../../../lib/format';
+import { useCreateJob } from '../../../lib/jobs/api/create-job';
+import { jobPath } from '../../../components/jobs/job-row';
+import { PermissionButton } from '../../../components/system/permission-button';
 import { cliCommand, configToDraft, type Draft, type Validated } from '../config-draft';
 import { useTrainingEstimate } from '../api/estimate-training';
 import { chosenJobName, defaultJobName } from '../job-name';
@@ -17,7 +18,6 @@ import { settingsHelp, type SettingKey } from '../settings-help';
 import { unusualSettings } from '../unusual-settings';
 import { parseYaml, toYaml } from '../yaml';
 import { EstimateSection } from './estimate-section';
-import { formatParameters } from './model-step';
 import { HiddenFileInput } from './upload-zone';
 
 function Summary({ config, model, dataset }: { config: TrainJobConfig; model: BaseModel; dataset: Dataset }) {

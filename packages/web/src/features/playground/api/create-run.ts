@@ -1,7 +1,7 @@
 import type { CreatePlaygroundRunBody } from '@qlora-studio/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { playgroundKeys } from './keys';
+import { playgroundKeys } from '../../../lib/query-keys';
 
 export const createRun = (body: CreatePlaygroundRunBody) => api.call('createPlaygroundRun', { body });
 

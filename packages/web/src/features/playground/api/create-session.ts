@@ -1,7 +1,7 @@
 import type { PlaygroundDraft } from '@qlora-studio/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { playgroundKeys } from './keys';
+import { playgroundKeys } from '../../../lib/query-keys';
 
 export const createSession = (body: { title?: string; draft?: PlaygroundDraft }) => api.call('createPlaygroundSession', { body });
 

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { playgroundKeys } from './keys';
+import { playgroundKeys } from '../../../lib/query-keys';
 
 export const getCatalogue = (signal?: AbortSignal) => api.call('getPlaygroundCatalogue', {}, { signal });
 

@@ -1,7 +1,7 @@
 import { playgroundSessionFileSchema, type PlaygroundSessionFile } from '@qlora-studio/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiClientError } from '../../../lib/api-client';
-import { playgroundKeys } from './keys';
+import { playgroundKeys } from '../../../lib/query-keys';
 
 export const importSession = (file: PlaygroundSessionFile) => api.call('importPlaygroundSession', { body: file });
 

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { playgroundKeys } from './keys';
+import { playgroundKeys } from '../../../lib/query-keys';
 
 /** Sessions per page of the history list. */
 export const sessionsPageSize = 50;

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { playgroundKeys } from './keys';
+import { playgroundKeys } from '../../../lib/query-keys';
 
 export interface PaneUpdate {
   runId: string;

@@ -13,7 +13,7 @@ import { RelativeTime } from '../../../components/ui/relative-time';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { Switch } from '../../../components/ui/switch';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
-import { ApiErrorAlert } from '../../fine-tune/components/api-error-alert';
+import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { useDeleteSession } from '../api/delete-session';
 import { useExportSession } from '../api/export-session';
 import { useImportSession } from '../api/import-session';

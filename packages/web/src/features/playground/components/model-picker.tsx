@@ -4,9 +4,8 @@ import { useId, type Ref } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { formatBytes } from '../../../lib/format';
-import { formatParameters } from '../../fine-tune/components/model-step';
-import { selectClass } from '../../fine-tune/components/reparse-form';
+import { selectClass } from '../../../components/ui/input';
+import { formatBytes, formatParameters } from '../../../lib/format';
 
 /** The prompt templates a pane can choose by name (a custom one comes only with the adapter trained with it). */
 const namedTemplates = promptTemplateIds.filter((t) => t !== 'model' && t !== 'custom');

@@ -7,7 +7,7 @@ import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { useFocusFallback } from '../../../lib/use-focus-fallback';
-import { ApiErrorAlert } from '../../fine-tune/components/api-error-alert';
+import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { emptyPane } from '../draft';
 import { PaneModelFields } from './model-picker';
 

@@ -8,8 +8,8 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { PageHeader } from '../../../components/ui/page-header';
-import { ApiErrorAlert } from '../../fine-tune/components/api-error-alert';
-import { usePermission } from '../../system/api/get-session';
+import { ApiErrorAlert } from '../../../components/api-error-alert';
+import { usePermission } from '../../../lib/system/get-session';
 import { useCreateRun } from '../api/create-run';
 import { useCreateSession } from '../api/create-session';
 import { useCatalogue } from '../api/get-catalogue';
@@ -28,7 +28,7 @@ import { PromptPanel } from './prompt-panel';
 import { RunBar } from './run-bar';
 import { SessionBar } from './session-bar';
 import { SessionRuns } from './session-runs';
-import { useJobs } from '../../jobs/api/list-jobs';
+import { useJobs } from '../../../lib/jobs/api/list-jobs';
 import { SettingsPanel } from './settings-panel';
 
 /** The page with a session open; the query keeps the page mounted while it changes. */

@@ -3,7 +3,7 @@ import { useId, useRef } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { useFocusFallback } from '../../../lib/use-focus-fallback';
-import { PermissionButton } from '../../system/components/permission-button';
+import { PermissionButton } from '../../../components/system/permission-button';
 import { problemList, type DraftProblems } from '../draft';
 
 export interface RunBarProps {

@@ -1,7 +1,7 @@
 import type { Settings, SettingsPatch } from '@qlora-studio/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import { settingsQueryKey } from './get-settings';
+import { activityKeys, settingsKeys } from '../../../lib/query-keys';
 
 export const updateSettings = (body: SettingsPatch) => api.call('updateSettings', { body });
 
@@ -10,8 +10,8 @@ export function useUpdateSettings() {
   return useMutation({
     mutationFn: updateSettings,
     onSuccess: (settings: Settings) => {
-      queryClient.setQueryData(settingsQueryKey, settings);
-      void queryClient.invalidateQueries({ queryKey: ['activity'] });
+      queryClient.setQueryData(settingsKeys.all, settings);
+      void queryClient.invalidateQueries({ queryKey: activityKeys.all });
     },
     meta: { errorTitle: 'The settings could not be saved' },
   });

@@ -8,7 +8,7 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Field, Input } from '../../../components/ui/input';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { setToken, useToken } from '../../../lib/auth-token';
-import { useSession } from '../../system/api/get-session';
+import { useSession } from '../../../lib/system/get-session';
 
 /** Who this browser is to the server, and the access token it sends. */
 export function ConnectionSection() {

@@ -8,7 +8,7 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Field, Input } from '../../../components/ui/input';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { isApiClientError } from '../../../lib/api-client';
-import { useSession, usePermission } from '../../system/api/get-session';
+import { useSession, usePermission } from '../../../lib/system/get-session';
 import { useSettings } from '../api/get-settings';
 import { useUpdateSettings } from '../api/update-settings';
 
