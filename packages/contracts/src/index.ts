@@ -14,3 +14,4 @@ export * from './playground.js';
 export * from './text.js';
 export * from './issue-messages.js';
 export * from './job-titles.js';
+export * from './job-results.js';

@@ -14,7 +14,7 @@ import { JobRunner } from './jobs/runner.js';
 import { DatasetService } from './datasets/dataset-service.js';
 import { ModelService } from './models/model-service.js';
 import { InferencePool } from './playground/inference-pool.js';
-import { PlaygroundService } from './playground/playground-service.js';
+import { PlaygroundService, replySlots } from './playground/playground-service.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
@@ -24,7 +24,6 @@ import { systemRoutes } from './routes/system.js';
 import { workspaceRoutes } from './routes/workspace.js';
 import { recordActivity } from './store/activity-repo.js';
 import { openDatabase } from './store/database.js';
-import { jobsWithStatus } from './store/jobs-repo.js';
 import { readSettings } from './store/settings-repo.js';
 import { ResourceSampler } from './system/resources.js';
 import { appVersion } from './version.js';
@@ -88,11 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const inference = new InferencePool({
     logger: app.log,
-    // One reply at a time while a fine-tune runs, whatever the setting: training comes first.
-    size: () => {
-      const streams = readSettings(db).playgroundConcurrentStreams;
-      return streams > 1 && jobsWithStatus(db, 'running').some((job) => job.type === 'train') ? 1 : streams;
-    },
+    size: () => replySlots(db, readSettings(db)),
     onQueueChange: () => ctx.playground.showQueue(),
     ...(options.inferenceIdleMs ? { idleMs: options.inferenceIdleMs } : {}),
     ...(options.inferenceWorkerPath ? { workerPath: options.inferenceWorkerPath } : {}),
@@ -114,16 +109,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routes: [],
   };
   app.decorate('ctx', ctx);
-  // A job starting or ending changes how many replies may run (one while a fine-tune runs).
+  // A job starting or ending changes how many replies may run (see replySlots).
   bus.subscribe((event) => event.kind === 'status' && inference.pump());
   // Downloads are stored once they arrived whole (a failed one stores nothing).
   jobs.onSucceeded('download-model', (job) => {
-    const result = job.result as { dir: string; repo: string };
-    ctx.models.registerDownloaded(result.dir, result.repo, (job.config as { name?: string }).name);
+    ctx.models.registerDownloaded(job);
   });
   jobs.onSucceeded('import-dataset', async (job) => {
-    const result = job.result as { file: string; repo: string };
-    await ctx.datasets.importDownloaded(result.file, result.repo, (job.config as { name?: string }).name);
+    await ctx.datasets.importDownloaded(job);
   });
 
   const interrupted = jobs.interruptLeftovers('The server stopped while this job ran (it was restarted or crashed).');

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApiError, promptTemplateOfQuery, type Dataset, type DatasetParseOptions, type DatasetRecords, type DatasetReport, type DatasetReportQuery } from '@qlora-studio/contracts';
+import { ApiError, importHubDatasetConfigSchema, jobResult, promptTemplateOfQuery, type Dataset, type DatasetParseOptions, type DatasetRecords, type DatasetReport, type DatasetReportQuery, type Job } from '@qlora-studio/contracts';
 import { buildDatasetReport, chatTemplateFor, EngineError, type ChatTemplate, loadModelFolder, readDatasetFile, type ParsedDataset } from '@qlora-studio/engine';
 import { recordActivity } from '../store/activity-repo.js';
 import type { Db } from '../store/database.js';
@@ -173,9 +173,13 @@ export class DatasetService {
     return this.importFile(body.path, { name: body.name, source: 'path', sourceRef: body.path, parseOptions: body.parseOptions ?? {} });
   }
 
-  /** A data file a Hub import job downloaded (the job's finalizer); the download is removed once stored. */
-  async importDownloaded(file: string, repo: string, name?: string): Promise<Dataset> {
+  /** The data file a Hub import job downloaded, named as the job asked (the job's finalizer); the download is removed once stored. */
+  async importDownloaded(job: Job): Promise<Dataset> {
+    const result = jobResult(job, 'import-dataset');
+    if (!result) throw new Error('the import reported no file.');
+    const { file, repo } = result;
     try {
+      const name = importHubDatasetConfigSchema.parse(job.config).name;
       return await this.importFile(file, { name: name ?? repo, source: 'hub', sourceRef: repo, parseOptions: {} });
     } finally {
       fs.rmSync(file, { force: true });

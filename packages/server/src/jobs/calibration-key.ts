@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { ModelConfig } from '@qlora-studio/engine';
-import type { ResolvedTrainJobConfig } from './train-handler.js';
+import type { ResolvedTrainJobConfig } from './train-config.js';
 
 /** Bump when what a calibration measures changes, so older measurements are taken again. */
 const CALIBRATION_FORMAT = 1;

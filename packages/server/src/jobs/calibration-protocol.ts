@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ModelConfig, TrainingCalibration, TrainingCalibrationInput } from '@qlora-studio/engine';
 
 /**
- * The IPC protocol between the server and a calibration process (calibration-worker.ts).
+ * The IPC protocol between the server and a calibration process (worker/calibration-worker.ts).
  * Server → worker: one `calibrate`. Worker → server: `ready` once loaded, progress lines, then
  * one `done` or `failed`; the worker then exits.
  */

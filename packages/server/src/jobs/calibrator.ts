@@ -1,6 +1,6 @@
 /**
  * Measures this machine's training speed per model shape and settings, one measurement at a
- * time, each in its own process (calibration-worker.ts), and remembers the result in the store
+ * time, each in its own process (worker/calibration-worker.ts), and remembers the result in the store
  * so a shape is measured once. Asking is cheap and never waits: the answer is the stored
  * measurement, or "measuring" with how far it got (ask again), or "unavailable" with why.
  */
@@ -59,7 +59,7 @@ interface Running {
   timer: NodeJS.Timeout;
 }
 
-const defaultWorker = fileURLToPath(new URL('./calibration-worker.ts', import.meta.url));
+const defaultWorker = fileURLToPath(new URL('./worker/calibration-worker.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
 
 export class TrainingCalibrator {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ApiError, isTerminal, trainJobConfigSchema, type Job } from '@qlora-studio/contracts';
 import type { AppContext } from '../context.js';
 import { getJobOrThrow, jobsWritingTo } from '../store/jobs-repo.js';
-import type { ResolvedTrainJobConfig } from './train-handler.js';
+import type { ResolvedTrainJobConfig } from './train-config.js';
 import { resolveTrainJob } from './train-job.js';
 
 function finishedOrThrow(job: Job, what: string): void {

@@ -30,8 +30,8 @@ import {
 import { getLaunchEstimate } from '../store/estimates-repo.js';
 import { trainConfigKey } from './calibration-key.js';
 import type { JobEventBus } from './event-bus.js';
-import { jobTitle } from './handlers.js';
-import type { ResolvedTrainJobConfig } from './train-handler.js';
+import { jobTitle } from './job-title.js';
+import type { ResolvedTrainJobConfig } from './train-config.js';
 
 /**
  * A fine-tune keeps the time estimate last shown for its settings (`resolved.estimate`), so its

@@ -31,7 +31,7 @@ interface Running {
   exited: Promise<void>;
 }
 
-const defaultWorker = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const defaultWorker = fileURLToPath(new URL('./worker/job-worker.ts', import.meta.url));
 /** Workers are TypeScript: they run under the same tsx loader as the server. */
 const tsxLoader = import.meta.resolve('tsx');
 const outputLinesKept = 20;

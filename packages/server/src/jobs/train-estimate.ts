@@ -7,7 +7,7 @@
  * settings, so the job launched with them keeps it (JobService.create).
  */
 import os from 'node:os';
-import { advisedSeqLen, promptTemplateQuery, type TrainingEstimate, type TrainJobConfig } from '@qlora-studio/contracts';
+import { advisedSeqLen, jobResult, promptTemplateQuery, type TrainingEstimate, type TrainJobConfig } from '@qlora-studio/contracts';
 import { createLoraConfig, estimateTraining, readModelConfig, resolveLoraTargets } from '@qlora-studio/engine';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { Db } from '../store/database.js';
@@ -27,7 +27,7 @@ const LONG_RUN_SECONDS = 2 * 3600;
 
 function gemmRate(db: Db): { gemmGflops: number; gemmSource: 'system-check' | 'assumed' } {
   const [check] = listJobs(db, { type: 'system-check', status: 'succeeded', limit: 1 });
-  const measured = (check?.result as { bestGflops?: number } | null)?.bestGflops;
+  const measured = jobResult(check, 'system-check')?.bestGflops;
   return measured && measured > 0 ? { gemmGflops: measured, gemmSource: 'system-check' } : { gemmGflops: ASSUMED_GEMM_GFLOPS, gemmSource: 'assumed' };
 }
 

@@ -10,7 +10,7 @@ import type { Db } from '../store/database.js';
 import { getDatasetOrThrow, getVersionOrThrow } from '../store/datasets-repo.js';
 import { getModelOrThrow } from '../store/models-repo.js';
 import { newId } from '../store/rows.js';
-import { trainLoraOptions, type ResolvedDataset, type ResolvedTrainJobConfig } from './train-handler.js';
+import { trainLoraOptions, type ResolvedDataset, type ResolvedTrainJobConfig } from './train-config.js';
 
 function dataset(db: Db, id: string, version: number | undefined, role: string): ResolvedDataset {
   const d = getDatasetOrThrow(db, id);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError, type BaseModel, type CreateDemoModelBody, type RegisterModelBody } from '@qlora-studio/contracts';
+import { ApiError, downloadModelConfigSchema, jobResult, type BaseModel, type CreateDemoModelBody, type Job, type RegisterModelBody } from '@qlora-studio/contracts';
 import { EngineError, inspectModelFolder, loadModelFolder, makeTinyModel } from '@qlora-studio/engine';
 import { recordActivity } from '../store/activity-repo.js';
 import type { Db } from '../store/database.js';
@@ -72,8 +72,12 @@ export class ModelService {
     }
   }
 
-  /** A model a download job put under the workspace (the job's finalizer). */
-  registerDownloaded(dir: string, repo: string, name?: string): BaseModel {
+  /** The model a download job put under the workspace, named as the job asked (the job's finalizer). */
+  registerDownloaded(job: Job): BaseModel {
+    const result = jobResult(job, 'download-model');
+    if (!result) throw new Error('the download reported no folder.');
+    const { dir, repo } = result;
+    const name = downloadModelConfigSchema.parse(job.config).name;
     const model = insertModel(this.db, { name: name ?? repo, source: 'hub', sourceRef: repo, ...describeFolder(dir) });
     recordActivity(this.db, 'model.added', `Model "${model.name}" downloaded from the Hub`);
     return model;

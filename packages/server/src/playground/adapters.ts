@@ -1,16 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError, promptTemplateSchema, type PlaygroundAdapter, type PromptTemplate, type TrainJobConfig } from '@qlora-studio/contracts';
-import type { ResolvedTrainJobConfig } from '../jobs/train-handler.js';
+import { ApiError, jobResult, promptTemplateSchema, type PlaygroundAdapter, type PromptTemplate, type TrainJobConfig } from '@qlora-studio/contracts';
+import type { ResolvedTrainJobConfig } from '../jobs/train-config.js';
 import type { Db } from '../store/database.js';
 import { getJob, listJobs } from '../store/jobs-repo.js';
 import type { Job } from '@qlora-studio/contracts';
-
-interface TrainResult {
-  steps?: number;
-  history?: { loss?: number }[];
-  finalEval?: { loss?: number } | null;
-}
 
 /** The prompt template a fine-tune was trained with, other than the model's own; null when none. */
 function trainedPromptTemplate(config: ResolvedTrainJobConfig): PromptTemplate | null {
@@ -24,10 +18,10 @@ function adapterOf(job: Job): PlaygroundAdapter | null {
   const config = job.config as ResolvedTrainJobConfig;
   const resolved = config.resolved;
   if (!resolved?.outputDir || !fs.existsSync(path.join(resolved.outputDir, 'adapter_config.json'))) return null;
-  const result = (job.result ?? {}) as TrainResult;
+  const result = jobResult(job, 'train');
   const lora = config.lora as TrainJobConfig['lora'];
-  const steps = typeof result.steps === 'number' ? result.steps : null;
-  const lastLoss = result.finalEval?.loss ?? result.history?.at(-1)?.loss;
+  const steps = result?.steps ?? null;
+  const lastLoss = result?.finalEval?.loss ?? result?.history.at(-1)?.loss;
   return {
     id: job.id,
     title: `${resolved.dataset.name} v${resolved.dataset.version}, r ${lora.r}${steps !== null ? `, ${steps} steps` : ''}`,

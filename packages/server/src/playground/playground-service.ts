@@ -19,6 +19,7 @@ import {
 } from '@qlora-studio/contracts';
 import type { z } from 'zod';
 import type { Db } from '../store/database.js';
+import { jobsWithStatus } from '../store/jobs-repo.js';
 import { getModelOrThrow, listModels } from '../store/models-repo.js';
 import {
   deleteSessionRow,
@@ -41,6 +42,12 @@ import type { InferencePool, TaskEvent } from './inference-pool.js';
 
 /** Replies one caller may have waiting or generating at once, over all their runs. */
 export const queuedPerCaller = 8;
+
+/** How many replies may generate at once: the setting, but one while a fine-tune runs, whatever the setting (training comes first). */
+export function replySlots(db: Db, settings: Settings): number {
+  const streams = settings.playgroundConcurrentStreams;
+  return streams > 1 && jobsWithStatus(db, 'running').some((job) => job.type === 'train') ? 1 : streams;
+}
 
 export type RunEvent = { type: 'token'; data: TokenEvent } | { type: 'pane'; data: PaneOutput } | { type: 'end'; data: PlaygroundRun };
 

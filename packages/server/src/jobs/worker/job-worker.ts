@@ -3,11 +3,11 @@
  * happens over IPC, and exits. If the server goes away the IPC channel closes and the
  * worker exits too, so no orphan keeps computing.
  */
-import type { JobType, WorkerEvent } from '@qlora-studio/contracts';
+import { jobResultSchemas, jobTypes, type WorkerEvent } from '@qlora-studio/contracts';
 import type { JobReporter } from '@qlora-studio/engine';
-import { explainJobError } from './failure.js';
+import { explainJobError } from '../failure.js';
+import type { WorkerCommand, WorkerMessage } from '../protocol.js';
 import { jobHandlers } from './handlers.js';
-import type { WorkerCommand, WorkerMessage } from './protocol.js';
 
 const controller = new AbortController();
 
@@ -30,14 +30,15 @@ const reporter: JobReporter = {
 };
 
 async function run(command: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
-  const handler = jobHandlers[command.job.type as JobType];
-  if (!handler) {
+  const type = jobTypes.find((t) => t === command.job.type);
+  if (!type) {
     await send({ type: 'outcome', outcome: 'failed', error: { message: `Unknown job type "${command.job.type}".`, hint: null } });
     return;
   }
   try {
-    const result = await handler(command.job.config, { workspace: command.workspace, signal: controller.signal, report: reporter });
-    emit({ kind: 'result', data: result ?? null });
+    const result = await jobHandlers[type](command.job.config, { workspace: command.workspace, signal: controller.signal, report: reporter });
+    // What is stored is what contracts say this type leaves, so readers need no casts.
+    emit({ kind: 'result', data: jobResultSchemas[type].parse(result) });
     await send({ type: 'outcome', outcome: 'succeeded' });
   } catch (error) {
     if (controller.signal.aborted) {

@@ -1,12 +1,12 @@
 /**
  * Hub downloads inside a worker process: a model folder, or one data file of a dataset repo,
  * written under the workspace with progress in bytes. The server stores what arrived when the
- * job succeeds (see the finalizers in app.ts); a failed or canceled download stores nothing.
+ * job succeeds (ModelService.storeDownload, DatasetService.storeHubImport); a failed or
+ * canceled download stores nothing.
  */
 import path from 'node:path';
-import { downloadModelConfigSchema, importHubDatasetConfigSchema } from '@qlora-studio/contracts';
-import { downloadDatasetFile, downloadModel, type DownloadProgress } from '@qlora-studio/engine';
-import type { JobContext } from './handlers.js';
+import { downloadModelConfigSchema, importHubDatasetConfigSchema, type DownloadModelResult, type ImportDatasetResult } from '@qlora-studio/contracts';
+import { downloadDatasetFile, downloadModel, type DownloadProgress, type JobContext } from '@qlora-studio/engine';
 
 /** Where downloads land: models in `models/hub`, dataset files in `datasets/.hub` until stored. */
 export const hubFolders = {
@@ -22,14 +22,14 @@ function progressReporter(ctx: JobContext, what: string): (p: DownloadProgress) 
   };
 }
 
-export async function runDownloadModel(raw: unknown, ctx: JobContext): Promise<{ dir: string; repo: string }> {
+export async function runDownloadModel(raw: unknown, ctx: JobContext): Promise<DownloadModelResult> {
   const config = downloadModelConfigSchema.parse(raw);
   ctx.report.log('info', `Downloading ${config.repo}@${config.revision} from the Hugging Face Hub.`);
   const dir = await downloadModel({ repo: config.repo, revision: config.revision, cacheDir: hubFolders.models(ctx.workspace), onProgress: progressReporter(ctx, 'Downloading'), signal: ctx.signal });
   return { dir, repo: config.repo };
 }
 
-export async function runImportHubDataset(raw: unknown, ctx: JobContext): Promise<{ file: string; repo: string }> {
+export async function runImportHubDataset(raw: unknown, ctx: JobContext): Promise<ImportDatasetResult> {
   const config = importHubDatasetConfigSchema.parse(raw);
   ctx.report.log('info', `Downloading a data file of the Hub dataset ${config.repo}@${config.revision}.`);
   const destDir = path.join(hubFolders.datasets(ctx.workspace), config.repo.replace('/', '--'));

@@ -5,7 +5,7 @@
  * that of a process like a job's worker. Exits when the server goes away.
  */
 import { calibrateTraining, type CalibrationProgress } from '@qlora-studio/engine';
-import type { CalibrateCommand, CalibrationMessage } from './calibration-protocol.js';
+import type { CalibrateCommand, CalibrationMessage } from '../calibration-protocol.js';
 
 function send(message: CalibrationMessage): Promise<void> {
   return new Promise((resolve) => {
