@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { defineRoute } from '../http/define-route.js';
-import { formatSse, formatSseComment } from '../http/sse.js';
+import { openEventStream, type EventStream } from '../http/event-stream.js';
 import type { Caller } from '../store/playground-repo.js';
 
 /** Sessions belong to whoever started them: an access token, or this machine. */
@@ -48,35 +48,23 @@ export function playgroundRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     (request, reply) => {
       const { id } = request.params as { id: string };
-      const res = reply.raw;
-      const send = (event: string, data: unknown) => res.write(formatSse({ event, data: JSON.stringify(data) }));
+      // Set once the stream opens, below; the run's listener is only called later, on a new token or pane change.
+      let stream: EventStream | null = null;
+      const send = (event: string, data: unknown) => stream?.send({ event, data: JSON.stringify(data) });
       // Subscribing and taking the snapshot happen together, so no change falls between them.
+      // An unknown or foreign run throws here, before the stream opens, so the client gets the usual error.
       const followed = playground.follow(id, callerOf(request.session as Session), (event) => {
         send(playgroundStreamEvents[event.type], event.data);
-        if (event.type === 'end') res.end();
+        if (event.type === 'end') stream?.end();
       });
-      reply.hijack();
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(formatSse({ retry: 2000 }));
+      // Without ids a client that reconnects (after a drop, or cut off for falling behind) starts again from a fresh snapshot.
+      stream = openEventStream(reply, { retryMs: 2000, heartbeatMs: ctx.heartbeatMs });
+      stream.onClose(followed.unsubscribe);
       send(playgroundStreamEvents.snapshot, followed.snapshot);
       if (followed.finished) {
         send(playgroundStreamEvents.end, followed.snapshot);
-        res.end();
-        return;
+        stream.end();
       }
-      const heartbeat = setInterval(() => res.write(formatSseComment('heartbeat')), ctx.heartbeatMs);
-      const close = () => {
-        clearInterval(heartbeat);
-        followed.unsubscribe();
-      };
-      request.raw.on('close', close);
-      res.on('close', close);
-      res.on('error', close);
     },
   );
 }

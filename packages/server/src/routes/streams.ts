@@ -1,56 +1,38 @@
 import { sseEventNames, streams, type JobEvent } from '@qlora-studio/contracts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { formatSse, formatSseComment, resumeId } from '../http/sse.js';
+import { openEventStream } from '../http/event-stream.js';
+import { resumeId } from '../http/sse.js';
 import { latestEventId, listJobEvents } from '../store/events-repo.js';
 import { getJobOrThrow } from '../store/jobs-repo.js';
 
 const replayPage = 1000;
-/** A client this far behind is cut off; it reconnects and resumes with Last-Event-ID. */
-const maxBufferedBytes = 1024 * 1024;
 
 /**
  * Stream job events: first the stored ones after `afterId` (in pages), then live ones. The
  * replay reads the database synchronously, so no live event can slip in between; the id check
- * drops any event already sent.
+ * drops any event already sent. A client cut off for falling behind resumes with Last-Event-ID.
  */
-function streamEvents(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, afterId: number, jobId?: string): void {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  res.write(formatSse({ retry: 3000 }));
+function streamEvents(ctx: AppContext, reply: FastifyReply, afterId: number, jobId?: string): void {
+  const stream = openEventStream(reply, { retryMs: 3000, heartbeatMs: ctx.heartbeatMs });
 
   let lastSent = afterId;
   const send = (event: JobEvent) => {
     if (event.id <= lastSent) return;
     lastSent = event.id;
-    res.write(formatSse({ id: event.id, event: sseEventNames.job, data: JSON.stringify(event) }));
-    if (res.writableLength > maxBufferedBytes) res.destroy();
+    stream.send({ id: event.id, event: sseEventNames.job, data: JSON.stringify(event) });
   };
   for (;;) {
     const page = listJobEvents(ctx.db, { afterId: lastSent, limit: replayPage, ...(jobId ? { jobId } : {}) });
     page.forEach(send);
-    if (page.length < replayPage) break;
+    if (page.length < replayPage || stream.closed) break;
   }
   const unsubscribe = ctx.bus.subscribe((event) => {
     if (jobId === undefined || event.jobId === jobId) send(event);
   });
-  res.write(formatSse({ event: sseEventNames.ready, data: JSON.stringify({ lastEventId: lastSent }) }));
-
-  const heartbeat = setInterval(() => res.write(formatSseComment('heartbeat')), ctx.heartbeatMs);
-  const close = () => {
-    clearInterval(heartbeat);
-    unsubscribe();
-  };
-  request.raw.on('close', close);
-  res.on('close', close);
-  res.on('error', close);
+  stream.onClose(unsubscribe);
+  stream.send({ event: sseEventNames.ready, data: JSON.stringify({ lastEventId: lastSent }) });
 }
 
 const streamQuery = z.object({ lastEventId: z.string().optional(), access_token: z.string().optional() });
@@ -65,7 +47,7 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
     (request, reply) => {
       // Without a resume point the global stream starts from now: history is in the job lists.
       const afterId = resumeId(request.headers['last-event-id'], request.query) ?? latestEventId(ctx.db);
-      streamEvents(ctx, request, reply, afterId);
+      streamEvents(ctx, reply, afterId);
     },
   );
 
@@ -86,7 +68,7 @@ export function streamRoutes(app: FastifyInstance, ctx: AppContext): void {
       getJobOrThrow(ctx.db, id);
       // Without a resume point a job stream replays the job's whole history.
       const afterId = resumeId(request.headers['last-event-id'], request.query) ?? 0;
-      streamEvents(ctx, request, reply, afterId, id);
+      streamEvents(ctx, reply, afterId, id);
     },
   );
 }
