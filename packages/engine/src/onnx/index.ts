@@ -18,3 +18,4 @@ export {
   type TensorValue,
   type ValueInfo,
 } from './model.js';
+export { Ops, rmsNorm, rmsNormBackward, ropeRotate, geluTanh, softcap, GELU_TANH_C, type OpOptions } from './ops.js';

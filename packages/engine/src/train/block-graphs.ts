@@ -36,7 +36,8 @@
  * D head size, I intermediate, r LoRA rank.
  */
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import { attr, makeTensor, type Dim } from '../onnx/model.js';
+import { attr, type Dim } from '../onnx/model.js';
+import { Ops, rmsNorm, rmsNormBackward, ropeRotate } from '../onnx/ops.js';
 import { linearShape } from '../model/weight-names.js';
 
 /** The seven linears of a block, in PEFT module-name form. */
@@ -220,70 +221,6 @@ function checkSpec(spec: BlockGraphSpec): void {
   for (const l of spec.lora) if (!BLOCK_LINEARS.includes(l)) throw new RangeError(`block graph: unknown linear ${String(l)}`);
 }
 
-/** Small helpers over a GraphBuilder: int64 / float constants made once per value. */
-class Ops {
-  private readonly consts = new Map<string, string>();
-  constructor(readonly g: GraphBuilder) {}
-
-  ints(values: readonly number[]): string {
-    const key = `i64:${values.join(',')}`;
-    let name = this.consts.get(key);
-    if (!name) this.consts.set(key, (name = this.g.initializer(`const.i64.${this.consts.size}`, makeTensor('int64', [values.length], BigInt64Array.from(values.map(BigInt))))));
-    return name;
-  }
-
-  scalarInt(value: number): string {
-    const key = `i64s:${value}`;
-    let name = this.consts.get(key);
-    if (!name) this.consts.set(key, (name = this.g.initializer(`const.i64s.${this.consts.size}`, makeTensor('int64', [], BigInt64Array.of(BigInt(value))))));
-    return name;
-  }
-
-  float(value: number): string {
-    const key = `f32:${value}`;
-    let name = this.consts.get(key);
-    if (!name) this.consts.set(key, (name = this.g.initializer(`const.f32.${this.consts.size}`, makeTensor('float32', [], Float32Array.of(value)))));
-    return name;
-  }
-
-  op(type: string, inputs: readonly string[], attrs: Parameters<GraphBuilder['op']>[2] = {}): string {
-    return this.g.op(type, inputs, attrs);
-  }
-  add(a: string, b: string): string {
-    return this.op('Add', [a, b]);
-  }
-  sub(a: string, b: string): string {
-    return this.op('Sub', [a, b]);
-  }
-  mul(a: string, b: string): string {
-    return this.op('Mul', [a, b]);
-  }
-  matmul(a: string, b: string): string {
-    return this.op('MatMul', [a, b]);
-  }
-  transpose(x: string, perm: readonly number[]): string {
-    return this.op('Transpose', [x], { perm: attr.ints(perm) });
-  }
-  reshape(x: string, dims: readonly number[]): string {
-    return this.op('Reshape', [x, this.ints(dims)]);
-  }
-  /** Sum over `axes`, kept as size-1 dims. */
-  sum(x: string, axes: readonly number[]): string {
-    return this.op('ReduceSum', [x, this.ints(axes)], { keepdims: attr.int(1) });
-  }
-  mean(x: string, axes: readonly number[]): string {
-    return this.op('ReduceMean', [x, this.ints(axes)], { keepdims: attr.int(1) });
-  }
-  /** a · bᵀ for 2-D a, b. */
-  matmulBt(a: string, b: string): string {
-    return this.op('Gemm', [a, b], { transB: attr.int(1) });
-  }
-  /** aᵀ · b for 2-D a, b. */
-  matmulAt(a: string, b: string): string {
-    return this.op('Gemm', [a, b], { transA: attr.int(1) });
-  }
-}
-
 /** The values a linear's forward and backward read. */
 interface LinearState {
   /** The input of the LoRA branch (N, K): x, or x ⊙ keep / (1 − p) with dropout. */
@@ -424,31 +361,17 @@ class BlockEmitter {
 
   /** RMSNorm: y = x·rstd·w; returns y and rstd (N, 1). */
   rmsNorm(x: string, w: string): { y: string; rstd: string } {
-    const o = this.ops;
-    const ms = o.mean(o.mul(x, x), [-1]);
-    const rstd = o.op('Reciprocal', [o.op('Sqrt', [o.add(ms, o.float(this.spec.rmsNormEps))])]);
-    return { y: o.mul(o.mul(x, rstd), w), rstd };
+    return rmsNorm(this.ops, x, w, this.spec.rmsNormEps);
   }
 
   /** dx = rstd·(g − x̂·mean(g·x̂)), g = dy·w, x̂ = x·rstd. */
   rmsNormBackward(dy: string, x: string, w: string, rstd: string): string {
-    const o = this.ops;
-    const gw = o.mul(dy, w);
-    const xhat = o.mul(x, rstd);
-    return o.mul(o.sub(gw, o.mul(xhat, o.mean(o.mul(gw, xhat), [-1]))), rstd);
+    return rmsNormBackward(this.ops, dy, x, w, rstd);
   }
 
   /** Rotates (N, heads, D) by each row's cos/sin, `sign` −1 for the inverse (the backward). */
   rope(x: string, sign: 1 | -1): string {
-    const o = this.ops;
-    const half = this.spec.headDim / 2;
-    const axis = o.ints([-1]);
-    const x1 = o.op('Slice', [x, o.ints([0]), o.ints([half]), axis]);
-    const x2 = o.op('Slice', [x, o.ints([half]), o.ints([this.spec.headDim]), axis]);
-    const { cos, sin } = this;
-    const r1 = sign === 1 ? o.sub(o.mul(x1, cos), o.mul(x2, sin)) : o.add(o.mul(x1, cos), o.mul(x2, sin));
-    const r2 = sign === 1 ? o.add(o.mul(x2, cos), o.mul(x1, sin)) : o.sub(o.mul(x2, cos), o.mul(x1, sin));
-    return o.op('Concat', [r1, r2], { axis: attr.int(-1) });
+    return ropeRotate(this.ops, x, this.cos, this.sin, this.spec.headDim, sign);
   }
 }
 

@@ -19,7 +19,8 @@
  * Dimension letters: T positions, C hidden, V vocabulary.
  */
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import { attr, makeTensor } from '../onnx/model.js';
+import { attr } from '../onnx/model.js';
+import { Ops, rmsNorm, rmsNormBackward } from '../onnx/ops.js';
 import { IGNORE_INDEX } from './labels.js';
 
 /** What a head graph is built for. */
@@ -50,32 +51,26 @@ export const HEAD_NAMES = {
 function build(spec: HeadGraphSpec, backward: boolean): Uint8Array {
   const { hiddenSize: C, vocabSize: V, rmsNormEps: eps } = spec;
   const g = new GraphBuilder(backward ? 'head_backward' : 'head_forward');
+  const o = new Ops(g);
   const h = g.input(HEAD_NAMES.h, 'float32', ['T', C]);
   const w = g.input(HEAD_NAMES.norm, 'float32', [C]);
   const W = g.input(HEAD_NAMES.lmHead, 'float32', [V, C]);
   const labels = g.input(HEAD_NAMES.labels, 'int64', ['T']);
-  const f32 = (name: string, v: number): string => g.initializer(name, makeTensor('float32', [], Float32Array.of(v)));
-  const i64 = (name: string, v: readonly number[]): string => g.initializer(name, makeTensor('int64', [v.length], BigInt64Array.from(v.map(BigInt))));
-  const axisLast = i64('axes.last', [-1]);
-  const mean = (x: string): string => g.op('ReduceMean', [x, axisLast], { keepdims: attr.int(1) });
 
   // RMSNorm: n = h · rstd · w, rstd (T, 1).
-  const rstd = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [mean(g.op('Mul', [h, h])), f32('eps', eps)])])]);
-  const hhat = g.op('Mul', [h, rstd]);
-  const n = g.op('Mul', [hhat, w]);
-  const logits = g.op('Gemm', [n, W], { transB: attr.int(1) }); // (T, V)
-  const logp = g.op('LogSoftmax', [logits], { axis: attr.int(-1) });
+  const { y: n, rstd } = rmsNorm(o, h, w, eps);
+  const logits = o.matmulBt(n, W); // (T, V)
+  const logp = o.op('LogSoftmax', [logits], { axis: attr.int(-1) });
 
   // Mask and safe labels (a masked row picks class 0, then is zeroed).
-  const ignore = g.initializer('ignore_index', makeTensor('int64', [], BigInt64Array.of(BigInt(IGNORE_INDEX))));
-  const trained = g.op('Not', [g.op('Equal', [labels, ignore])]); // bool (T)
-  const zero64 = g.initializer('zero.i64', makeTensor('int64', [], BigInt64Array.of(0n)));
-  const safe = g.op('Where', [trained, labels, zero64]); // (T)
-  const maskF = g.op('Reshape', [g.op('Cast', [trained], { to: attr.int(1) }), i64('shape.col', [-1, 1])]); // (T, 1)
-  const picked = g.op('GatherElements', [logp, g.op('Reshape', [safe, i64('shape.col2', [-1, 1])])], { axis: attr.int(1) }); // (T, 1)
-  const lossSum = g.op('ReduceSum', [g.op('Neg', [g.op('Mul', [picked, maskF])])], { keepdims: attr.int(0) }, { output: HEAD_NAMES.lossSum });
-  const tokens = g.op('ReduceSum', [maskF], { keepdims: attr.int(0) }, { output: HEAD_NAMES.tokens });
-  const loss = g.op('Div', [lossSum, g.op('Max', [tokens, f32('one', 1)])], {}, { output: HEAD_NAMES.loss });
+  const trained = o.op('Not', [o.op('Equal', [labels, o.scalarInt(IGNORE_INDEX)])]); // bool (T)
+  const safe = o.op('Where', [trained, labels, o.scalarInt(0)]); // (T)
+  const maskF = o.reshape(o.op('Cast', [trained], { to: attr.int(1) }), [-1, 1]); // (T, 1)
+  const safeCol = o.reshape(safe, [-1, 1]); // (T, 1)
+  const picked = o.op('GatherElements', [logp, safeCol], { axis: attr.int(1) }); // (T, 1)
+  const lossSum = o.op('ReduceSum', [o.op('Neg', [o.mul(picked, maskF)])], { keepdims: attr.int(0) }, { output: HEAD_NAMES.lossSum });
+  const tokens = o.op('ReduceSum', [maskF], { keepdims: attr.int(0) }, { output: HEAD_NAMES.tokens });
+  const loss = o.op('Div', [lossSum, o.op('Max', [tokens, o.float(1)])], {}, { output: HEAD_NAMES.loss });
   g.output(loss, 'float32', []);
   g.output(lossSum, 'float32', []);
   g.output(tokens, 'float32', []);
@@ -84,14 +79,12 @@ function build(spec: HeadGraphSpec, backward: boolean): Uint8Array {
     // dlogits = softmax − onehot(label): the probabilities with 1 taken off at each row's label
     // (ScatterElements, one pass over (T, V) instead of building a one-hot). Masked rows are
     // zeroed after the product with W, on (T, C) instead of (T, V).
-    const probs = g.op('Exp', [logp]);
-    const safeCol = g.op('Reshape', [safe, i64('shape.col3', [-1, 1])]);
-    const pickedProb = g.op('Sub', [g.op('GatherElements', [probs, safeCol], { axis: attr.int(1) }), f32('one.f', 1)]); // (T, 1)
-    const dlogits = g.op('ScatterElements', [probs, safeCol, pickedProb], { axis: attr.int(1) });
-    const dn = g.op('Mul', [g.op('MatMul', [dlogits, W]), maskF]); // (T, C)
+    const probs = o.op('Exp', [logp]);
+    const pickedProb = o.sub(o.op('GatherElements', [probs, safeCol], { axis: attr.int(1) }), o.float(1)); // (T, 1)
+    const dlogits = o.op('ScatterElements', [probs, safeCol, pickedProb], { axis: attr.int(1) });
+    const dn = o.mul(o.matmul(dlogits, W), maskF); // (T, C)
     // RMSNorm backward: dh = rstd · (gw − ĥ · mean(gw · ĥ)), gw = dn · w.
-    const gw = g.op('Mul', [dn, w]);
-    const dh = g.op('Mul', [g.op('Sub', [gw, g.op('Mul', [hhat, mean(g.op('Mul', [gw, hhat]))])]), rstd], {}, { output: HEAD_NAMES.dh });
+    const dh = o.op('Identity', [rmsNormBackward(o, dn, h, w, rstd)], {}, { output: HEAD_NAMES.dh });
     g.output(dh, 'float32', ['T', C]);
   }
   return g.toModelBytes();
