@@ -43,11 +43,11 @@ import type { CausalLM } from '../infer/causal-lm.js';
 import type { TensorValue } from '../onnx/model.js';
 import { ropeInvFreq, ropeTables } from './rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
-import { ATTENTION_INPUTS, attentionKindFor, type AttentionKind } from './attention.js';
+import { ATTENTION_INPUTS, attentionKindFor, causalMaskBias, localRopeDiffers, type AttentionKind } from './attention.js';
 import { buildDecoderGraph, GRAPH_NAMES } from './graph.js';
 import { packLora, type LoraWeights } from './lora.js';
 import { prepareDecoderWeights, type LinearKernels } from './prepare.js';
-import { globalWeightNames, type GetWeight } from './weight-names.js';
+import { embedRows, globalWeightNames, type GetWeight } from './weight-names.js';
 
 /** How to load a model. */
 export interface LoadCausalLMOptions {
@@ -85,7 +85,8 @@ export class OrtCausalLM implements CausalLM {
   private epoch = 0;
   private ropeCapacity = 0;
   private ropeFeeds: Record<string, OrtTensor> = {};
-  private readonly invFreq: Float32Array;
+  /** Inverse frequencies of the full layers' RoPE, and of the sliding layers' when it differs. */
+  private readonly invFreq: { global: Float32Array; local: Float32Array | null };
   private readonly adapters = new Map<string, Record<string, OrtTensor>>();
   /** Inputs of the active adapter, or null to run the base graph. */
   private activeLora: Record<string, OrtTensor> | null = null;
@@ -109,7 +110,7 @@ export class OrtCausalLM implements CausalLM {
     /** Builds the graph variant with LoRA inputs; called once, when the first adapter is loaded. */
     private makeLoraSession: (() => Promise<OrtSession>) | null,
   ) {
-    this.invFreq = ropeInvFreq(config.headDim, config.rope);
+    this.invFreq = { global: ropeInvFreq(config.headDim, config.rope), local: localRopeDiffers(config) ? ropeInvFreq(config.headDim, config.localRope) : null };
     this.runFeeds = { ...weightFeeds };
     this.resetCache();
   }
@@ -157,15 +158,11 @@ export class OrtCausalLM implements CausalLM {
     }
   }
 
-  /** Embedding rows of `ids`: (T, C). */
+  /** Embedding rows of `ids` (scaled as the family scales them): (T, C). */
   private embed(ids: readonly number[]): Float32Array {
-    const { vocabSize: V, hiddenSize: C } = this.config;
-    const out = new Float32Array(ids.length * C);
-    ids.forEach((id, t) => {
-      if (!Number.isInteger(id) || id < 0 || id >= V) throw new EngineError('INVALID_ARGUMENT', `Token id ${id} is outside the vocabulary [0, ${V}).`);
-      out.set(this.embedTable.subarray(id * C, (id + 1) * C), t * C);
+    return embedRows(this.config, this.embedTable, ids, (id) => {
+      throw new EngineError('INVALID_ARGUMENT', `Token id ${id} is outside the vocabulary [0, ${this.config.vocabSize}).`);
     });
-    return out;
   }
 
   private feeds(embeds: Float32Array, T: number, lora: Record<string, OrtTensor> | null, allLogits: boolean): Record<string, OrtTensor> {
@@ -242,7 +239,7 @@ export class OrtCausalLM implements CausalLM {
   }
 
   private attentionFeeds(T: number): Record<string, OrtTensor> {
-    const { headDim: D, numHeads: H, numKvHeads: Hkv } = this.config;
+    const { numHeads: H, numKvHeads: Hkv } = this.config;
     const start = this.length;
     const S = start + T;
     if (this.attention === 'gqa') {
@@ -253,28 +250,30 @@ export class OrtCausalLM implements CausalLM {
         [ATTENTION_INPUTS.totalLength]: new this.ort.Tensor('int32', Int32Array.of(S), []),
       };
     }
-    const { cos, sin } = ropeTables(this.invFreq, start, T);
     const group = H / Hkv;
-    const mask = new Float32Array(group * T * S); // (group·T, S)
-    for (let j = 0; j < group; j++) {
-      for (let t = 0; t < T; t++) mask.fill(-Infinity, (j * T + t) * S + start + t + 1, (j * T + t + 1) * S);
-    }
-    return {
-      [ATTENTION_INPUTS.cos]: new this.ort.Tensor('float32', cos, [T, D / 2]),
-      [ATTENTION_INPUTS.sin]: new this.ort.Tensor('float32', sin, [T, D / 2]),
-      [ATTENTION_INPUTS.mask]: new this.ort.Tensor('float32', mask, [group * T, S]),
+    const feeds = this.ropeTensors(start, T);
+    const { layerTypes, slidingWindow } = this.config;
+    const mask = (window: number | null): OrtTensor => new this.ort.Tensor('float32', causalMaskBias(T, start, group, window), [group * T, S]);
+    if (layerTypes.includes('full')) feeds[ATTENTION_INPUTS.mask] = mask(null);
+    if (layerTypes.includes('sliding')) feeds[ATTENTION_INPUTS.maskSliding] = mask(slidingWindow);
+    return feeds;
+  }
+
+  /** cos/sin (T, D/2) of positions start… for every RoPE the layers use. */
+  private ropeTensors(start: number, T: number): Record<string, OrtTensor> {
+    const half = this.config.headDim / 2;
+    const tables = (invFreq: Float32Array, cos: string, sin: string): Record<string, OrtTensor> => {
+      const t = ropeTables(invFreq, start, T);
+      return { [cos]: new this.ort.Tensor('float32', t.cos, [T, half]), [sin]: new this.ort.Tensor('float32', t.sin, [T, half]) };
     };
+    const local = this.invFreq.local ? tables(this.invFreq.local, ATTENTION_INPUTS.cosLocal, ATTENTION_INPUTS.sinLocal) : {};
+    return { ...tables(this.invFreq.global, ATTENTION_INPUTS.cos, ATTENTION_INPUTS.sin), ...local };
   }
 
   /** GroupQueryAttention reads cos/sin tables by absolute position: keep them ahead of the cache. */
   private growRopeCache(needed: number): void {
     const capacity = Math.min(this.config.maxPositionEmbeddings, Math.max(256, 2 ** Math.ceil(Math.log2(needed))));
-    const { cos, sin } = ropeTables(this.invFreq, 0, capacity);
-    const half = this.config.headDim / 2;
-    this.ropeFeeds = {
-      [ATTENTION_INPUTS.cos]: new this.ort.Tensor('float32', cos, [capacity, half]),
-      [ATTENTION_INPUTS.sin]: new this.ort.Tensor('float32', sin, [capacity, half]),
-    };
+    this.ropeFeeds = this.ropeTensors(0, capacity);
     this.ropeCapacity = capacity;
   }
 }

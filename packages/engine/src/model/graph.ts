@@ -9,11 +9,15 @@
  *          weights the formats keep as inputs (fp32, nf4), fed without a copy.
  * Outputs: logits (P, V); present_key.i / present_value.i (1, Hkv, past + T, D).
  *
- * Per layer: RMSNorm → stacked q|k|v linear → attention → o_proj → residual + RMSNorm (one
- * SkipSimplifiedLayerNormalization) → gate, up → silu(gate)·up → down_proj, whose
- * residual add is fused into the next layer's (or the final) norm.
+ * Per layer: RMSNorm → stacked q|k|v linear → attention (q/k norms inside when the family has
+ * them) → o_proj → residual + RMSNorm (one SkipSimplifiedLayerNormalization) → gate, up →
+ * act(gate)·up → down_proj, whose residual add is fused into the next layer's (or the final)
+ * norm. With sandwich norms (Gemma) o_proj's and down_proj's outputs are normed first, and the
+ * fused norm after attention is the pre-feedforward one. The logits are soft-capped when the
+ * family asks (Gemma 2). Norm weights arrive effective (offset added: weight-names.ts).
  */
-import type { ModelConfig } from '../io/config.js';
+import type { ModelConfig } from './architecture.js';
+import type { LayerNorm } from './weight-names.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { attr, makeTensor, type TensorValue } from '../onnx/model.js';
 import { declareAttentionInputs, emitAttention, type AttentionKind } from './attention.js';
@@ -35,8 +39,8 @@ export const FUSED_LINEAR_NAMES = Object.keys(FUSED_LINEARS) as FusedLinear[];
 
 /** One decoder layer's weights, linears already stacked and in their kernel's format. */
 export interface LayerWeights {
-  inputNorm: Float32Array; // (C)
-  postNorm: Float32Array; // (C)
+  /** Effective RMSNorm weights, (C) or (D) for q/k: the config's `layerNorms`. */
+  norms: Partial<Record<LayerNorm, Float32Array>>;
   linears: Record<FusedLinear, LinearWeights>;
 }
 
@@ -89,8 +93,7 @@ function emitAdaptedLinear(g: GraphBuilder, sink: TensorSink, x: string, layer: 
 }
 
 /** RMSNorm of input + skip; returns the normed value and the sum (the new residual stream). */
-function emitSkipNorm(g: GraphBuilder, sink: TensorSink, input: string, skip: string, weight: TensorValue, name: string, eps: number): { normed: string; sum: string } {
-  const gamma = sink.add(name, weight, 'input');
+function emitSkipNorm(g: GraphBuilder, input: string, skip: string, gamma: string, eps: number): { normed: string; sum: string } {
   const [normed, , , sum] = g.node('SkipSimplifiedLayerNormalization', [input, skip, gamma], { epsilon: attr.float(eps) }, { domain: 'com.microsoft', outputs: 4 });
   return { normed: normed as string, sum: sum as string };
 }
@@ -101,38 +104,51 @@ export function buildDecoderGraph(config: ModelConfig, weights: DecoderWeights, 
   const g = new GraphBuilder('causal_lm');
   const sink = new CollectingSink(g);
   const vec = (data: Float32Array): TensorValue => makeTensor('float32', [data.length], data);
+  /** A norm weight of layer i as a graph input. */
+  const gamma = (i: number, norm: LayerNorm): string => {
+    const weight = weights.layers[i]?.norms[norm];
+    if (!weight) throw new Error(`buildDecoderGraph: layer ${i} has no ${norm} norm`);
+    return sink.add(`model.layers.${i}.${norm}_norm.weight`, vec(weight), 'input');
+  };
+  const norm = (x: string, w: string): string => g.op('SimplifiedLayerNormalization', [x, w], { epsilon: attr.float(eps), axis: attr.int(-1) });
   let residual = g.input(GRAPH_NAMES.inputsEmbeds, 'float32', ['T', C]);
-  declareAttentionInputs(g, options.attention, D);
+  declareAttentionInputs(g, options.attention, config);
   const logitRows = g.input(GRAPH_NAMES.logitRows, 'int64', ['P']);
-  const first = weights.layers[0];
-  if (!first) throw new Error('buildDecoderGraph: the model has no layers');
-  const gamma0 = sink.add('model.layers.0.input_layernorm.weight', vec(first.inputNorm), 'input');
-  let h = g.op('SimplifiedLayerNormalization', [residual, gamma0], { epsilon: attr.float(eps), axis: attr.int(-1) }); // (T, C)
+  if (weights.layers.length === 0) throw new Error('buildDecoderGraph: the model has no layers');
+  let h = norm(residual, gamma(0, 'input')); // (T, C)
   weights.layers.forEach((layer, i) => {
     const linear = (x: string, name: FusedLinear): string => emitAdaptedLinear(g, sink, x, i, name, layer.linears[name], options.lora);
     const pastKey = g.input(GRAPH_NAMES.pastKey(i), 'float32', [1, Hkv, 'past', D]);
     const pastValue = g.input(GRAPH_NAMES.pastValue(i), 'float32', [1, Hkv, 'past', D]);
-    const attn = emitAttention(g, options.attention, config, `model.layers.${i}.attn`, linear(h, 'qkv'), pastKey, pastValue, {
+    const qk = config.qkNorm ? { qNorm: gamma(i, 'q'), kNorm: gamma(i, 'k') } : {};
+    const attn = emitAttention(g, options.attention, config, { layer: i, ...qk }, `model.layers.${i}.attn`, linear(h, 'qkv'), pastKey, pastValue, {
       key: GRAPH_NAMES.presentKey(i),
       value: GRAPH_NAMES.presentValue(i),
     });
     g.output(attn.presentKey, 'float32', [1, Hkv, 'S', D]);
     g.output(attn.presentValue, 'float32', [1, Hkv, 'S', D]);
-    const post = emitSkipNorm(g, sink, linear(attn.out, 'o'), residual, vec(layer.postNorm), `model.layers.${i}.post_attention_layernorm.weight`, eps);
+    const o = linear(attn.out, 'o');
+    const post = config.sandwichNorms
+      ? emitSkipNorm(g, norm(o, gamma(i, 'postAttention')), residual, gamma(i, 'preFeedforward'), eps)
+      : emitSkipNorm(g, o, residual, gamma(i, 'postAttention'), eps);
     // gate and up stay two matmuls: one stacked matmul needs a Split after it, which copies
     // (T, 2I) and cost more in prefill than the second matmul launch.
     const gate = linear(post.normed, 'gate');
     const up = linear(post.normed, 'up');
-    const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]); // silu(gate)·up: (T, I)
-    const down = linear(act, 'down');
-    const next = weights.layers[i + 1];
-    const [normName, normWeight] = next ? [`model.layers.${i + 1}.input_layernorm.weight`, next.inputNorm] : ['model.norm.weight', weights.finalNorm];
-    const norm = emitSkipNorm(g, sink, down, post.sum, vec(normWeight), normName, eps);
-    h = norm.normed;
-    residual = norm.sum;
+    const activated = config.activation === 'silu' ? g.op('Mul', [gate, g.op('Sigmoid', [gate])]) : g.op('Gelu', [gate], { approximate: attr.string('tanh') });
+    const down = linear(g.op('Mul', [activated, up]), 'down'); // act(gate)·up: (T, I) → (T, C)
+    const branch = config.sandwichNorms ? norm(down, gamma(i, 'postFeedforward')) : down;
+    const nextNorm = weights.layers[i + 1] ? gamma(i + 1, 'input') : sink.add('model.norm.weight', vec(weights.finalNorm), 'input');
+    const next = emitSkipNorm(g, branch, post.sum, nextNorm, eps);
+    h = next.normed;
+    residual = next.sum;
   });
   const rows = g.op('Gather', [h, logitRows], { axis: attr.int(0) }); // (P, C)
-  const logits = emitLinear(g, sink, rows, 'lm_head', weights.lmHead);
+  let logits = emitLinear(g, sink, rows, 'lm_head', weights.lmHead);
+  if (config.finalSoftcap !== null) {
+    const cap = g.initializer('final_softcap', makeTensor('float32', [], Float32Array.of(config.finalSoftcap)));
+    logits = g.op('Mul', [g.op('Tanh', [g.op('Div', [logits, cap])]), cap]);
+  }
   g.output(g.op('Identity', [logits], {}, { output: GRAPH_NAMES.logits }), 'float32', ['P', V]);
   return { bytes: g.toModelBytes(), weightFeeds: sink.feeds };
 }

@@ -7,7 +7,7 @@ import type { ModelConfig } from '../io/config.js';
 import { dequantizeNf4, quantizeNf4 } from '../quant/index.js';
 import { FUSED_LINEAR_NAMES, FUSED_LINEARS, type DecoderWeights, type FusedLinear, type LayerWeights } from './graph.js';
 import { NBITS_BLOCK_SIZE, nbitsOf, quantizeNBits, stackLinears, type LinearWeights } from './linear.js';
-import { globalWeightNames, linearHasBias, linearModule, linearShape, readFinalNorm, readLayerNorm, type GetWeight, type LayerLinear } from './weight-names.js';
+import { globalWeightNames, linearHasBias, linearModule, linearShape, layerNorms, readFinalNorm, readLayerNorm, type GetWeight, type LayerLinear } from './weight-names.js';
 
 /**
  * Kernel per weight group:
@@ -43,7 +43,8 @@ function prepareLayer(config: ModelConfig, getWeight: GetWeight, layer: number, 
   };
   const linears = {} as Record<FusedLinear, LinearWeights>;
   for (const fused of FUSED_LINEAR_NAMES) linears[fused] = stackLinears(FUSED_LINEARS[fused].map(module));
-  return { inputNorm: readLayerNorm(config, getWeight, layer, 'input'), postNorm: readLayerNorm(config, getWeight, layer, 'postAttention'), linears };
+  const norms = Object.fromEntries(layerNorms(config).map((norm) => [norm, readLayerNorm(config, getWeight, layer, norm)]));
+  return { norms, linears };
 }
 
 /** Every weight of the decoder graph, converted for `kernels`. */
