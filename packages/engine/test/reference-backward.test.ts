@@ -12,9 +12,13 @@ import {
 import { crossEntropyBackward, crossEntropyForward } from '../src/reference/backward/loss.js';
 import { IGNORE_INDEX } from '../src/train/labels.js';
 import {
+  geluTanhBackward,
+  geluTanhForward,
   rmsNormBackward,
   rmsNormForward,
   siluBackward,
+  softcapBackward,
+  softcapForward,
   siluForward,
   softmaxBackward,
   softmaxForward,
@@ -32,6 +36,7 @@ import type { LoraModule } from '../src/model/lora.js';
 import { mergedLoraWeights } from '../src/reference/lora.js';
 import { randomUniform, seededRng, type Rng } from '../src/util/random.js';
 import { dot, gradCheck, random64 } from './gradcheck.js';
+import { tinyFamilyModel, type TinyModel } from './model-fixtures.js';
 
 /** Central differences with h = 1e-5 in float64 agree with a right gradient to ~1e-9. */
 const TOLERANCE = 1e-6;
@@ -143,6 +148,18 @@ describe('reference backward ops match central finite differences', () => {
     expectGrad('softmax dx', () => dot(softmaxForward(x, width), dy), x, softmaxBackward(dy, softmaxForward(x, width), width), rng, 12);
   });
 
+  it('geluTanhBackward and softcapBackward', () => {
+    const rng = seededRng(21);
+    const x = random64(16, rng, -4, 4);
+    const dy = random64(16, rng);
+    expectGrad('gelu dx', () => dot(geluTanhForward(x), dy), x, geluTanhBackward(dy, x), rng, 16);
+    // A cap of 2 on values up to 4: well into tanh's bend.
+    expectGrad('softcap dx', () => dot(softcapForward(x, 2), dy), x, softcapBackward(dy, x, 2), rng, 16);
+    // tanh-GELU as PyTorch: gelu(1) = 0.8411920, gelu(−2) = −0.0454023.
+    expect(geluTanhForward(Float64Array.of(1, -2))[0]).toBeCloseTo(0.841192, 6);
+    expect(geluTanhForward(Float64Array.of(1, -2))[1]).toBeCloseTo(-0.0454023, 6);
+  });
+
   it('swigluMlpBackward gives dx and every weight and bias', () => {
     const rng = seededRng(15);
     const [C, I] = [4, 6];
@@ -189,6 +206,37 @@ describe('reference backward ops match central finite differences', () => {
     expectGrad('dq', f, q, g.dq, rng, 32);
     expectGrad('dk', f, k, g.dk, rng, 32);
     expectGrad('dv', f, v, g.dv, rng, 32);
+  });
+
+  it.each([
+    { name: 'scale 0.3, soft-cap 1', past: 0, options: { scale: 0.3, softcap: 1 } },
+    { name: 'window 2', past: 0, options: { window: 2 } },
+    { name: 'window 3, 2 past positions, soft-cap 2', past: 2, options: { window: 3, softcap: 2 } },
+  ])('causalAttentionBackward with Gemma options gives dq, dk, dv ($name)', ({ past, options }) => {
+    const rng = seededRng(30 + past);
+    const [H, Hkv, D, Tq] = [4, 2, 4, 5];
+    const S = past + Tq;
+    const [q, k, v] = [random64(Tq * H * D, rng, -2, 2), random64(S * Hkv * D, rng, -2, 2), random64(S * Hkv * D, rng)];
+    const dy = random64(Tq * H * D, rng);
+    const f = (): number => dot(causalAttentionForward(q, k, v, H, Hkv, D, options), dy);
+    const g = causalAttentionBackward(dy, q, k, v, H, Hkv, D, options);
+    expectGrad('dq', f, q, g.dq, rng, 32);
+    expectGrad('dk', f, k, g.dk, rng, 32);
+    expectGrad('dv', f, v, g.dv, rng, 32);
+    // The options change the output (none is silently ignored).
+    const plain = causalAttentionForward(q, k, v, H, Hkv, D);
+    expect(Math.max(...causalAttentionForward(q, k, v, H, Hkv, D, options).map((x, i) => Math.abs(x - (plain[i] as number))))).toBeGreaterThan(1e-3);
+  });
+
+  it('a sliding window hides keys at distance ≥ window: they get no gradient from the last query', () => {
+    const rng = seededRng(33);
+    const [H, Hkv, D, Tq, window] = [2, 1, 4, 5, 2];
+    const [q, k, v] = [random64(Tq * H * D, rng), random64(Tq * Hkv * D, rng), random64(Tq * Hkv * D, rng)];
+    const dy = new Float64Array(Tq * H * D);
+    dy.fill(1, (Tq - 1) * H * D); // only the last query (position 4) sees positions 3 and 4
+    const g = causalAttentionBackward(dy, q, k, v, H, Hkv, D, { window });
+    expect(g.dv.subarray(0, 3 * Hkv * D).every((value) => value === 0)).toBe(true);
+    expect(g.dv.subarray(3 * Hkv * D).every((value) => value !== 0)).toBe(true);
   });
 
   it('causalAttentionForward is causal: the last query does not move earlier outputs', () => {
@@ -238,19 +286,29 @@ function randomAdapter(config: ModelConfig, linears: readonly LayerLinear[], r: 
   return { adapter, modules };
 }
 
-const tinyConfig = (overrides: Partial<ModelConfig> = {}): ModelConfig =>
-  testModelConfig({ hiddenSize: 16, intermediateSize: 24, numLayers: 2, numHeads: 4, numKvHeads: 2, vocabSize: 32, ...overrides });
+/** The small llama / qwen2 model these tests began with (C 16, V 32). */
+function tinyReference(overrides: Partial<ModelConfig> = {}, seed = 3): TinyModel {
+  const config = testModelConfig({ hiddenSize: 16, intermediateSize: 24, numLayers: 2, numHeads: 4, numKvHeads: 2, vocabSize: 32, ...overrides });
+  const weights = randomLlamaWeights(config, seed);
+  return { config, weights, get: (name) => weights.get(name)! };
+}
 
 describe('whole tiny decoder with LoRA, float64', () => {
-  const ids = [1, 7, 30, 7, 12, 5];
+  const shortIds = [1, 7, 30, 7, 12, 5];
   // Shifted labels: the first (prompt) and last positions are not trained on.
   const labels = [IGNORE_INDEX, 30, 7, 12, 5, IGNORE_INDEX];
+  // Longer than the Gemma fixtures' window of 4, so the sliding layer hides early positions.
+  const longIds = [1, 7, 30, 7, 12, 5, 60, 41];
+  const longLabels = [IGNORE_INDEX, 30, 7, 12, 5, 60, 41, IGNORE_INDEX];
 
-  it('forward agrees with the float32 referenceForward on the merged weights', () => {
-    const config = tinyConfig();
-    const weights = randomLlamaWeights(config, 3);
-    const get = (name: string): Float32Array => weights.get(name)!;
-    const { adapter, modules } = randomAdapter(config, ['q_proj', 'v_proj'], 2, 2, 4);
+  it.each([
+    { name: 'llama', model: (): TinyModel => tinyReference(), linears: ['q_proj', 'v_proj'] as const, ids: shortIds },
+    { name: 'qwen3 (q/k norms)', model: (): TinyModel => tinyFamilyModel('qwen3', {}, 3), linears: LAYER_LINEARS, ids: longIds },
+    { name: 'gemma2 (soft-caps, sandwich norms, GeGLU, sliding layer 0)', model: (): TinyModel => tinyFamilyModel('gemma2', {}, 3), linears: LAYER_LINEARS, ids: longIds },
+    { name: 'gemma3_text (q/k norms, local RoPE, sliding layer 0)', model: (): TinyModel => tinyFamilyModel('gemma3_text', {}, 3), linears: LAYER_LINEARS, ids: longIds },
+  ])('forward agrees with the float32 referenceForward on the merged weights ($name)', ({ model, linears, ids }) => {
+    const { config, get } = model();
+    const { adapter, modules } = randomAdapter(config, linears, 2, 2, 4);
     const got = loraDecoderForward(config, get, adapter, ids).logits;
     const merged = referenceForward(config, mergedLoraWeights(get, { scaling: 2, modules }), ids).logits;
     expect(maxRelativeError(got, merged).maxError).toBeLessThan(1e-4);
@@ -260,15 +318,17 @@ describe('whole tiny decoder with LoRA, float64', () => {
   });
 
   it.each([
-    { name: 'llama, LoRA on q and v', overrides: {}, linears: ['q_proj', 'v_proj'] as const, samples: 16 },
-    { name: 'qwen2 biases, tied embeddings, LoRA on every linear', overrides: { architecture: 'qwen2', qkvBias: true, tieWordEmbeddings: true } as const, linears: LAYER_LINEARS, samples: 6 },
-  ])('LoRA gradients of the masked loss match finite differences ($name)', ({ overrides, linears, samples }) => {
-    const config = tinyConfig(overrides);
-    const weights = randomLlamaWeights(config, 5);
-    const get = (name: string): Float32Array => weights.get(name)!;
+    { name: 'llama, LoRA on q and v', model: (): TinyModel => tinyReference({}, 5), linears: ['q_proj', 'v_proj'] as const, samples: 16, ids: shortIds, labels },
+    { name: 'qwen2 biases, tied embeddings, LoRA on every linear', model: (): TinyModel => tinyReference({ architecture: 'qwen2', qkvBias: true, tieWordEmbeddings: true }, 5), linears: LAYER_LINEARS, samples: 6, ids: shortIds, labels },
+    { name: 'qwen3, LoRA on every linear', model: (): TinyModel => tinyFamilyModel('qwen3', {}, 5), linears: LAYER_LINEARS, samples: 4, ids: longIds, labels: longLabels },
+    // Caps the random scores and logits reach (~1 and ~5), so tanh bends.
+    { name: 'gemma2 with tight soft-caps, LoRA on every linear', model: (): TinyModel => tinyFamilyModel('gemma2', { attn_logit_softcapping: 1, final_logit_softcapping: 3 }, 5), linears: LAYER_LINEARS, samples: 4, ids: longIds, labels: longLabels },
+    { name: 'gemma3_text, LoRA on every linear', model: (): TinyModel => tinyFamilyModel('gemma3_text', {}, 5), linears: LAYER_LINEARS, samples: 4, ids: longIds, labels: longLabels },
+  ])('LoRA gradients of the masked loss match finite differences ($name)', ({ model, linears, samples, ids, labels }) => {
+    const { config, get } = model();
     const { adapter } = randomAdapter(config, linears, 2, 2, 6);
     const { loss, grads } = loraDecoderBackward(config, get, adapter, ids, labels);
-    const lossOf = (): number => loraDecoderBackward(config, get, adapter, ids, labels).loss;
+    const lossOf = (): number => crossEntropyForward(loraDecoderForward(config, get, adapter, ids).logits, labels, config.vocabSize);
     expect(loss).toBeCloseTo(lossOf(), 12);
     expect(grads.size).toBe(adapter.size);
     const rng = seededRng(7);

@@ -1,5 +1,6 @@
 /**
- * Float64 forwards and backwards of RMSNorm, SiLU, softmax and the SwiGLU MLP.
+ * Float64 forwards and backwards of RMSNorm, SiLU, tanh-GELU, soft-capping, softmax and the
+ * SwiGLU MLP.
  *
  * Dimension letters: T rows, C hidden size, I intermediate size, N softmax width.
  * Row-major; weights `[out, in]`. Gradients are prefixed `d`.
@@ -67,6 +68,50 @@ export function siluBackward(dy: Float64Array, x: Float64Array): Float64Array {
   return x.map((v, i) => {
     const s = sigmoid(v);
     return (dy[i] as number) * s * (1 + v * (1 - s));
+  });
+}
+
+/** √(2/π), the tanh-GELU constant. */
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** tanh-GELU (PyTorch approximate='tanh', Gemma's gelu_pytorch_tanh): 0.5·x·(1 + tanh(c·(x + 0.044715·x³))). */
+export function geluTanhForward(x: Float64Array): Float64Array {
+  return x.map((v) => 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v))));
+}
+
+/**
+ * Backward of `geluTanhForward`: with u = c·(x + 0.044715·x³), t = tanh(u),
+ * dx = dy · (0.5·(1 + t) + 0.5·x·(1 − t²)·c·(1 + 3·0.044715·x²)).
+ */
+export function geluTanhBackward(dy: Float64Array, x: Float64Array): Float64Array {
+  if (dy.length !== x.length) throw new RangeError(`geluTanhBackward: dy has ${dy.length} values, x ${x.length}`);
+  return x.map((v, i) => {
+    const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+    return (dy[i] as number) * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v));
+  });
+}
+
+/** The gate activation of a gated MLP (architecture.ts `activation`), forward. */
+export function activationForward(activation: 'silu' | 'gelu_tanh', x: Float64Array): Float64Array {
+  return activation === 'silu' ? siluForward(x) : geluTanhForward(x);
+}
+
+/** The gate activation's backward: dx from dy and the forward input x. */
+export function activationBackward(activation: 'silu' | 'gelu_tanh', dy: Float64Array, x: Float64Array): Float64Array {
+  return activation === 'silu' ? siluBackward(dy, x) : geluTanhBackward(dy, x);
+}
+
+/** Soft-capping cap·tanh(x / cap), elementwise (Gemma 2's scores and logits). */
+export function softcapForward(x: Float64Array, cap: number): Float64Array {
+  return x.map((v) => cap * Math.tanh(v / cap));
+}
+
+/** Backward of `softcapForward`: dx = dy · (1 − tanh²(x / cap)). */
+export function softcapBackward(dy: Float64Array, x: Float64Array, cap: number): Float64Array {
+  if (dy.length !== x.length) throw new RangeError(`softcapBackward: dy has ${dy.length} values, x ${x.length}`);
+  return x.map((v, i) => {
+    const t = Math.tanh(v / cap);
+    return (dy[i] as number) * (1 - t * t);
   });
 }
 
