@@ -12,7 +12,7 @@ export { runSystemCheck } from './system/system-check.js';
 export { checkEngine } from './system/engine-availability.js';
 // Model folders: the Hub, config, inspection and loading, and tiny generated models.
 export { downloadDatasetFile, downloadModel, type DownloadProgress } from './io/hub.js';
-export type { ModelConfig } from './io/config.js';
+export { supportedArchitectures, type ModelConfig } from './io/config.js';
 export { inspectModelFolder, loadModelFolder, readModelConfig, type ModelFolder } from './io/model-folder.js';
 export { floatDtypes, type FloatDtype } from './io/safetensors.js';
 export { makeTinyModel } from './testing/tiny-model.js';

@@ -9,6 +9,8 @@ import { Tokenizer } from '../src/io/tokenizer.js';
 import { ModelWeights } from '../src/io/weights.js';
 import { BYTE_TO_UNICODE, trainByteLevelBpe } from '../src/testing/bpe.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
+import { ChatTemplate } from '../src/io/chat-template.js';
+import { weightNames } from '../src/model/weight-names.js';
 import { errorOf } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-tiny-'));
@@ -118,6 +120,35 @@ describe('makeTinyModel', () => {
     expect(errorOf(() => makeTinyModel({ arch: 'llama', outDir: freshDir(), vocabSize: 299 })).code).toBe('INVALID_ARGUMENT');
     expect(errorOf(() => makeTinyModel({ arch: 'llama', outDir: freshDir(), hiddenSize: 30, heads: 4 })).message).toContain('multiple of heads');
     expect(errorOf(() => makeTinyModel({ arch: 'llama', outDir: freshDir(), heads: 4, kvHeads: 3 })).message).toContain('kvHeads');
+  });
+});
+
+describe('makeTinyModel for every family', () => {
+  it.each([
+    ['qwen3', { qkNorm: true, qkvBias: false, tieWordEmbeddings: true, normOffset: 0 }, 2 * 11 + 2],
+    ['gemma2', { sandwichNorms: true, normOffset: 1, activation: 'gelu_tanh', attnSoftcap: 50, finalSoftcap: 30, layerTypes: ['sliding', 'full'], slidingWindow: 4 }, 2 * 11 + 2],
+    ['gemma3_text', { sandwichNorms: true, qkNorm: true, attnSoftcap: null, layerTypes: ['sliding', 'full'], localRope: { theta: 10000, scaling: { type: 'none' } } }, 2 * 13 + 2],
+    ['mistral', { qkNorm: false, sandwichNorms: false, layerTypes: ['full', 'full'] }, 2 * 9 + 3],
+  ])('%s: config.json read through its descriptor, every tensor the config names', (arch, features, tensors) => {
+    const dir = freshDir();
+    makeTinyModel({ arch, outDir: dir });
+    const config = parseModelConfig(readJson(dir, 'config.json'));
+    expect(config).toMatchObject({ architecture: arch, ...features });
+    expect(Object.keys(tensorShapes(dir)).sort()).toEqual(weightNames(config).sort());
+    expect(Object.keys(tensorShapes(dir))).toHaveLength(tensors);
+  });
+
+  it('gemma: BOS first, the Gemma chat template, <end_of_turn> ends generation', () => {
+    const dir = freshDir();
+    const { specialTokenIds } = makeTinyModel({ arch: 'gemma2', outDir: dir });
+    expect(specialTokenIds).toEqual({ '<pad>': 0, '<eos>': 1, '<bos>': 2, '<start_of_turn>': 3, '<end_of_turn>': 4 });
+    const tokenizer = Tokenizer.fromFolder(dir);
+    expect(tokenizer.encode('hi')[0]).toBe(2);
+    const template = new ChatTemplate(String(readJson(dir, 'tokenizer_config.json').chat_template), { bos: '<bos>', eos: '<eos>' });
+    expect(template.render([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }], { addGenerationPrompt: false })).toBe(
+      '<bos><start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\nHello<end_of_turn>\n',
+    );
+    expect(readJson(dir, 'generation_config.json')).toMatchObject({ bos_token_id: 2, eos_token_id: [1, 4] });
   });
 });
 

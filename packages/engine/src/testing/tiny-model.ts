@@ -1,11 +1,17 @@
 /**
- * Tiny random Hugging Face model folders (llama, qwen2) for tests: real config.json field
- * names, exact HF tensor names and shapes, and a real byte-level BPE tokenizer trained on a
- * built-in corpus, so tests never need a download. The same options give the same bytes.
+ * Tiny random Hugging Face model folders of any family the engine runs (llama, mistral, qwen2,
+ * qwen3, gemma2, gemma3_text) for tests: the config.json transformers writes (the family's
+ * fields from its descriptor), exact HF tensor names and shapes, and a real byte-level BPE
+ * tokenizer trained on a built-in corpus, so tests never need a download. The same options
+ * give the same bytes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
+import { parseModelConfig } from '../io/config.js';
+import type { ModelConfig, ModelDims } from '../model/architecture.js';
+import { familyOf, supportedArchitectures } from '../model/families/index.js';
+import { describeWeight, layerNormSize, linearShape, weightNames } from '../model/weight-names.js';
 import type { FloatDtype, TensorToWrite } from '../io/safetensors.js';
 import { encodeSafetensors } from '../io/safetensors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -14,7 +20,8 @@ import { BYTE_TO_UNICODE, trainByteLevelBpe } from './bpe.js';
 import { TINY_CORPUS } from './corpus.js';
 
 export interface TinyModelOptions {
-  arch: 'llama' | 'qwen2';
+  /** A `model_type` the engine reads (see `supportedArchitectures`). */
+  arch: string;
   outDir: string;
   hiddenSize?: number;
   layers?: number;
@@ -24,7 +31,7 @@ export interface TinyModelOptions {
   /** Embedding rows = tokenizer size (≥ 300: 256 bytes, special tokens, merges). */
   vocabSize?: number;
   seed?: number;
-  /** Default: false for llama, true for qwen2 (as Qwen2-0.5B). */
+  /** Default: false for llama and mistral, true otherwise (as Qwen2-0.5B, Qwen3-0.6B and Gemma). */
   tieWordEmbeddings?: boolean;
   dtype?: FloatDtype;
   /** Number of safetensors files; more than 1 writes `model-0000k-of-0000n.safetensors` and an index. */
@@ -44,18 +51,36 @@ export interface TinyModel {
 }
 
 /**
- * Special tokens, by arch:
- * - llama: ids 0..3 are `<s>` (BOS, added by the post-processor), `</s>` (EOS), `<|im_start|>`,
- *   `<|im_end|>`; the chat template is ChatML after `{{ bos_token }}`; generation stops at
- *   `</s>` or `<|im_end|>`.
- * - qwen2 (as Qwen2): no BOS; `<|endoftext|>`, `<|im_start|>`, `<|im_end|>` come after the BPE
- *   vocabulary; the ChatML template adds a default system message.
+ * Tokenizer styles, by family:
+ * - llama (llama, mistral): ids 0..3 are `<s>` (BOS, added by the post-processor), `</s>` (EOS),
+ *   `<|im_start|>`, `<|im_end|>`; the chat template is ChatML after `{{ bos_token }}`;
+ *   generation stops at `</s>` or `<|im_end|>`.
+ * - qwen2 (qwen2, qwen3, as Qwen): no BOS; `<|endoftext|>`, `<|im_start|>`, `<|im_end|>` come
+ *   after the BPE vocabulary; the ChatML template adds a default system message.
+ * - gemma (gemma2, gemma3_text): ids 0..4 are `<pad>`, `<eos>`, `<bos>` (added by the
+ *   post-processor), `<start_of_turn>`, `<end_of_turn>`; Gemma's chat template (user / model
+ *   turns); generation stops at `<eos>` or `<end_of_turn>`.
  */
-const specialsByArch = { llama: ['<s>', '</s>', '<|im_start|>', '<|im_end|>'], qwen2: ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] } as const;
+type TokenizerStyle = 'llama' | 'qwen2' | 'gemma';
+const specialsByStyle = {
+  llama: ['<s>', '</s>', '<|im_start|>', '<|im_end|>'],
+  qwen2: ['<|endoftext|>', '<|im_start|>', '<|im_end|>'],
+  gemma: ['<pad>', '<eos>', '<bos>', '<start_of_turn>', '<end_of_turn>'],
+} as const;
+
+function styleOf(arch: string): TokenizerStyle {
+  if (arch.startsWith('gemma')) return 'gemma';
+  return arch.startsWith('qwen') ? 'qwen2' : 'llama';
+}
 
 const CHATML_LLAMA =
   "{{ bos_token }}{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+const GEMMA_TEMPLATE =
+  "{{ bos_token }}{% for message in messages %}{% set role = 'model' if message['role'] == 'assistant' else message['role'] %}" +
+  "{{ '<start_of_turn>' + role + '\\n' + message['content'] | trim + '<end_of_turn>\\n' }}{% endfor %}" +
+  "{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}";
 
 const CHATML_QWEN2 =
   "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}{% endif %}" +
@@ -78,7 +103,8 @@ function normal(length: number, rng: Rng, std: number, mean = 0): Float32Array {
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 interface Resolved {
-  arch: 'llama' | 'qwen2';
+  arch: string;
+  style: TokenizerStyle;
   hidden: number;
   layers: number;
   heads: number;
@@ -96,6 +122,7 @@ interface Resolved {
 function resolve(options: TinyModelOptions): Resolved {
   const r: Resolved = {
     arch: options.arch,
+    style: styleOf(options.arch),
     hidden: options.hiddenSize ?? 64,
     layers: options.layers ?? 2,
     heads: options.heads ?? 4,
@@ -103,7 +130,7 @@ function resolve(options: TinyModelOptions): Resolved {
     intermediate: options.intermediateSize ?? 128,
     vocab: options.vocabSize ?? 512,
     seed: options.seed ?? 0,
-    tie: options.tieWordEmbeddings ?? options.arch === 'qwen2',
+    tie: options.tieWordEmbeddings ?? !['llama', 'mistral'].includes(options.arch),
     dtype: options.dtype ?? 'F32',
     shards: options.shards ?? 1,
     maxPositions: options.maxPositionEmbeddings ?? 1024,
@@ -112,7 +139,7 @@ function resolve(options: TinyModelOptions): Resolved {
   const bad = (what: string): never => {
     throw new EngineError('INVALID_ARGUMENT', `makeTinyModel: ${what}`);
   };
-  if (r.arch !== 'llama' && r.arch !== 'qwen2') bad(`arch must be llama or qwen2, not ${JSON.stringify(r.arch)}.`);
+  if (!familyOf(r.arch)) bad(`arch must be one of ${supportedArchitectures.join(', ')}, not ${JSON.stringify(r.arch)}.`);
   for (const [name, v] of Object.entries({ hiddenSize: r.hidden, layers: r.layers, heads: r.heads, kvHeads: r.kvHeads, intermediateSize: r.intermediate, shards: r.shards })) {
     if (!Number.isInteger(v) || v < 1) bad(`${name} must be a whole number ≥ 1, not ${v}.`);
   }
@@ -127,7 +154,7 @@ const mergesCache = new Map<number, ReturnType<typeof trainByteLevelBpe>>();
 
 /** tokenizer.json for the arch: ByteLevel pre-tokenizer and decoder, BPE trained to fill `vocab` ids. */
 function buildTokenizer(r: Resolved): { tokenizer: object; specialTokenIds: Record<string, number> } {
-  const specials: readonly string[] = specialsByArch[r.arch];
+  const specials: readonly string[] = specialsByStyle[r.style];
   const room = r.vocab - 256 - specials.length;
   let bpe = mergesCache.get(room);
   if (!bpe) mergesCache.set(room, (bpe = trainByteLevelBpe(TINY_CORPUS, room)));
@@ -140,8 +167,9 @@ function buildTokenizer(r: Resolved): { tokenizer: object; specialTokenIds: Reco
   }
   // The corpus may run out of pairs before the vocabulary is full: reserved tokens fill it (as Llama 3 does).
   const reserved = Array.from({ length: room - (ordered.length - 256) }, (_, i) => `<|reserved_${i}|>`);
-  const llama = r.arch === 'llama';
-  const vocabTokens = llama ? [...specials, ...ordered, ...reserved] : [...ordered, ...reserved, ...specials];
+  // llama and gemma put their special tokens first (ids 0…), qwen2 after the BPE vocabulary.
+  const first = r.style !== 'qwen2';
+  const vocabTokens = first ? [...specials, ...ordered, ...reserved] : [...ordered, ...reserved, ...specials];
   const specialTokenIds: Record<string, number> = {};
   const addedContents = new Set([...specials, ...reserved]);
   const added = vocabTokens.flatMap((content, id) => {
@@ -150,9 +178,9 @@ function buildTokenizer(r: Resolved): { tokenizer: object; specialTokenIds: Reco
     return [{ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }];
   });
   // Like SmolLM2, llama lists its special tokens in the model vocab too; like Qwen2, qwen2 only in added_tokens.
-  const modelVocab = Object.fromEntries(vocabTokens.map((t, id) => [t, id] as const).filter(([t]) => llama || !addedContents.has(t)));
+  const modelVocab = Object.fromEntries(vocabTokens.map((t, id) => [t, id] as const).filter(([t]) => first || !addedContents.has(t)));
   const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
-  const bos = specialTokenIds['<s>'];
+  const bosToken = bosTokenOf(r.style);
   const tokenizer = {
     version: '1.0',
     truncation: null,
@@ -160,12 +188,12 @@ function buildTokenizer(r: Resolved): { tokenizer: object; specialTokenIds: Reco
     added_tokens: added,
     normalizer: null,
     pre_tokenizer: byteLevel,
-    post_processor: llama
+    post_processor: bosToken
       ? {
           type: 'TemplateProcessing',
-          single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-          pair: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<s>', type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
-          special_tokens: { '<s>': { id: '<s>', ids: [bos], tokens: ['<s>'] } },
+          single: [{ SpecialToken: { id: bosToken, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+          pair: [{ SpecialToken: { id: bosToken, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: bosToken, type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
+          special_tokens: { [bosToken]: { id: bosToken, ids: [specialTokenIds[bosToken]], tokens: [bosToken] } },
         }
       : { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
     decoder: { ...byteLevel, add_prefix_space: true },
@@ -185,43 +213,55 @@ function buildTokenizer(r: Resolved): { tokenizer: object; specialTokenIds: Reco
   return { tokenizer, specialTokenIds };
 }
 
+/** The BOS token the tokenizer adds before text, or null (Qwen adds none). */
+function bosTokenOf(style: TokenizerStyle): string | null {
+  return style === 'llama' ? '<s>' : style === 'gemma' ? '<bos>' : null;
+}
+
+/** BOS, EOS and pad tokens, the turn markers, and the chat template of a style. */
+const STYLE_TOKENS = {
+  llama: { bos: '<s>', eos: '</s>', pad: '</s>', endOfTurn: '<|im_end|>', turns: ['<|im_start|>', '<|im_end|>'], template: CHATML_LLAMA, tokenizerClass: 'PreTrainedTokenizerFast' },
+  qwen2: { bos: null, eos: '<|im_end|>', pad: '<|endoftext|>', endOfTurn: '<|endoftext|>', turns: ['<|im_start|>', '<|im_end|>'], template: CHATML_QWEN2, tokenizerClass: 'Qwen2Tokenizer' },
+  gemma: { bos: '<bos>', eos: '<eos>', pad: '<pad>', endOfTurn: '<end_of_turn>', turns: ['<start_of_turn>', '<end_of_turn>'], template: GEMMA_TEMPLATE, tokenizerClass: 'GemmaTokenizer' },
+} as const;
+
 function tokenizerFiles(r: Resolved, ids: Record<string, number>): Record<string, unknown> {
-  const llama = r.arch === 'llama';
-  const [bos, eos, pad] = llama ? ['<s>', '</s>', '</s>'] : [null, '<|im_end|>', '<|endoftext|>'];
+  const { bos, eos, pad, endOfTurn, turns, template, tokenizerClass } = STYLE_TOKENS[r.style];
   const addedTokensDecoder = Object.fromEntries(
     Object.entries(ids).map(([content, id]) => [String(id), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]),
   );
-  const generation = llama
-    ? { bos_token_id: ids['<s>'], eos_token_id: [ids['</s>'], ids['<|im_end|>']], pad_token_id: ids['</s>'], do_sample: false, transformers_version: '4.46.0' }
-    : {
-        bos_token_id: ids['<|endoftext|>'],
-        eos_token_id: [ids['<|im_end|>'], ids['<|endoftext|>']],
-        pad_token_id: ids['<|endoftext|>'],
-        do_sample: true,
-        temperature: 0.7,
-        top_p: 0.8,
-        top_k: 20,
-        repetition_penalty: 1.05,
-        transformers_version: '4.46.0',
-      };
+  const generation =
+    r.style === 'qwen2'
+      ? {
+          bos_token_id: ids['<|endoftext|>'],
+          eos_token_id: [ids['<|im_end|>'], ids['<|endoftext|>']],
+          pad_token_id: ids['<|endoftext|>'],
+          do_sample: true,
+          temperature: 0.7,
+          top_p: 0.8,
+          top_k: 20,
+          repetition_penalty: 1.05,
+          transformers_version: '4.46.0',
+        }
+      : { bos_token_id: ids[bos!], eos_token_id: [ids[eos], ids[endOfTurn]], pad_token_id: ids[pad], do_sample: false, transformers_version: '4.46.0' };
   return {
     'tokenizer_config.json': {
-      add_bos_token: llama,
+      add_bos_token: bos !== null,
       add_eos_token: false,
       add_prefix_space: false,
       added_tokens_decoder: addedTokensDecoder,
-      additional_special_tokens: ['<|im_start|>', '<|im_end|>'],
+      additional_special_tokens: [...turns],
       bos_token: bos,
-      ...(r.chatTemplate ? { chat_template: llama ? CHATML_LLAMA : CHATML_QWEN2 } : {}),
+      ...(r.chatTemplate ? { chat_template: template } : {}),
       clean_up_tokenization_spaces: false,
       eos_token: eos,
       model_max_length: r.maxPositions,
       pad_token: pad,
-      tokenizer_class: llama ? 'PreTrainedTokenizerFast' : 'Qwen2Tokenizer',
+      tokenizer_class: tokenizerClass,
       unk_token: null,
     },
     'special_tokens_map.json': {
-      additional_special_tokens: ['<|im_start|>', '<|im_end|>'],
+      additional_special_tokens: [...turns],
       ...(bos ? { bos_token: bos } : {}),
       eos_token: eos,
       pad_token: pad,
@@ -230,14 +270,23 @@ function tokenizerFiles(r: Resolved, ids: Record<string, number>): Record<string
   };
 }
 
+function dimsOf(r: Resolved): ModelDims {
+  return { hiddenSize: r.hidden, intermediateSize: r.intermediate, numLayers: r.layers, numHeads: r.heads, numKvHeads: r.kvHeads, headDim: r.hidden / r.heads, vocabSize: r.vocab };
+}
+
+/** config.json as transformers writes it (keys sorted): the shared sizes plus the family's fields. */
 function modelConfig(r: Resolved, ids: Record<string, number>): object {
   const torchDtype = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[r.dtype];
-  const shared = {
-    hidden_act: 'silu',
+  const { bos, eos } = STYLE_TOKENS[r.style];
+  const fields: Record<string, unknown> = {
+    ...familyOf(r.arch)!.exampleConfig(r.arch, dimsOf(r)),
+    bos_token_id: ids[bos ?? '<|endoftext|>'],
+    eos_token_id: ids[eos],
     hidden_size: r.hidden,
     initializer_range: 0.02,
     intermediate_size: r.intermediate,
     max_position_embeddings: r.maxPositions,
+    model_type: r.arch,
     num_attention_heads: r.heads,
     num_hidden_layers: r.layers,
     num_key_value_heads: r.kvHeads,
@@ -247,64 +296,39 @@ function modelConfig(r: Resolved, ids: Record<string, number>): object {
     use_cache: true,
     vocab_size: r.vocab,
   };
-  if (r.arch === 'llama') {
-    return {
-      architectures: ['LlamaForCausalLM'],
-      attention_bias: false,
-      attention_dropout: 0.0,
-      bos_token_id: ids['<s>'],
-      eos_token_id: ids['</s>'],
-      head_dim: r.hidden / r.heads,
-      mlp_bias: false,
-      model_type: 'llama',
-      pretraining_tp: 1,
-      rms_norm_eps: 1e-5,
-      rope_scaling: null,
-      rope_theta: 10000.0,
-      ...shared,
-    };
-  }
-  return {
-    architectures: ['Qwen2ForCausalLM'],
-    attention_dropout: 0.0,
-    bos_token_id: ids['<|endoftext|>'],
-    eos_token_id: ids['<|im_end|>'],
-    max_window_layers: r.layers,
-    model_type: 'qwen2',
-    rms_norm_eps: 1e-6,
-    rope_scaling: null,
-    rope_theta: 1000000.0,
-    sliding_window: null,
-    use_sliding_window: false,
-    ...shared,
-  };
+  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Every tensor, in checkpoint order, with HF names: weights ~N(0, 0.02), norms 1 ± 0.02. */
-function tensors(r: Resolved): TensorToWrite[] {
+/**
+ * Every tensor the config names (weight-names.ts), with HF names: weights ~N(0, 0.02), norms
+ * multiplying by 1 ± 0.02 (stored as ± 0.02 where the family adds 1). Drawn in the order
+ * llama checkpoints list them (input norm, q/k/v, o, post-attention norm, MLP), so llama and
+ * qwen2 folders keep their bytes.
+ */
+function tensors(r: Resolved, config: ModelConfig): TensorToWrite[] {
   const rng = seededRng(r.seed);
-  const headDim = r.hidden / r.heads;
-  const out: TensorToWrite[] = [];
-  const add = (name: string, shape: number[], mean = 0): void => {
-    out.push({ name, shape, data: normal(shape.reduce((a, b) => a * b, 1), rng, 0.02, mean), dtype: r.dtype });
+  const names = weightNames(config);
+  const order = (name: string): number => {
+    const what = describeWeight(config, name)!;
+    const layer = /^model\.layers\.(\d+)\./.exec(name);
+    const base = layer ? 1 + Number(layer[1]) : name === 'model.embed_tokens.weight' ? 0 : config.numLayers + 1 + (name === 'lm_head.weight' ? 1 : 0);
+    const within = what.kind === 'norm' ? ({ input: 0, q: 1, k: 2, postAttention: 6, preFeedforward: 7, postFeedforward: 8, final: 0 } as const)[what.norm] : what.kind === 'linear' ? [3, 3, 3, 5, 9, 9, 9][['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'].indexOf(what.linear)]! : 0;
+    return base * 100 + within;
   };
-  add('model.embed_tokens.weight', [r.vocab, r.hidden]);
-  for (let l = 0; l < r.layers; l++) {
-    const p = `model.layers.${l}`;
-    add(`${p}.input_layernorm.weight`, [r.hidden], 1);
-    for (const [proj, heads] of [['q_proj', r.heads], ['k_proj', r.kvHeads], ['v_proj', r.kvHeads]] as const) {
-      add(`${p}.self_attn.${proj}.weight`, [heads * headDim, r.hidden]);
-      if (r.arch === 'qwen2') add(`${p}.self_attn.${proj}.bias`, [heads * headDim]);
+  const sorted = names.map((name, i) => ({ name, i })).sort((a, b) => order(a.name) - order(b.name) || a.i - b.i);
+  return sorted.map(({ name }) => {
+    const what = describeWeight(config, name)!;
+    let shape: number[] = [r.vocab, r.hidden];
+    let mean = 0;
+    if (what.kind === 'norm') {
+      shape = [what.norm === 'final' ? r.hidden : layerNormSize(config, what.norm)];
+      mean = 1 - config.normOffset;
+    } else if (what.kind === 'linear') {
+      const [N, K] = linearShape(config, what.linear);
+      shape = what.part === 'bias' ? [N] : [N, K];
     }
-    add(`${p}.self_attn.o_proj.weight`, [r.hidden, r.heads * headDim]);
-    add(`${p}.post_attention_layernorm.weight`, [r.hidden], 1);
-    add(`${p}.mlp.gate_proj.weight`, [r.intermediate, r.hidden]);
-    add(`${p}.mlp.up_proj.weight`, [r.intermediate, r.hidden]);
-    add(`${p}.mlp.down_proj.weight`, [r.hidden, r.intermediate]);
-  }
-  add('model.norm.weight', [r.hidden], 1);
-  if (!r.tie) add('lm_head.weight', [r.vocab, r.hidden]);
-  return out;
+    return { name, shape, data: normal(shape.reduce((a, b) => a * b, 1), rng, 0.02, mean), dtype: r.dtype };
+  });
 }
 
 /** safetensors files: one, or `shards` of about equal tensor count with an index. */
@@ -338,11 +362,12 @@ const staleWeights = /^(model(-\d{5}-of-\d{5})?\.safetensors|model\.safetensors\
 export function makeTinyModel(options: TinyModelOptions): TinyModel {
   const r = resolve(options);
   const { tokenizer, specialTokenIds } = buildTokenizer(r);
+  const config = modelConfig(r, specialTokenIds);
   const files = new Map<string, Uint8Array | string>([
-    ['config.json', json(modelConfig(r, specialTokenIds))],
+    ['config.json', json(config)],
     ['tokenizer.json', json(tokenizer)],
     ...Object.entries(tokenizerFiles(r, specialTokenIds)).map(([name, value]) => [name, json(value)] as [string, string]),
-    ...weightFiles(r, tensors(r)),
+    ...weightFiles(r, tensors(r, parseModelConfig(config))),
   ]);
   fs.mkdirSync(options.outDir, { recursive: true });
   for (const entry of fs.readdirSync(options.outDir)) {

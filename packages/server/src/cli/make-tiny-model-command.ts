@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { floatDtypes, makeTinyModel, type FloatDtype } from '@qlora-studio/engine';
+import { floatDtypes, makeTinyModel, supportedArchitectures, type FloatDtype } from '@qlora-studio/engine';
 import { UserError } from './serve.js';
 
 function whole(name: string, raw: string | undefined): number | undefined {
@@ -30,7 +30,7 @@ export function makeTinyModelCommand(args: string[]): void {
       'no-chat-template': { type: 'boolean' },
     },
   });
-  if (values.arch !== 'llama' && values.arch !== 'qwen2') throw new UserError('Choose an architecture: --arch llama or --arch qwen2.');
+  if (!values.arch || !supportedArchitectures.includes(values.arch)) throw new UserError(`Choose an architecture: --arch ${supportedArchitectures.join(', --arch ')}.`);
   if (!values.out) throw new UserError('Name the folder to create: --out DIR.');
   if (values.dtype !== undefined && !floatDtypes.includes(values.dtype as FloatDtype)) {
     throw new UserError(`--dtype must be one of ${floatDtypes.join(', ')}.`);
