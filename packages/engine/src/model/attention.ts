@@ -18,7 +18,8 @@
  */
 import { windowOf, type ModelConfig } from './architecture.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
-import { attr, makeTensor } from '../onnx/model.js';
+import { attr } from '../onnx/model.js';
+import { ropeRotate, softcap, type Ops } from '../onnx/ops.js';
 
 /** Which attention implementation a graph uses. */
 export type AttentionKind = 'gqa' | 'composed';
@@ -93,10 +94,6 @@ export function causalMaskBias(T: number, start: number, group: number, window: 
   return mask;
 }
 
-function shape(g: GraphBuilder, name: string, dims: readonly number[]): string {
-  return g.initializer(name, makeTensor('int64', [dims.length], BigInt64Array.from(dims.map(BigInt))));
-}
-
 /** One layer's attention: which layer, and its q/k norm weights (graph names) with `qkNorm`. */
 export interface AttentionLayer {
   layer: number;
@@ -104,9 +101,9 @@ export interface AttentionLayer {
   kNorm?: string;
 }
 
-/** RMSNorm over the last axis of a (…, D) tensor (q/k norms), `gamma` (D). */
-function emitHeadNorm(g: GraphBuilder, config: ModelConfig, x: string, gamma: string): string {
-  return g.op('SimplifiedLayerNormalization', [x, gamma], { epsilon: attr.float(config.rmsNormEps), axis: attr.int(-1) });
+/** RMSNorm over the last axis of a (…, D) tensor (q/k norms), `gamma` (D), as one fused node. */
+function emitHeadNorm(o: Ops, config: ModelConfig, x: string, gamma: string): string {
+  return o.op('SimplifiedLayerNormalization', [x, gamma], { epsilon: attr.float(config.rmsNormEps), axis: attr.int(-1) });
 }
 
 /**
@@ -117,7 +114,7 @@ function emitHeadNorm(g: GraphBuilder, config: ModelConfig, x: string, gamma: st
  * @returns out (T, H·D) and the names of present key/value (1, Hkv, P + T, D)
  */
 export function emitAttention(
-  g: GraphBuilder,
+  o: Ops,
   kind: AttentionKind,
   config: ModelConfig,
   at: AttentionLayer,
@@ -128,89 +125,65 @@ export function emitAttention(
   present: { key: string; value: string },
 ): { out: string; presentKey: string; presentValue: string } {
   const { numHeads: H, numKvHeads: Hkv, headDim: D } = config;
-  if (kind === 'gqa') {
-    let packedQkv = qkv;
-    if (at.qNorm && at.kNorm) {
-      // q/k norms come before RoPE, which GroupQueryAttention applies inside: norm, then repack.
-      const sizes = shape(g, `${prefix}.qkv_split`, [H * D, Hkv * D, Hkv * D]);
-      const [q, k, v] = g.node('Split', [qkv, sizes], { axis: attr.int(1) }, { outputs: 3 }) as [string, string, string];
-      const normed = (x: string, heads: number, gamma: string, tag: string): string =>
-        g.op('Reshape', [emitHeadNorm(g, config, g.op('Reshape', [x, shape(g, `${prefix}.${tag}_heads`, [-1, heads, D])]), gamma), shape(g, `${prefix}.${tag}_flat`, [-1, heads * D])]);
-      packedQkv = g.op('Concat', [normed(q, H, at.qNorm, 'q'), normed(k, Hkv, at.kNorm, 'k'), v], { axis: attr.int(1) });
-    }
-    const packed = g.op('Reshape', [packedQkv, shape(g, `${prefix}.qkv_shape`, [1, -1, (H + 2 * Hkv) * D])]); // (1, T, (H+2Hkv)·D)
-    const rope = ropeInputsOf(config, at.layer);
-    const inputs = [packed, '', '', pastKey, pastValue, ATTENTION_INPUTS.seqlensK, ATTENTION_INPUTS.totalLength, rope.cos, rope.sin];
-    const window = windowOf(config, at.layer);
-    const [out, presentKey, presentValue] = g.node(
-      'GroupQueryAttention',
-      inputs,
-      {
-        num_heads: attr.int(H),
-        kv_num_heads: attr.int(Hkv),
-        do_rotary: attr.int(1),
-        rotary_interleaved: attr.int(0),
-        scale: attr.float(config.attentionScale),
-        // Same meaning as transformers' sliding_window (the query itself counts): checked
-        // against the reference past the window in test/model-families.test.ts.
-        ...(window !== null ? { local_window_size: attr.int(window) } : {}),
-        ...(config.attnSoftcap !== null ? { softcap: attr.float(config.attnSoftcap) } : {}),
-      },
-      { domain: 'com.microsoft', outputs: [`${prefix}.attn`, present.key, present.value] },
-    );
-    const flat = g.op('Reshape', [out as string, shape(g, `${prefix}.out_shape`, [-1, H * D])]); // (T, H·D)
-    return { out: flat, presentKey: presentKey as string, presentValue: presentValue as string };
+  if (kind !== 'gqa') return emitComposedAttention(o, config, at, qkv, pastKey, pastValue, present);
+  let packedQkv = qkv;
+  if (at.qNorm && at.kNorm) {
+    // q/k norms come before RoPE, which GroupQueryAttention applies inside: norm, then repack.
+    const [q, k, v] = o.g.node('Split', [qkv, o.ints([H * D, Hkv * D, Hkv * D])], { axis: attr.int(1) }, { outputs: 3 }) as [string, string, string];
+    const normed = (x: string, heads: number, gamma: string): string => o.reshape(emitHeadNorm(o, config, o.reshape(x, [-1, heads, D]), gamma), [-1, heads * D]);
+    packedQkv = o.op('Concat', [normed(q, H, at.qNorm), normed(k, Hkv, at.kNorm), v], { axis: attr.int(1) });
   }
-  return emitComposedAttention(g, config, at, prefix, qkv, pastKey, pastValue, present);
-}
-
-/** Rotates (heads, T, D) by the fed cos/sin (T, D/2): x·cos + rotate_half(x)·sin. */
-function emitRope(g: GraphBuilder, prefix: string, x: string, D: number, rope: { cos: string; sin: string }): string {
-  const half = D / 2;
-  const axis = g.initializer(`${prefix}.axis`, makeTensor('int64', [1], BigInt64Array.of(-1n)));
-  const at = (v: number, n: string): string => g.initializer(`${prefix}.${n}`, makeTensor('int64', [1], BigInt64Array.of(BigInt(v))));
-  const x1 = g.op('Slice', [x, at(0, 'zero'), at(half, 'half'), axis]); // (heads, T, D/2)
-  const x2 = g.op('Slice', [x, at(half, 'half2'), at(D, 'end'), axis]);
-  const { cos, sin } = rope;
-  const r1 = g.op('Sub', [g.op('Mul', [x1, cos]), g.op('Mul', [x2, sin])]);
-  const r2 = g.op('Add', [g.op('Mul', [x2, cos]), g.op('Mul', [x1, sin])]);
-  return g.op('Concat', [r1, r2], { axis: attr.int(-1) });
+  const packed = o.reshape(packedQkv, [1, -1, (H + 2 * Hkv) * D]); // (1, T, (H+2Hkv)·D)
+  const rope = ropeInputsOf(config, at.layer);
+  const inputs = [packed, '', '', pastKey, pastValue, ATTENTION_INPUTS.seqlensK, ATTENTION_INPUTS.totalLength, rope.cos, rope.sin];
+  const window = windowOf(config, at.layer);
+  const [out, presentKey, presentValue] = o.g.node(
+    'GroupQueryAttention',
+    inputs,
+    {
+      num_heads: attr.int(H),
+      kv_num_heads: attr.int(Hkv),
+      do_rotary: attr.int(1),
+      rotary_interleaved: attr.int(0),
+      scale: attr.float(config.attentionScale),
+      // Same meaning as transformers' sliding_window (the query itself counts): checked
+      // against the reference past the window in test/model-families.test.ts.
+      ...(window !== null ? { local_window_size: attr.int(window) } : {}),
+      ...(config.attnSoftcap !== null ? { softcap: attr.float(config.attnSoftcap) } : {}),
+    },
+    { domain: 'com.microsoft', outputs: [`${prefix}.attn`, present.key, present.value] },
+  );
+  return { out: o.reshape(out as string, [-1, H * D]), presentKey: presentKey as string, presentValue: presentValue as string }; // out (T, H·D)
 }
 
 function emitComposedAttention(
-  g: GraphBuilder,
+  o: Ops,
   config: ModelConfig,
   at: AttentionLayer,
-  prefix: string,
   qkv: string,
   pastKey: string,
   pastValue: string,
   present: { key: string; value: string },
 ): { out: string; presentKey: string; presentValue: string } {
   const { numHeads: H, numKvHeads: Hkv, headDim: D } = config;
-  const sizes = g.initializer(`${prefix}.qkv_split`, makeTensor('int64', [3], BigInt64Array.of(BigInt(H * D), BigInt(Hkv * D), BigInt(Hkv * D))));
-  const [q, k, v] = g.node('Split', [qkv, sizes], { axis: attr.int(1) }, { outputs: 3 }) as [string, string, string];
-  const headsFirst = (x: string, heads: number, tag: string, gamma?: string): string => {
-    const split = g.op('Reshape', [x, shape(g, `${prefix}.${tag}_heads`, [-1, heads, D])]); // (T, heads, D)
-    return g.op('Transpose', [gamma ? emitHeadNorm(g, config, split, gamma) : split], { perm: attr.ints([1, 0, 2]) }); // (heads, T, D)
+  const [q, k, v] = o.g.node('Split', [qkv, o.ints([H * D, Hkv * D, Hkv * D])], { axis: attr.int(1) }, { outputs: 3 }) as [string, string, string];
+  const headsFirst = (x: string, heads: number, gamma?: string): string => {
+    const split = o.reshape(x, [-1, heads, D]); // (T, heads, D)
+    return o.transpose(gamma ? emitHeadNorm(o, config, split, gamma) : split, [1, 0, 2]); // (heads, T, D)
   };
   const rope = ropeInputsOf(config, at.layer);
-  const qRot = emitRope(g, `${prefix}.rope_q`, headsFirst(q, H, 'q', at.qNorm), D, rope); // (H, T, D)
-  const kRot = emitRope(g, `${prefix}.rope_k`, headsFirst(k, Hkv, 'k', at.kNorm), D, rope); // (Hkv, T, D)
-  const as4d = (x: string, tag: string): string => g.op('Reshape', [x, shape(g, `${prefix}.${tag}_4d`, [1, Hkv, -1, D])]);
-  const presentKey = g.op('Concat', [pastKey, as4d(kRot, 'k')], { axis: attr.int(2) }, { output: present.key }); // (1, Hkv, S, D)
-  const presentValue = g.op('Concat', [pastValue, as4d(headsFirst(v, Hkv, 'v'), 'v')], { axis: attr.int(2) }, { output: present.value });
-  const keys = g.op('Reshape', [presentKey, shape(g, `${prefix}.kv_3d`, [Hkv, -1, D])]); // (Hkv, S, D)
-  const values = g.op('Reshape', [presentValue, `${prefix}.kv_3d`]);
+  const qRot = ropeRotate(o, headsFirst(q, H, at.qNorm), rope.cos, rope.sin, D); // (H, T, D)
+  const kRot = ropeRotate(o, headsFirst(k, Hkv, at.kNorm), rope.cos, rope.sin, D); // (Hkv, T, D)
+  const presentKey = o.op('Concat', [pastKey, o.reshape(kRot, [1, Hkv, -1, D])], { axis: attr.int(2) }, { output: present.key }); // (1, Hkv, S, D)
+  const presentValue = o.op('Concat', [pastValue, o.reshape(headsFirst(v, Hkv), [1, Hkv, -1, D])], { axis: attr.int(2) }, { output: present.value });
+  const keys = o.reshape(presentKey, [Hkv, -1, D]); // (Hkv, S, D)
+  const values = o.reshape(presentValue, [Hkv, -1, D]);
   // Query heads kvh·group … kvh·group + group − 1 read kv head kvh: stack them along T.
-  const qGrouped = g.op('Reshape', [qRot, shape(g, `${prefix}.q_grouped`, [Hkv, -1, D])]); // (Hkv, group·T, D)
-  const scalar = (name: string, value: number): string => g.initializer(`${prefix}.${name}`, makeTensor('float32', [], Float32Array.of(value)));
-  let scores = g.op('Mul', [g.op('MatMul', [qGrouped, g.op('Transpose', [keys], { perm: attr.ints([0, 2, 1]) })]), scalar('scale', config.attentionScale)]); // (Hkv, group·T, S)
-  if (config.attnSoftcap !== null) scores = g.op('Mul', [g.op('Tanh', [g.op('Div', [scores, scalar('softcap', config.attnSoftcap)])]), `${prefix}.softcap`]);
+  const qGrouped = o.reshape(qRot, [Hkv, -1, D]); // (Hkv, group·T, D)
+  let scores = o.mul(o.matmul(qGrouped, o.transpose(keys, [0, 2, 1])), o.float(config.attentionScale)); // (Hkv, group·T, S)
+  if (config.attnSoftcap !== null) scores = softcap(o, scores, config.attnSoftcap).y;
   const mask = windowOf(config, at.layer) === null ? ATTENTION_INPUTS.mask : ATTENTION_INPUTS.maskSliding;
-  const probs = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: attr.int(-1) });
-  const mixed = g.op('MatMul', [probs, values]); // (Hkv, group·T, D)
-  const byHead = g.op('Reshape', [mixed, shape(g, `${prefix}.mixed_heads`, [H, -1, D])]); // (H, T, D)
-  const out = g.op('Reshape', [g.op('Transpose', [byHead], { perm: attr.ints([1, 0, 2]) }), shape(g, `${prefix}.out_shape`, [-1, H * D])]); // (T, H·D)
-  return { out, presentKey, presentValue };
+  const probs = o.op('Softmax', [o.add(scores, mask)], { axis: attr.int(-1) });
+  const byHead = o.reshape(o.matmul(probs, values), [H, -1, D]); // (Hkv, group·T, D) → (H, T, D)
+  return { out: o.reshape(o.transpose(byHead, [1, 0, 2]), [-1, H * D]), presentKey, presentValue }; // out (T, H·D)
 }

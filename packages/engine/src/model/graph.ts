@@ -19,6 +19,7 @@
 import type { ModelConfig } from './architecture.js';
 import type { LayerNorm } from './weight-names.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
+import { Ops, softcap } from '../onnx/ops.js';
 import { attr, makeTensor, type TensorValue } from '../onnx/model.js';
 import { declareAttentionInputs, emitAttention, type AttentionKind } from './attention.js';
 import { emitLinear, type LinearWeights, type TensorSink } from './linear.js';
@@ -102,6 +103,7 @@ function emitSkipNorm(g: GraphBuilder, input: string, skip: string, gamma: strin
 export function buildDecoderGraph(config: ModelConfig, weights: DecoderWeights, options: { attention: AttentionKind; lora: boolean }): BuiltGraph {
   const { hiddenSize: C, numKvHeads: Hkv, headDim: D, rmsNormEps: eps, vocabSize: V } = config;
   const g = new GraphBuilder('causal_lm');
+  const o = new Ops(g);
   const sink = new CollectingSink(g);
   const vec = (data: Float32Array): TensorValue => makeTensor('float32', [data.length], data);
   /** A norm weight of layer i as a graph input. */
@@ -121,16 +123,16 @@ export function buildDecoderGraph(config: ModelConfig, weights: DecoderWeights, 
     const pastKey = g.input(GRAPH_NAMES.pastKey(i), 'float32', [1, Hkv, 'past', D]);
     const pastValue = g.input(GRAPH_NAMES.pastValue(i), 'float32', [1, Hkv, 'past', D]);
     const qk = config.qkNorm ? { qNorm: gamma(i, 'q'), kNorm: gamma(i, 'k') } : {};
-    const attn = emitAttention(g, options.attention, config, { layer: i, ...qk }, `model.layers.${i}.attn`, linear(h, 'qkv'), pastKey, pastValue, {
+    const attn = emitAttention(o, options.attention, config, { layer: i, ...qk }, `model.layers.${i}.attn`, linear(h, 'qkv'), pastKey, pastValue, {
       key: GRAPH_NAMES.presentKey(i),
       value: GRAPH_NAMES.presentValue(i),
     });
     g.output(attn.presentKey, 'float32', [1, Hkv, 'S', D]);
     g.output(attn.presentValue, 'float32', [1, Hkv, 'S', D]);
-    const o = linear(attn.out, 'o');
+    const projected = linear(attn.out, 'o');
     const post = config.sandwichNorms
-      ? emitSkipNorm(g, norm(o, gamma(i, 'postAttention')), residual, gamma(i, 'preFeedforward'), eps)
-      : emitSkipNorm(g, o, residual, gamma(i, 'postAttention'), eps);
+      ? emitSkipNorm(g, norm(projected, gamma(i, 'postAttention')), residual, gamma(i, 'preFeedforward'), eps)
+      : emitSkipNorm(g, projected, residual, gamma(i, 'postAttention'), eps);
     // gate and up stay two matmuls: one stacked matmul needs a Split after it, which copies
     // (T, 2I) and cost more in prefill than the second matmul launch.
     const gate = linear(post.normed, 'gate');
@@ -145,10 +147,7 @@ export function buildDecoderGraph(config: ModelConfig, weights: DecoderWeights, 
   });
   const rows = g.op('Gather', [h, logitRows], { axis: attr.int(0) }); // (P, C)
   let logits = emitLinear(g, sink, rows, 'lm_head', weights.lmHead);
-  if (config.finalSoftcap !== null) {
-    const cap = g.initializer('final_softcap', makeTensor('float32', [], Float32Array.of(config.finalSoftcap)));
-    logits = g.op('Mul', [g.op('Tanh', [g.op('Div', [logits, cap])]), cap]);
-  }
+  if (config.finalSoftcap !== null) logits = softcap(o, logits, config.finalSoftcap).y;
   g.output(g.op('Identity', [logits], {}, { output: GRAPH_NAMES.logits }), 'float32', ['P', V]);
   return { bytes: g.toModelBytes(), weightFeeds: sink.feeds };
 }
