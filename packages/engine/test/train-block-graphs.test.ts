@@ -1,15 +1,18 @@
 /**
- * The decoder-block training graphs (src/train/block-graphs.ts) against the float64 reference ops
- * of src/reference/backward: forward y, backward dx and every LoRA dA / dB, for fp32 and NF4
- * weights, Llama (GQA) and Qwen2 (q/k/v biases) shapes, and one graph pair reused for two layers.
+ * The decoder-block training graphs (src/train/block-graphs.ts) against one layer of the float64
+ * reference (`loraLayerReference`, src/reference/backward): forward y, backward dx and every LoRA
+ * dA / dB, for fp32 and NF4 weights, Llama (GQA), Qwen2 (q/k/v biases), Qwen3 (q/k norms) and
+ * Gemma (sandwich norms, GeGLU, attention scale and soft-cap, sliding window) blocks, and one
+ * graph pair reused for two layers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, type OrtSession } from '../src/runtime/session.js';
 import { dequantizeNf4, dequantizeNf4Into, NF4_CODEBOOK, nf4CodeAt, quantizeNf4, type Nf4Tensor } from '../src/quant/index.js';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { causalAttentionBackward, causalAttentionForward, ropeBackward, ropeForward } from '../src/reference/backward/attention.js';
-import { linearBackward, linearForward, loraLinearBackward, loraLinearForward, type LoraParams } from '../src/reference/backward/linear.js';
-import { rmsNormBackward, rmsNormForward, siluBackward, siluForward } from '../src/reference/backward/norm-mlp.js';
+import type { LoraParams } from '../src/reference/backward/linear.js';
+import { loraLayerReference } from '../src/reference/backward/llama.js';
+import { testModelConfig } from '../src/model/random-weights.js';
+import { layerNormName, linearModule, type LayerNorm } from '../src/model/weight-names.js';
 import {
   BLOCK_LINEARS,
   BLOCK_NAMES,
@@ -52,11 +55,26 @@ const QWEN2: Omit<BlockGraphSpec, 'format'> = {
   lora: ['q_proj', 'v_proj', 'o_proj', 'down_proj'],
   rank: 2,
 };
+const QWEN3: Omit<BlockGraphSpec, 'format'> = { ...LLAMA, rmsNormEps: 1e-6, qkNorm: true, lora: ['q_proj', 'k_proj', 'o_proj', 'up_proj'] };
+/** Gemma 2's sliding layer; a cap of 1 on scores of order 1, so tanh bends. */
+const GEMMA2: Omit<BlockGraphSpec, 'format'> = {
+  ...LLAMA,
+  rmsNormEps: 1e-6,
+  activation: 'gelu_tanh',
+  sandwichNorms: true,
+  attentionScale: 0.3,
+  attnSoftcap: 1,
+  window: 3,
+};
+/** Gemma 3's sliding layer: q/k norms, no soft-cap. */
+const GEMMA3: Omit<BlockGraphSpec, 'format'> = { ...GEMMA2, qkNorm: true, attnSoftcap: null, attentionScale: 0.25 };
 
 /** One layer's weights: float32 values (NF4 ones already dequantized) and the NF4 tensors. */
 interface Layer {
   inputNorm: Float32Array;
   postNorm: Float32Array;
+  /** The spec's other norms: pre/post-feedforward (C), q/k (D). */
+  norms: Map<LayerNorm, Float32Array>;
   w: Map<BlockLinear, Float32Array>; // (N, K) the values the graph multiplies by
   nf4: Map<BlockLinear, Nf4Tensor>;
   bias: Map<BlockLinear, Float32Array>;
@@ -70,6 +88,7 @@ function makeLayer(spec: BlockGraphSpec, rng: Rng): Layer {
   const layer: Layer = {
     inputNorm: randomUniform(C, rng, 0.5, 1.5),
     postNorm: randomUniform(C, rng, 0.5, 1.5),
+    norms: new Map(),
     w: new Map(),
     nf4: new Map(),
     bias: new Map(),
@@ -77,6 +96,8 @@ function makeLayer(spec: BlockGraphSpec, rng: Rng): Layer {
     B: new Map(),
     scaling: 2,
   };
+  if (spec.sandwichNorms) for (const n of ['preFeedforward', 'postFeedforward'] as const) layer.norms.set(n, randomUniform(C, rng, 0.5, 1.5));
+  if (spec.qkNorm) for (const n of ['q', 'k'] as const) layer.norms.set(n, randomUniform(spec.headDim, rng, 0.5, 1.5));
   for (const l of BLOCK_LINEARS) {
     const [N, K] = blockLinearShape(spec, l);
     const raw = randomUniform(N * K, rng, -1 / Math.sqrt(K), 1 / Math.sqrt(K));
@@ -136,6 +157,10 @@ function feedsFor(spec: BlockGraphSpec, layer: Layer, x: Float32Array, rope: { c
     else if (name === BLOCK_NAMES.sin) data = rope.sin;
     else if (name === BLOCK_NAMES.inputNorm) data = layer.inputNorm;
     else if (name === BLOCK_NAMES.postNorm) data = layer.postNorm;
+    else if (name === BLOCK_NAMES.preFeedforwardNorm) data = layer.norms.get('preFeedforward');
+    else if (name === BLOCK_NAMES.postFeedforwardNorm) data = layer.norms.get('postFeedforward');
+    else if (name === BLOCK_NAMES.qNorm) data = layer.norms.get('q');
+    else if (name === BLOCK_NAMES.kNorm) data = layer.norms.get('k');
     else if (name === BLOCK_NAMES.scaling) data = Float32Array.of(layer.scaling);
     else if (name === BLOCK_NAMES.dropoutScale) data = Float32Array.of(options.dropout?.scale ?? 1);
     else {
@@ -176,68 +201,55 @@ function ropeAt(positions: readonly number[], D: number): { cos: Float32Array; s
 }
 
 const f64 = (a: Float32Array): Float64Array => Float64Array.from(a);
-const add = (a: Float64Array, b: Float64Array): Float64Array => a.map((v, i) => v + (b[i] as number));
 
-/** The float64 block: forward y, and given dy the backward dx and LoRA grads. */
+/**
+ * The float64 block: forward y, and given dy the backward dx and LoRA grads — layer 0 of the
+ * reference decoder (`loraLayerReference`) with this spec's features and the layer's weights.
+ */
 function referenceBlock(spec: BlockGraphSpec, layer: Layer, x32: Float32Array, rope: { cos: Float32Array; sin: Float32Array }, dy32: Float32Array, dropout?: FeedOptions['dropout']) {
-  const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, rmsNormEps: eps } = spec;
-  const { cos, sin } = rope;
-  const x = f64(x32);
-  const W = (l: BlockLinear): Float64Array => f64(layer.w.get(l) as Float32Array);
-  const lora = (l: BlockLinear): LoraParams | undefined => {
-    const A = layer.A.get(l);
-    const B = layer.B.get(l);
-    const mask = dropout?.masks.get(l);
+  const config = testModelConfig({
+    hiddenSize: spec.hiddenSize,
+    numHeads: spec.numHeads,
+    numKvHeads: spec.numKvHeads,
+    headDim: spec.headDim,
+    intermediateSize: spec.intermediateSize,
+    rmsNormEps: spec.rmsNormEps,
+    qkvBias: spec.qkvBias,
+    numLayers: 1,
+    activation: spec.activation ?? 'silu',
+    qkNorm: spec.qkNorm ?? false,
+    sandwichNorms: spec.sandwichNorms ?? false,
+    ...(spec.attentionScale === undefined ? {} : { attentionScale: spec.attentionScale }),
+    attnSoftcap: spec.attnSoftcap ?? null,
+    layerTypes: [spec.window ? 'sliding' : 'full'],
+    slidingWindow: spec.window ?? null,
+  });
+  const weights = new Map<string, Float32Array>([
+    [layerNormName(0, 'input'), layer.inputNorm],
+    [layerNormName(0, 'postAttention'), layer.postNorm],
+    ...[...layer.norms].map(([n, w]): [string, Float32Array] => [layerNormName(0, n), w]),
+  ]);
+  const adapter = new Map<string, LoraParams>();
+  for (const l of BLOCK_LINEARS) {
+    weights.set(`${linearModule(0, l)}.weight`, layer.w.get(l)!);
+    const bias = layer.bias.get(l);
+    if (bias) weights.set(`${linearModule(0, l)}.bias`, bias);
+    const [A, B, mask] = [layer.A.get(l), layer.B.get(l), dropout?.masks.get(l)];
     const keep = mask ? Float64Array.from(mask, (m) => m * dropout!.scale) : undefined;
-    return A && B ? { A: f64(A), B: f64(B), r: spec.rank, scaling: layer.scaling, keep } : undefined;
-  };
-  const lin = (l: BlockLinear, input: Float64Array): Float64Array => {
-    const [N, K] = blockLinearShape(spec, l);
-    const b = layer.bias.get(l);
-    const p = lora(l);
-    const bias = b ? f64(b) : undefined;
-    return p ? loraLinearForward(input, W(l), bias, p, K, N) : linearForward(input, W(l), bias, K, N);
-  };
+    if (A && B) adapter.set(linearModule(0, l), { A: f64(A), B: f64(B), r: spec.rank, scaling: layer.scaling, keep });
+  }
+  const get = (name: string): Float32Array => weights.get(name) ?? fail(name);
+  const ref = loraLayerReference(config, get, adapter, 0, f64(x32), rope, f64(dy32));
   const grads = new Map<BlockLinear, { dA: Float64Array; dB: Float64Array }>();
-  const linBack = (l: BlockLinear, dout: Float64Array, input: Float64Array): Float64Array => {
-    const [N, K] = blockLinearShape(spec, l);
-    const p = lora(l);
-    if (!p) return linearBackward(dout, input, W(l), K, N).dx;
-    const gr = loraLinearBackward(dout, input, W(l), p, K, N);
-    grads.set(l, { dA: gr.dA, dB: gr.dB });
-    return gr.dx;
-  };
-  const w1 = f64(layer.inputNorm);
-  const w2 = f64(layer.postNorm);
-  const h = rmsNormForward(x, w1, eps, C);
-  const q = ropeForward(lin('q_proj', h), cos, sin, H, D);
-  const k = ropeForward(lin('k_proj', h), cos, sin, Hkv, D);
-  const v = lin('v_proj', h);
-  const attn = causalAttentionForward(q, k, v, H, Hkv, D);
-  const x1 = add(x, lin('o_proj', attn));
-  const h2 = rmsNormForward(x1, w2, eps, C);
-  const g = lin('gate_proj', h2);
-  const u = lin('up_proj', h2);
-  const sg = siluForward(g);
-  const a = sg.map((s, i) => s * (u[i] as number));
-  const y = add(x1, lin('down_proj', a));
-  // backward
-  const dy = f64(dy32);
-  const da = linBack('down_proj', dy, a);
-  const dg = siluBackward(
-    da.map((d, i) => d * (u[i] as number)),
-    g,
-  );
-  const du = da.map((d, i) => d * (sg[i] as number));
-  const dh2 = add(linBack('gate_proj', dg, h2), linBack('up_proj', du, h2));
-  const dx1 = add(dy, rmsNormBackward(dh2, x1, w2, eps, C).dx);
-  const dattn = linBack('o_proj', dx1, attn);
-  const { dq, dk, dv } = causalAttentionBackward(dattn, q, k, v, H, Hkv, D);
-  let dh = linBack('q_proj', ropeBackward(dq, cos, sin, H, D), h);
-  dh = add(dh, linBack('k_proj', ropeBackward(dk, cos, sin, Hkv, D), h));
-  dh = add(dh, linBack('v_proj', dv, h));
-  const dx = add(dx1, rmsNormBackward(dh, x, w1, eps, C).dx);
-  return { y, dx, grads };
+  for (const l of BLOCK_LINEARS) {
+    const g = ref.grads.get(linearModule(0, l));
+    if (g) grads.set(l, g);
+  }
+  return { y: ref.y, dx: ref.dx, grads };
+}
+
+function fail(name: string): never {
+  throw new Error(`referenceBlock: no tensor ${name}`);
 }
 
 function maxAbs(a: ArrayLike<number>): number {
@@ -295,6 +307,10 @@ const cases: [string, BlockGraphSpec, number][] = [
   ['llama nf4', { ...LLAMA, format: 'nf4' }, 7],
   ['qwen2 fp32', { ...QWEN2, format: 'fp32' }, 5],
   ['qwen2 nf4', { ...QWEN2, format: 'nf4' }, 6],
+  ['qwen3 fp32', { ...QWEN3, format: 'fp32' }, 5],
+  ['gemma2 sliding fp32', { ...GEMMA2, format: 'fp32' }, 7],
+  ['gemma2 full nf4', { ...GEMMA2, format: 'nf4', window: null }, 6],
+  ['gemma3 sliding nf4', { ...GEMMA3, format: 'nf4' }, 7],
 ];
 
 describe('decoder block training graphs', () => {
@@ -366,7 +382,7 @@ describe('decoder block training graphs', () => {
   };
 
   it('packing: two examples in one row (block-causal, positions restarting) equal each run alone', async () => {
-    for (const name of ['llama fp32', 'qwen2 nf4']) {
+    for (const name of ['llama fp32', 'qwen2 nf4', 'gemma2 sliding fp32', 'gemma3 sliding nf4']) {
       const pair = pairs.get(name) as Pair;
       const { spec } = pair;
       const C = spec.hiddenSize;
@@ -413,7 +429,7 @@ describe('decoder block training graphs', () => {
   });
 
   it('saved activations: the saving forward and the saved backward equal the recomputing pair', async () => {
-    for (const name of ['llama nf4', 'qwen2 fp32']) {
+    for (const name of ['llama nf4', 'qwen2 fp32', 'qwen3 fp32', 'gemma2 sliding fp32', 'gemma3 sliding nf4']) {
       const recompute = pairs.get(name) as Pair;
       const { spec } = recompute;
       const forward = await createSession(buildBlockForwardGraph(spec, { saved: true }), { intraOpNumThreads: 1 });

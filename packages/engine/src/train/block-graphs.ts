@@ -9,7 +9,10 @@
  * (B, T) says which example each position belongs to: a position attends only to earlier
  * positions of its own segment (block-causal), so packed examples and padding (its own segment
  * id) never see each other. RoPE tables are per row (N, D/2), so positions can restart at 0 for
- * every packed example.
+ * every packed example. With a sliding `window`, row i also sees only rows j > i − window:
+ * packed examples are contiguous, so row distance within a segment is position distance. A
+ * model whose layers differ (full / sliding, another RoPE) builds one graph pair per kind and
+ * feeds each layer its own tables.
  *
  * Activations, two ways (`BlockGraphOptions.saved`):
  * - recompute (default): the backward recomputes the block's forward inside (per-block
@@ -28,16 +31,24 @@
  * backward takes the float32 values the caller dequantized (`backwardSpec`), so dX = dY·W uses
  * exactly the values MatMulBnb4 multiplies by.
  *
- * Layer: h = rms(x)·w1; q, k = rope(h·Wq/kᵀ (+b)); v = h·Wvᵀ (+b); attn = block-causal GQA;
- * x1 = x + attn·Woᵀ; h2 = rms(x1)·w2; y = x1 + (silu(h2·Wgᵀ) · h2·Wuᵀ)·Wdᵀ. An adapted
- * linear adds s·(x·Aᵀ)·Bᵀ (PEFT layout: A (r, K), B (N, r), s = alpha / r).
+ * Layer: h = rms(x)·w1; q, k = rope([rms_D](h·Wq/kᵀ (+b))); v = h·Wvᵀ (+b);
+ * attn = softmax([cap·tanh](q·kᵀ·scale / cap) + mask)·v, block-causal GQA (within `window`
+ * positions on a sliding layer); o = attn·Woᵀ; then
+ * - plain:    x1 = x + o;          h2 = rms(x1)·w2;     y = x1 + m;
+ * - sandwich: x1 = x + rms(o)·w2;  h2 = rms(x1)·wPre;   y = x1 + rms(m)·wPost;
+ * with m = (act(h2·Wgᵀ) · h2·Wuᵀ)·Wdᵀ, act silu or tanh-GELU. Bracketed steps are per spec:
+ * `qkNorm` (RMSNorm over each head's D values, weights (D)), `attnSoftcap`. Norm weights are
+ * the effective ones (Gemma's 1 + w added by the caller, see model/weight-names.ts), so the
+ * graphs never know of a norm offset. An adapted linear adds s·(x·Aᵀ)·Bᵀ (PEFT layout: A (r, K),
+ * B (N, r), s = alpha / r).
  *
  * Dimension letters: B sequences, T positions, N = B·T rows, C hidden, H / Hkv query / key-value heads, G = H / Hkv,
  * D head size, I intermediate, r LoRA rank.
  */
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { attr, type Dim } from '../onnx/model.js';
-import { Ops, rmsNorm, rmsNormBackward, ropeRotate } from '../onnx/ops.js';
+import { GELU_TANH_C, geluTanh, Ops, rmsNorm, rmsNormBackward, ropeRotate, softcap } from '../onnx/ops.js';
+import type { Activation } from '../model/architecture.js';
 import { linearShape } from '../model/weight-names.js';
 
 /** The seven linears of a block, in PEFT module-name form. */
@@ -89,6 +100,19 @@ export interface BlockGraphSpec {
   rank: number;
   /** LoRA dropout inputs (keep-masks and scale) on every adapted linear. */
   dropout?: boolean;
+  // The family's features (model/architecture.ts); absent: Llama's.
+  /** The MLP's gate activation (default silu). */
+  activation?: Activation;
+  /** RMSNorm over each head's D values of q and k before RoPE, weight inputs q_norm / k_norm (D). */
+  qkNorm?: boolean;
+  /** Gemma's sandwich norms: post_attention normalizes o, pre/post_feedforward wrap the MLP. */
+  sandwichNorms?: boolean;
+  /** Scores are q·kᵀ times this (default 1/√D). */
+  attentionScale?: number;
+  /** Scores become cap·tanh(scores / cap) before the mask (null / absent: none). */
+  attnSoftcap?: number | null;
+  /** Sliding window: a row sees rows j with i − window < j ≤ i of its segment (null / absent: all j ≤ i). */
+  window?: number | null;
 }
 
 /** Which variant of a graph pair. */
@@ -106,9 +130,16 @@ export const BLOCK_NAMES = {
   /** (N, D/2) rotary tables of each row's position. */
   cos: 'rope_cos',
   sin: 'rope_sin',
-  /** (C) RMSNorm weights. */
+  /** (C) RMSNorm weights (effective: any norm offset already added). */
   inputNorm: 'input_layernorm.weight',
+  /** The MLP's input norm, or with sandwich norms the attention output's. */
   postNorm: 'post_attention_layernorm.weight',
+  /** (C), with sandwich norms: the MLP's input and output norms. */
+  preFeedforwardNorm: 'pre_feedforward_layernorm.weight',
+  postFeedforwardNorm: 'post_feedforward_layernorm.weight',
+  /** (D), with qkNorm: each head's q / k norm. */
+  qNorm: 'self_attn.q_norm.weight',
+  kNorm: 'self_attn.k_norm.weight',
   /** A frozen group's weight, fp32: (N, K), the members' rows stacked (see FROZEN_GROUPS). */
   weight: (g: FrozenGroup): string => `${g}.weight`,
   /** nf4: uint8 (N·K/2), high nibble first (bitsandbytes layout). */
@@ -155,6 +186,8 @@ export function blockInputs(spec: BlockGraphSpec): { name: string; type: 'float3
     { name: BLOCK_NAMES.inputNorm, type: 'float32', dims: [C] },
     { name: BLOCK_NAMES.postNorm, type: 'float32', dims: [C] },
   ];
+  if (spec.sandwichNorms) out.push({ name: BLOCK_NAMES.preFeedforwardNorm, type: 'float32', dims: [C] }, { name: BLOCK_NAMES.postFeedforwardNorm, type: 'float32', dims: [C] });
+  if (spec.qkNorm) out.push({ name: BLOCK_NAMES.qNorm, type: 'float32', dims: [D] }, { name: BLOCK_NAMES.kNorm, type: 'float32', dims: [D] });
   for (const { name: group } of FROZEN_GROUPS) {
     const [N, K] = frozenGroupShape(spec, group);
     if (spec.format === 'fp32') out.push({ name: BLOCK_NAMES.weight(group), type: 'float32', dims: [N, K] });
@@ -184,7 +217,9 @@ export function blockInputs(spec: BlockGraphSpec): { name: string; type: 'float3
 /**
  * The activations a saved-mode forward outputs and its backward reads, with their dims. Per row
  * and layer that is 3C + 2I + 2·H·D + 2·Hkv·D + 2 + r per adapted linear, plus H·T for the
- * attention probabilities.
+ * attention probabilities; with qkNorm (H + Hkv)·D more (q and k before their norms), with
+ * sandwich norms 2C + 2 (o_proj's and down_proj's outputs and their rstd). The soft-cap's
+ * tanh and the q/k norms' rstd are recomputed from these (cheap next to saving T·T values).
  */
 export function savedInputs(spec: BlockGraphSpec): { key: string; name: string; dims: Dim[] }[] {
   const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, intermediateSize: I } = spec;
@@ -204,13 +239,17 @@ export function savedInputs(spec: BlockGraphSpec): { key: string; name: string; 
     ['up', ['N', I]],
     ...spec.lora.map((l): [string, Dim[]] => [`${l}.us`, ['N', spec.rank]]),
   ];
+  if (spec.qkNorm) list.push(['qPre', ['N', H, D]], ['kPre', ['N', Hkv, D]]);
+  if (spec.sandwichNorms) list.push(['o', ['N', C]], ['rstdO', ['N', 1]], ['m', ['N', C]], ['rstdM', ['N', 1]]);
   return list.map(([key, dims]) => ({ key, name: BLOCK_NAMES.saved(key), dims }));
 }
 
 /** Bytes of saved activations per row (one position) of one layer, at sequence length T. */
 export function savedBytesPerRow(spec: BlockGraphSpec, T: number): number {
   const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, intermediateSize: I } = spec;
-  const floats = 3 * C + 2 * I + 2 * H * D + 2 * Hkv * D + 2 + spec.lora.length * spec.rank + H * T;
+  const qkNorm = spec.qkNorm ? (H + Hkv) * D : 0;
+  const sandwich = spec.sandwichNorms ? 2 * C + 2 : 0;
+  const floats = 3 * C + 2 * I + 2 * H * D + 2 * Hkv * D + 2 + spec.lora.length * spec.rank + H * T + qkNorm + sandwich;
   return floats * 4;
 }
 
@@ -219,6 +258,10 @@ function checkSpec(spec: BlockGraphSpec): void {
   if (H % Hkv !== 0 || D % 2 !== 0) throw new RangeError(`block graph: H = ${H}, Hkv = ${Hkv}, D = ${D}`);
   if (spec.lora.length > 0 && !(Number.isInteger(rank) && rank > 0)) throw new RangeError(`block graph: LoRA rank ${rank}`);
   for (const l of spec.lora) if (!BLOCK_LINEARS.includes(l)) throw new RangeError(`block graph: unknown linear ${String(l)}`);
+  const { window, attnSoftcap, attentionScale } = spec;
+  if (window != null && !(Number.isInteger(window) && window > 0)) throw new RangeError(`block graph: sliding window ${window}`);
+  if (attnSoftcap != null && !(attnSoftcap > 0)) throw new RangeError(`block graph: attention soft-cap ${attnSoftcap}`);
+  if (attentionScale !== undefined && !(attentionScale > 0)) throw new RangeError(`block graph: attention scale ${attentionScale}`);
 }
 
 /** The values a linear's forward and backward read. */
@@ -236,16 +279,25 @@ interface ForwardValues {
   y: string;
   h: string;
   rstd1: string;
+  qPre?: string; // (N, H, D) q_proj's output before the q norm (qkNorm)
+  kPre?: string; // (N, Hkv, D)
+  rstdQ?: string; // (N, H, 1) (qkNorm)
+  rstdK?: string; // (N, Hkv, 1)
   q: string; // (B, Hkv, G, T, D) rotated
   k: string; // (B, Hkv, 1, T, D) rotated
   v: string; // (B, Hkv, 1, T, D)
   p: string; // (B, Hkv, G, T, T)
+  capT?: string; // (B, Hkv, G, T, T) tanh(scores / cap) (attnSoftcap)
   attn: string; // (N, H·D)
+  o?: string; // (N, C) o_proj's output (sandwich norms)
+  rstdO?: string; // (N, 1)
   x1: string;
   rstd2: string;
   h2: string;
   gate: string; // (N, I)
   up: string;
+  m?: string; // (N, C) down_proj's output (sandwich norms)
+  rstdM?: string; // (N, 1)
 }
 
 /** Emits one block's forward and backward ops. */
@@ -273,11 +325,14 @@ class BlockEmitter {
     // Block-causal mask: key j is visible from query i when seg[j] = seg[i] and j ≤ i.
     const T = o.op('Gather', [this.bt, o.scalarInt(1)], { axis: attr.int(0) });
     const pos = o.op('Range', [o.scalarInt(0), T, o.scalarInt(1)]);
-    const past = o.op('LessOrEqual', [o.reshape(pos, [1, -1]), o.reshape(pos, [-1, 1])]); // (T, T) [i, j]: j ≤ i
+    const [i, j] = [o.reshape(pos, [-1, 1]), o.reshape(pos, [1, -1])];
+    let past = o.op('LessOrEqual', [j, i]); // (T, T) [i, j]: j ≤ i
+    // Sliding window: also i − j < window (rows of one segment are consecutive positions).
+    if (spec.window != null) past = o.op('And', [past, o.op('Less', [o.sub(i, j), o.scalarInt(spec.window)])]);
     const same = o.op('Equal', [o.op('Unsqueeze', [seg, o.ints([2])]), o.op('Unsqueeze', [seg, o.ints([1])])]); // (B, T, T)
     const allowed = o.op('And', [same, past]);
     this.mask = o.op('Unsqueeze', [o.op('Where', [allowed, o.float(0), o.float(-Infinity)]), o.ints([1, 2])]);
-    this.scale = o.float(1 / Math.sqrt(spec.headDim));
+    this.scale = o.float(spec.attentionScale ?? 1 / Math.sqrt(spec.headDim));
     this.cos = o.reshape(BLOCK_NAMES.cos, [-1, 1, spec.headDim / 2]);
     this.sin = o.reshape(BLOCK_NAMES.sin, [-1, 1, spec.headDim / 2]);
   }
@@ -373,28 +428,85 @@ class BlockEmitter {
   rope(x: string, sign: 1 | -1): string {
     return ropeRotate(this.ops, x, this.cos, this.sin, this.spec.headDim, sign);
   }
+
+  /** The MLP's input to down_proj: act(gate)·up (N, I). */
+  mlpHidden(gate: string, up: string): string {
+    const o = this.ops;
+    const act = this.spec.activation === 'gelu_tanh' ? geluTanh(o, gate).y : o.mul(gate, o.op('Sigmoid', [gate]));
+    return o.mul(act, up);
+  }
+
+  /** act(gate) and act′(gate) (N, I). */
+  activationAndDerivative(gate: string): { act: string; dact: string } {
+    const o = this.ops;
+    if (this.spec.activation === 'gelu_tanh') {
+      // gelu′(g) = 0.5·(1 + t) + 0.5·g·(1 − t²)·c·(1 + 3·0.044715·g²), t = tanh(c·(g + 0.044715·g³))
+      const { y, t } = geluTanh(o, gate);
+      const one = o.float(1);
+      const inner = o.mul(o.float(0.5 * GELU_TANH_C), o.add(one, o.mul(o.float(3 * 0.044715), o.mul(gate, gate))));
+      const dact = o.add(o.mul(o.float(0.5), o.add(one, t)), o.mul(o.mul(gate, o.sub(one, o.mul(t, t))), inner));
+      return { act: y, dact };
+    }
+    // silu′(g) = σ·(1 + g·(1 − σ))
+    const sig = o.op('Sigmoid', [gate]);
+    return { act: o.mul(gate, sig), dact: o.mul(sig, o.add(o.float(1), o.mul(gate, o.sub(o.float(1), sig)))) };
+  }
+
+  /** tanh(q·kᵀ·scale / cap) (B, Hkv, G, T, T), recomputed from the saved q and k. */
+  capTanh(q: string, k: string): string {
+    const o = this.ops;
+    const scores = o.mul(o.matmul(q, o.transpose(k, [0, 1, 2, 4, 3])), this.scale);
+    return softcap(o, scores, this.spec.attnSoftcap!).t;
+  }
 }
 
 function emitForward(e: BlockEmitter): ForwardValues {
   const o = e.ops;
-  const { numHeads: H, numKvHeads: Hkv, headDim: D } = e.spec;
+  const { numHeads: H, numKvHeads: Hkv, headDim: D, qkNorm, sandwichNorms, attnSoftcap } = e.spec;
   const G = H / Hkv;
   const x = BLOCK_NAMES.x;
   const { y: h, rstd: rstd1 } = e.rmsNorm(x, BLOCK_NAMES.inputNorm);
   // Query head h = kvh·G + g reads kv head kvh: queries (B, Hkv, G, T, D), keys/values (B, Hkv, 1, T, D).
   const heads = [0, 2, 3, 1, 4];
   const [qOut, kOut, vOut] = e.group('qkv', h);
-  const q = o.transpose(e.toBatch(e.rope(o.reshape(qOut!, [-1, H, D]), 1), Hkv, G), heads);
-  const k = o.transpose(e.toBatch(e.rope(o.reshape(kOut!, [-1, Hkv, D]), 1), Hkv, 1), heads);
+  const qPre = o.reshape(qOut!, [-1, H, D]);
+  const kPre = o.reshape(kOut!, [-1, Hkv, D]);
+  const qn = qkNorm ? e.rmsNorm(qPre, BLOCK_NAMES.qNorm) : undefined;
+  const kn = qkNorm ? e.rmsNorm(kPre, BLOCK_NAMES.kNorm) : undefined;
+  const q = o.transpose(e.toBatch(e.rope(qn?.y ?? qPre, 1), Hkv, G), heads);
+  const k = o.transpose(e.toBatch(e.rope(kn?.y ?? kPre, 1), Hkv, 1), heads);
   const v = o.transpose(e.toBatch(vOut!, Hkv, 1), heads);
-  const scores = o.add(o.mul(o.matmul(q, o.transpose(k, [0, 1, 2, 4, 3])), e.scale), e.mask); // (B, Hkv, G, T, T)
-  const p = o.op('Softmax', [scores], { axis: attr.int(-1) });
+  let scores = o.mul(o.matmul(q, o.transpose(k, [0, 1, 2, 4, 3])), e.scale); // (B, Hkv, G, T, T)
+  let capT: string | undefined;
+  if (attnSoftcap != null) ({ y: scores, t: capT } = softcap(o, scores, attnSoftcap));
+  const p = o.op('Softmax', [o.add(scores, e.mask)], { axis: attr.int(-1) });
   const attn = o.reshape(o.transpose(o.matmul(p, v), ROWS), [-1, H * D]); // (N, H·D)
-  const x1 = o.add(x, e.group('o', attn)[0]!);
-  const { y: h2, rstd: rstd2 } = e.rmsNorm(x1, BLOCK_NAMES.postNorm);
+  const oOut = e.group('o', attn)[0]!;
+  const on = sandwichNorms ? e.rmsNorm(oOut, BLOCK_NAMES.postNorm) : undefined;
+  const x1 = o.add(x, on?.y ?? oOut);
+  const { y: h2, rstd: rstd2 } = e.rmsNorm(x1, sandwichNorms ? BLOCK_NAMES.preFeedforwardNorm : BLOCK_NAMES.postNorm);
   const [gate, up] = e.group('gate_up', h2) as [string, string];
-  const y = o.add(x1, e.group('down', o.mul(o.mul(gate, o.op('Sigmoid', [gate])), up))[0]!);
-  return { y, h, rstd1, q, k, v, p, attn, x1, rstd2, h2, gate, up };
+  const m = e.group('down', e.mlpHidden(gate, up))[0]!;
+  const mn = sandwichNorms ? e.rmsNorm(m, BLOCK_NAMES.postFeedforwardNorm) : undefined;
+  const y = o.add(x1, mn?.y ?? m);
+  return {
+    y,
+    h,
+    rstd1,
+    ...(qkNorm ? { qPre, kPre, rstdQ: qn!.rstd, rstdK: kn!.rstd } : {}),
+    q,
+    k,
+    v,
+    p,
+    ...(capT ? { capT } : {}),
+    attn,
+    ...(sandwichNorms ? { o: oOut, rstdO: on!.rstd, m, rstdM: mn!.rstd } : {}),
+    x1,
+    rstd2,
+    h2,
+    gate,
+    up,
+  };
 }
 
 /** (B, heads, 1 or G, T, D) → (B, T, heads, 1 or G, D): back to row order. */
@@ -424,9 +536,15 @@ function readSaved(e: BlockEmitter): ForwardValues {
   const v: Record<string, string> = {};
   for (const s of savedInputs(e.spec)) v[s.key] = e.g.input(s.name, 'float32', s.dims);
   const lora = new Set<string>(e.spec.lora);
-  const a = e.ops.mul(e.ops.mul(v.gate!, e.ops.op('Sigmoid', [v.gate!])), v.up!);
+  const a = e.mlpHidden(v.gate!, v.up!);
   const inputs: Record<BlockLinear, string> = { q_proj: v.h!, k_proj: v.h!, v_proj: v.h!, o_proj: v.attn!, gate_proj: v.h2!, up_proj: v.h2!, down_proj: a };
   for (const l of BLOCK_LINEARS) if (lora.has(l)) e.savedLinear(l, inputs[l], v[`${l}.us`]!);
+  // Cheap to recompute, not saved: the q/k norms' rstd and the soft-cap's tanh.
+  if (e.spec.qkNorm) {
+    v.rstdQ = e.rmsNorm(v.qPre!, BLOCK_NAMES.qNorm).rstd;
+    v.rstdK = e.rmsNorm(v.kPre!, BLOCK_NAMES.kNorm).rstd;
+  }
+  if (e.spec.attnSoftcap != null) v.capT = e.capTanh(v.q!, v.k!);
   return { y: '', ...(v as Omit<ForwardValues, 'y'>) };
 }
 
@@ -456,27 +574,35 @@ export function buildBlockBackwardGraph(spec: BlockGraphSpec, options: BlockGrap
   const G = H / Hkv;
   const dy = g.input(BLOCK_NAMES.dy, 'float32', ['N', C]);
   const f = options.saved ? readSaved(e) : emitForward(e);
-  // MLP: y = x1 + down(silu(gate)·up).
-  const sig = o.op('Sigmoid', [f.gate]);
-  const silu = o.mul(f.gate, sig);
-  const da = e.groupBackward('down', [dy]); // (N, I)
-  const dsilu = o.mul(da, f.up);
-  // silu'(g) = σ·(1 + g·(1 − σ))
-  const dgate = o.mul(dsilu, o.mul(sig, o.add(o.float(1), o.mul(f.gate, o.sub(o.float(1), sig)))));
-  const dup = o.mul(da, silu);
+  // MLP: y = x1 + [rms](down(act(gate)·up)).
+  const dm = spec.sandwichNorms ? e.rmsNormBackward(dy, f.m!, BLOCK_NAMES.postFeedforwardNorm, f.rstdM!) : dy;
+  const { act, dact } = e.activationAndDerivative(f.gate);
+  const da = e.groupBackward('down', [dm]); // (N, I)
+  const dgate = o.mul(o.mul(da, f.up), dact);
+  const dup = o.mul(da, act);
   const dh2 = e.groupBackward('gate_up', [dgate, dup]);
-  const dx1 = o.add(dy, e.rmsNormBackward(dh2, f.x1, BLOCK_NAMES.postNorm, f.rstd2));
-  // Attention: x1 = x + o(attn).
-  const dattn = e.groupBackward('o', [dx1]); // (N, H·D)
+  const dx1 = o.add(dy, e.rmsNormBackward(dh2, f.x1, spec.sandwichNorms ? BLOCK_NAMES.preFeedforwardNorm : BLOCK_NAMES.postNorm, f.rstd2));
+  // Attention: x1 = x + [rms](o(attn)).
+  const dO = spec.sandwichNorms ? e.rmsNormBackward(dx1, f.o!, BLOCK_NAMES.postNorm, f.rstdO!) : dx1;
+  const dattn = e.groupBackward('o', [dO]); // (N, H·D)
   const dout = o.transpose(e.toBatch(dattn, Hkv, G), [0, 2, 3, 1, 4]); // (B, Hkv, G, T, D)
   const dv = o.sum(o.matmul(o.transpose(f.p, [0, 1, 2, 4, 3]), dout), [2]); // (B, Hkv, 1, T, D)
   const dp = o.matmul(dout, o.transpose(f.v, [0, 1, 2, 4, 3])); // (B, Hkv, G, T, T)
-  const dz = o.mul(o.mul(f.p, o.sub(dp, o.sum(o.mul(f.p, dp), [-1]))), e.scale);
+  let dz = o.mul(f.p, o.sub(dp, o.sum(o.mul(f.p, dp), [-1])));
+  // d/dz cap·tanh(z / cap) = 1 − tanh²(z / cap)
+  if (f.capT) dz = o.mul(dz, o.sub(o.float(1), o.mul(f.capT, f.capT)));
+  dz = o.mul(dz, e.scale);
   const dq = o.matmul(dz, f.k); // (B, Hkv, G, T, D)
   const dk = o.sum(o.matmul(o.transpose(dz, [0, 1, 2, 4, 3]), f.q), [2]); // (B, Hkv, 1, T, D)
-  const back = (t: string, heads: number): string => o.reshape(e.rope(o.reshape(o.transpose(t, ROWS), [-1, heads, D]), -1), [-1, heads * D]);
+  // Rows (N, heads, D): rotate back, then through the q/k norm when there is one.
+  const back = (t: string, heads: number, norm?: { x: string; w: string; rstd: string }): string => {
+    const d = e.rope(o.reshape(o.transpose(t, ROWS), [-1, heads, D]), -1);
+    return o.reshape(norm ? e.rmsNormBackward(d, norm.x, norm.w, norm.rstd) : d, [-1, heads * D]);
+  };
+  const qNorm = spec.qkNorm ? { x: f.qPre!, w: BLOCK_NAMES.qNorm, rstd: f.rstdQ! } : undefined;
+  const kNorm = spec.qkNorm ? { x: f.kPre!, w: BLOCK_NAMES.kNorm, rstd: f.rstdK! } : undefined;
   const dvRows = o.reshape(o.transpose(dv, ROWS), [-1, Hkv * D]);
-  const dh = e.groupBackward('qkv', [back(dq, H), back(dk, Hkv), dvRows]);
+  const dh = e.groupBackward('qkv', [back(dq, H, qNorm), back(dk, Hkv, kNorm), dvRows]);
   const dx = o.add(dx1, e.rmsNormBackward(dh, BLOCK_NAMES.x, BLOCK_NAMES.inputNorm, f.rstd1));
   g.output(g.op('Identity', [dx], {}, { output: BLOCK_NAMES.dx }), 'float32', ['N', C]);
   return g.toModelBytes();

@@ -62,7 +62,7 @@ interface Context {
   /** A layer norm's effective weight (the family's norm offset added, see weight-names.ts) in float64. */
   norm: (layer: number, which: LayerNorm) => Float64Array;
   /** The final norm's effective weight in float64. */
-  finalNorm: Float64Array;
+  finalNorm: () => Float64Array;
   /** Embedding rows of ids, scaled by the family's embedding scale (float32, as transformers). */
   embed: (ids: readonly number[]) => Float64Array;
   /** cos/sin (T, D/2) of each layer (full and sliding layers may rotate differently). */
@@ -88,7 +88,7 @@ interface LayerCache {
   m: Float64Array; // (T, C) down_proj output
 }
 
-function makeContext(config: ModelConfig, getWeight: GetWeight, adapter: LoraAdapter, T: number): Context {
+function makeContext(config: ModelConfig, getWeight: GetWeight, adapter: LoraAdapter, ropes: Context['ropes']): Context {
   const cache = new Map<string, Float64Array>();
   const weight = (name: string): Float64Array => {
     let w = cache.get(name);
@@ -108,8 +108,9 @@ function makeContext(config: ModelConfig, getWeight: GetWeight, adapter: LoraAda
         throw new RangeError(`embeddingForward: token id ${id} is outside [0, ${config.vocabSize})`);
       }),
     );
-  // The same float32 cos/sin the float32 reference and the ONNX graphs use.
-  return { config, adapter, weight, norm, finalNorm: Float64Array.from(readFinalNorm(config, getWeight)), embed, ropes: layerRopeTables(config, 0, T) };
+  let final: Float64Array | undefined;
+  const finalNorm = (): Float64Array => (final ??= Float64Array.from(readFinalNorm(config, getWeight)));
+  return { config, adapter, weight, norm, finalNorm, embed, ropes };
 }
 
 /** y = x · Wᵀ (+ bias) (+ s · x · Aᵀ · Bᵀ when the module is adapted). */
@@ -214,6 +215,29 @@ function layerBackward(ctx: Context, layer: number, dout: Float64Array, c: Layer
   return add(dx1, normBackward(ctx, layer, 'input', dh, c.x));
 }
 
+/**
+ * One decoder layer of the oracle on its own, the reference of the block training graphs:
+ * forward y and, given dy, the backward dx and the gradients of the adapter's modules.
+ * @param x (T, C) the layer's input, one sequence at positions 0 … T − 1
+ * @param rope cos, sin (T, D/2) of those positions for this layer
+ * @param dy (T, C)
+ */
+export function loraLayerReference(
+  config: ModelConfig,
+  getWeight: GetWeight,
+  adapter: LoraAdapter,
+  layer: number,
+  x: Float64Array,
+  rope: { cos: Float32Array; sin: Float32Array },
+  dy: Float64Array,
+): { y: Float64Array; dx: Float64Array; grads: Map<string, LoraGrads> } {
+  const ropes = Array.from({ length: config.numLayers }, () => rope);
+  const ctx = makeContext(config, getWeight, adapter, ropes);
+  const { out, cache } = layerForward(ctx, layer, x);
+  const grads = new Map<string, LoraGrads>();
+  return { y: out, dx: layerBackward(ctx, layer, dy, cache, grads), grads };
+}
+
 function checkAdapter(config: ModelConfig, adapter: LoraAdapter): void {
   for (const name of adapter.keys()) {
     const parsed = parseLinearModule(name);
@@ -239,7 +263,7 @@ function decoderForward(ctx: Context, ids: readonly number[]): { logits: Float64
     caches.push(cache);
     x = out;
   }
-  const normed = rmsNormForward(x, ctx.finalNorm, eps, C);
+  const normed = rmsNormForward(x, ctx.finalNorm(), eps, C);
   const raw = linearForward(normed, ctx.weight(globalWeightNames(ctx.config).lmHead), undefined, C, V);
   return { logits: finalSoftcap === null ? raw : softcapForward(raw, finalSoftcap), caches, head: { hidden: x, normed, raw } };
 }
@@ -251,7 +275,7 @@ function decoderForward(ctx: Context, ids: readonly number[]): { logits: Float64
  */
 export function loraDecoderForward(config: ModelConfig, getWeight: GetWeight, adapter: LoraAdapter, ids: readonly number[]): LoraDecoderForward {
   checkAdapter(config, adapter);
-  return { logits: decoderForward(makeContext(config, getWeight, adapter, ids.length), ids).logits };
+  return { logits: decoderForward(makeContext(config, getWeight, adapter, layerRopeTables(config, 0, ids.length)), ids).logits };
 }
 
 /**
@@ -269,13 +293,13 @@ export function loraDecoderBackward(
 ): LoraDecoderBackward {
   checkAdapter(config, adapter);
   const { hiddenSize: C, vocabSize: V, numLayers, rmsNormEps: eps, finalSoftcap } = config;
-  const ctx = makeContext(config, getWeight, adapter, ids.length);
+  const ctx = makeContext(config, getWeight, adapter, layerRopeTables(config, 0, ids.length));
   const { logits, caches, head } = decoderForward(ctx, ids);
   const loss = crossEntropyForward(logits, labels, V);
   let dlogits = crossEntropyBackward(logits, labels, V); // (T, V)
   if (finalSoftcap !== null) dlogits = softcapBackward(dlogits, head.raw, finalSoftcap);
   const dnormed = linearBackward(dlogits, head.normed, ctx.weight(globalWeightNames(config).lmHead), C, V).dx;
-  let dx = rmsNormBackward(dnormed, head.hidden, ctx.finalNorm, eps, C).dx; // (T, C)
+  let dx = rmsNormBackward(dnormed, head.hidden, ctx.finalNorm(), eps, C).dx; // (T, C)
   const grads = new Map<string, LoraGrads>();
   for (let layer = numLayers - 1; layer >= 0; layer--) dx = layerBackward(ctx, layer, dx, caches[layer] as LayerCache, grads);
   for (const [name, lora] of adapter) {
