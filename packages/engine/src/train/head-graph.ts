@@ -1,8 +1,10 @@
 /**
- * The model head as a pair of ONNX training graphs: final RMSNorm, lm_head and the masked
+ * The model head as a pair of ONNX training graphs: final RMSNorm, lm_head, the final logit
+ * soft-cap when the family has one (logits = cap·tanh(logits / cap), Gemma 2) and the masked
  * cross-entropy, forward (the loss) and backward (the loss and dh, the gradient that flows
  * into the last decoder block). The lm_head weight is a graph input (V, C): the caller feeds
- * `lm_head.weight`, or the embedding table when embeddings are tied.
+ * `lm_head.weight`, or the embedding table when embeddings are tied. The norm weight is the
+ * effective one (any norm offset already added, see model/weight-names.ts).
  *
  * Loss: labels (T) int64 are already shifted (`labels[t]` is the token row t predicts);
  * `IGNORE_INDEX` (−100) rows are not trained. Outputs:
@@ -20,7 +22,7 @@
  */
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { attr } from '../onnx/model.js';
-import { Ops, rmsNorm, rmsNormBackward } from '../onnx/ops.js';
+import { Ops, rmsNorm, rmsNormBackward, softcap } from '../onnx/ops.js';
 import { IGNORE_INDEX } from './labels.js';
 
 /** What a head graph is built for. */
@@ -28,6 +30,8 @@ export interface HeadGraphSpec {
   hiddenSize: number; // C
   vocabSize: number; // V
   rmsNormEps: number;
+  /** Final logit soft-cap (absent / null: none). */
+  finalSoftcap?: number | null;
 }
 
 /** Names of the head graphs' inputs and outputs. */
@@ -59,7 +63,9 @@ function build(spec: HeadGraphSpec, backward: boolean): Uint8Array {
 
   // RMSNorm: n = h · rstd · w, rstd (T, 1).
   const { y: n, rstd } = rmsNorm(o, h, w, eps);
-  const logits = o.matmulBt(n, W); // (T, V)
+  let logits = o.matmulBt(n, W); // (T, V)
+  let capT: string | undefined;
+  if (spec.finalSoftcap != null) ({ y: logits, t: capT } = softcap(o, logits, spec.finalSoftcap));
   const logp = o.op('LogSoftmax', [logits], { axis: attr.int(-1) });
 
   // Mask and safe labels (a masked row picks class 0, then is zeroed).
@@ -81,7 +87,9 @@ function build(spec: HeadGraphSpec, backward: boolean): Uint8Array {
     // zeroed after the product with W, on (T, C) instead of (T, V).
     const probs = o.op('Exp', [logp]);
     const pickedProb = o.sub(o.op('GatherElements', [probs, safeCol], { axis: attr.int(1) }), o.float(1)); // (T, 1)
-    const dlogits = o.op('ScatterElements', [probs, safeCol, pickedProb], { axis: attr.int(1) });
+    let dlogits = o.op('ScatterElements', [probs, safeCol, pickedProb], { axis: attr.int(1) });
+    // Through the soft-cap: d/dz cap·tanh(z / cap) = 1 − tanh²(z / cap).
+    if (capT) dlogits = o.mul(dlogits, o.sub(o.float(1), o.mul(capT, capT)));
     const dn = o.mul(o.matmul(dlogits, W), maskF); // (T, C)
     // RMSNorm backward: dh = rstd · (gw − ĥ · mean(gw · ĥ)), gw = dn · w.
     const dh = o.op('Identity', [rmsNormBackward(o, dn, h, w, rstd)], {}, { output: HEAD_NAMES.dh });
