@@ -1,6 +1,6 @@
 /**
  * Every family through the ONNX Runtime decoder graph, against the plain TypeScript reference:
- * Qwen3 (q/k norms), Gemma 2 (soft-caps, sandwich norms, GeGLU, sliding layers, embedding scale,
+ * Qwen3 (q/k norms), Gemma (embedding scale, norms with +1, GeGLU), Gemma 2 (soft-caps, sandwich norms, GeGLU, sliding layers, embedding scale,
  * norms with +1), Gemma 3 (q/k norms, a second RoPE base on sliding layers), Mistral (every layer
  * sliding). The walk runs past the window (4), in the prompt and in decode steps, with both
  * attention kinds (head_dim 16: GroupQueryAttention; 8: composed ops).
@@ -21,6 +21,7 @@ const TOLERANCE = 1e-4;
 const CASES: [string, Record<string, unknown>][] = [
   ['qwen3', {}],
   ['qwen3', { head_dim: 8 }],
+  ['gemma', {}],
   ['gemma2', {}],
   ['gemma2', { head_dim: 8 }],
   ['gemma3_text', {}],

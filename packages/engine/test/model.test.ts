@@ -85,7 +85,7 @@ describe('OrtCausalLM (quant none) against the reference', () => {
 });
 
 describe('loadCausalLM from a Hugging Face folder', () => {
-  it.each(['qwen2', 'llama', 'mistral', 'qwen3', 'gemma2', 'gemma3_text'])('%s folder written by makeTinyModel (bf16, sharded) runs like the reference on the same weights', async (arch) => {
+  it.each(['qwen2', 'llama', 'mistral', 'qwen3', 'gemma', 'gemma2', 'gemma3_text'])('%s folder written by makeTinyModel (bf16, sharded) runs like the reference on the same weights', async (arch) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `causal-lm-${arch}-`));
     try {
       makeTinyModel({ arch, outDir: dir, hiddenSize: 64, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 96, seed: 3, dtype: 'BF16', shards: 2 });

@@ -1,7 +1,8 @@
 /**
- * Gemma 2 and Gemma 3 (text): the Llama layout with
+ * Gemma, Gemma 2 and Gemma 3 (text): the Llama layout with
  * - embeddings scaled by √hidden_size and norms that multiply by (1 + w);
  * - GeGLU (GELU, tanh approximation) instead of SwiGLU;
+ * and from Gemma 2 on
  * - four norms per layer (norms after attention and after the MLP too);
  * - scores scaled by query_pre_attn_scalar^−½;
  * - sliding-window layers: every other one in Gemma 2 (the even ones), five of every six in
@@ -10,11 +11,36 @@
  * - Gemma 3: RMSNorm on each head's q and k.
  * The head is always tied to the embeddings.
  */
-import type { ArchitectureFeatures, FamilyDescriptor, LayerType } from '../architecture.js';
+import type { ArchitectureFeatures, ConfigFields, FamilyDescriptor, LayerType, ModelDims } from '../architecture.js';
+
+/** Gemma (1): transformers runs tanh-GELU unless `hidden_activation` says otherwise (its `hidden_act: "gelu"` is ignored). */
+function gemma1(f: ConfigFields, dims: ModelDims): ArchitectureFeatures {
+  const rope = f.rope(10000);
+  const attentionBias = f.bool('attention_bias');
+  return {
+    qkvBias: attentionBias,
+    oBias: attentionBias,
+    mlpBias: false,
+    normOffset: 1,
+    activation: f.activation(['hidden_activation'], 'gelu_tanh'),
+    qkNorm: false,
+    sandwichNorms: false,
+    embeddingScale: Math.fround(Math.sqrt(dims.hiddenSize)),
+    attentionScale: 1 / Math.sqrt(dims.headDim),
+    attnSoftcap: null,
+    finalSoftcap: null,
+    layerTypes: Array.from({ length: dims.numLayers }, () => 'full'),
+    slidingWindow: null,
+    rope,
+    localRope: rope,
+    tieWordEmbeddings: f.bool('tie_word_embeddings', true),
+  };
+}
 
 export const gemma: FamilyDescriptor = {
-  modelTypes: ['gemma2', 'gemma3_text'],
+  modelTypes: ['gemma', 'gemma2', 'gemma3_text'],
   features(f, dims): ArchitectureFeatures {
+    if (f.raw.model_type === 'gemma') return gemma1(f, dims);
     const gemma3 = f.raw.model_type === 'gemma3_text';
     const pattern = gemma3 ? f.int('sliding_window_pattern', 6) : 2;
     // Gemma 2: layer i slides when i is even; Gemma 3: unless (i + 1) is a multiple of the pattern.
@@ -40,6 +66,9 @@ export const gemma: FamilyDescriptor = {
     };
   },
   exampleConfig(modelType, dims) {
+    if (modelType === 'gemma') {
+      return { architectures: ['GemmaForCausalLM'], attention_bias: false, attention_dropout: 0.0, head_dim: dims.headDim, hidden_act: 'gelu', hidden_activation: null, rms_norm_eps: 1e-6, rope_theta: 10000.0 };
+    }
     const shared = {
       attention_bias: false,
       attention_dropout: 0.0,
