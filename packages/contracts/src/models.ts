@@ -44,11 +44,14 @@ export const registerModelBodySchema = z
   .meta({ id: 'RegisterModelBody' });
 export type RegisterModelBody = z.infer<typeof registerModelBodySchema>;
 
+/** The model families the engine runs (config.json `model_type`); the server checks this list against the engine's. */
+export const modelArchitectures = ['llama', 'mistral', 'qwen2', 'qwen3', 'gemma', 'gemma2', 'gemma3_text'] as const;
+
 /** A small random model made here in a second, so the app can be tried without internet. */
 export const createDemoModelBodySchema = z
   .object({
     name: modelNameSchema.optional(),
-    architecture: z.enum(['llama', 'qwen2']).default('llama'),
+    architecture: z.enum(modelArchitectures).default('llama'),
   })
   .meta({ id: 'CreateDemoModelBody' });
 export type CreateDemoModelBody = z.infer<typeof createDemoModelBodySchema>;

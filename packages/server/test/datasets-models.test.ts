@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BaseModel, Dataset, DatasetRecords, DatasetReport, Job, TrainingEstimate } from '@qlora-studio/contracts';
+import { modelArchitectures } from '@qlora-studio/contracts';
+import { supportedArchitectures } from '@qlora-studio/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, tempHome, waitForStatus } from './helpers.js';
 
@@ -50,6 +52,14 @@ describe('models', () => {
     expect(model.parameters).toBeGreaterThan(0);
     const list = (await app.inject({ url: '/api/models' })).json<{ models: BaseModel[] }>();
     expect(list.models.map((m) => m.id)).toContain(model.id);
+  });
+
+  it('makes a demo model of every family the engine runs (the API and the engine list the same ones)', async () => {
+    expect([...modelArchitectures].sort()).toEqual([...supportedArchitectures].sort());
+    const res = await app.inject({ method: 'POST', url: '/api/models/demo', payload: { architecture: 'gemma3_text' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json<BaseModel>()).toMatchObject({ architecture: 'gemma3_text', name: 'Demo gemma3_text (random weights)' });
+    expect((await app.inject({ method: 'POST', url: '/api/models/demo', payload: { architecture: 'gpt2' } })).statusCode).toBe(400);
   });
 
   it('registers a folder where it is, and refuses one that is not a model', async () => {

@@ -50,7 +50,7 @@ Usage:
       (needed for a base model without one; custom takes --custom-template with {system},
       {prompt} and {response}); the adapter keeps it (chat_template.jinja), and generate and
       score with --adapter prompt it the same way.
-  qlora make-tiny-model --arch llama|mistral|qwen2|qwen3|gemma2|gemma3_text --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
+  qlora make-tiny-model --arch llama|mistral|qwen2|qwen3|gemma|gemma2|gemma3_text --out DIR [--hidden-size 64] [--layers 2] [--heads 4]
       [--kv-heads 2] [--intermediate-size 128] [--vocab-size 512] [--seed 0] [--dtype F32|F16|BF16]
       [--shards 1] [--tie-word-embeddings] [--no-chat-template]
       A deterministic random Hugging Face model folder (real BPE tokenizer, chat template), for
