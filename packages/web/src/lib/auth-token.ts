@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { readStoredText, writeStoredText } from './browser-storage';
 
 /** Where this browser keeps its access token (sent as `Authorization: Bearer`). */
 export const TOKEN_KEY = 'qlora.token';
@@ -6,21 +7,13 @@ export const TOKEN_KEY = 'qlora.token';
 const listeners = new Set<() => void>();
 
 export function getToken(): string | null {
-  try {
-    return localStorage.getItem(TOKEN_KEY) || null;
-  } catch {
-    return null;
-  }
+  return readStoredText('local', TOKEN_KEY) || null;
 }
 
 /** Saves (or, with null or an empty string, forgets) the access token. */
 export function setToken(token: string | null): void {
-  try {
-    if (token && token.trim()) localStorage.setItem(TOKEN_KEY, token.trim());
-    else localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // Storage unavailable: nothing to remember.
-  }
+  // Kept as the bare token, not JSON, as earlier versions stored it.
+  writeStoredText('local', TOKEN_KEY, token?.trim() || null);
   for (const listener of listeners) listener();
 }
 

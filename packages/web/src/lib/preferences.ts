@@ -1,4 +1,6 @@
 import { useSyncExternalStore } from 'react';
+import { z } from 'zod';
+import { parseStored, storedJson } from './browser-storage';
 
 /**
  * Per-browser preferences (theme, motion, font size, sidebar, notifications), kept in
@@ -42,28 +44,22 @@ export const defaultPreferences: Preferences = {
 /** Root font size per setting; rem-based sizes scale with it. */
 export const fontScale: Record<FontSize, string> = { small: '87.5%', default: '', large: '112.5%', 'x-large': '125%' };
 
-function oneOf<T extends string>(values: readonly T[], value: unknown, fallback: T): T {
-  return values.includes(value as T) ? (value as T) : fallback;
-}
+/** Stored preferences: every valid field is kept, a missing or invalid one takes its default. */
+const preferencesSchema = z.object({
+  theme: z.enum(themePreferences).catch(defaultPreferences.theme),
+  motion: z.enum(motionPreferences).catch(defaultPreferences.motion),
+  fontSize: z.enum(fontSizes).catch(defaultPreferences.fontSize),
+  sidebarCollapsed: z.boolean().catch(defaultPreferences.sidebarCollapsed),
+  notifyJobs: z.boolean().catch(defaultPreferences.notifyJobs),
+  browserNotifyJobs: z.boolean().catch(defaultPreferences.browserNotifyJobs),
+}) satisfies z.ZodType<Preferences>;
 
 /** Reads stored preferences, keeping every valid field and defaulting the rest. */
 export function parsePreferences(raw: string | null): Preferences {
-  let data: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = raw ? JSON.parse(raw) : {};
-    if (parsed && typeof parsed === 'object') data = parsed as Record<string, unknown>;
-  } catch {
-    // A corrupt value falls back to the defaults.
-  }
-  return {
-    theme: oneOf(themePreferences, data.theme, defaultPreferences.theme),
-    motion: oneOf(motionPreferences, data.motion, defaultPreferences.motion),
-    fontSize: oneOf(fontSizes, data.fontSize, defaultPreferences.fontSize),
-    sidebarCollapsed: typeof data.sidebarCollapsed === 'boolean' ? data.sidebarCollapsed : defaultPreferences.sidebarCollapsed,
-    notifyJobs: typeof data.notifyJobs === 'boolean' ? data.notifyJobs : defaultPreferences.notifyJobs,
-    browserNotifyJobs: typeof data.browserNotifyJobs === 'boolean' ? data.browserNotifyJobs : defaultPreferences.browserNotifyJobs,
-  };
+  return parseStored(raw, preferencesSchema, () => ({ ...defaultPreferences }));
 }
+
+const storedPreferences = storedJson('local', PREFERENCES_KEY, preferencesSchema, () => ({ ...defaultPreferences }));
 
 /** What the operating system asks for. */
 export interface SystemPreferences {
@@ -112,13 +108,7 @@ interface Snapshot {
 }
 
 function createPreferencesStore() {
-  const load = (): Preferences => {
-    try {
-      return parsePreferences(localStorage.getItem(PREFERENCES_KEY));
-    } catch {
-      return { ...defaultPreferences };
-    }
-  };
+  const load = (): Preferences => storedPreferences.read();
   let snapshot: Snapshot = { prefs: load(), system: readSystem() };
   const listeners = new Set<() => void>();
   let started = false;
@@ -154,11 +144,8 @@ function createPreferencesStore() {
     },
     update(patch: Partial<Preferences>) {
       snapshot = { ...snapshot, prefs: { ...snapshot.prefs, ...patch } };
-      try {
-        localStorage.setItem(PREFERENCES_KEY, JSON.stringify(snapshot.prefs));
-      } catch {
-        // Private mode or full storage: the change still applies to this page.
-      }
+      // Private mode or full storage: the change still applies to this page.
+      storedPreferences.write(snapshot.prefs);
       emit();
     },
   };

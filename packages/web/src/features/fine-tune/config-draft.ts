@@ -1,4 +1,5 @@
-import { plainIssueMessage, promptTemplateInfo, trainJobConfigSchema, type PromptTemplateId, type TrainJobConfig, type TrainJobConfigInput } from '@qlora-studio/contracts';
+import { plainIssueMessage, promptTemplateIds, promptTemplateInfo, trainJobConfigSchema, type PromptTemplateId, type TrainJobConfig, type TrainJobConfigInput } from '@qlora-studio/contracts';
+import { z } from 'zod';
 import { settingsHelp, type SettingKey } from './settings-help';
 
 /**
@@ -76,6 +77,45 @@ export const emptyDraft: Draft = {
   checkpointEvery: '',
   earlyStoppingPatience: '',
 };
+
+/**
+ * What a Draft looks like, for drafts read back from browser storage (kept form, presets): a
+ * value an older version wrote, with a field since renamed or retyped, does not fit.
+ */
+export const draftSchema = z.object({
+  modelId: z.string(),
+  datasetId: z.string(),
+  method: z.enum(['qlora', 'lora']),
+  stopBy: z.enum(['epochs', 'steps']),
+  epochs: z.string(),
+  maxSteps: z.string(),
+  learningRate: z.string(),
+  batchSize: z.string(),
+  seqLen: z.string(),
+  loraR: z.string(),
+  loraAlpha: z.string(),
+  loraDropout: z.string(),
+  targetModules: z.string(),
+  useRslora: z.boolean(),
+  optimizer: z.enum(['adamw', 'sgd']),
+  weightDecay: z.string(),
+  scheduler: z.enum(['constant', 'linear', 'cosine']),
+  warmupSteps: z.string(),
+  maxGradNorm: z.string(),
+  gradAccum: z.string(),
+  validation: z.enum(['none', 'split', 'dataset']),
+  valRatio: z.string(),
+  valSeed: z.string(),
+  valDatasetId: z.string(),
+  trainOn: z.enum(['completions', 'all']),
+  promptTemplate: z.union([z.literal(''), z.enum(promptTemplateIds)]),
+  customTemplate: z.string(),
+  packing: z.boolean(),
+  seed: z.string(),
+  evalEvery: z.string(),
+  checkpointEvery: z.string(),
+  earlyStoppingPatience: z.string(),
+}) satisfies z.ZodType<Draft>;
 
 /** A number field: empty → undefined, otherwise Number (NaN for junk, which the schema rejects). */
 function num(text: string): number | undefined {

@@ -3,39 +3,32 @@
  * a reload does not throw away a half-made configuration. Kept with it: which settings you
  * typed, so smart defaults still leave them alone. Forgotten once the fine-tune launches.
  */
-import { emptyDraft, type Draft } from './config-draft';
-
-const KEY = 'qlora.fine-tune.draft';
+import { z } from 'zod';
+import { storedJson } from '../../lib/browser-storage';
+import { draftSchema, type Draft } from './config-draft';
 
 export interface KeptDraft {
   draft: Draft;
   touched: (keyof Draft)[];
 }
 
-/** Every field of the form, with the type it has now: a value an older version wrote is dropped. */
+const draftFields = draftSchema.keyof();
+
+/** Every field of the form, with the type it has now (else null); typed names this version does not know are dropped. */
+const keptDraftSchema = z.object({
+  draft: draftSchema,
+  touched: z.array(z.unknown()).transform((names) => names.filter((name): name is keyof Draft => draftFields.safeParse(name).success)),
+}) satisfies z.ZodType<KeptDraft>;
+
+/** A value read back from storage as a KeptDraft, or null when it no longer fits the form (an older version wrote it). */
 export function asKeptDraft(value: unknown): KeptDraft | null {
-  const v = value as { draft?: Record<string, unknown>; touched?: unknown } | null;
-  if (!v || typeof v.draft !== 'object' || v.draft === null || !Array.isArray(v.touched)) return null;
-  const keys = Object.keys(emptyDraft) as (keyof Draft)[];
-  if (!keys.every((k) => typeof v.draft![k] === typeof emptyDraft[k])) return null;
-  const draft = Object.fromEntries(keys.map((k) => [k, v.draft![k]])) as unknown as Draft;
-  return { draft, touched: v.touched.filter((k): k is keyof Draft => typeof k === 'string' && keys.includes(k as keyof Draft)) };
+  const parsed = keptDraftSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
-export function readKeptDraft(): KeptDraft | null {
-  try {
-    return asKeptDraft(JSON.parse(sessionStorage.getItem(KEY) ?? 'null'));
-  } catch {
-    return null;
-  }
-}
+const keptDraft = storedJson<KeptDraft | null>('session', 'qlora.fine-tune.draft', keptDraftSchema, () => null);
+
+export const readKeptDraft = (): KeptDraft | null => keptDraft.read();
 
 /** Keep the form; null forgets it. */
-export function writeKeptDraft(kept: KeptDraft | null): void {
-  try {
-    if (kept) sessionStorage.setItem(KEY, JSON.stringify(kept));
-    else sessionStorage.removeItem(KEY);
-  } catch {
-    // Storage blocked or full: the form lives on in the page, as before.
-  }
-}
+export const writeKeptDraft = (kept: KeptDraft | null): void => keptDraft.write(kept);

@@ -3,32 +3,34 @@
  * a closed tab, Back or a visit to another page does not lose them: one slot per session (and
  * one for the page with no session open).
  */
+import { z } from 'zod';
+import { recordOfValid, storedJson } from '../../lib/browser-storage';
 import type { EditorDraft } from './draft';
 
-const KEY = 'qlora.playground.unsaved-draft';
+/** A stored draft is used only if it still has the draft's shape (an older app version may have written it). */
+const editorDraftSchema = z.object({
+  mode: z.enum(['text', 'chat']),
+  text: z.string(),
+  system: z.string(),
+  conversation: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })),
+  values: z.record(z.string(), z.string()),
+  settings: z
+    .object({
+      temperature: z.string(),
+      topP: z.string(),
+      topK: z.string(),
+      maxNewTokens: z.string(),
+      repetitionPenalty: z.string(),
+      seed: z.string(),
+      stopStrings: z.string(),
+    })
+    .catchall(z.string()),
+  // Loose: a pane's other fields (its prompt template) are kept as they were.
+  panes: z.array(z.looseObject({ modelId: z.string(), adapterId: z.string().nullable(), quant: z.enum(['nf4', 'none']) })).min(1).max(4),
+}) satisfies z.ZodType<EditorDraft>;
 
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isStringRecord = (v: unknown): v is Record<string, string> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isString);
-const settingKeys = ['temperature', 'topP', 'topK', 'maxNewTokens', 'repetitionPenalty', 'seed', 'stopStrings'];
-
-/** A stored value is used only if it still has the draft's shape (an older app version may have written it). */
 export function isEditorDraft(value: unknown): value is EditorDraft {
-  const d = value as Partial<EditorDraft> | null;
-  return (
-    !!d &&
-    (d.mode === 'text' || d.mode === 'chat') &&
-    isString(d.text) &&
-    isString(d.system) &&
-    Array.isArray(d.conversation) &&
-    d.conversation.every((m) => (m?.role === 'user' || m?.role === 'assistant') && isString(m.content)) &&
-    isStringRecord(d.values) &&
-    isStringRecord(d.settings) &&
-    settingKeys.every((k) => isString((d.settings as Record<string, unknown>)[k])) &&
-    Array.isArray(d.panes) &&
-    d.panes.length >= 1 &&
-    d.panes.length <= 4 &&
-    d.panes.every((p) => isString(p?.modelId) && (p.adapterId === null || isString(p.adapterId)) && (p.quant === 'nf4' || p.quant === 'none'))
-  );
+  return editorDraftSchema.safeParse(value).success;
 }
 
 type Slots = Record<string, EditorDraft>;
@@ -36,24 +38,14 @@ type Slots = Record<string, EditorDraft>;
 const maxSlots = 20;
 const slotOf = (sessionId: string | null): string => sessionId ?? '';
 
-function readSlots(): Slots {
-  try {
-    const value = JSON.parse(localStorage.getItem(KEY) ?? 'null') as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-    return Object.fromEntries(Object.entries(value).filter(([, draft]) => isEditorDraft(draft))) as Slots;
-  } catch {
-    return {};
-  }
-}
+/** One slot per session, oldest first; a slot that no longer fits is left out, the others kept. */
+const storedSlots = storedJson<Slots>('local', 'qlora.playground.unsaved-draft', recordOfValid(editorDraftSchema), () => ({}));
+
+const readSlots = (): Slots => storedSlots.read();
 
 function writeSlots(slots: Slots): void {
-  try {
-    const entries = Object.entries(slots).slice(-maxSlots);
-    if (entries.length) localStorage.setItem(KEY, JSON.stringify(Object.fromEntries(entries)));
-    else localStorage.removeItem(KEY);
-  } catch {
-    // Storage full or blocked: the draft lives on in the page, as before.
-  }
+  const entries = Object.entries(slots).slice(-maxSlots);
+  storedSlots.write(entries.length ? Object.fromEntries(entries) : null);
 }
 
 /** The kept draft of this session (null: the page with no session open), if there is one. */

@@ -9,6 +9,7 @@ import { Input } from '../../../components/ui/input';
 import { PageHeader } from '../../../components/ui/page-header';
 import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
 import { Skeleton } from '../../../components/ui/skeleton';
+import { readStoredText, writeStoredText } from '../../../lib/browser-storage';
 import { useLiveStatus } from '../../../lib/live-status';
 import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { useJobs } from '../../../lib/jobs/api/list-jobs';
@@ -21,26 +22,17 @@ import { JobCard } from './job-card';
 type View = 'board' | 'list';
 const VIEW_KEY = 'qlora.activity.view';
 
-function storedView(): View {
-  try {
-    return localStorage.getItem(VIEW_KEY) === 'list' ? 'list' : 'board';
-  } catch {
-    return 'board';
-  }
-}
+// Stored as the bare word, not JSON (as earlier versions kept it).
+const storedView = (): View => (readStoredText('local', VIEW_KEY) === 'list' ? 'list' : 'board');
 
-/** The board or list view, remembered in this browser. */
+/** The board or list view, remembered in this browser (in private mode, for this visit only). */
 function useView(): [View, (view: View) => void] {
   const [view, setView] = useState<View>(storedView);
   return [
     view,
     (next) => {
       setView(next);
-      try {
-        localStorage.setItem(VIEW_KEY, next);
-      } catch {
-        // Private mode: the choice lasts for this visit only.
-      }
+      writeStoredText('local', VIEW_KEY, next);
     },
   ];
 }

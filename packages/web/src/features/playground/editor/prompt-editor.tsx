@@ -23,14 +23,8 @@ export interface PromptEditorProps {
   readOnly?: boolean;
 }
 
-const loadMonacoEditor = () => import('./monaco-prompt-editor');
 // Monaco (some 750 KB gzipped) is its own chunk, fetched only when an editor is first shown.
-const MonacoPromptEditor = lazy(loadMonacoEditor);
-
-/** Starts fetching the editor's chunk ahead of need (e.g. when the pointer nears a control that shows an editor). */
-export function preloadPromptEditor(): void {
-  void loadMonacoEditor().catch(() => {});
-}
+const MonacoPromptEditor = lazy(() => import('./monaco-prompt-editor'));
 
 const frame =
   'overflow-hidden rounded-lg border border-line-strong bg-surface focus-within:outline-3 focus-within:outline-offset-2 focus-within:outline-ring data-[invalid]:border-danger';
