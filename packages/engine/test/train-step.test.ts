@@ -1,8 +1,9 @@
 /**
  * Whole-model (Q)LoRA training steps on ONNX Runtime (src/train/train-step.ts, head-graph.ts):
- * loss and every LoRA dA / dB against the float64 `loraDecoderBackward` on a tiny GQA llama,
- * fp32 ('lora') and NF4 ('qlora') base; the loss falling on a learnable task; bit-identical
- * adapters from the same seed and data; and a trained adapter surviving a PEFT write / read.
+ * loss and every LoRA dA / dB against the float64 `loraDecoderBackward` on tiny GQA llama,
+ * qwen3, gemma2 and gemma3_text models, fp32 ('lora') and NF4 ('qlora') base; packed and padded
+ * batches; the loss falling on a learnable task; bit-identical adapters from the same seed and
+ * data; and a trained adapter surviving a PEFT write / read.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { adamWOptions, Optimizer } from '../src/train/optimizer.js';
 import { lrSchedule, scheduledLr } from '../src/train/schedule.js';
 import { LoraTrainer, loraParamName, sequenceBatch, type StepBatch, type TrainMethod } from '../src/train/train-step.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
+import { tinyFamilyModel, type TinyModel } from './model-fixtures.js';
 
 const LOSS_TOLERANCE = 1e-4;
 const GRAD_TOLERANCE = 1e-3;
@@ -31,6 +33,19 @@ const getWeight = (name: string): Float32Array => {
   if (!w) throw new Error(`no weight ${name}`);
   return w;
 };
+const llama: TinyModel = { config, weights, get: getWeight };
+
+/**
+ * The models a step is checked on: the llama above and tiny models of the other families (C 64,
+ * V 96; Gemma's layer 0 slides with a window of 4, layer 1 is full; gemma3 rotates its sliding
+ * layer with another RoPE). Gemma 2's caps are tightened so tanh bends on random weights.
+ */
+const MODELS: [string, () => TinyModel][] = [
+  ['llama', () => llama],
+  ['qwen3', () => tinyFamilyModel('qwen3', {}, 3)],
+  ['gemma2', () => tinyFamilyModel('gemma2', { attn_logit_softcapping: 1, final_logit_softcapping: 3 }, 3)],
+  ['gemma3_text', () => tinyFamilyModel('gemma3_text', {}, 3)],
+];
 
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
@@ -50,16 +65,16 @@ function row(ids: number[], masked: number[] = []): { ids: number[]; labels: num
   return { ids, labels };
 }
 
-function randomAdapter(seed: number, r: number): LoraAdapter {
-  const adapter = initLoraAdapter(config, createLoraConfig({ r, loraAlpha: 2 * r, targetModules: 'all-linear' }), seed);
+function randomAdapter(seed: number, r: number, model: TinyModel = llama): LoraAdapter {
+  const adapter = initLoraAdapter(model.config, createLoraConfig({ r, loraAlpha: 2 * r, targetModules: 'all-linear' }), seed);
   const rng = seededRng(seed + 1);
   for (const m of adapter.weights.values()) m.B.set(randomUniform(m.B.length, rng, -0.3, 0.3)); // non-zero B, so dA ≠ 0
   return adapter;
 }
 
 const trainers: LoraTrainer[] = [];
-async function trainer(adapter: LoraAdapter, method: TrainMethod, options: { dropout?: number; activationBudgetBytes?: number; headChunkRows?: number } = {}): Promise<LoraTrainer> {
-  const t = await LoraTrainer.create({ config, getWeight, adapter, method, intraOpNumThreads: 1, ...options });
+async function trainer(adapter: LoraAdapter, method: TrainMethod, options: { dropout?: number; activationBudgetBytes?: number; headChunkRows?: number } = {}, model: TinyModel = llama): Promise<LoraTrainer> {
+  const t = await LoraTrainer.create({ config: model.config, getWeight: model.get, adapter, method, intraOpNumThreads: 1, ...options });
   trainers.push(t);
   return t;
 }
@@ -68,45 +83,49 @@ afterAll(async () => {
 });
 
 describe('whole-model LoRA training step on ONNX Runtime', () => {
-  for (const method of ['lora', 'qlora'] as const) {
-    it(`${method}: loss and every LoRA dA / dB match the float64 reference`, async () => {
-      const adapter = randomAdapter(11, 2);
-      const t = await trainer(adapter, method);
-      const { ids, labels } = row([1, 17, 5, 42, 9, 33, 60, 2, 7], [1, 4]);
-      const got = await t.step(sequenceBatch(ids, labels));
-      // The reference multiplies by exactly what the graphs do: NF4 weights dequantized.
-      const refWeight = (name: string): Float32Array => t.quantizedWeight(name) ?? getWeight(name);
-      if (method === 'qlora') expect(t.quantizedWeight('model.layers.0.self_attn.q_proj.weight')).toBeDefined();
-      const refAdapter = new Map<string, LoraParams>();
-      for (const [module, m] of adapter.weights) refAdapter.set(module, { A: Float64Array.from(m.A), B: Float64Array.from(m.B), r: m.r, scaling: m.scaling });
-      const ref = loraDecoderBackward(config, refWeight, refAdapter, ids, labels);
+  for (const [family, makeModel] of MODELS) {
+    for (const method of ['lora', 'qlora'] as const) {
+      it(`${family} ${method}: loss and every LoRA dA / dB match the float64 reference`, async () => {
+        const model = makeModel();
+        const { config } = model;
+        const adapter = randomAdapter(11, 2, model);
+        const t = await trainer(adapter, method, {}, model);
+        const { ids, labels } = row([1, 17, 5, 42, 9, 33, 60, 2, 7], [1, 4]);
+        const got = await t.step(sequenceBatch(ids, labels));
+        // The reference multiplies by exactly what the graphs do: NF4 weights dequantized.
+        const refWeight = (name: string): Float32Array => t.quantizedWeight(name) ?? model.get(name);
+        if (method === 'qlora') expect(t.quantizedWeight('model.layers.0.self_attn.q_proj.weight')).toBeDefined();
+        const refAdapter = new Map<string, LoraParams>();
+        for (const [module, m] of adapter.weights) refAdapter.set(module, { A: Float64Array.from(m.A), B: Float64Array.from(m.B), r: m.r, scaling: m.scaling });
+        const ref = loraDecoderBackward(config, refWeight, refAdapter, ids, labels);
 
-      const tokens = labels.filter((l) => l !== -100).length;
-      expect(got.tokens).toBe(tokens);
-      const lossErr = Math.abs(got.loss - ref.loss) / Math.abs(ref.loss);
-      expect(lossErr).toBeLessThan(LOSS_TOLERANCE);
-      expect(Math.abs(got.lossSum - ref.loss * tokens) / (ref.loss * tokens)).toBeLessThan(LOSS_TOLERANCE);
-      const evaluated = await t.evaluate(sequenceBatch(ids, labels));
-      expect(Math.abs(evaluated.loss - got.loss) / got.loss).toBeLessThan(1e-6);
+        const tokens = labels.filter((l) => l !== -100).length;
+        expect(got.tokens).toBe(tokens);
+        const lossErr = Math.abs(got.loss - ref.loss) / Math.abs(ref.loss);
+        expect(lossErr).toBeLessThan(LOSS_TOLERANCE);
+        expect(Math.abs(got.lossSum - ref.loss * tokens) / (ref.loss * tokens)).toBeLessThan(LOSS_TOLERANCE);
+        const evaluated = await t.evaluate(sequenceBatch(ids, labels));
+        expect(Math.abs(evaluated.loss - got.loss) / got.loss).toBeLessThan(1e-6);
 
-      // step's grads are of the SUMMED loss; the reference's of the mean.
-      let worst = 0;
-      let worstMeanConfusion = Infinity;
-      expect(got.grads.size).toBe(2 * adapter.weights.size);
-      for (const [module, g] of ref.grads) {
-        expect(maxAbs(g.dA)).toBeGreaterThan(1e-6);
-        const dA = g.dA.map((v) => v * tokens);
-        const dB = g.dB.map((v) => v * tokens);
-        const gotA = got.grads.get(loraParamName(module, 'A'));
-        const gotB = got.grads.get(loraParamName(module, 'B'));
-        worst = Math.max(worst, relError(gotA, dA), relError(gotB, dB));
-        // Mistaking the mean for the sum would be caught.
-        worstMeanConfusion = Math.min(worstMeanConfusion, relError(gotB, g.dB));
-      }
-      console.log(`${method}: loss ${got.loss.toFixed(5)} (reference ${ref.loss.toFixed(5)}, rel. error ${lossErr.toExponential(2)}), worst dA/dB rel. error ${worst.toExponential(2)}`);
-      expect(worst).toBeLessThan(GRAD_TOLERANCE);
-      expect(worstMeanConfusion).toBeGreaterThan(GRAD_TOLERANCE);
-    });
+        // step's grads are of the SUMMED loss; the reference's of the mean.
+        let worst = 0;
+        let worstMeanConfusion = Infinity;
+        expect(got.grads.size).toBe(2 * adapter.weights.size);
+        for (const [module, g] of ref.grads) {
+          expect(maxAbs(g.dA)).toBeGreaterThan(1e-6);
+          const dA = g.dA.map((v) => v * tokens);
+          const dB = g.dB.map((v) => v * tokens);
+          const gotA = got.grads.get(loraParamName(module, 'A'));
+          const gotB = got.grads.get(loraParamName(module, 'B'));
+          worst = Math.max(worst, relError(gotA, dA), relError(gotB, dB));
+          // Mistaking the mean for the sum would be caught.
+          worstMeanConfusion = Math.min(worstMeanConfusion, relError(gotB, g.dB));
+        }
+        console.log(`${family} ${method}: loss ${got.loss.toFixed(5)} (reference ${ref.loss.toFixed(5)}, rel. error ${lossErr.toExponential(2)}), worst dA/dB rel. error ${worst.toExponential(2)}`);
+        expect(worst).toBeLessThan(GRAD_TOLERANCE);
+        expect(worstMeanConfusion).toBeGreaterThan(GRAD_TOLERANCE);
+      });
+    }
   }
 
   /** Trains a fresh adapter (B = 0) on one repeated sequence; returns losses and the adapter. */
@@ -180,11 +199,13 @@ describe('whole-model LoRA training step on ONNX Runtime', () => {
     return { batchSize: 2, seqLen: T, inputIds: [...pad(a, 'ids', 0), ...pad(b, 'ids', 0)], labels: [...pad(a, 'labels', -100), ...pad(b, 'labels', -100)], positionIds: [...positions(a), ...positions(b)], segmentIds: [...segments(a), ...segments(b)] };
   }
 
-  for (const method of ['lora', 'qlora'] as const) {
-    it(`${method}: a padded batch and a packed row each give the sums of their sequences' losses and gradients; saved activations and a head in chunks of rows equal the plain run`, async () => {
-      const adapter = randomAdapter(21, 2);
-      const recompute = await trainer(adapter, method, { activationBudgetBytes: 0 });
-      const saving = await trainer(adapter, method, { headChunkRows: 3 });
+  // Gemma 3: a sliding layer (window 4 < these sequences) with its own RoPE, q/k and sandwich norms.
+  for (const [family, method] of [['llama', 'lora'], ['llama', 'qlora'], ['gemma3_text', 'qlora']] as const) {
+    it(`${family} ${method}: a padded batch and a packed row each give the sums of their sequences' losses and gradients; saved activations and a head in chunks of rows equal the plain run`, async () => {
+      const model = MODELS.find(([name]) => name === family)![1]();
+      const adapter = randomAdapter(21, 2, model);
+      const recompute = await trainer(adapter, method, { activationBudgetBytes: 0 }, model);
+      const saving = await trainer(adapter, method, { headChunkRows: 3 }, model);
       const a = row([1, 17, 5, 42, 9, 33, 60, 2, 7], [1]);
       const b = row([3, 8, 61, 12, 40], [0]);
       const alone = [await recompute.step(sequenceBatch(a.ids, a.labels)), await recompute.step(sequenceBatch(b.ids, b.labels))];

@@ -10,8 +10,14 @@
  * forward keeps them and the backward reads them; otherwise each block keeps only its input and
  * the backward recomputes its forward (per-block checkpointing). Same results either way.
  *
- * One block graph pair serves every layer with the same set of adapted linears (weights are
- * graph inputs). Frozen weights are loaded once: fp32 for method 'lora'; for 'qlora' NF4
+ * Families (model/architecture.ts): embedding rows are scaled by `embeddingScale`; norms are
+ * fed as their effective weights (`readLayerNorm` / `readFinalNorm`); each layer gets the RoPE
+ * tables of its own RoPE (`ropeOf`: sliding layers may rotate with another base); the block
+ * graphs carry the rest (activation, q/k and sandwich norms, attention scale and soft-cap,
+ * sliding window) and the head the final logit soft-cap.
+ *
+ * One block graph pair serves every layer with the same set of adapted linears and the same
+ * attention window (full, or sliding) (weights are graph inputs). Frozen weights are loaded once: fp32 for method 'lora'; for 'qlora' NF4
  * (packed + absmax, quantized here with `quantizeNf4`), which the forward multiplies by with
  * MatMulBnb4 and the backward as float32 values dequantized in JS into one reused buffer set
  * (one layer's worth, ~5 ms a layer at the 135M shape; ORT's Node binding runs a session on
@@ -32,7 +38,8 @@
 import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
 import type { LoraAdapter } from '../io/peft.js';
-import { globalWeightNames, linearModule, LAYER_LINEARS, readLayerNorm } from '../model/weight-names.js';
+import { ropeOf, windowOf, type RopeSpec } from '../model/architecture.js';
+import { embedRows, globalWeightNames, layerNorms, linearModule, LAYER_LINEARS, readFinalNorm, readLayerNorm, type LayerNorm } from '../model/weight-names.js';
 import { dequantizeNf4, dequantizeNf4Into, quantizeNf4, type Nf4Tensor } from '../quant/index.js';
 import { ropeInvFreq, ropeTables } from '../model/rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
@@ -145,6 +152,8 @@ interface GraphSet {
 interface Layer {
   graphs: GraphSet;
   lora: BlockLinear[];
+  /** Key of this layer's RoPE in `Prepared.rope` (layers of one RoPE share tables). */
+  rope: string;
   /** Forward feeds that never change: norms, weights (fp32 or NF4 bytes + absmax), biases, scaling. */
   forward: Record<string, OrtTensor>;
   /** Backward feeds that never change (fp32 weights for 'lora'; 'qlora' adds dequantized ones per step). */
@@ -159,11 +168,24 @@ interface Prepared {
   T: number;
   N: number;
   x: Float32Array;
+  /** Feeds every layer shares (segment ids). */
   shared: Record<string, OrtTensor>;
+  /** cos / sin feeds of each RoPE, by `Layer.rope`. */
+  rope: Map<string, Record<string, OrtTensor>>;
   /** Rows whose label trains, and their labels. */
   trained: number[];
   trainedLabels: BigInt64Array;
 }
+
+/** The block graph input of each layer norm. */
+const NORM_INPUTS: Record<LayerNorm, string> = {
+  input: BLOCK_NAMES.inputNorm,
+  postAttention: BLOCK_NAMES.postNorm,
+  preFeedforward: BLOCK_NAMES.preFeedforwardNorm,
+  postFeedforward: BLOCK_NAMES.postFeedforwardNorm,
+  q: BLOCK_NAMES.qNorm,
+  k: BLOCK_NAMES.kNorm,
+};
 
 /** murmur3's 32-bit finalizer: spreads seeds that differ in a few bits over the whole range. */
 function mix32(h: number): number {
@@ -174,7 +196,8 @@ function mix32(h: number): number {
 
 /** Runs (Q)LoRA training steps of one model and adapter on ONNX Runtime. */
 export class LoraTrainer {
-  private rope: { positions: number; cos: Float32Array; sin: Float32Array } = { positions: 0, cos: new Float32Array(0), sin: new Float32Array(0) };
+  /** Per RoPE (by key): its inverse frequencies and a cos / sin table grown as longer positions appear. */
+  private readonly ropes = new Map<string, { invFreq: Float32Array; positions: number; cos: Float32Array; sin: Float32Array }>();
   private ones = new Uint8Array(0);
   /** 'qlora': one layer's dequantized weights by group, refilled per layer in the backward. */
   private readonly dequantized = new Map<FrozenGroup, Float32Array>();
@@ -188,12 +211,13 @@ export class LoraTrainer {
     private readonly graphSets: GraphSet[],
     private readonly head: { forward: OrtSession; backward: OrtSession; norm: OrtTensor; lmHead: OrtTensor },
     private readonly embed: Float32Array,
-    private readonly invFreq: Float32Array,
+    ropes: Map<string, RopeSpec>,
     private readonly dropout: number,
     private readonly activationBudgetBytes: number,
     private readonly headChunkRows: number,
     private readonly sessionOptions: { intraOpNumThreads?: number },
   ) {
+    for (const [key, rope] of ropes) this.ropes.set(key, { invFreq: ropeInvFreq(config.headDim, rope), positions: 0, cos: new Float32Array(0), sin: new Float32Array(0) });
     if (method === 'qlora') for (const { name } of FROZEN_GROUPS) this.dequantized.set(name, new Float32Array(frozenGroupShape(layers[0]!.graphs.spec, name).reduce((a, b) => a * b, 1)));
   }
 
@@ -218,10 +242,14 @@ export class LoraTrainer {
     const sessionOptions = options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads };
     const f32 = (data: Float32Array, dims: number[]): OrtTensor => new ort.Tensor('float32', data, dims);
     const setsByKey = new Map<string, GraphSet>();
+    const ropes = new Map<string, RopeSpec>();
     const layers: Layer[] = [];
     for (let layer = 0; layer < config.numLayers; layer++) {
       const lora = BLOCK_LINEARS.filter((l) => adapter.weights.has(linearModule(layer, l)));
-      const key = lora.join(',');
+      const window = windowOf(config, layer);
+      const key = `${lora.join(',')}|${window ?? 'full'}`;
+      const rope = JSON.stringify(ropeOf(config, layer));
+      ropes.set(rope, ropeOf(config, layer));
       let graphs = setsByKey.get(key);
       if (!graphs) {
         const spec: BlockGraphSpec = {
@@ -237,17 +265,24 @@ export class LoraTrainer {
           lora,
           rank,
           dropout: dropout > 0 && lora.length > 0,
+          activation: config.activation,
+          qkNorm: config.qkNorm,
+          sandwichNorms: config.sandwichNorms,
+          attentionScale: config.attentionScale,
+          attnSoftcap: config.attnSoftcap,
+          window,
         };
         const forward = await createSession(buildBlockForwardGraph(spec), sessionOptions);
         const backward = await createSession(buildBlockBackwardGraph(spec), sessionOptions);
         setsByKey.set(key, (graphs = { spec, forward, backward }));
       }
-      const common: Record<string, OrtTensor> = {
-        [BLOCK_NAMES.inputNorm]: f32(readLayerNorm(config, getWeight, layer, 'input'), [config.hiddenSize]),
-        [BLOCK_NAMES.postNorm]: f32(readLayerNorm(config, getWeight, layer, 'postAttention'), [config.hiddenSize]),
-      };
+      const common: Record<string, OrtTensor> = {};
+      for (const norm of layerNorms(config)) {
+        const w = readLayerNorm(config, getWeight, layer, norm);
+        common[NORM_INPUTS[norm]] = f32(w, [w.length]);
+      }
       if (lora.length > 0) common[BLOCK_NAMES.scaling] = f32(Float32Array.of(scaling), []);
-      const entry: Layer = { graphs, lora, forward: { ...common }, backward: { ...common }, nf4: new Map() };
+      const entry: Layer = { graphs, lora, rope, forward: { ...common }, backward: { ...common }, nf4: new Map() };
       for (const { name: group, linears } of FROZEN_GROUPS) {
         // The members' rows stacked: one matmul for the group (see FROZEN_GROUPS).
         const [N, K] = frozenGroupShape(graphs.spec, group);
@@ -270,18 +305,18 @@ export class LoraTrainer {
       layers.push(entry);
     }
     const names = globalWeightNames(config);
-    const headSpec = { hiddenSize: config.hiddenSize, vocabSize: config.vocabSize, rmsNormEps: config.rmsNormEps };
+    const headSpec = { hiddenSize: config.hiddenSize, vocabSize: config.vocabSize, rmsNormEps: config.rmsNormEps, finalSoftcap: config.finalSoftcap };
     const embed = getWeight(names.embed);
     const head = {
       forward: await createSession(buildHeadForwardGraph(headSpec), sessionOptions),
       backward: await createSession(buildHeadBackwardGraph(headSpec), sessionOptions),
-      norm: f32(getWeight(names.norm), [config.hiddenSize]),
+      norm: f32(readFinalNorm(config, getWeight), [config.hiddenSize]),
       lmHead: f32(names.lmHead === names.embed ? embed : getWeight(names.lmHead), [config.vocabSize, config.hiddenSize]),
     };
     const budget = options.activationBudgetBytes ?? DEFAULT_ACTIVATION_BUDGET_BYTES;
     const headChunkRows = options.headChunkRows ?? DEFAULT_HEAD_CHUNK_ROWS;
     if (!(Number.isInteger(headChunkRows) && headChunkRows > 0)) throw new EngineError('INVALID_ARGUMENT', `headChunkRows must be a whole number ≥ 1, not ${headChunkRows}.`);
-    return new LoraTrainer(config, adapter, method, ort, layers, [...setsByKey.values()], head, embed, ropeInvFreq(config.headDim, config.rope), dropout, budget, headChunkRows, sessionOptions);
+    return new LoraTrainer(config, adapter, method, ort, layers, [...setsByKey.values()], head, embed, ropes, dropout, budget, headChunkRows, sessionOptions);
   }
 
   /**
@@ -339,21 +374,22 @@ export class LoraTrainer {
     }
   }
 
-  /** cos / sin rows for the given positions, from a table grown as longer positions appear. */
-  private ropeRows(positions: ArrayLike<number>): { cos: Float32Array; sin: Float32Array } {
+  /** cos / sin rows of one RoPE for the given positions, from its table grown as longer positions appear. */
+  private ropeRows(key: string, positions: ArrayLike<number>): { cos: Float32Array; sin: Float32Array } {
     const half = this.config.headDim / 2;
+    const rope = this.ropes.get(key)!;
     let max = 0;
     for (let i = 0; i < positions.length; i++) max = Math.max(max, positions[i]!);
-    if (max >= this.rope.positions) {
-      const n = Math.max(max + 1, 2 * this.rope.positions);
-      this.rope = { positions: n, ...ropeTables(this.invFreq, 0, n) };
+    if (max >= rope.positions) {
+      const n = Math.max(max + 1, 2 * rope.positions);
+      Object.assign(rope, { positions: n, ...ropeTables(rope.invFreq, 0, n) });
     }
     const cos = new Float32Array(positions.length * half);
     const sin = new Float32Array(positions.length * half);
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i]!;
-      cos.set(this.rope.cos.subarray(p * half, (p + 1) * half), i * half);
-      sin.set(this.rope.sin.subarray(p * half, (p + 1) * half), i * half);
+      cos.set(rope.cos.subarray(p * half, (p + 1) * half), i * half);
+      sin.set(rope.sin.subarray(p * half, (p + 1) * half), i * half);
     }
     return { cos, sin };
   }
@@ -361,27 +397,26 @@ export class LoraTrainer {
   /** The residual stream after the embedding, and the feeds every layer shares. */
   private prepare(batch: StepBatch): Prepared {
     this.checkBatch(batch);
-    const { hiddenSize: C, headDim: D } = this.config;
+    const D = this.config.headDim;
     const B = batch.batchSize;
     const T = batch.seqLen;
     const N = B * T;
-    const x = new Float32Array(N * C);
-    for (let i = 0; i < N; i++) {
-      const id = batch.inputIds[i]!;
-      x.set(this.embed.subarray(id * C, (id + 1) * C), i * C);
+    // Ids were checked above; rows scaled by the family's embedding scale.
+    const x = embedRows(this.config, this.embed, batch.inputIds, (id) => {
+      throw new EngineError('INVALID_ARGUMENT', `Token id ${id} is outside [0, ${this.config.vocabSize}).`);
+    });
+    const rope = new Map<string, Record<string, OrtTensor>>();
+    for (const key of this.ropes.keys()) {
+      const { cos, sin } = this.ropeRows(key, batch.positionIds);
+      rope.set(key, { [BLOCK_NAMES.cos]: new this.ort.Tensor('float32', cos, [N, D / 2]), [BLOCK_NAMES.sin]: new this.ort.Tensor('float32', sin, [N, D / 2]) });
     }
-    const rope = this.ropeRows(batch.positionIds);
     const segments = new BigInt64Array(N);
     for (let i = 0; i < N; i++) segments[i] = BigInt(batch.segmentIds[i]!);
-    const shared: Record<string, OrtTensor> = {
-      [BLOCK_NAMES.segments]: new this.ort.Tensor('int64', segments, [B, T]),
-      [BLOCK_NAMES.cos]: new this.ort.Tensor('float32', rope.cos, [N, D / 2]),
-      [BLOCK_NAMES.sin]: new this.ort.Tensor('float32', rope.sin, [N, D / 2]),
-    };
+    const shared: Record<string, OrtTensor> = { [BLOCK_NAMES.segments]: new this.ort.Tensor('int64', segments, [B, T]) };
     const trained: number[] = [];
     for (let i = 0; i < N; i++) if (batch.labels[i] !== IGNORE_INDEX) trained.push(i);
     const trainedLabels = BigInt64Array.from(trained, (i) => BigInt(batch.labels[i]!));
-    return { B, T, N, x, shared, trained, trainedLabels };
+    return { B, T, N, x, shared, rope, trained, trainedLabels };
   }
 
   /**
@@ -424,7 +459,8 @@ export class LoraTrainer {
   }
 
   private forwardFeeds(layer: number, x: Float32Array, p: Prepared, dropoutSeed: number | null): Record<string, OrtTensor> {
-    return { ...this.layers[layer]!.forward, ...p.shared, ...this.loraFeeds(layer), ...this.dropoutFeeds(layer, p.N, dropoutSeed), [BLOCK_NAMES.x]: new this.ort.Tensor('float32', x, [p.N, this.config.hiddenSize]) };
+    const entry = this.layers[layer]!;
+    return { ...entry.forward, ...p.shared, ...p.rope.get(entry.rope), ...this.loraFeeds(layer), ...this.dropoutFeeds(layer, p.N, dropoutSeed), [BLOCK_NAMES.x]: new this.ort.Tensor('float32', x, [p.N, this.config.hiddenSize]) };
   }
 
   /** 'qlora': dequantizes a layer's seven NF4 weights into the shared buffers. */
