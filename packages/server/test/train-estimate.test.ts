@@ -21,7 +21,7 @@ import { openDatabase, type Db } from '../src/store/database.js';
 import { fixture, makeApp, tempHome, waitForStatus } from './helpers.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as unknown as FastifyBaseLogger;
-const model = { hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, vocabSize: 512, qkvBias: false };
+const model = { architecture: 'llama', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, vocabSize: 512, qkvBias: false, qkNorm: false, sandwichNorms: false };
 const shapeFor = (batchSize: number): CalibrationShape => ({ model, method: 'qlora', r: 16, targets: ['model.layers.0.self_attn.q_proj'], dropout: true, batchSize, widths: [64] });
 // The fixture worker reads only the batch size.
 const inputFor = (batchSize: number) => ({ batchSize, widths: [64] }) as unknown as Parameters<TrainingCalibrator['request']>[1];
@@ -141,6 +141,8 @@ describe('keys', () => {
     for (const change of [{ widths: [256] }, { batchSize: 2 }, { r: 8 }, { method: 'lora' as const }, { dropout: 0 }, { targets: ['a'] }]) {
       expect(calibrationKey(calibrationShape(modelConfig, { ...settings, ...change })), JSON.stringify(change)).not.toBe(key);
     }
+    // Another family of the same sizes does other work per step.
+    expect(calibrationKey(calibrationShape({ ...modelConfig, architecture: 'gemma2', sandwichNorms: true }, settings))).not.toBe(key);
   });
 
   it('keys a fine-tune by what the user chose and the data versions, not by where it writes', () => {

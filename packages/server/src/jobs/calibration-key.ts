@@ -15,7 +15,8 @@ const CALIBRATION_FORMAT = 1;
 
 /** All that makes one training step slower or faster, and nothing else (not the learning rate, not the data). */
 export interface CalibrationShape {
-  model: Pick<ModelConfig, 'hiddenSize' | 'intermediateSize' | 'numLayers' | 'numHeads' | 'numKvHeads' | 'headDim' | 'vocabSize' | 'qkvBias'>;
+  /** The sizes, and the family with the features that add work to a step (q/k norms, Gemma's extra norms). */
+  model: Pick<ModelConfig, 'architecture' | 'hiddenSize' | 'intermediateSize' | 'numLayers' | 'numHeads' | 'numKvHeads' | 'headDim' | 'vocabSize' | 'qkvBias' | 'qkNorm' | 'sandwichNorms'>;
   method: 'qlora' | 'lora';
   r: number;
   /** The adapted module paths, sorted. */
@@ -28,9 +29,9 @@ export interface CalibrationShape {
 }
 
 export function calibrationShape(model: ModelConfig, settings: { method: 'qlora' | 'lora'; r: number; targets: readonly string[]; dropout: number; batchSize: number; widths: readonly number[] }): CalibrationShape {
-  const { hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, vocabSize, qkvBias } = model;
+  const { architecture, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, vocabSize, qkvBias, qkNorm, sandwichNorms } = model;
   return {
-    model: { hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, vocabSize, qkvBias },
+    model: { architecture, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, vocabSize, qkvBias, qkNorm, sandwichNorms },
     method: settings.method,
     r: settings.r,
     targets: [...settings.targets].sort(),
