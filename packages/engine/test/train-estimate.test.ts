@@ -48,6 +48,16 @@ describe('estimateTraining', () => {
     expect(estimateTraining({ ...base, gemmGflops: 290 }).secondsPerStep).toBeCloseTo(estimateTraining(base).secondsPerStep / 2, 6);
   });
 
+  it("counts Gemma's extra saved activations and norms (q/k before their norms, sandwich norms)", () => {
+    const gemmaLike = { ...smol, qkNorm: true, sandwichNorms: true };
+    const plain = estimateTraining(base);
+    const gemma = estimateTraining({ ...base, config: gemmaLike });
+    const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, numLayers: L } = smol;
+    // Per row and layer (H + Hkv)·D + 2C + 2 more floats saved: for every layer, and in the one block's working set (×3).
+    expect(gemma.memory.activations - plain.memory.activations).toBe(4 * ((H + Hkv) * D + 2 * C + 2) * 256 * (L + 3));
+    expect(gemma.memory.embeddings - plain.memory.embeddings).toBe(4 * L * (2 * C + 2 * D));
+  });
+
   it('efficiency grows with rows per run and stays in range', () => {
     expect(trainingGemmEfficiency(256)).toBeCloseTo(0.55, 6);
     expect(trainingGemmEfficiency(1024)).toBeCloseTo(0.85, 6);

@@ -1,7 +1,8 @@
 /**
  * The measured training time estimate (src/train/calibrate.ts, time-estimate.ts): its
  * arithmetic on a made-up calibration, and, on the app's demo model shape, a projection from a
- * real calibration against a real short run of the training loop.
+ * real calibration against a real short run of the training loop; and a Gemma 3 model
+ * calibrating with its features.
  *
  * Why the timed check is a factor of 2 and not tighter: this machine has 2 cores shared with
  * other test files running at the same time, so a run can be slowed by half against the
@@ -22,6 +23,7 @@ import { resolveLoraTargets } from '../src/train/lora-init.js';
 import { trainLora } from '../src/train/loop.js';
 import { projectTrainingTime, TIME_RANGE_MARGIN } from '../src/train/time-estimate.js';
 import { createLoraConfig } from '../src/io/peft.js';
+import { familyConfig } from './model-fixtures.js';
 
 describe('projectTrainingTime', () => {
   const calibration: TrainingCalibration = {
@@ -119,5 +121,14 @@ describe('calibrated estimate on the demo model shape', () => {
     const targets = resolveLoraTargets(config, createLoraConfig({ r: 16, loraAlpha: 32, targetModules: 'all-linear' }));
     const flopOnly = estimateTraining({ config, method: 'qlora', rank: 16, targets, batchSize: 1, gradAccum: 1, seqLen: settings.seqLen, meanRowTokens: settings.seqLen - 1, steps, gemmGflops: 100 });
     expect(r.actual / flopOnly.totalSeconds, `FLOP-only estimate ${flopOnly.totalSeconds.toFixed(3)} s, actual ${r.actual.toFixed(2)} s`).toBeGreaterThan(2);
+  });
+});
+
+describe('calibrateTraining', () => {
+  it("times steps of a Gemma 3 model with its features (the trainer is fed its q/k and sandwich norms, sliding layer and local RoPE)", async () => {
+    const config = familyConfig('gemma3_text');
+    const calibration = await calibrateTraining({ config, method: 'qlora', lora: { r: 2, targetModules: 'all-linear', dropout: 0 }, batchSize: 1, widths: [8], minTimedSteps: 1, minTimedSeconds: 0, maxTimedSteps: 1, warmupSeconds: 0 });
+    expect(calibration.steps).toHaveLength(1);
+    expect(calibration.steps[0]).toMatchObject({ width: 8, trainedTokens: 7 });
   });
 });

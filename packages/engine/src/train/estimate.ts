@@ -13,7 +13,7 @@
  *   At the 135M shape this is within ~10% of the peak RSS `bench/training.ts` measures.
  */
 import type { ModelConfig } from '../io/config.js';
-import { linearShape, LAYER_LINEARS, type LayerLinear } from '../model/weight-names.js';
+import { layerNorms, layerNormSize, linearShape, LAYER_LINEARS, type LayerLinear } from '../model/weight-names.js';
 import { savedBytesPerRow, type BlockLinear } from './block-graphs.js';
 import { DEFAULT_ACTIVATION_BUDGET_BYTES, DEFAULT_HEAD_CHUNK_ROWS, type TrainMethod } from './train-step.js';
 
@@ -91,6 +91,9 @@ export function estimateTraining(input: TrainingEstimateInput): TrainingEstimate
     qkvBias: config.qkvBias,
     lora: loraByLayer.get(layer) ?? [],
     rank,
+    // The features that save more activations (q/k before their norms, Gemma's extra norm inputs).
+    qkNorm: config.qkNorm,
+    sandwichNorms: config.sandwichNorms,
   });
   let savedPerRow = 0;
   for (let layer = 0; layer < L; layer++) savedPerRow += savedBytesPerRow(spec(layer), T);
@@ -109,7 +112,8 @@ export function estimateTraining(input: TrainingEstimateInput): TrainingEstimate
 
   // Memory.
   const frozenWeights = L * linearParams * (input.method === 'qlora' ? 0.5 + 4 / 64 : 4);
-  const embeddings = 4 * (V * C * (config.tieWordEmbeddings ? 1 : 2) + L * 2 * C + C);
+  const normValues = layerNorms(config).reduce((n, norm) => n + layerNormSize(config, norm), 0);
+  const embeddings = 4 * (V * C * (config.tieWordEmbeddings ? 1 : 2) + L * normValues + C);
   const dequantized = input.method === 'qlora' ? 4 * linearParams : 0;
   const lora = BYTES_PER_LORA_VALUE * loraValues;
   const workingSet = (savedPerRow / L) * microTokens * 3; // one block's intermediates and their gradients
