@@ -1,7 +1,8 @@
 /**
  * The training loop (src/train/loop.ts, checkpoint.ts) on a tiny llama folder: the loss falls;
  * a run resumed from a checkpoint repeats the uninterrupted run's losses and adapter bytes; the
- * saved adapter reproduces the trainer's eval loss in OrtCausalLM; bad settings are refused
+ * saved adapter reproduces the trainer's eval loss in OrtCausalLM; a Gemma 2 folder trains and
+ * its adapter gives the trainer's eval loss in the float32 reference; bad settings are refused
  * before any work; an abort stops the run at the next micro-step.
  */
 import fs from 'node:fs';
@@ -19,6 +20,8 @@ import { OPTIMIZER_STATE_FILE, TRAINER_STATE_FILE } from '../src/train/checkpoin
 import { readTrainingFile } from '../src/train/data.js';
 import { TRAINING_SUMMARY_FILE, trainLora, type TrainLoraOptions } from '../src/train/loop.js';
 import { prepareTrainingData } from '../src/train/pack.js';
+import { referenceForward } from '../src/reference/llama.js';
+import { mergedLoraWeights } from '../src/reference/lora.js';
 import { rejection } from './helpers.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-loop-'));
@@ -142,6 +145,53 @@ describe('trainLora', () => {
     expect(plain.history[0]!.gradNorm).not.toBe(a.history[0]!.gradNorm); // B starts at 0, so dropout shows in dB first
     expect(plain.history[3]!.loss).not.toBe(a.history[3]!.loss);
     expect(Buffer.compare(fs.readFileSync(path.join(resumedDir, ADAPTER_WEIGHTS_FILE)), fs.readFileSync(path.join(full, ADAPTER_WEIGHTS_FILE)))).toBe(0);
+  });
+
+  it('a Gemma 2 folder trains (soft-caps, sandwich norms, GeGLU, a sliding layer): the saved adapter gives the trainer eval loss in the float32 reference', async () => {
+    const gemmaDir = makeTinyModel({ arch: 'gemma2', outDir: path.join(root, 'gemma2'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 }).dir;
+    const outputDir = path.join(root, 'gemma2-out');
+    const result = await trainLora(options({ modelDir: gemmaDir, outputDir, maxSteps: 4, eval: { file: evalFile }, evalEvery: 4 }), { signal, report: reporter().report });
+    expect(result.history.every((h) => Number.isFinite(h.loss) && h.gradNorm > 0)).toBe(true);
+    const trainerLoss = result.finalEval!.loss;
+
+    const folder = loadModelFolder(gemmaDir);
+    try {
+      const { config } = folder;
+      expect(config.layerTypes).toEqual(['sliding', 'full']);
+      const { rows } = prepareTrainingData((await readTrainingFile(evalFile)).records, {
+        tokenizer: folder.tokenizer,
+        chatTemplate: new ChatTemplate(folder.chatTemplate!, folder.tokenizer.specialTokens),
+        seqLen: 24,
+        maxPositionEmbeddings: config.maxPositionEmbeddings,
+      });
+      expect(rows[0]!.inputIds.length).toBeGreaterThan(config.slidingWindow!); // the window hides early positions
+      const adapter = readLoraAdapter(outputDir, { modelConfig: config });
+      const get = mergedLoraWeights((name) => folder.weights.readFloat32(name), { scaling: adapter.scaling, modules: adapter.weights });
+      const evalLoss = (weights: (name: string) => Float32Array): number => {
+        const V = config.vocabSize;
+        let lossSum = 0;
+        let tokens = 0;
+        for (const row of rows) {
+          const { logits } = referenceForward(config, weights, row.inputIds);
+          for (let t = 0; t + 1 < row.inputIds.length; t++) {
+            const target = row.labels[t + 1]!;
+            if (target < 0) continue;
+            let max = -Infinity;
+            for (let v = 0; v < V; v++) max = Math.max(max, logits[t * V + v]!);
+            let sum = 0;
+            for (let v = 0; v < V; v++) sum += Math.exp(logits[t * V + v]! - max);
+            lossSum += Math.log(sum) + max - logits[t * V + target]!;
+            tokens++;
+          }
+        }
+        return lossSum / tokens;
+      };
+      expect(Math.abs(evalLoss(get) - trainerLoss)).toBeLessThan(1e-4);
+      // The adapter trained: the base model's loss is another.
+      expect(Math.abs(evalLoss((name) => folder.weights.readFloat32(name)) - trainerLoss)).toBeGreaterThan(1e-3);
+    } finally {
+      folder.weights.close();
+    }
   });
 
   it('the saved adapter in OrtCausalLM reproduces the trainer eval loss', async () => {
