@@ -15,6 +15,7 @@ import { Line } from 'react-chartjs-2';
 import { formatBytes, formatNumber } from '../../lib/format';
 import { usePreferences } from '../../lib/preferences';
 import type { MetricPoint } from '../../lib/jobs/job-stream';
+import type { ChartedTrainingMetric } from './charted-metrics';
 
 /**
  * Chart.js charts of a job's metrics. This module is only ever imported lazily (see
@@ -60,8 +61,11 @@ function usePalette(): Palette {
   return palette;
 }
 
+/** A metric by its catalogued name: a misspelt one, or one the job page does not pass on, does not compile. */
+type ChartedMetricName = ChartedTrainingMetric | (typeof processMetricNames)[keyof typeof processMetricNames];
+
 interface Series {
-  name: string;
+  name: ChartedMetricName;
   label: string;
   tone: Tone;
   dashed?: boolean;

@@ -11,6 +11,7 @@ import { useJob } from '../../../lib/jobs/api/get-job';
 import { useJobs } from '../../../lib/jobs/api/list-jobs';
 import { JobStatusBadge, statusMeta } from '../../../components/jobs/job-status';
 import { LogViewer } from '../../../components/jobs/log-viewer';
+import { isChartedTrainingMetric } from '../../../components/jobs/charted-metrics';
 import { MetricsCharts } from '../../../components/jobs/metrics-charts';
 import { MetricsPanel } from '../../../components/jobs/metrics-panel';
 import { parseSystemCheckResult, SystemCheckResultView } from '../../../components/jobs/system-check-result';
@@ -28,7 +29,6 @@ const backLink = (
   </Link>
 );
 
-const trainingMetricNames = ['loss', 'eval_loss', 'learning_rate', 'grad_norm', 'tokens_per_second'];
 const processNames: string[] = Object.values(processMetricNames);
 
 /** Splits a job's metrics into the fine-tune charts, the process charts and the rest. */
@@ -38,7 +38,7 @@ function splitMetrics(metrics: Record<string, MetricPoint[]>, isTrain: boolean) 
   const other: Record<string, MetricPoint[]> = {};
   for (const [name, points] of Object.entries(metrics)) {
     if (processNames.includes(name)) process[name] = points;
-    else if (isTrain && trainingMetricNames.includes(name)) training[name] = points;
+    else if (isTrain && isChartedTrainingMetric(name)) training[name] = points;
     else if (!isTrain) other[name] = points;
   }
   return { training, process, other };
