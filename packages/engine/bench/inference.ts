@@ -13,10 +13,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadCausalLM, type LoadCausalLMOptions } from '../src/model/causal-lm.js';
-import { randomLlamaWeight, testModelConfig } from '../src/model/random-weights.js';
+import { randomWeight, testModelConfig } from '../src/model/random-weights.js';
 import { linearModule, linearShape, LAYER_LINEARS } from '../src/model/weight-names.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
-import { argmax } from '../src/reference/llama.js';
+import { argmax } from '../src/reference/decoder.js';
 
 const MODES: Record<string, LoadCausalLMOptions> = {
   none: { quant: 'none' },
@@ -64,7 +64,7 @@ async function runMode(mode: string): Promise<Result> {
   const loraRank = Number(arg('lora', '0'));
   const t0 = performance.now();
   const model = await loadCausalLM(
-    { config, getWeight: (name) => randomLlamaWeight(config, name) },
+    { config, getWeight: (name) => randomWeight(config, name) },
     { ...options, adapters: loraRank > 0, ...(threads ? { threads: Number(threads) } : {}) },
   );
   const loadS = (performance.now() - t0) / 1000;

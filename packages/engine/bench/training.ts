@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLoraConfig } from '../src/io/peft.js';
-import { randomLlamaWeight, testModelConfig } from '../src/model/random-weights.js';
+import { randomWeight, testModelConfig } from '../src/model/random-weights.js';
 import { linearShape, LAYER_LINEARS } from '../src/model/weight-names.js';
 import { timeMatmul } from '../src/system/matmul-benchmark.js';
 import { calibrationBatch } from '../src/train/calibrate.js';
@@ -86,7 +86,7 @@ async function runSetup(setup: string): Promise<Result> {
   const t0 = performance.now();
   const trainer = await LoraTrainer.create({
     config,
-    getWeight: (name) => randomLlamaWeight(config, name),
+    getWeight: (name) => randomWeight(config, name),
     adapter,
     method,
     ...(threads ? { intraOpNumThreads: Number(threads) } : {}),

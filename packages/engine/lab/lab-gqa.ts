@@ -8,7 +8,7 @@
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { attr } from '../src/onnx/model.js';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { causalAttentionForward, ropeForward } from '../src/reference/llama-ops.js';
+import { causalAttentionForward, ropeForward } from '../src/reference/decoder-ops.js';
 import { ropeInvFreq, ropeTables } from '../src/model/rope.js';
 import { createSession, loadOrt } from '../src/runtime/session.js';
 import { randomUniform, seededRng } from '../src/util/random.js';

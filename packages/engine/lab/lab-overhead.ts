@@ -8,14 +8,14 @@ import { attentionKindFor } from '../src/model/attention.js';
 import { buildDecoderGraph, GRAPH_NAMES } from '../src/model/graph.js';
 import { prepareDecoderWeights } from '../src/model/prepare.js';
 import { packLora } from '../src/model/lora.js';
-import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
+import { randomWeights, testModelConfig } from '../src/model/random-weights.js';
 import { ATTENTION_INPUTS } from '../src/model/attention.js';
 import { ropeInvFreq, ropeTables } from '../src/model/rope.js';
 import { createSession, loadOrt, type OrtTensor } from '../src/runtime/session.js';
 
 const layersArg = process.argv.indexOf('--layers');
 const config = testModelConfig({ hiddenSize: 576, numLayers: layersArg > 0 ? Number(process.argv[layersArg + 1]) : 30, numHeads: 9, numKvHeads: 3, intermediateSize: 1536, vocabSize: 49152, maxPositionEmbeddings: 2048, tieWordEmbeddings: true });
-const weights = randomLlamaWeights(config, 1);
+const weights = randomWeights(config, 1);
 const ort = await loadOrt();
 const fp32 = process.argv.includes('--fp32');
 const prepared = prepareDecoderWeights(config, (n) => weights.get(n)!, fp32 ? { layers: 'fp32', lmHead: 'fp32' } : { layers: 'int8', lmHead: 'int8' });

@@ -11,7 +11,7 @@ import { attentionKindFor } from '../src/model/attention.js';
 import { kernelsFor, OrtCausalLM, type LoadCausalLMOptions } from '../src/model/causal-lm.js';
 import { buildDecoderGraph } from '../src/model/graph.js';
 import { prepareDecoderWeights } from '../src/model/prepare.js';
-import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
+import { randomWeights, testModelConfig } from '../src/model/random-weights.js';
 import { loadOrt } from '../src/runtime/session.js';
 import { LAYER_LINEARS, linearModule, linearShape } from '../src/model/weight-names.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
@@ -33,7 +33,7 @@ const config = testModelConfig({
   maxPositionEmbeddings: 2048,
   tieWordEmbeddings: true,
 });
-const weights = randomLlamaWeights(config, 1);
+const weights = randomWeights(config, 1);
 const get = (name: string): Float32Array => weights.get(name)!;
 const ort = await loadOrt();
 const loraRank = Number(arg('lora', '0'));

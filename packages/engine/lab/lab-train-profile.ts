@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { quantizeNf4 } from '../src/quant/index.js';
 import { loadOrt } from '../src/runtime/session.js';
-import { BLOCK_LINEARS, BLOCK_NAMES, blockInputs, buildBlockBackwardGraph, buildBlockForwardGraph, FROZEN_GROUPS, frozenGroupShape, savedInputs, type BlockGraphSpec } from '../src/train/block-graphs.js';
+import { LAYER_LINEARS } from '../src/model/weight-names.js';
+import { BLOCK_NAMES, blockInputs, buildBlockBackwardGraph, buildBlockForwardGraph, FROZEN_GROUPS, frozenGroupShape, savedInputs, type BlockGraphSpec } from '../src/train/block-graphs.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 
 const format = (process.argv[2] ?? 'nf4') as 'fp32' | 'nf4';
@@ -21,7 +22,7 @@ const arg = (name: string, fallback: string): string => {
 const T = Number(arg('T', '256'));
 const B = Number(arg('B', '1'));
 const saved = process.argv.includes('--saved');
-const spec: BlockGraphSpec = { hiddenSize: 576, numHeads: 9, numKvHeads: 3, headDim: 64, intermediateSize: 1536, rmsNormEps: 1e-5, format, qkvBias: false, lora: BLOCK_LINEARS, rank: 16 };
+const spec: BlockGraphSpec = { hiddenSize: 576, numHeads: 9, numKvHeads: 3, headDim: 64, intermediateSize: 1536, rmsNormEps: 1e-5, format, qkvBias: false, lora: LAYER_LINEARS, rank: 16 };
 const ort = await loadOrt();
 const rng = seededRng(1);
 const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};

@@ -9,7 +9,7 @@ export const engineErrorCatalogue = {
   ORT_RESULT_MISMATCH: 'ONNX Runtime computed a wrong result on this machine. Reinstall onnxruntime-node; if it persists, report the CPU model.',
   MODEL_FILE_MISSING: 'A Hugging Face model folder needs config.json, tokenizer.json and model.safetensors (or model.safetensors.index.json with its shards). Download the model again.',
   MODEL_CONFIG_INVALID: 'config.json is not a valid Hugging Face model config. Download the model again, or fix the field named in the message.',
-  UNSUPPORTED_ARCHITECTURE: 'QLoRA Studio supports Llama-family causal language models: llama, mistral and qwen2 (SmolLM, TinyLlama and others use the llama architecture).',
+  UNSUPPORTED_ARCHITECTURE: 'QLoRA Studio supports Llama-layout causal language models: llama, mistral and qwen2 (SmolLM, TinyLlama and others use the llama architecture).',
   SAFETENSORS_INVALID: 'The weights file is damaged or not a safetensors file. Download the model again.',
   SAFETENSORS_TRUNCATED: 'The weights file is shorter than its header says: the download was probably interrupted. Download the model again.',
   UNSUPPORTED_DTYPE: 'Weights must be stored as F32, F16 or BF16. Convert the model, or choose another one.',

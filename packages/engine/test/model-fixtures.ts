@@ -2,9 +2,9 @@
 import { expect } from 'vitest';
 import { parseModelConfig, type ModelConfig } from '../src/io/config.js';
 import { familyOf } from '../src/model/families/index.js';
-import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
+import { randomWeights, testModelConfig } from '../src/model/random-weights.js';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { referenceForward, type GetWeight, type ReferenceKV } from '../src/reference/llama.js';
+import { referenceForward, type GetWeight, type ReferenceKV } from '../src/reference/decoder.js';
 import type { CausalLM } from '../src/infer/causal-lm.js';
 
 /** A tiny model in memory: config, weights and a reader. */
@@ -20,7 +20,7 @@ export interface TinyModel {
  */
 export function tinyModel(overrides: Partial<ModelConfig> = {}, seed = 1): TinyModel {
   const config = testModelConfig({ hiddenSize: 64, intermediateSize: 96, numHeads: 4, numKvHeads: 2, vocabSize: 96, numLayers: 2, ...overrides });
-  const weights = randomLlamaWeights(config, seed);
+  const weights = randomWeights(config, seed);
   return { config, weights, get: (name) => weights.get(name) ?? fail(name) };
 }
 
@@ -51,7 +51,7 @@ export function familyConfig(modelType: string, fields: Record<string, unknown> 
 /** A tiny random model of a family (see `familyConfig`). */
 export function tinyFamilyModel(modelType: string, fields: Record<string, unknown> = {}, seed = 1): TinyModel {
   const config = familyConfig(modelType, fields);
-  const weights = randomLlamaWeights(config, seed);
+  const weights = randomWeights(config, seed);
   return { config, weights, get: (name) => weights.get(name) ?? fail(name) };
 }
 

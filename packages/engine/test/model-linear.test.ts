@@ -3,7 +3,7 @@ import { dequantizeNBits, emitLinear, NBITS_BLOCK_SIZE, NBITS_ERROR_BUDGET, quan
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { quantizeNf4, dequantizeNf4 } from '../src/quant/index.js';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { linearForward } from '../src/reference/llama-ops.js';
+import { linearForward } from '../src/reference/decoder-ops.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 import { runModel, type Feeds } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCausalLM, type LoadCausalLMOptions } from '../src/model/causal-lm.js';
-import { argmax } from '../src/reference/llama.js';
+import { argmax } from '../src/reference/decoder.js';
 import type { CausalLM } from '../src/infer/causal-lm.js';
 import { hasStories260K, skipWithoutShared, stories260K } from './shared-data.js';
 

@@ -9,7 +9,7 @@ import type { ModelConfig } from '../src/io/config.js';
 import { attentionKindFor } from '../src/model/attention.js';
 import { loadCausalLM } from '../src/model/causal-lm.js';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { referenceForward } from '../src/reference/llama.js';
+import { referenceForward } from '../src/reference/decoder.js';
 import { mappedWeights, tinyModel, walkError } from './model-fixtures.js';
 import { dequantizeNf4, quantizeNf4 } from '../src/quant/index.js';
 

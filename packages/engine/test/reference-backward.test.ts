@@ -26,12 +26,12 @@ import {
   swigluMlpForward,
   type MlpWeights,
 } from '../src/reference/backward/norm-mlp.js';
-import { loraDecoderBackward, loraDecoderForward, type LoraAdapter } from '../src/reference/backward/llama.js';
+import { loraDecoderBackward, loraDecoderForward, type LoraAdapter } from '../src/reference/backward/decoder.js';
 import type { ModelConfig } from '../src/io/config.js';
-import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
+import { randomWeights, testModelConfig } from '../src/model/random-weights.js';
 import { linearModule, linearShape, LAYER_LINEARS, type LayerLinear } from '../src/model/weight-names.js';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { referenceForward } from '../src/reference/llama.js';
+import { referenceForward } from '../src/reference/decoder.js';
 import type { LoraModule } from '../src/model/lora.js';
 import { mergedLoraWeights } from '../src/reference/lora.js';
 import { randomUniform, seededRng, type Rng } from '../src/util/random.js';
@@ -289,7 +289,7 @@ function randomAdapter(config: ModelConfig, linears: readonly LayerLinear[], r: 
 /** The small llama / qwen2 model these tests began with (C 16, V 32). */
 function tinyReference(overrides: Partial<ModelConfig> = {}, seed = 3): TinyModel {
   const config = testModelConfig({ hiddenSize: 16, intermediateSize: 24, numLayers: 2, numHeads: 4, numKvHeads: 2, vocabSize: 32, ...overrides });
-  const weights = randomLlamaWeights(config, seed);
+  const weights = randomWeights(config, seed);
   return { config, weights, get: (name) => weights.get(name)! };
 }
 

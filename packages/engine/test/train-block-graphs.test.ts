@@ -10,11 +10,10 @@ import { createSession, type OrtSession } from '../src/runtime/session.js';
 import { dequantizeNf4, dequantizeNf4Into, NF4_CODEBOOK, nf4CodeAt, quantizeNf4, type Nf4Tensor } from '../src/quant/index.js';
 import { maxRelativeError } from '../src/reference/compare.js';
 import type { LoraParams } from '../src/reference/backward/linear.js';
-import { loraLayerReference } from '../src/reference/backward/llama.js';
+import { loraLayerReference } from '../src/reference/backward/decoder.js';
 import { testModelConfig } from '../src/model/random-weights.js';
-import { layerNormName, linearModule, type LayerNorm } from '../src/model/weight-names.js';
+import { LAYER_LINEARS, layerNormName, linearModule, type LayerLinear, type LayerNorm } from '../src/model/weight-names.js';
 import {
-  BLOCK_LINEARS,
   BLOCK_NAMES,
   blockInputs,
   blockLinearShape,
@@ -25,7 +24,6 @@ import {
   savedBytesPerRow,
   savedInputs,
   type BlockGraphSpec,
-  type BlockLinear,
 } from '../src/train/block-graphs.js';
 import { randomUniform, seededRng, type Rng } from '../src/util/random.js';
 import { runModel, runSession, type Feeds } from './helpers.js';
@@ -41,7 +39,7 @@ const LLAMA: Omit<BlockGraphSpec, 'format'> = {
   intermediateSize: 48,
   rmsNormEps: 1e-5,
   qkvBias: false,
-  lora: BLOCK_LINEARS,
+  lora: LAYER_LINEARS,
   rank: 2,
 };
 const QWEN2: Omit<BlockGraphSpec, 'format'> = {
@@ -75,11 +73,11 @@ interface Layer {
   postNorm: Float32Array;
   /** The spec's other norms: pre/post-feedforward (C), q/k (D). */
   norms: Map<LayerNorm, Float32Array>;
-  w: Map<BlockLinear, Float32Array>; // (N, K) the values the graph multiplies by
-  nf4: Map<BlockLinear, Nf4Tensor>;
-  bias: Map<BlockLinear, Float32Array>;
-  A: Map<BlockLinear, Float32Array>;
-  B: Map<BlockLinear, Float32Array>;
+  w: Map<LayerLinear, Float32Array>; // (N, K) the values the graph multiplies by
+  nf4: Map<LayerLinear, Nf4Tensor>;
+  bias: Map<LayerLinear, Float32Array>;
+  A: Map<LayerLinear, Float32Array>;
+  B: Map<LayerLinear, Float32Array>;
   scaling: number;
 }
 
@@ -98,7 +96,7 @@ function makeLayer(spec: BlockGraphSpec, rng: Rng): Layer {
   };
   if (spec.sandwichNorms) for (const n of ['preFeedforward', 'postFeedforward'] as const) layer.norms.set(n, randomUniform(C, rng, 0.5, 1.5));
   if (spec.qkNorm) for (const n of ['q', 'k'] as const) layer.norms.set(n, randomUniform(spec.headDim, rng, 0.5, 1.5));
-  for (const l of BLOCK_LINEARS) {
+  for (const l of LAYER_LINEARS) {
     const [N, K] = blockLinearShape(spec, l);
     const raw = randomUniform(N * K, rng, -1 / Math.sqrt(K), 1 / Math.sqrt(K));
     if (spec.format === 'nf4') {
@@ -137,7 +135,7 @@ interface FeedOptions {
   segments?: readonly number[];
   dy?: Float32Array;
   /** Keep-masks (N, K) by linear and the kept-value scale, with `spec.dropout`. */
-  dropout?: { masks: Map<BlockLinear, Uint8Array>; scale: number };
+  dropout?: { masks: Map<LayerLinear, Uint8Array>; scale: number };
   /** Saved activations (saved-mode backward). */
   saved?: Feeds;
 }
@@ -171,7 +169,7 @@ function feedsFor(spec: BlockGraphSpec, layer: Layer, x: Float32Array, rope: { c
         else if (name === BLOCK_NAMES.absmax(group)) data = stack(linears.map((l) => layer.nf4.get(l)!.absmax));
         else if (name === BLOCK_NAMES.bias(group)) data = stack(linears.map((l) => layer.bias.get(l)!));
       }
-      for (const l of BLOCK_LINEARS) {
+      for (const l of LAYER_LINEARS) {
         if (name === BLOCK_NAMES.loraA(l)) data = layer.A.get(l);
         else if (name === BLOCK_NAMES.loraB(l)) data = layer.B.get(l);
         else if (name === BLOCK_NAMES.dropoutMask(l)) data = options.dropout?.masks.get(l);
@@ -230,7 +228,7 @@ function referenceBlock(spec: BlockGraphSpec, layer: Layer, x32: Float32Array, r
     ...[...layer.norms].map(([n, w]): [string, Float32Array] => [layerNormName(0, n), w]),
   ]);
   const adapter = new Map<string, LoraParams>();
-  for (const l of BLOCK_LINEARS) {
+  for (const l of LAYER_LINEARS) {
     weights.set(`${linearModule(0, l)}.weight`, layer.w.get(l)!);
     const bias = layer.bias.get(l);
     if (bias) weights.set(`${linearModule(0, l)}.bias`, bias);
@@ -240,8 +238,8 @@ function referenceBlock(spec: BlockGraphSpec, layer: Layer, x32: Float32Array, r
   }
   const get = (name: string): Float32Array => weights.get(name) ?? fail(name);
   const ref = loraLayerReference(config, get, adapter, 0, f64(x32), rope, f64(dy32));
-  const grads = new Map<BlockLinear, { dA: Float64Array; dB: Float64Array }>();
-  for (const l of BLOCK_LINEARS) {
+  const grads = new Map<LayerLinear, { dA: Float64Array; dB: Float64Array }>();
+  for (const l of LAYER_LINEARS) {
     const g = ref.grads.get(linearModule(0, l));
     if (g) grads.set(l, g);
   }
@@ -293,7 +291,7 @@ async function checkLayer(pair: Pair, layer: Layer, T: number, seed: number): Pr
     gradErr = Math.max(gradErr, relError(bwd[BLOCK_NAMES.gradA(l)]?.data, want.dA), relError(bwd[BLOCK_NAMES.gradB(l)]?.data, want.dB));
   }
   // Frozen linears get no gradient outputs.
-  for (const l of BLOCK_LINEARS) if (!spec.lora.includes(l)) expect(bwd[BLOCK_NAMES.gradA(l)]).toBeUndefined();
+  for (const l of LAYER_LINEARS) if (!spec.lora.includes(l)) expect(bwd[BLOCK_NAMES.gradA(l)]).toBeUndefined();
   worst.forward = Math.max(worst.forward, yErr);
   worst.backward = Math.max(worst.backward, dxErr, gradErr);
   expect(yErr).toBeLessThan(FORWARD_TOLERANCE);
@@ -473,7 +471,7 @@ describe('decoder block training graphs', () => {
       const dy = randomUniform(T * spec.hiddenSize, rng);
       const rope = ropeTable(T, spec.headDim);
       const p = 0.3;
-      const masks = new Map<BlockLinear, Uint8Array>();
+      const masks = new Map<LayerLinear, Uint8Array>();
       for (const l of spec.lora) masks.set(l, Uint8Array.from({ length: T * blockLinearShape(spec, l)[1] }, () => (rng() < p ? 0 : 1)));
       const dropout = { masks, scale: 1 / (1 - p) };
       const got = await runBlock(pair, layer, x, rope, { dy, dropout });

@@ -20,7 +20,7 @@ import { OPTIMIZER_STATE_FILE, TRAINER_STATE_FILE } from '../src/train/checkpoin
 import { readTrainingFile } from '../src/train/data.js';
 import { TRAINING_SUMMARY_FILE, trainLora, type TrainLoraOptions } from '../src/train/loop.js';
 import { prepareTrainingData } from '../src/train/pack.js';
-import { referenceForward } from '../src/reference/llama.js';
+import { referenceForward } from '../src/reference/decoder.js';
 import { mergedLoraWeights } from '../src/reference/lora.js';
 import { rejection } from './helpers.js';
 

@@ -11,9 +11,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../src/io/config.js';
 import { createLoraConfig, readLoraAdapter, writeLoraAdapter, type LoraAdapter } from '../src/io/peft.js';
-import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
+import { randomWeights, testModelConfig } from '../src/model/random-weights.js';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { loraDecoderBackward } from '../src/reference/backward/llama.js';
+import { loraDecoderBackward } from '../src/reference/backward/decoder.js';
 import type { LoraParams } from '../src/reference/backward/linear.js';
 import { GradAccumulator } from '../src/train/clip.js';
 import { initLoraAdapter } from '../src/train/lora-init.js';
@@ -27,7 +27,7 @@ const LOSS_TOLERANCE = 1e-4;
 const GRAD_TOLERANCE = 1e-3;
 
 const config: ModelConfig = testModelConfig(); // llama, 2 layers, C 32, H 4 / Hkv 2, V 64
-const weights = randomLlamaWeights(config, 3);
+const weights = randomWeights(config, 3);
 const getWeight = (name: string): Float32Array => {
   const w = weights.get(name);
   if (!w) throw new Error(`no weight ${name}`);

@@ -162,7 +162,7 @@ export function parseLoraConfig(raw: unknown, where = ADAPTER_CONFIG_FILE): Lora
   // What the engine cannot apply is refused here, rather than silently ignored.
   if (config.useDora) throw invalid(where, 'use_dora is true; DoRA adapters are not supported.');
   if (config.bias !== 'none') throw invalid(where, `bias is "${config.bias}"; only "none" is supported.`);
-  if (config.fanInFanOut) throw invalid(where, 'fan_in_fan_out is true, which Llama-family linears never use.');
+  if (config.fanInFanOut) throw invalid(where, 'fan_in_fan_out is true, which Llama-layout linears never use.');
   if (config.modulesToSave) throw invalid(where, `modules_to_save (${config.modulesToSave.join(', ')}) is not supported: only LoRA matrices can be applied.`);
   return config;
 }

@@ -1,5 +1,5 @@
 /**
- * A Llama-family causal LM on ONNX Runtime (CPU), with a KV cache and unmerged LoRA adapters.
+ * A Llama-layout causal LM on ONNX Runtime (CPU), with a KV cache and unmerged LoRA adapters.
  *
  * Design, from measurements on the 2-core dev machine (AMD EPYC, AVX-512 VNNI; SmolLM-135M
  * shape, random weights; `node --import tsx packages/engine/bench/inference.ts`; details and
@@ -282,7 +282,7 @@ export class OrtCausalLM implements CausalLM {
 export type CausalLMSource = string | { config: ModelConfig; getWeight: GetWeight };
 
 /**
- * Loads a Llama-family model into ONNX Runtime: reads and converts the weights (see
+ * Loads a Llama-layout model into ONNX Runtime: reads and converts the weights (see
  * `LoadCausalLMOptions.kernels`), builds the decoder graph and opens its session.
  */
 export async function loadCausalLM(source: CausalLMSource, options: LoadCausalLMOptions): Promise<OrtCausalLM> {

@@ -1,5 +1,5 @@
 /**
- * The whole decoder stack of a Llama-family model as ONE ONNX graph, run once per forward
+ * The whole decoder stack of a Llama-layout model as ONE ONNX graph, run once per forward
  * (prefill or a decode step): every layer, the final norm and the lm_head. Embedding rows are
  * looked up in TypeScript and fed as `inputs_embeds`.
  *

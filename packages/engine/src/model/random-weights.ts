@@ -19,11 +19,11 @@ function hashName(name: string): number {
  * seed), so a benchmark can "read" a large model one tensor at a time like a checkpoint. Norms
  * multiply by 0.8…1.2 whatever the family's `normOffset`.
  */
-export function randomLlamaWeight(config: ModelConfig, name: string, seed = 1): Float32Array {
+export function randomWeight(config: ModelConfig, name: string, seed = 1): Float32Array {
   const rng = seededRng(hashName(name) ^ seed);
   const { hiddenSize: C, vocabSize: V } = config;
   const what = describeWeight(config, name);
-  if (!what) throw new Error(`randomLlamaWeight: no tensor named ${name}`);
+  if (!what) throw new Error(`randomWeight: no tensor named ${name}`);
   switch (what.kind) {
     case 'embed':
       return randomUniform(V * C, rng, -1, 1);
@@ -41,8 +41,8 @@ export function randomLlamaWeight(config: ModelConfig, name: string, seed = 1): 
 }
 
 /** Every tensor a config needs, by Hugging Face name, filled with seeded random values. */
-export function randomLlamaWeights(config: ModelConfig, seed = 1): Map<string, Float32Array> {
-  return new Map(weightNames(config).map((name) => [name, randomLlamaWeight(config, name, seed)]));
+export function randomWeights(config: ModelConfig, seed = 1): Map<string, Float32Array> {
+  return new Map(weightNames(config).map((name) => [name, randomWeight(config, name, seed)]));
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Plain TypeScript reference implementations (float64 where it matters): the oracles the fast paths are tested against. */
-export * from './llama.js';
-export * from './llama-ops.js';
+export * from './decoder.js';
+export * from './decoder-ops.js';
 export * from './lora.js';
 export * from './matmul.js';
 export * from './compare.js';

@@ -1,5 +1,5 @@
 /**
- * One Llama-family decoder layer (block) as a pair of ONNX training graphs, built once and run
+ * One Llama-layout decoder layer (block) as a pair of ONNX training graphs, built once and run
  * for every layer: the layer's weights are graph inputs (fed without a copy), not initializers.
  *
  * - forward:  x (N, C) → y (N, C), the residual stream after the block.
@@ -51,8 +51,8 @@
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { attr } from '../onnx/model.js';
 import { GELU_TANH_C, geluTanh, Ops, rmsNorm, rmsNormBackward, ropeRotate, softcap } from '../onnx/ops.js';
+import { LAYER_LINEARS, type LayerLinear } from '../model/weight-names.js';
 import {
-  BLOCK_LINEARS,
   BLOCK_NAMES,
   blockInputs,
   blockLinearShape,
@@ -62,12 +62,10 @@ import {
   savedInputs,
   type BlockGraphOptions,
   type BlockGraphSpec,
-  type BlockLinear,
   type FrozenGroup,
 } from './block-spec.js';
 
 export {
-  BLOCK_LINEARS,
   BLOCK_NAMES,
   blockInputs,
   blockLinearShape,
@@ -77,7 +75,6 @@ export {
   savedInputs,
   type BlockGraphOptions,
   type BlockGraphSpec,
-  type BlockLinear,
   type FrozenGroup,
 } from './block-spec.js';
 
@@ -120,7 +117,7 @@ interface ForwardValues {
 /** Emits one block's forward and backward ops. */
 class BlockEmitter {
   readonly ops: Ops;
-  readonly linears = new Map<BlockLinear, LinearState>();
+  readonly linears = new Map<LayerLinear, LinearState>();
   /** (B, T) as an int64 (2) tensor. */
   readonly bt: string;
   /** Additive attention mask (B, 1, 1, T, T): 0 where allowed, −∞ elsewhere. */
@@ -168,7 +165,7 @@ class BlockEmitter {
   }
 
   /** The LoRA-branch state of an adapted linear whose input is `x` (with dropout applied). */
-  private loraState(l: BlockLinear, x: string): LinearState {
+  private loraState(l: LayerLinear, x: string): LinearState {
     const o = this.ops;
     if (!this.spec.dropout) return { loraX: x };
     const keep = o.mul(o.op('Cast', [BLOCK_NAMES.dropoutMask(l)], { to: attr.int(1) }), BLOCK_NAMES.dropoutScale);
@@ -201,7 +198,7 @@ class BlockEmitter {
   }
 
   /** Registers a saved-mode linear: its input `x` and saved `us`. */
-  savedLinear(l: BlockLinear, x: string, us: string): void {
+  savedLinear(l: LayerLinear, x: string, us: string): void {
     this.linears.set(l, { ...this.loraState(l, x), us });
   }
 
@@ -354,8 +351,8 @@ function readSaved(e: BlockEmitter): ForwardValues {
   for (const s of savedInputs(e.spec)) v[s.key] = e.g.input(s.name, 'float32', s.dims);
   const lora = new Set<string>(e.spec.lora);
   const a = e.mlpHidden(v.gate!, v.up!);
-  const inputs: Record<BlockLinear, string> = { q_proj: v.h!, k_proj: v.h!, v_proj: v.h!, o_proj: v.attn!, gate_proj: v.h2!, up_proj: v.h2!, down_proj: a };
-  for (const l of BLOCK_LINEARS) if (lora.has(l)) e.savedLinear(l, inputs[l], v[`${l}.us`]!);
+  const inputs: Record<LayerLinear, string> = { q_proj: v.h!, k_proj: v.h!, v_proj: v.h!, o_proj: v.attn!, gate_proj: v.h2!, up_proj: v.h2!, down_proj: a };
+  for (const l of LAYER_LINEARS) if (lora.has(l)) e.savedLinear(l, inputs[l], v[`${l}.us`]!);
   // Cheap to recompute, not saved: the q/k norms' rstd and the soft-cap's tanh.
   if (e.spec.qkNorm) {
     v.rstdQ = e.rmsNorm(v.qPre!, BLOCK_NAMES.qNorm).rstd;

@@ -5,12 +5,8 @@
  */
 import type { Dim } from '../onnx/model.js';
 import type { Activation } from '../model/architecture.js';
-import { linearShape } from '../model/weight-names.js';
+import { LAYER_LINEARS, linearShape, type LayerLinear } from '../model/weight-names.js';
 
-/** The seven linears of a block, in PEFT module-name form. */
-export const BLOCK_LINEARS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
-/** One of `BLOCK_LINEARS`. */
-export type BlockLinear = (typeof BLOCK_LINEARS)[number];
 
 /**
  * The frozen linears, multiplied in groups: q/k/v read the same input, as do gate/up, so each
@@ -25,7 +21,7 @@ export const FROZEN_GROUPS = [
   { name: 'o', linears: ['o_proj'] },
   { name: 'gate_up', linears: ['gate_proj', 'up_proj'] },
   { name: 'down', linears: ['down_proj'] },
-] as const satisfies readonly { name: string; linears: readonly BlockLinear[] }[];
+] as const satisfies readonly { name: string; linears: readonly LayerLinear[] }[];
 /** One of `FROZEN_GROUPS`' names. */
 export type FrozenGroup = (typeof FROZEN_GROUPS)[number]['name'];
 
@@ -51,7 +47,7 @@ export interface BlockGraphSpec {
   /** q/k/v biases as inputs (Qwen2). */
   qkvBias: boolean;
   /** The adapted linears (may be empty); each gets A/B inputs and dA/dB outputs. */
-  lora: readonly BlockLinear[];
+  lora: readonly LayerLinear[];
   /** LoRA rank r of every adapted linear. */
   rank: number;
   /** LoRA dropout inputs (keep-masks and scale) on every adapted linear. */
@@ -105,12 +101,12 @@ export const BLOCK_NAMES = {
   /** (N), the qkv group only, when `qkvBias`. */
   bias: (g: FrozenGroup): string => `${g}.bias`,
   /** (r, K) and (N, r). */
-  loraA: (l: BlockLinear): string => `${l}.lora_A`,
-  loraB: (l: BlockLinear): string => `${l}.lora_B`,
+  loraA: (l: LayerLinear): string => `${l}.lora_A`,
+  loraB: (l: LayerLinear): string => `${l}.lora_B`,
   /** float32 scalar (shape []): s = alpha / r. */
   scaling: 'lora_scaling',
   /** uint8 (N, K): 1 keeps an input value of the LoRA branch, 0 drops it (with `spec.dropout`). */
-  dropoutMask: (l: BlockLinear): string => `${l}.lora_dropout_mask`,
+  dropoutMask: (l: LayerLinear): string => `${l}.lora_dropout_mask`,
   /** float32 scalar: 1 / (1 − p), the scale of kept values (1 when not training). */
   dropoutScale: 'lora_dropout_scale',
   /** A saved activation (forward output / backward input in saved mode). */
@@ -121,12 +117,12 @@ export const BLOCK_NAMES = {
   dy: 'dy',
   /** backward outputs: (N, C), (r, K), (N, r). */
   dx: 'dx',
-  gradA: (l: BlockLinear): string => `${l}.lora_A.grad`,
-  gradB: (l: BlockLinear): string => `${l}.lora_B.grad`,
+  gradA: (l: LayerLinear): string => `${l}.lora_A.grad`,
+  gradB: (l: LayerLinear): string => `${l}.lora_B.grad`,
 } as const;
 
 /** [N, K] of a block linear. */
-export function blockLinearShape(spec: BlockGraphSpec, l: BlockLinear): [number, number] {
+export function blockLinearShape(spec: BlockGraphSpec, l: LayerLinear): [number, number] {
   return linearShape(spec, l);
 }
 
@@ -157,7 +153,7 @@ export function blockInputs(spec: BlockGraphSpec): { name: string; type: 'float3
     }
     if (spec.qkvBias && group === 'qkv') out.push({ name: BLOCK_NAMES.bias(group), type: 'float32', dims: [N] });
   }
-  for (const l of BLOCK_LINEARS) {
+  for (const l of LAYER_LINEARS) {
     const [N, K] = blockLinearShape(spec, l);
     if (spec.lora.includes(l)) {
       out.push({ name: BLOCK_NAMES.loraA(l), type: 'float32', dims: [r, K] });
@@ -214,7 +210,7 @@ export function checkSpec(spec: BlockGraphSpec): void {
   const { numHeads: H, numKvHeads: Hkv, headDim: D, rank } = spec;
   if (H % Hkv !== 0 || D % 2 !== 0) throw new RangeError(`block graph: H = ${H}, Hkv = ${Hkv}, D = ${D}`);
   if (spec.lora.length > 0 && !(Number.isInteger(rank) && rank > 0)) throw new RangeError(`block graph: LoRA rank ${rank}`);
-  for (const l of spec.lora) if (!BLOCK_LINEARS.includes(l)) throw new RangeError(`block graph: unknown linear ${String(l)}`);
+  for (const l of spec.lora) if (!LAYER_LINEARS.includes(l)) throw new RangeError(`block graph: unknown linear ${String(l)}`);
   const { window, attnSoftcap, attentionScale } = spec;
   if (window != null && !(Number.isInteger(window) && window > 0)) throw new RangeError(`block graph: sliding window ${window}`);
   if (attnSoftcap != null && !(attnSoftcap > 0)) throw new RangeError(`block graph: attention soft-cap ${attnSoftcap}`);

@@ -19,7 +19,7 @@ import os from 'node:os';
 import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
 import { createLoraConfig } from '../io/peft.js';
-import { randomLlamaWeight } from '../model/random-weights.js';
+import { randomWeight } from '../model/random-weights.js';
 import { throwIfAborted } from '../jobs/reporter.js';
 import { seededRng } from '../util/random.js';
 import { GradAccumulator } from './clip.js';
@@ -148,7 +148,7 @@ export async function calibrateTraining(input: TrainingCalibrationInput, onProgr
   let t0 = performance.now();
   const trainer = await LoraTrainer.create({
     config,
-    getWeight: (name) => randomLlamaWeight(config, name),
+    getWeight: (name) => randomWeight(config, name),
     adapter,
     method,
     dropout: input.lora.dropout,

@@ -14,7 +14,7 @@
  */
 import type { ModelConfig } from '../io/config.js';
 import { layerNorms, layerNormSize, linearShape, LAYER_LINEARS, type LayerLinear } from '../model/weight-names.js';
-import { savedBytesPerRow, type BlockLinear } from './block-graphs.js';
+import { savedBytesPerRow } from './block-graphs.js';
 import { DEFAULT_ACTIVATION_BUDGET_BYTES, DEFAULT_HEAD_CHUNK_ROWS, type TrainMethod } from './train-step.js';
 
 /**
@@ -72,7 +72,7 @@ export function estimateTraining(input: TrainingEstimateInput): TrainingEstimate
   let linearParams = 0;
   for (const l of LAYER_LINEARS) linearParams += linearShape(config, l).reduce((a, b) => a * b, 1);
   let loraValues = 0;
-  const loraByLayer = new Map<number, BlockLinear[]>();
+  const loraByLayer = new Map<number, LayerLinear[]>();
   for (const t of input.targets) {
     const [N, K] = linearShape(config, t.linear);
     loraValues += rank * (N + K);

@@ -39,13 +39,12 @@ import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
 import type { LoraAdapter } from '../io/peft.js';
 import { ropeOf, windowOf, type RopeSpec } from '../model/architecture.js';
-import { embedRows, globalWeightNames, layerNorms, linearModule, LAYER_LINEARS, readFinalNorm, readLayerNorm, type LayerNorm } from '../model/weight-names.js';
+import { embedRows, globalWeightNames, layerNorms, linearModule, LAYER_LINEARS, readFinalNorm, readLayerNorm, type LayerLinear, type LayerNorm } from '../model/weight-names.js';
 import { dequantizeNf4, dequantizeNf4Into, quantizeNf4, type Nf4Tensor } from '../quant/index.js';
 import { ropeInvFreq, ropeTables } from '../model/rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
 import { Mulberry32 } from './rng-state.js';
 import {
-  BLOCK_LINEARS,
   BLOCK_NAMES,
   blockLinearShape,
   buildBlockBackwardGraph,
@@ -55,7 +54,6 @@ import {
   savedBytesPerRow,
   savedInputs,
   type BlockGraphSpec,
-  type BlockLinear,
   type FrozenGroup,
 } from './block-graphs.js';
 import { clipGradNorm, type GradAccumulator } from './clip.js';
@@ -151,7 +149,7 @@ interface GraphSet {
 
 interface Layer {
   graphs: GraphSet;
-  lora: BlockLinear[];
+  lora: LayerLinear[];
   /** Key of this layer's RoPE in `Prepared.rope` (layers of one RoPE share tables). */
   rope: string;
   /** Forward feeds that never change: norms, weights (fp32 or NF4 bytes + absmax), biases, scaling. */
@@ -245,7 +243,7 @@ export class LoraTrainer {
     const ropes = new Map<string, RopeSpec>();
     const layers: Layer[] = [];
     for (let layer = 0; layer < config.numLayers; layer++) {
-      const lora = BLOCK_LINEARS.filter((l) => adapter.weights.has(linearModule(layer, l)));
+      const lora = LAYER_LINEARS.filter((l) => adapter.weights.has(linearModule(layer, l)));
       const window = windowOf(config, layer);
       const key = `${lora.join(',')}|${window ?? 'full'}`;
       const rope = JSON.stringify(ropeOf(config, layer));

@@ -1,5 +1,5 @@
 /**
- * Float64 forwards and backwards of the linear ops of a Llama-family block: plain linears,
+ * Float64 forwards and backwards of the linear ops of a Llama-layout block: plain linears,
  * LoRA linears and the embedding lookup. They are the oracles the training graphs are checked
  * against, and float64 so central finite differences can check them in turn.
  *

@@ -20,7 +20,7 @@ import {
   type GetWeight,
   type LayerLinear,
 } from '../model/weight-names.js';
-import { causalAttentionForward, gatedMlpForward, linearForward, rmsNormForward, ropeForward, softcapForward } from './llama-ops.js';
+import { causalAttentionForward, gatedMlpForward, linearForward, rmsNormForward, ropeForward, softcapForward } from './decoder-ops.js';
 
 export type { GetWeight } from '../model/weight-names.js';
 

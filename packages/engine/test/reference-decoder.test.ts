@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from '../src/io/config.js';
 import { ModelWeights } from '../src/io/weights.js';
 import { maxRelativeError } from '../src/reference/compare.js';
-import { argmax, referenceForward, referenceGreedy } from '../src/reference/llama.js';
-import { causalAttentionForward, linearForward, rmsNormForward, ropeForward, softmaxForward } from '../src/reference/llama-ops.js';
+import { argmax, referenceForward, referenceGreedy } from '../src/reference/decoder.js';
+import { causalAttentionForward, linearForward, rmsNormForward, ropeForward, softmaxForward } from '../src/reference/decoder-ops.js';
 import { ropeInvFreq, ropeTables } from '../src/model/rope.js';
-import { randomLlamaWeights, testModelConfig } from '../src/model/random-weights.js';
+import { randomWeights, testModelConfig } from '../src/model/random-weights.js';
 import { hasStories260K, skipWithoutShared, stories260K } from './shared-data.js';
 
 // From ../shared/data/models/stories260K-hf/README.md.
@@ -85,7 +85,7 @@ describe('reference ops', () => {
 describe('referenceForward', () => {
   it('gives the same logits for a prompt whole and fed one token at a time through the cache', () => {
     const config = testModelConfig({ architecture: 'qwen2', qkvBias: true });
-    const weights = randomLlamaWeights(config, 7);
+    const weights = randomWeights(config, 7);
     const get = (name: string): Float32Array => weights.get(name)!;
     const ids = [1, 5, 9, 33, 2, 60];
     const whole = referenceForward(config, get, ids);

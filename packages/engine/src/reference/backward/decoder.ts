@@ -5,7 +5,7 @@
  * the gradients of every LoRA A and B, the base weights frozen. It is the
  * oracle for QLoRA training steps, built from the float64 ops of this folder and checked as a
  * whole against central finite differences of the loss; its forward matches the float32
- * `referenceForward` (llama.ts) on the same weights with the adapter merged.
+ * `referenceForward` (decoder.ts) on the same weights with the adapter merged.
  *
  * Dimension letters: T positions, C hidden, H / Hkv query / key-value heads, D head size,
  * I intermediate, V vocabulary, r LoRA rank.
@@ -25,7 +25,7 @@ import {
   type LayerLinear,
   type LayerNorm,
 } from '../../model/weight-names.js';
-import { layerRopeTables } from '../llama.js';
+import { layerRopeTables } from '../decoder.js';
 import { causalAttentionBackward, causalAttentionForward, ropeBackward, ropeForward, type AttentionOptions } from './attention.js';
 import { linearBackward, linearForward, loraLinearBackward, loraLinearForward, type LoraParams } from './linear.js';
 import { crossEntropyBackward, crossEntropyForward } from './loss.js';

@@ -1,5 +1,5 @@
 /**
- * Plain TypeScript forwards of the ops of a Llama-family block, the oracles the ONNX Runtime
+ * Plain TypeScript forwards of the ops of a Llama-layout block, the oracles the ONNX Runtime
  * graphs are checked against. Row-major everywhere; weights are PyTorch-style `[out, in]`.
  * Dimension letters: T new positions, S positions attended to (past + new), C hidden size,
  * H query heads, Hkv key/value heads, D head size, V vocabulary, I intermediate size.
