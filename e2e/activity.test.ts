@@ -135,14 +135,21 @@ describe('the Activity page', () => {
 
     // Together: cancel what still runs (a long fine-tune), then delete them all. The retry ends
     // first, so it cannot finish between the selection and Cancel (it would then not cancel).
-    await waitFor(async () => ['succeeded', 'failed'].includes((await apiFetch<Job>(server, 'GET', `/api/jobs/${retryId}`)).status) || undefined, 90_000, 'the retried fine-tune to end');
+    await waitFor(
+      async () => ['succeeded', 'failed'].includes((await apiFetch<Job>(server, 'GET', `/api/jobs/${retryId}`)).status) || undefined,
+      90_000,
+      'the retried fine-tune to end',
+    );
     const long = await apiFetch<Job>(server, 'POST', '/api/jobs', {
       type: 'train',
       config: { modelId: model.id, datasetId: dataset.id, maxSteps: 5000, seqLen: 64 },
     });
     await page.goto(`${server.url}/activity`);
     // Running with steps done and no checkpoint: Cancel asks first, saying what is lost.
-    await page.locator(`section[data-column="running"] li[data-job-id="${long.id}"]`).filter({ hasText: /[1-9]\d* \/ 5000/ }).waitFor({ timeout: 60_000 });
+    await page
+      .locator(`section[data-column="running"] li[data-job-id="${long.id}"]`)
+      .filter({ hasText: /[1-9]\d* \/ 5000/ })
+      .waitFor({ timeout: 60_000 });
     const selectAll = page.getByRole('checkbox', { name: /^Select all in view/ });
     const bulk = page.getByRole('group', { name: 'Actions on the selected jobs' });
     await selectAll.check();
@@ -171,15 +178,33 @@ describe('the Activity page', () => {
 
   it('says why a fine-tune failed, what to try, and links to the dataset', async () => {
     // Prompts longer than the sequence length: nothing of the answers is left to train on.
-    const long = Array.from({ length: 4 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `${'Tell me more. '.repeat(40)}(${i})` }, { role: 'assistant', content: 'No.' }] }));
-    const upload = await fetch(`${server.url}/api/datasets/upload?fileName=long-prompts.jsonl`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: long.join('\n') });
+    const long = Array.from({ length: 4 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `${'Tell me more. '.repeat(40)}(${i})` },
+          { role: 'assistant', content: 'No.' },
+        ],
+      }),
+    );
+    const upload = await fetch(`${server.url}/api/datasets/upload?fileName=long-prompts.jsonl`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: long.join('\n'),
+    });
     if (!upload.ok) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
     const longPrompts = (await upload.json()) as Dataset;
-    const job = await apiFetch<Job>(server, 'POST', '/api/jobs', { type: 'train', config: { modelId: model.id, datasetId: longPrompts.id, maxSteps: 5, seqLen: 16 } });
-    await waitFor(async () => {
-      const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
-      return j.status === 'failed' ? j : j.status === 'succeeded' ? Promise.reject(new Error('the fine-tune should have failed')) : undefined;
-    }, 60_000, 'the fine-tune to fail');
+    const job = await apiFetch<Job>(server, 'POST', '/api/jobs', {
+      type: 'train',
+      config: { modelId: model.id, datasetId: longPrompts.id, maxSteps: 5, seqLen: 16 },
+    });
+    await waitFor(
+      async () => {
+        const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
+        return j.status === 'failed' ? j : j.status === 'succeeded' ? Promise.reject(new Error('the fine-tune should have failed')) : undefined;
+      },
+      60_000,
+      'the fine-tune to fail',
+    );
 
     const context = await newContext(browser, { theme: 'dark' });
     const page = await context.newPage();
@@ -204,10 +229,14 @@ describe('the Activity page', () => {
     });
     await waitFor(async () => ((await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`)).latestCheckpoint ? true : undefined), 60_000, 'a checkpoint');
     await apiFetch<Job>(server, 'POST', `/api/jobs/${job.id}/cancel`);
-    const stopped = await waitFor(async () => {
-      const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
-      return j.status === 'canceled' ? j : undefined;
-    }, 60_000, 'the job to stop');
+    const stopped = await waitFor(
+      async () => {
+        const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
+        return j.status === 'canceled' ? j : undefined;
+      },
+      60_000,
+      'the job to stop',
+    );
 
     const context = await newContext(browser, { theme: 'light' });
     const page = await context.newPage();

@@ -192,7 +192,10 @@ describe('live updates', () => {
     const card = page.getByRole('region', { name: 'System check' });
     await page.getByRole('button', { name: 'Run system check' }).first().click();
     // While it runs the card says so; then it shows the finished result.
-    await card.getByText(/Queued|Running/).first().waitFor({ timeout: 20_000 });
+    await card
+      .getByText(/Queued|Running/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     await card.getByText('Succeeded').waitFor({ timeout: 120_000 });
     await card.getByText('GFLOP/s').first().waitFor();
     await card.getByText('Speed by thread count').waitFor();
@@ -201,7 +204,10 @@ describe('live updates', () => {
     // The job's page replays its stored log.
     await card.getByRole('link', { name: /Details and log/ }).click();
     await heading(page, 'System check').waitFor();
-    await page.getByRole('log').getByText(/Best matrix-multiply speed/).waitFor();
+    await page
+      .getByRole('log')
+      .getByText(/Best matrix-multiply speed/)
+      .waitFor();
     expect(errors).toEqual([]);
     await close();
   });
@@ -250,12 +256,30 @@ describe('themes and layout', () => {
     // A name with no place to break (it once widened the activity feed, and the page, past the screen)
     // on a dataset whose fine-tune fails at once: nothing trains within 16 tokens.
     const longName = 'gsm8k_train_300_question_answer_pairs_fixed_version_final';
-    const prompts = Array.from({ length: 2 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `${'Tell me more. '.repeat(20)}(${i})` }, { role: 'assistant', content: 'No.' }] }));
-    const upload = await fetch(`${server.url}/api/datasets/upload?fileName=${longName}.jsonl`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: prompts.join('\n') });
+    const prompts = Array.from({ length: 2 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `${'Tell me more. '.repeat(20)}(${i})` },
+          { role: 'assistant', content: 'No.' },
+        ],
+      }),
+    );
+    const upload = await fetch(`${server.url}/api/datasets/upload?fileName=${longName}.jsonl`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: prompts.join('\n'),
+    });
     const dataset = (await upload.json()) as { id: string };
     const model = await apiFetch<{ id: string }>(server, 'POST', '/api/models/demo', {});
-    const failing = await apiFetch<Job>(server, 'POST', '/api/jobs', { type: 'train', config: { modelId: model.id, datasetId: dataset.id, maxSteps: 2, seqLen: 16 } });
-    await waitFor(async () => ((await apiFetch<Job>(server, 'GET', `/api/jobs/${failing.id}`)).status === 'failed' ? true : undefined), 60_000, 'the fine-tune to fail');
+    const failing = await apiFetch<Job>(server, 'POST', '/api/jobs', {
+      type: 'train',
+      config: { modelId: model.id, datasetId: dataset.id, maxSteps: 2, seqLen: 16 },
+    });
+    await waitFor(
+      async () => ((await apiFetch<Job>(server, 'GET', `/api/jobs/${failing.id}`)).status === 'failed' ? true : undefined),
+      60_000,
+      'the fine-tune to fail',
+    );
 
     const { page, close } = await open('/activity', { width: 375 });
     const overflowing: string[] = [];
@@ -284,7 +308,9 @@ describe('themes and layout', () => {
     await heading(page, 'Dashboard').waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Playground' }).waitFor();
-    const labels = await nav.locator('a > span:last-child').evaluateAll((spans) => spans.map((s) => ({ text: s.textContent, cut: s.scrollWidth > s.clientWidth })));
+    const labels = await nav
+      .locator('a > span:last-child')
+      .evaluateAll((spans) => spans.map((s) => ({ text: s.textContent, cut: s.scrollWidth > s.clientWidth })));
     expect(labels.map((l) => l.text)).toEqual(expect.arrayContaining(['Dashboard', 'Fine-tune', 'Playground', 'Activity', 'Settings']));
     expect(labels.filter((l) => l.cut).map((l) => l.text)).toEqual([]);
     const role = page.getByText('ML Practitioner', { exact: true });
@@ -298,7 +324,11 @@ describe('themes and layout', () => {
   it('keeps every control at least 44px tall on every page', async () => {
     const { page, close } = await open('/');
     const report: string[] = [];
-    for (const p of [...pages(), { name: 'Fine-tune', path: '/fine-tune', ready: 'Choose a base model' }, { name: 'Playground', path: '/playground', ready: 'Prompt' }]) {
+    for (const p of [
+      ...pages(),
+      { name: 'Fine-tune', path: '/fine-tune', ready: 'Choose a base model' },
+      { name: 'Playground', path: '/playground', ready: 'Prompt' },
+    ]) {
       await goto(page, p.path);
       await page.getByText(p.ready).first().waitFor();
       await page.waitForTimeout(300);
@@ -322,7 +352,10 @@ describe('roles', () => {
     expect(await page.getByRole('spinbutton', { name: 'Jobs at the same time' }).getAttribute('readonly')).not.toBeNull();
     // A file dropped where they may not upload is not silently ignored: the page says why.
     await page.goto(`${server.url}/fine-tune`);
-    await page.getByText(/As a Team Member you can’t/).first().waitFor();
+    await page
+      .getByText(/As a Team Member you can’t/)
+      .first()
+      .waitFor();
     await dropFile(page, 'Upload a dataset file', 'notes.txt', 'Some notes.', { whenEnabled: false });
     await page.getByText('notes.txt was not uploaded').waitFor();
     await close();

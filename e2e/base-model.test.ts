@@ -20,7 +20,11 @@ let modelDir: string;
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   modelDir = path.join(server.home, 'base-model');
-  const made = spawnSync(process.execPath, [path.join(repoRoot, 'packages/server/bin/qlora.js'), 'make-tiny-model', '--arch', 'llama', '--out', modelDir, '--no-chat-template'], { encoding: 'utf8' });
+  const made = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'packages/server/bin/qlora.js'), 'make-tiny-model', '--arch', 'llama', '--out', modelDir, '--no-chat-template'],
+    { encoding: 'utf8' },
+  );
   if (made.status !== 0) throw new Error(`make-tiny-model failed:\n${made.stdout}\n${made.stderr}`);
 });
 afterAll(async () => {
@@ -53,14 +57,19 @@ describe('question / answer data on a base model', () => {
     await dialog.getByRole('textbox', { name: 'Folder path' }).fill(modelDir);
     await dialog.getByRole('textbox', { name: /^Name/ }).fill('base-260k');
     await dialog.getByRole('button', { name: 'Register' }).click();
-    await page.getByRole('radiogroup', { name: 'Base model' }).getByRole('radio', { name: /base-260k/, checked: true }).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('radiogroup', { name: 'Base model' })
+      .getByRole('radio', { name: /base-260k/, checked: true })
+      .waitFor({ timeout: 30_000 });
 
     await dropFile(page, 'Upload a dataset file', 'gsm.csv', csv);
     await page.getByRole('heading', { name: /^Validation report: gsm/ }).waitFor({ timeout: 60_000 });
     await page.getByText('Records are read as Prompt / completion (Question → prompt, Answer → completion).', { exact: false }).waitFor();
     const template = page.getByRole('combobox', { name: 'Prompt template' });
     await expect.poll(() => template.inputValue()).toBe('question-answer');
-    await expect.poll(() => preview(page), { timeout: 30_000 }).toMatch(/^\[masked\] <s>Question: What is 0\.2 x 0\?\nAnswer:\[trained\] {2}0<\/s> \[end trained\] $/);
+    await expect
+      .poll(() => preview(page), { timeout: 30_000 })
+      .toMatch(/^\[masked\] <s>Question: What is 0\.2 x 0\?\nAnswer:\[trained\] {2}0<\/s> \[end trained\] $/);
 
     // The preview follows the template: Alpaca, then back.
     await template.selectOption('alpaca');
@@ -74,8 +83,14 @@ describe('question / answer data on a base model', () => {
     await page.getByRole('button', { name: 'Launch fine-tune' }).click();
     await page.waitForURL(/\/activity\/jobs\/[^/]+$/, { timeout: 30_000 });
     await page.getByText('Succeeded', { exact: true }).first().waitFor({ timeout: 180_000 });
-    await page.getByRole('log').getByText(/^Step 4\/4: loss \d/).waitFor({ timeout: 30_000 });
-    await page.getByRole('log').getByText(/^Step 1\/4: loss \d/).waitFor();
+    await page
+      .getByRole('log')
+      .getByText(/^Step 4\/4: loss \d/)
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('log')
+      .getByText(/^Step 1\/4: loss \d/)
+      .waitFor();
 
     await page.goto(`${server.url}/playground`);
     await chooseOption(page, 'Model for pane 1', 'base-260k');

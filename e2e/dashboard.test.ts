@@ -96,14 +96,25 @@ describe('the Dashboard', () => {
     expect(await modelDetails.getAttribute('aria-expanded')).toBe('false');
 
     // A quick action goes where it says.
-    await page.getByRole('region', { name: 'Quick actions' }).getByRole('link', { name: /New fine-tune/ }).click();
+    await page
+      .getByRole('region', { name: 'Quick actions' })
+      .getByRole('link', { name: /New fine-tune/ })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Fine-tune' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/fine-tune');
     // Upload dataset opens the Fine-tune page at its dataset step, focused there.
     await page.goBack();
-    await page.getByRole('region', { name: 'Quick actions' }).getByRole('link', { name: /Upload dataset/ }).click();
+    await page
+      .getByRole('region', { name: 'Quick actions' })
+      .getByRole('link', { name: /Upload dataset/ })
+      .click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('step-dataset-title');
-    expect(await page.getByRole('button', { name: /Dataset/ }).first().getAttribute('aria-current')).toBe('step');
+    expect(
+      await page
+        .getByRole('button', { name: /Dataset/ })
+        .first()
+        .getAttribute('aria-current'),
+    ).toBe('step');
     expect(errors).toEqual([]);
     await close();
   });
@@ -142,7 +153,11 @@ describe('browser notifications', () => {
   it('asks permission when turned on, then notifies when a job ends while the tab is hidden; the click opens the job', async () => {
     const { page, close } = await open('/settings', {
       init: () => {
-        const w = window as unknown as { notes: { title: string; body?: string; tag?: string }[]; lastNote?: { onclick: (() => void) | null }; hidden?: boolean };
+        const w = window as unknown as {
+          notes: { title: string; body?: string; tag?: string }[];
+          lastNote?: { onclick: (() => void) | null };
+          hidden?: boolean;
+        };
         w.notes = [];
         class FakeNotification {
           static permission: NotificationPermission = 'default';
@@ -164,7 +179,9 @@ describe('browser notifications', () => {
     const toggle = page.getByRole('switch', { name: 'Browser notifications when a job finishes' });
     expect(await toggle.getAttribute('aria-checked')).toBe('false');
     await toggle.click();
-    await page.waitForFunction(() => document.querySelector('[role="switch"][aria-labelledby="browser-notify-title"]')?.getAttribute('aria-checked') === 'true');
+    await page.waitForFunction(
+      () => document.querySelector('[role="switch"][aria-labelledby="browser-notify-title"]')?.getAttribute('aria-checked') === 'true',
+    );
     expect(JSON.parse((await page.evaluate(() => localStorage.getItem('qlora.preferences'))) ?? '{}')).toMatchObject({ browserNotifyJobs: true });
 
     // Client-side to the Dashboard (the page and its fake permission stay), then hide the tab.

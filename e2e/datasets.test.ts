@@ -30,7 +30,12 @@ const ZONE = 'Upload a dataset file';
 /** The stored datasets table's row of a dataset. */
 const row = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
 
-const chat = (q: string, a: string) => ({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
+const chat = (q: string, a: string) => ({
+  messages: [
+    { role: 'user', content: q },
+    { role: 'assistant', content: a },
+  ],
+});
 
 describe('datasets on the Fine-tune page', () => {
   it('recognises every format dropped on the page', async () => {
@@ -50,8 +55,26 @@ describe('datasets on the Fine-tune page', () => {
       }),
     );
     const files: [string, string | Uint8Array, RegExp][] = [
-      ['alpaca.json', JSON.stringify([{ instruction: 'Add 2 and 2.', input: '', output: '4' }, { instruction: 'Name a colour.', output: 'Blue.' }]), /Alpaca .* · JSON/],
-      ['sharegpt.json', JSON.stringify([{ conversations: [{ from: 'human', value: 'Hi' }, { from: 'gpt', value: 'Hello!' }] }]), /ShareGPT .* · JSON/],
+      [
+        'alpaca.json',
+        JSON.stringify([
+          { instruction: 'Add 2 and 2.', input: '', output: '4' },
+          { instruction: 'Name a colour.', output: 'Blue.' },
+        ]),
+        /Alpaca .* · JSON/,
+      ],
+      [
+        'sharegpt.json',
+        JSON.stringify([
+          {
+            conversations: [
+              { from: 'human', value: 'Hi' },
+              { from: 'gpt', value: 'Hello!' },
+            ],
+          },
+        ]),
+        /ShareGPT .* · JSON/,
+      ],
       ['chats.jsonl', `${JSON.stringify(chat('Hi', 'Hello'))}\n${JSON.stringify(chat('Bye', 'Goodbye'))}\n`, /OpenAI messages · JSONL/],
       ['qa.csv', 'prompt,completion\n"What is 1+1?",2\n"Capital of France?",Paris\n', /Prompt \/ completion · CSV/],
       ['notes.tsv', 'text\nFirst note.\nSecond note.\n', /Raw text · TSV/],
@@ -72,7 +95,11 @@ describe('datasets on the Fine-tune page', () => {
     const context = await newContext(browser, { theme: 'light' });
     const page = await context.newPage();
     await page.goto(`${server.url}/fine-tune`);
-    const broken = [JSON.stringify(chat('Hi', 'Hello')), '{"messages": [{"role": "user", "content": "Hi"}', JSON.stringify({ messages: [{ role: 'user', content: 'No answer' }] })].join('\n');
+    const broken = [
+      JSON.stringify(chat('Hi', 'Hello')),
+      '{"messages": [{"role": "user", "content": "Hi"}',
+      JSON.stringify({ messages: [{ role: 'user', content: 'No answer' }] }),
+    ].join('\n');
     await dropFile(page, ZONE, 'broken.jsonl', broken);
     await page.getByRole('heading', { name: /^Validation report: broken/ }).waitFor({ timeout: 30_000 });
     const problems = page.getByRole('list', { name: 'Problems found in the dataset, by kind' });
@@ -93,7 +120,9 @@ describe('datasets on the Fine-tune page', () => {
     const context = await newContext(browser, { theme: 'light' });
     const page = await context.newPage();
     await page.goto(`${server.url}/fine-tune`);
-    const big = Array.from({ length: 1500 }, (_, i) => JSON.stringify(chat(`Question ${i + 1}?`, i === 0 ? 'It is 0.2 x 50 = 10.' : `Answer ${i + 1}.`))).join('\n');
+    const big = Array.from({ length: 1500 }, (_, i) => JSON.stringify(chat(`Question ${i + 1}?`, i === 0 ? 'It is 0.2 x 50 = 10.' : `Answer ${i + 1}.`))).join(
+      '\n',
+    );
     await dropFile(page, ZONE, 'many.jsonl', big);
     await page.getByRole('heading', { name: /^Validation report: many/ }).waitFor({ timeout: 60_000 });
     await page.getByText('Records preview', { exact: true }).click();

@@ -21,7 +21,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const jsonl = Array.from({ length: 16 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Spell ${i}.` }, { role: 'assistant', content: `Number ${i}.` }] })).join('\n');
+const jsonl = Array.from({ length: 16 }, (_, i) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `Spell ${i}.` },
+      { role: 'assistant', content: `Number ${i}.` },
+    ],
+  }),
+).join('\n');
 
 /** The step the job page shows ("n / 1200"), or -1. */
 async function shownStep(page: Page): Promise<number> {
@@ -51,33 +58,55 @@ describe('a fine-tune from start to finish', () => {
     const jobUrl = page.url();
 
     // Live: the step advances and the log fills while it runs.
-    await expect.poll(() => shownStep(page), { timeout: 90_000 }).toBeGreaterThan(0).catch(async (error: unknown) => {
-      throw new Error(`${(error as Error).message}\n${((await page.locator('main').textContent()) ?? '').slice(0, 1500)}`);
-    });
-    await page.getByRole('log').getByText(/Training on \d+ records/).waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => shownStep(page), { timeout: 90_000 })
+      .toBeGreaterThan(0)
+      .catch(async (error: unknown) => {
+        throw new Error(`${(error as Error).message}\n${((await page.locator('main').textContent()) ?? '').slice(0, 1500)}`);
+      });
+    await page
+      .getByRole('log')
+      .getByText(/Training on \d+ records/)
+      .waitFor({ timeout: 30_000 });
 
     // Reload mid-run: the page re-attaches and keeps following.
     const before = await shownStep(page);
     await page.reload();
     await expect.poll(() => shownStep(page), { timeout: 60_000 }).toBeGreaterThan(before);
-    await page.getByRole('log').getByText(/Training on \d+ records/).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('log')
+      .getByText(/Training on \d+ records/)
+      .waitFor({ timeout: 30_000 });
 
     // Cancel once a checkpoint exists, then resume from it.
     await expect.poll(() => shownStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(30);
     await page.getByRole('button', { name: 'Cancel job' }).click();
     const confirm = page.getByRole('alertdialog');
-    if (await confirm.isVisible().catch(() => false)) await confirm.getByRole('button', { name: /cancel/i }).last().click();
+    if (await confirm.isVisible().catch(() => false))
+      await confirm
+        .getByRole('button', { name: /cancel/i })
+        .last()
+        .click();
     await page.getByText('This job was canceled').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: /^Resume from step \d+$/ }).click();
     await page.waitForURL((url) => url.href !== jobUrl && /\/activity\/jobs\//.test(url.pathname), { timeout: 30_000 });
     await page.getByText('Succeeded', { exact: true }).first().waitFor({ timeout: 180_000 });
-    await page.getByRole('list', { name: 'Artifacts' }).getByText(/adapter/i).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('list', { name: 'Artifacts' })
+      .getByText(/adapter/i)
+      .first()
+      .waitFor({ timeout: 30_000 });
 
     // The Dashboard counts the adapter and shows the run in its timeline.
     await page.goto(server.url);
     const overview = page.getByRole('list', { name: 'Workspace overview' });
-    await expect.poll(async () => (await overview.getByRole('listitem').filter({ hasText: 'Adapters' }).textContent()) ?? '', { timeout: 30_000 }).toMatch(/^Adapters1{1,2}LoRA/); // the count, shown and for screen readers
-    await page.getByText(/Fine-tune succeeded/).first().waitFor({ timeout: 30_000 });
+    await expect
+      .poll(async () => (await overview.getByRole('listitem').filter({ hasText: 'Adapters' }).textContent()) ?? '', { timeout: 30_000 })
+      .toMatch(/^Adapters1{1,2}LoRA/); // the count, shown and for screen readers
+    await page
+      .getByText(/Fine-tune succeeded/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
     await context.close();
   }, 600_000);

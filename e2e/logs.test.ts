@@ -57,7 +57,10 @@ describe('the job Log Viewer', () => {
     const log = page.getByRole('log', { name: /^Job log/ });
     await log.waitFor();
     expect(await log.getAttribute('tabindex')).toBe('0');
-    await log.getByText(/ONNX Runtime/).first().waitFor({ timeout: 60_000 });
+    await log
+      .getByText(/ONNX Runtime/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.getByText('Succeeded', { exact: true }).first().waitFor({ timeout: 90_000 });
     await log.getByText(/Best matrix-multiply speed/).waitFor({ timeout: 30_000 });
     const rows = log.locator('[data-index]');
@@ -120,7 +123,10 @@ describe('the job Log Viewer', () => {
     expect(plain.text).toContain('ONNX Runtime');
     const jsonl = await exportAs(page, 'jsonl');
     expect(jsonl.name).toBe(`system-check-${job.id}.jsonl`);
-    const events = jsonl.text.trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; at: string; level?: string; message?: string });
+    const events = jsonl.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; at: string; level?: string; message?: string });
     expect(events.length).toBe(textLines.length);
     expect(events.every((e) => e.kind === 'log' || e.kind === 'status')).toBe(true);
     expect(events.some((e) => e.kind === 'log' && e.level === 'info' && e.message?.includes('ONNX Runtime'))).toBe(true);
@@ -180,7 +186,10 @@ describe('the job Log Viewer', () => {
     const follow = page.getByRole('button', { name: 'Follow new lines' });
     expect(await follow.getAttribute('aria-pressed')).toBe('true');
     // Screen readers hear a short summary every few seconds, not every line.
-    await page.getByRole('status').filter({ hasText: /^\d+ new lines?(, \d+ errors?)?$/ }).waitFor({ state: 'attached', timeout: 15_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^\d+ new lines?(, \d+ errors?)?$/ })
+      .waitFor({ state: 'attached', timeout: 15_000 });
 
     // Scrolling up pauses; what arrives meanwhile is counted on "Jump to latest".
     await log.hover();

@@ -27,8 +27,19 @@ const answer = '## Apple\n\n- **Colour:** red\n- **Taste:** sweet';
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   model = await apiFetch<BaseModel>(server, 'POST', '/api/models/demo', { name: 'Tiny demo' });
-  const rows = Array.from({ length: 6 }, () => JSON.stringify({ messages: [{ role: 'user', content: question }, { role: 'assistant', content: answer }] }));
-  const upload = await fetch(`${server.url}/api/datasets/upload?fileName=fruit.jsonl`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: rows.join('\n') });
+  const rows = Array.from({ length: 6 }, () =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: question },
+        { role: 'assistant', content: answer },
+      ],
+    }),
+  );
+  const upload = await fetch(`${server.url}/api/datasets/upload?fileName=fruit.jsonl`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: rows.join('\n'),
+  });
   if (!upload.ok) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
   const dataset = (await upload.json()) as Dataset;
   // Enough steps for the adapter to learn its one answer by heart.
@@ -104,7 +115,10 @@ describe('the Playground', () => {
     await expect.poll(() => tuned.getByRole('listitem').count(), { timeout: 30_000 }).toBe(2);
     await expect.poll(() => tuned.locator('strong').first().textContent()).toBe('Colour:');
     await tuned.getByText(/Stopped at the end-of-text token/).waitFor({ timeout: 30_000 });
-    await tuned.getByText(/tokens\/s$/).first().waitFor();
+    await tuned
+      .getByText(/tokens\/s$/)
+      .first()
+      .waitFor();
     await tuned.getByText('Time to first token').waitFor();
 
     // Compare with the base model, sampled with a fixed seed.
@@ -133,7 +147,24 @@ describe('the Playground', () => {
     const [latest] = session.runs;
     const chatFile = path.join(server.home, 'chat.json');
     fs.writeFileSync(chatFile, JSON.stringify([{ role: 'user', content: question }]));
-    const flags = ['--model', model.path, '--chat', chatFile, '--temperature', '0.7', '--top-p', '0.9', '--top-k', '40', '--repetition-penalty', '1.1', '--seed', '7', '--max-new-tokens', '40'];
+    const flags = [
+      '--model',
+      model.path,
+      '--chat',
+      chatFile,
+      '--temperature',
+      '0.7',
+      '--top-p',
+      '0.9',
+      '--top-k',
+      '40',
+      '--repetition-penalty',
+      '1.1',
+      '--seed',
+      '7',
+      '--max-new-tokens',
+      '40',
+    ];
     const [tunedText, baseText] = [latest!.panes[0]!.text, latest!.panes[1]!.text];
     expect(tunedText.length * baseText.length).toBeGreaterThan(0);
     expect(tunedText).toBe(await qloraGenerate([...flags, '--adapter', adapter.path]));
@@ -147,7 +178,9 @@ describe('the Playground', () => {
     await page.getByRole('textbox', { name: 'Session title' }).fill('Fruit check');
     await page.getByRole('button', { name: 'Save session' }).click();
     await expect.poll(async () => (await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${session.id}`)).title).toBe('Fruit check');
-    await expect.poll(async () => (await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${session.id}`)).runs[0]!.panes[0]!.note).toBe('Follows the trained format');
+    await expect
+      .poll(async () => (await apiFetch<PlaygroundSession>(server, 'GET', `/api/playground/sessions/${session.id}`)).runs[0]!.panes[0]!.note)
+      .toBe('Follows the trained format');
 
     // Reopen it from the history on a fresh page.
     await page.goto(`${server.url}/playground`);
@@ -160,7 +193,11 @@ describe('the Playground', () => {
     const reopened = (run: number) => output(page, new RegExp(`^Output of Tiny demo \\+ fruit v1.*, run ${run}$`));
     await reopened(2).waitFor();
     expect(await reopened(2).getByRole('button', { name: 'Vote up' }).getAttribute('aria-pressed')).toBe('true');
-    expect(await reopened(2).getByRole('textbox', { name: /^Note for/ }).inputValue()).toBe('Follows the trained format');
+    expect(
+      await reopened(2)
+        .getByRole('textbox', { name: /^Note for/ })
+        .inputValue(),
+    ).toBe('Follows the trained format');
     await page.locator('li > details > summary').filter({ hasNotText: ' vs ' }).click(); // the first run had one pane
     await reopened(1).getByRole('heading', { name: 'Apple', level: 2 }).waitFor();
     expect(await page.getByRole('textbox', { name: 'question', exact: true }).inputValue()).toBe(question);
@@ -182,7 +219,11 @@ describe('the Playground', () => {
 
     // The same session by its address, in the dark theme.
     const dark = await open(`/playground?session=${session.id}`, 'dark');
-    await dark.page.getByRole('region', { name: /, run 2$/ }).first().getByText(/Done, \d+ tokens?\./).waitFor();
+    await dark.page
+      .getByRole('region', { name: /, run 2$/ })
+      .first()
+      .getByText(/Done, \d+ tokens?\./)
+      .waitFor();
     await expectAccessible(dark.page, 'session by its address (dark)');
     // On a phone, the compared panes stack and nothing scrolls sideways.
     expect(await phoneReport(dark.page, 'session (dark)')).toBe('');
@@ -280,7 +321,16 @@ describe('the Playground', () => {
     await editor.waitFor({ timeout: 30_000 });
     // The editor is described by how to leave it, from the start.
     const described = (await editor.getAttribute('aria-describedby')) ?? '';
-    expect(await page.evaluate((ids) => ids.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '), described)).toMatch(/Esc then Tab to leave the editor/);
+    expect(
+      await page.evaluate(
+        (ids) =>
+          ids
+            .split(' ')
+            .map((id) => document.getElementById(id)?.textContent ?? '')
+            .join(' '),
+        described,
+      ),
+    ).toMatch(/Esc then Tab to leave the editor/);
     const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
     const inEditor = () => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'));
 
@@ -294,7 +344,10 @@ describe('the Playground', () => {
     // Typed at once and run at once: a quick second press runs (it is not taken for a repeat of the first).
     await page.keyboard.insertText('Once upon a time');
     await page.keyboard.press('Control+Enter');
-    await page.getByRole('status').filter({ hasText: /^Done, \d+ tokens?$/ }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Done, \d+ tokens?$/ })
+      .waitFor({ timeout: 60_000 });
     await expect.poll(() => editor.getAttribute('aria-invalid')).toBeNull();
     // One press, one run (the editor and the page both hear Ctrl+Enter).
     const sessionId = new URL(page.url()).searchParams.get('session')!;
@@ -307,8 +360,13 @@ describe('the Playground', () => {
       try {
         await expect.poll(async () => (await runs()).length).toBe(count);
       } catch (error) {
-        const shown = await page.evaluate(() => ({ focus: document.activeElement?.outerHTML.slice(0, 120), toasts: [...document.querySelectorAll('[data-sonner-toast]')].map((t) => t.textContent) }));
-        throw new Error(`${count} runs expected; the page showed ${JSON.stringify({ ...shown, statuses: await page.getByRole('status').allTextContents() })}`, { cause: error });
+        const shown = await page.evaluate(() => ({
+          focus: document.activeElement?.outerHTML.slice(0, 120),
+          toasts: [...document.querySelectorAll('[data-sonner-toast]')].map((t) => t.textContent),
+        }));
+        throw new Error(`${count} runs expected; the page showed ${JSON.stringify({ ...shown, statuses: await page.getByRole('status').allTextContents() })}`, {
+          cause: error,
+        });
       }
       await expect.poll(allEnded, { timeout: 60_000 }).toBe(true);
     };

@@ -29,14 +29,7 @@ export const permissions = [
 export const permissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof permissionSchema>;
 
-const memberPermissions: readonly Permission[] = [
-  'system:read',
-  'jobs:read',
-  'settings:read',
-  'datasets:read',
-  'models:read',
-  'inference:run',
-];
+const memberPermissions: readonly Permission[] = ['system:read', 'jobs:read', 'settings:read', 'datasets:read', 'models:read', 'inference:run'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   practitioner: permissions,

@@ -229,18 +229,20 @@ export const datasetIdParamsSchema = z.object({ id: z.string().min(1) });
 export const datasetNameSchema = z.string().trim().min(1, 'Give the dataset a name.').max(120, 'Keep the name under 120 characters.');
 
 /** Upload: the file is the raw request body; these travel in the query string. */
-export const uploadDatasetQuerySchema = z
-  .object({
-    fileName: z.string().min(1).max(255),
-    name: datasetNameSchema.optional(),
-  }); // no .meta id: a query schema must stay inline for the OpenAPI document
+export const uploadDatasetQuerySchema = z.object({
+  fileName: z.string().min(1).max(255),
+  name: datasetNameSchema.optional(),
+}); // no .meta id: a query schema must stay inline for the OpenAPI document
 
 /**
  * A new version's file is detected afresh (a fixed file may well use another layout), unless
  * `keepLayout` asks to read it with the newest version's layout and column mapping.
  */
 export const uploadDatasetVersionQuerySchema = uploadDatasetQuerySchema.extend({
-  keepLayout: z.enum(['true', 'false']).optional().describe("'true': read the file with the newest version's layout and column mapping instead of detecting them."),
+  keepLayout: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe("'true': read the file with the newest version's layout and column mapping instead of detecting them."),
 });
 
 export const importDatasetBodySchema = z
@@ -275,22 +277,24 @@ export const datasetRecordsSchema = z
   .meta({ id: 'DatasetRecords' });
 export type DatasetRecords = z.infer<typeof datasetRecordsSchema>;
 
-export const datasetReportQuerySchema = z.object({
-  version: z.coerce.number().int().positive().optional(),
-  /** Token statistics and the masking preview with this base model's tokenizer and chat template. */
-  modelId: z.string().optional(),
-  seqLen: z.coerce.number().int().min(8).max(131072).default(512),
-  trainOn: z.enum(['completions', 'all']).default('completions'),
-  samples: z.coerce.number().int().min(0).max(20).default(3),
-  /** Render chats with this prompt template instead of the model's chat template (see PromptTemplate). */
-  promptTemplate: z.enum(promptTemplateIds).optional(),
-  /** The custom template's text, with promptTemplate=custom. */
-  customTemplate: z.string().max(4000).optional(),
-}).superRefine((query, ctx) => {
-  if (query.promptTemplate !== 'custom') return;
-  const checked = checkCustomTemplate(query.customTemplate ?? '');
-  if (!checked.ok) ctx.addIssue({ code: 'custom', path: ['customTemplate'], message: checked.message });
-});
+export const datasetReportQuerySchema = z
+  .object({
+    version: z.coerce.number().int().positive().optional(),
+    /** Token statistics and the masking preview with this base model's tokenizer and chat template. */
+    modelId: z.string().optional(),
+    seqLen: z.coerce.number().int().min(8).max(131072).default(512),
+    trainOn: z.enum(['completions', 'all']).default('completions'),
+    samples: z.coerce.number().int().min(0).max(20).default(3),
+    /** Render chats with this prompt template instead of the model's chat template (see PromptTemplate). */
+    promptTemplate: z.enum(promptTemplateIds).optional(),
+    /** The custom template's text, with promptTemplate=custom. */
+    customTemplate: z.string().max(4000).optional(),
+  })
+  .superRefine((query, ctx) => {
+    if (query.promptTemplate !== 'custom') return;
+    const checked = checkCustomTemplate(query.customTemplate ?? '');
+    if (!checked.ok) ctx.addIssue({ code: 'custom', path: ['customTemplate'], message: checked.message });
+  });
 
 export type DatasetReportQuery = z.infer<typeof datasetReportQuerySchema>;
 
@@ -301,7 +305,10 @@ export function promptTemplateQuery(template: PromptTemplate | undefined): { pro
 }
 
 /** The prompt template a report query names, checked; undefined when it names none. */
-export function promptTemplateOfQuery(query: { promptTemplate?: PromptTemplateId | undefined; customTemplate?: string | undefined }): PromptTemplate | undefined {
+export function promptTemplateOfQuery(query: {
+  promptTemplate?: PromptTemplateId | undefined;
+  customTemplate?: string | undefined;
+}): PromptTemplate | undefined {
   if (query.promptTemplate === undefined) return undefined;
   return promptTemplateSchema.parse(query.promptTemplate === 'custom' ? { id: 'custom', template: query.customTemplate ?? '' } : { id: query.promptTemplate });
 }

@@ -143,7 +143,14 @@ export function describeRange(r: Omit<NumberRange, 'integer'>): string {
 
 type Issue = z.core.$ZodIssue | (z.core.$ZodIssueBase & Record<string, unknown>);
 
-const typeNames: Record<string, string> = { string: 'text', boolean: 'true or false', object: 'a group of settings', array: 'a list', number: 'a number', int: 'a whole number' };
+const typeNames: Record<string, string> = {
+  string: 'text',
+  boolean: 'true or false',
+  object: 'a group of settings',
+  array: 'a list',
+  number: 'a number',
+  int: 'a whole number',
+};
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -159,7 +166,11 @@ export function plainIssueMessage(issue: Issue, opts: { schema?: unknown; label?
   if (numeric) {
     if (i.received === 'undefined' || /received undefined/.test(i.message)) return `${label} is required.`;
     const fromIssue: Omit<NumberRange, 'integer'> =
-      i.code === 'too_big' ? { max: Number(i.maximum), maxInclusive: !!i.inclusive } : i.code === 'too_small' ? { min: Number(i.minimum), minInclusive: !!i.inclusive } : {};
+      i.code === 'too_big'
+        ? { max: Number(i.maximum), maxInclusive: !!i.inclusive }
+        : i.code === 'too_small'
+          ? { min: Number(i.minimum), minInclusive: !!i.inclusive }
+          : {};
     const range = describeRange(fromSchema ?? fromIssue);
     const whole = i.expected === 'int' || !!fromSchema?.integer;
     if (i.code === 'invalid_type') return `${label} must be ${whole ? 'a whole number' : 'a number'}${range ? ` ${range}` : ''}.`;
@@ -170,7 +181,10 @@ export function plainIssueMessage(issue: Issue, opts: { schema?: unknown; label?
       if (i.received === 'undefined' || /received undefined/.test(i.message)) return `${label} is required.`;
       return `${label} must be ${typeNames[String(i.expected)] ?? String(i.expected)}.`;
     case 'too_small':
-      if (i.origin === 'string') return Number(i.minimum) <= 1 ? `${label} must not be empty.` : `${label} must be at least ${plural(Number(i.minimum), 'character', 'characters')} long.`;
+      if (i.origin === 'string')
+        return Number(i.minimum) <= 1
+          ? `${label} must not be empty.`
+          : `${label} must be at least ${plural(Number(i.minimum), 'character', 'characters')} long.`;
       if (i.origin === 'array' || i.origin === 'set') return `${label} needs at least ${plural(Number(i.minimum), 'entry', 'entries')}.`;
       return `${label} is too small.`;
     case 'too_big':
@@ -182,7 +196,9 @@ export function plainIssueMessage(issue: Issue, opts: { schema?: unknown; label?
       return values.length === 1 ? `${label} must be ${values[0]}.` : `${label} must be one of: ${values.join(', ')}.`;
     }
     case 'invalid_union':
-      return Array.isArray(i.options) && i.options.length ? `${label} must be one of: ${(i.options as unknown[]).map(String).join(', ')}.` : `${label} is not in any of the accepted forms.`;
+      return Array.isArray(i.options) && i.options.length
+        ? `${label} must be one of: ${(i.options as unknown[]).map(String).join(', ')}.`
+        : `${label} is not in any of the accepted forms.`;
     case 'unrecognized_keys': {
       const keys = (i.keys as string[]).map((k) => `“${k}”`).join(', ');
       return `${(i.keys as string[]).length === 1 ? 'Unknown setting' : 'Unknown settings'} ${keys}${i.path.length ? ` in ${label}` : ''}: leave ${(i.keys as string[]).length === 1 ? 'it' : 'them'} out.`;

@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 
-export const jobTitleSchema = z.string().trim().min(1, 'Give the job a name, or leave the field empty for the default one.').max(120, 'Keep the name under 120 characters.');
+export const jobTitleSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give the job a name, or leave the field empty for the default one.')
+  .max(120, 'Keep the name under 120 characters.');
 
 /** PATCH /api/jobs/:id: rename a job (any status). */
 export const updateJobBodySchema = z.object({ title: jobTitleSchema }).strict().meta({ id: 'UpdateJobBody' });

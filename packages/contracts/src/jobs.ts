@@ -31,19 +31,8 @@ export function isTerminal(status: JobStatus): boolean {
 
 export const systemCheckConfigSchema = z
   .object({
-    benchmarkSeconds: z
-      .number()
-      .min(0.2)
-      .max(30)
-      .default(2)
-      .describe('How long the matrix-multiply benchmark runs, per thread setting, in seconds.'),
-    matrixSize: z
-      .number()
-      .int()
-      .min(64)
-      .max(4096)
-      .default(1024)
-      .describe('Size N of the N×N×N fp32 MatMul the benchmark times.'),
+    benchmarkSeconds: z.number().min(0.2).max(30).default(2).describe('How long the matrix-multiply benchmark runs, per thread setting, in seconds.'),
+    matrixSize: z.number().int().min(64).max(4096).default(1024).describe('Size N of the N×N×N fp32 MatMul the benchmark times.'),
   })
   .meta({ id: 'SystemCheckConfig' });
 export type SystemCheckConfig = z.infer<typeof systemCheckConfigSchema>;
@@ -100,7 +89,9 @@ export const trainJobConfigSchema = z
     packing: z.boolean().default(false),
     promptTemplate: promptTemplateSchema
       .optional()
-      .describe("How chat and question/answer records are written out for the model: its own chat template (default), or a named or custom prompt template (needed for a base model without one)."),
+      .describe(
+        'How chat and question/answer records are written out for the model: its own chat template (default), or a named or custom prompt template (needed for a base model without one).',
+      ),
   })
   .meta({ id: 'TrainJobConfig' });
 export type TrainJobConfig = z.infer<typeof trainJobConfigSchema>;
@@ -305,7 +296,9 @@ export const trainingEstimateSchema = z
     calibration: trainingCalibrationStatusSchema,
     tokensPerSecond: z.number().nonnegative(),
     peakMemoryBytes: z.number().nonnegative(),
-    memory: z.record(z.string(), z.number().nonnegative()).describe('Bytes by part: frozen weights, embeddings, LoRA and optimizer, activations, head, runtime.'),
+    memory: z
+      .record(z.string(), z.number().nonnegative())
+      .describe('Bytes by part: frozen weights, embeddings, LoRA and optimizer, activations, head, runtime.'),
     savedActivations: z.boolean(),
     machine: z.object({
       memoryTotalBytes: z.number().nonnegative(),

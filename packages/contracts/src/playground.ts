@@ -27,7 +27,11 @@ export function variableValue(values: Record<string, string>, name: string): str
  * left as they are. With `maxLength`, a result longer than that is not built (`tooLong`), so a
  * small request cannot make the server hold a huge prompt.
  */
-export function fillTemplate(text: string, values: Record<string, string>, options: { maxLength?: number } = {}): { text: string; missing: string[]; tooLong: boolean } {
+export function fillTemplate(
+  text: string,
+  values: Record<string, string>,
+  options: { maxLength?: number } = {},
+): { text: string; missing: string[]; tooLong: boolean } {
   const missing = new Set<string>();
   let length = text.length;
   const valueOf = (name: string) => variableValue(values, name);
@@ -48,12 +52,39 @@ export const maxFilledPromptLength = 400_000;
 
 export const generationSettingsSchema = z
   .object({
-    temperature: z.number().min(0).max(5).default(0.7).describe('How random the choice of each token is. 0 always takes the most likely token (deterministic); 0.7 is a common balance; above 1 gets erratic.'),
-    topP: z.number().gt(0).max(1).default(0.9).describe('Sample only from the most likely tokens whose probabilities add up to this (nucleus sampling). 1 turns it off.'),
+    temperature: z
+      .number()
+      .min(0)
+      .max(5)
+      .default(0.7)
+      .describe('How random the choice of each token is. 0 always takes the most likely token (deterministic); 0.7 is a common balance; above 1 gets erratic.'),
+    topP: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.9)
+      .describe('Sample only from the most likely tokens whose probabilities add up to this (nucleus sampling). 1 turns it off.'),
     topK: z.number().int().min(0).max(1000).default(40).describe('Sample only from this many most likely tokens. 0 turns it off.'),
-    maxNewTokens: z.number().int().min(1).max(8192).default(256).describe('The longest reply, in tokens. The workspace sets an upper limit (Settings → Workspace).'),
-    repetitionPenalty: z.number().min(0.5).max(3).default(1.1).describe('Above 1 makes tokens already in the prompt or reply less likely, against loops. 1 turns it off.'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).describe('The same seed, model, prompt and settings give the same reply, here and with `qlora generate --seed`.'),
+    maxNewTokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(8192)
+      .default(256)
+      .describe('The longest reply, in tokens. The workspace sets an upper limit (Settings → Workspace).'),
+    repetitionPenalty: z
+      .number()
+      .min(0.5)
+      .max(3)
+      .default(1.1)
+      .describe('Above 1 makes tokens already in the prompt or reply less likely, against loops. 1 turns it off.'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0)
+      .describe('The same seed, model, prompt and settings give the same reply, here and with `qlora generate --seed`.'),
     stopStrings: z.array(z.string().min(1).max(200)).max(8).default([]).describe('Generation ends before any of these strings (they are not shown).'),
   })
   .meta({ id: 'GenerationSettings' });
@@ -131,7 +162,11 @@ export const playgroundCatalogueSchema = z
     models: z.array(baseModelSchema),
     adapters: z.array(playgroundAdapterSchema),
     /** The workspace's bounds on generation, so the page can show them. */
-    limits: z.object({ maxNewTokens: z.number().int().positive(), concurrentStreams: z.number().int().positive(), queuedPerCaller: z.number().int().positive() }),
+    limits: z.object({
+      maxNewTokens: z.number().int().positive(),
+      concurrentStreams: z.number().int().positive(),
+      queuedPerCaller: z.number().int().positive(),
+    }),
   })
   .meta({ id: 'PlaygroundCatalogue' });
 export type PlaygroundCatalogue = z.infer<typeof playgroundCatalogueSchema>;

@@ -18,14 +18,19 @@ export function checkCustomTemplate(template: string): { ok: true } | { ok: fals
   const found = [...template.matchAll(/\{([^{}\s]*)\}/g)].map((m) => m[1]!);
   const unknown = found.filter((name) => !(customTemplatePlaceholders as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    return { ok: false, message: `The template has {${unknown[0]}}, which is not a placeholder: use {system}, {prompt} and {response} (the question and the answer of each record).` };
+    return {
+      ok: false,
+      message: `The template has {${unknown[0]}}, which is not a placeholder: use {system}, {prompt} and {response} (the question and the answer of each record).`,
+    };
   }
   for (const name of ['prompt', 'response'] as const) {
     const count = found.filter((f) => f === name).length;
-    if (count !== 1) return { ok: false, message: `The template must hold {${name}} exactly once (it holds it ${count === 0 ? 'nowhere' : `${count} times`}).` };
+    if (count !== 1)
+      return { ok: false, message: `The template must hold {${name}} exactly once (it holds it ${count === 0 ? 'nowhere' : `${count} times`}).` };
   }
   if (found.filter((f) => f === 'system').length > 1) return { ok: false, message: 'The template may hold {system} at most once.' };
-  if (template.indexOf('{response}') < template.indexOf('{prompt}')) return { ok: false, message: 'In the template, {response} must come after {prompt}: the model reads the prompt, then writes the response.' };
+  if (template.indexOf('{response}') < template.indexOf('{prompt}'))
+    return { ok: false, message: 'In the template, {response} must come after {prompt}: the model reads the prompt, then writes the response.' };
   if (template.indexOf('{system}') > template.indexOf('{prompt}')) return { ok: false, message: 'In the template, {system} must come before {prompt}.' };
   return { ok: true };
 }
@@ -55,20 +60,33 @@ export const promptTemplateInfo: Record<PromptTemplateId, { label: string; shape
     shape: '{system}\n\n### Instruction:\n{prompt}\n\n### Response:\n{response}',
     description: 'The Stanford Alpaca instruction format. Without a system message it opens with Alpaca\'s "Below is an instruction…" line.',
   },
-  'question-answer': { label: 'Question / Answer', shape: '{system}\n\nQuestion: {prompt}\nAnswer: {response}', description: 'Plain "Question:" and "Answer:" lines; a good start for question/answer data on a base model.' },
+  'question-answer': {
+    label: 'Question / Answer',
+    shape: '{system}\n\nQuestion: {prompt}\nAnswer: {response}',
+    description: 'Plain "Question:" and "Answer:" lines; a good start for question/answer data on a base model.',
+  },
   chatml: {
     label: 'ChatML',
     shape: '<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{prompt}<|im_end|>\n<|im_start|>assistant\n{response}<|im_end|>',
     description: 'The format of Qwen, SmolLM and many chat models.',
   },
-  llama2: { label: 'Llama 2 chat', shape: '<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{prompt} [/INST] {response} </s>', description: "Meta's Llama 2 chat format." },
+  llama2: {
+    label: 'Llama 2 chat',
+    shape: '<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{prompt} [/INST] {response} </s>',
+    description: "Meta's Llama 2 chat format.",
+  },
   llama3: {
     label: 'Llama 3 instruct',
-    shape: '<|start_header_id|>system<|end_header_id|>\n\n{system}<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n{prompt}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n{response}<|eot_id|>',
+    shape:
+      '<|start_header_id|>system<|end_header_id|>\n\n{system}<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n{prompt}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n{response}<|eot_id|>',
     description: "Meta's Llama 3 instruct format.",
   },
   mistral: { label: 'Mistral instruct', shape: '<s>[INST] {system}\n\n{prompt} [/INST]{response}</s>', description: "Mistral's instruct format." },
-  custom: { label: 'Custom', shape: 'Question: {prompt}\nAnswer: {response}', description: 'Your own format, with {system}, {prompt} and {response} placeholders.' },
+  custom: {
+    label: 'Custom',
+    shape: 'Question: {prompt}\nAnswer: {response}',
+    description: 'Your own format, with {system}, {prompt} and {response} placeholders.',
+  },
 };
 
 /** The template's name as a person reads it. */

@@ -259,7 +259,7 @@ export const apiRoutes = {
     method: 'DELETE',
     path: '/api/models/:id',
     permission: 'models:write',
-    summary: 'Forget a model (a demo model\'s files are deleted; a registered folder is left alone)',
+    summary: "Forget a model (a demo model's files are deleted; a registered folder is left alone)",
     tags: ['models'],
     params: modelIdParamsSchema,
     response: null,
@@ -350,7 +350,7 @@ export const apiRoutes = {
     method: 'GET',
     path: '/api/datasets/:id/records',
     permission: 'datasets:read',
-    summary: 'A page of a dataset version\'s records, as the engine reads them',
+    summary: "A page of a dataset version's records, as the engine reads them",
     tags: ['datasets'],
     params: datasetIdParamsSchema,
     query: datasetRecordsQuerySchema,
@@ -518,9 +518,7 @@ type InferInput<T> = T extends z.ZodType ? z.input<T> : never;
 export type RouteInput<N extends RouteName> = (ApiRoutes[N] extends { params: infer P } ? { params: InferInput<P> } : object) &
   (ApiRoutes[N] extends { query: infer Q } ? { query?: InferInput<Q> } : object) &
   (ApiRoutes[N] extends { body: infer B } ? { body: InferInput<B> } : object);
-export type RouteOutput<N extends RouteName> = ApiRoutes[N]['response'] extends z.ZodType
-  ? Infer<ApiRoutes[N]['response']>
-  : void;
+export type RouteOutput<N extends RouteName> = ApiRoutes[N]['response'] extends z.ZodType ? Infer<ApiRoutes[N]['response']> : void;
 
 /** Server-sent event streams. `Last-Event-ID` resumes after that stored event id. */
 export const streams = {

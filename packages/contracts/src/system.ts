@@ -32,9 +32,7 @@ export const resourceSampleSchema = z
   .meta({ id: 'ResourceSample' });
 export type ResourceSample = z.infer<typeof resourceSampleSchema>;
 
-export const resourcesSchema = z
-  .object({ intervalSeconds: z.number(), samples: z.array(resourceSampleSchema) })
-  .meta({ id: 'Resources' });
+export const resourcesSchema = z.object({ intervalSeconds: z.number(), samples: z.array(resourceSampleSchema) }).meta({ id: 'Resources' });
 export type Resources = z.infer<typeof resourcesSchema>;
 
 /** One timed MatMul configuration of the system check's benchmark. */

@@ -63,7 +63,13 @@ describe('roles, settings and errors', () => {
   });
 
   it('keep settings patches strict', () => {
-    expect(defaultSettings).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10, uploadLimitMiB: 1024, playgroundMaxNewTokens: 1024, playgroundConcurrentStreams: 1 });
+    expect(defaultSettings).toEqual({
+      jobConcurrency: 1,
+      cancelGraceSeconds: 10,
+      uploadLimitMiB: 1024,
+      playgroundMaxNewTokens: 1024,
+      playgroundConcurrentStreams: 1,
+    });
     expect(settingsPatchSchema.safeParse({ jobConcurrency: 2 }).success).toBe(true);
     expect(settingsPatchSchema.safeParse({ theme: 'dark' }).success).toBe(false);
   });
@@ -80,7 +86,13 @@ describe('train job config', () => {
   it('fills typical QLoRA defaults and refuses what cannot work, in words', async () => {
     const { trainJobConfigSchema } = await import('../src/jobs.js');
     const config = trainJobConfigSchema.parse({ modelId: 'm', datasetId: 'd' });
-    expect(config).toMatchObject({ method: 'qlora', lora: { r: 16, alpha: 32, dropout: 0.05, targetModules: 'all-linear' }, epochs: 1, validation: { kind: 'none' }, packing: false });
+    expect(config).toMatchObject({
+      method: 'qlora',
+      lora: { r: 16, alpha: 32, dropout: 0.05, targetModules: 'all-linear' },
+      epochs: 1,
+      validation: { kind: 'none' },
+      packing: false,
+    });
     const bad = trainJobConfigSchema.safeParse({ modelId: '', datasetId: 'd', lora: { r: 0, dropout: 1 }, validation: { kind: 'split', ratio: 0.9 } });
     expect(bad.success).toBe(false);
     const messages = bad.error!.issues.map((i) => i.message).join(' | ');
@@ -94,7 +106,11 @@ describe('train job config', () => {
 describe('prompt templates and text', () => {
   it('finds variables, not object properties, and leaves {{__proto__}} as text', () => {
     expect(templateVariables('{{ a }} {{b-c}} {{a}} {{__proto__}} {{9x}}')).toEqual(['a', 'b-c']);
-    expect(fillTemplate('{{constructor}} {{toString}}', {})).toEqual({ text: '{{constructor}} {{toString}}', missing: ['constructor', 'toString'], tooLong: false });
+    expect(fillTemplate('{{constructor}} {{toString}}', {})).toEqual({
+      text: '{{constructor}} {{toString}}',
+      missing: ['constructor', 'toString'],
+      tooLong: false,
+    });
     expect(fillTemplate('Hi {{__proto__}} {{name}}', { name: 'Ada' }).text).toBe('Hi {{__proto__}} Ada');
   });
 

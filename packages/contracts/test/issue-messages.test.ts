@@ -26,8 +26,12 @@ describe('validation messages in plain words', () => {
 
   it('finds the range through nested objects and the job body union', () => {
     expect(messages(trainJobConfigSchema, train({ lora: { alpha: 0 } }))).toEqual({ 'lora.alpha': 'LoRA alpha must be more than 0 and at most 4096.' });
-    expect(messages(createJobBodySchema, { type: 'train', config: train({ learningRate: 1.5 }) })).toEqual({ 'config.learningRate': 'Learning rate must be more than 0 and at most 1.' });
-    expect(messages(createJobBodySchema, { type: 'system-check', config: { matrixSize: 5 } })).toEqual({ 'config.matrixSize': 'Benchmark matrix size must be a whole number from 64 to 4096.' });
+    expect(messages(createJobBodySchema, { type: 'train', config: train({ learningRate: 1.5 }) })).toEqual({
+      'config.learningRate': 'Learning rate must be more than 0 and at most 1.',
+    });
+    expect(messages(createJobBodySchema, { type: 'system-check', config: { matrixSize: 5 } })).toEqual({
+      'config.matrixSize': 'Benchmark matrix size must be a whole number from 64 to 4096.',
+    });
     expect(numberRange(trainJobConfigSchema, ['lora', 'r'])).toEqual({ min: 1, minInclusive: true, max: 512, maxInclusive: true, integer: true });
   });
 
@@ -43,7 +47,17 @@ describe('validation messages in plain words', () => {
       jobConcurrency: 'Job concurrency must be a whole number at most 8.',
       '(root)': 'Unknown setting “colour”: leave it out.',
     });
-    expect(plainIssueMessage({ code: 'too_small', origin: 'string', minimum: 1, inclusive: true, path: ['name'], message: 'Too small: expected string to have >=1 characters', input: '' })).toBe('Name must not be empty.');
+    expect(
+      plainIssueMessage({
+        code: 'too_small',
+        origin: 'string',
+        minimum: 1,
+        inclusive: true,
+        path: ['name'],
+        message: 'Too small: expected string to have >=1 characters',
+        input: '',
+      }),
+    ).toBe('Name must not be empty.');
     expect(fieldLabel(['config', 'lora', 'dropout'])).toBe('LoRA dropout');
   });
 });

@@ -86,7 +86,11 @@ async function runMode(mode: string): Promise<Result> {
     for (let layer = 0; layer < config.numLayers; layer++) {
       for (const linear of LAYER_LINEARS) {
         const [N, K] = linearShape(config, linear);
-        modules.set(linearModule(layer, linear), { A: randomUniform(loraRank * K, rng, -0.01, 0.01), B: randomUniform(N * loraRank, rng, -0.01, 0.01), r: loraRank });
+        modules.set(linearModule(layer, linear), {
+          A: randomUniform(loraRank * K, rng, -0.01, 0.01),
+          B: randomUniform(N * loraRank, rng, -0.01, 0.01),
+          r: loraRank,
+        });
       }
     }
     model.loadAdapter('bench', { scaling: 2, modules });

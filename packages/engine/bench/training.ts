@@ -139,9 +139,12 @@ if (child) {
   const self = fileURLToPath(import.meta.url);
   const passThrough = process.argv.slice(2).filter((_, i, all) => all[i] !== '--setups' && all[i - 1] !== '--setups');
   const threads = arg('threads', '');
-  const gemmRate = async (): Promise<number> => (await timeMatmul({ size: 1024, threads: threads ? Number(threads) : 0, seconds: 2, signal: new AbortController().signal })).gflops;
+  const gemmRate = async (): Promise<number> =>
+    (await timeMatmul({ size: 1024, threads: threads ? Number(threads) : 0, seconds: 2, signal: new AbortController().signal })).gflops;
   const gemmBefore = await gemmRate();
-  console.log(`Training: ${shapeName()} shape (${JSON.stringify(SHAPES[shapeName()])}), seq ${arg('seq', '256')}, LoRA r ${RANK} on all linears, AdamW, ${arg('steps', '3')} timed steps after one warm-up`);
+  console.log(
+    `Training: ${shapeName()} shape (${JSON.stringify(SHAPES[shapeName()])}), seq ${arg('seq', '256')}, LoRA r ${RANK} on all linears, AdamW, ${arg('steps', '3')} timed steps after one warm-up`,
+  );
   const rows: string[] = [];
   const results: Result[] = [];
   for (const setup of setups) {

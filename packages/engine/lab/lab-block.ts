@@ -11,7 +11,10 @@ import { randomUniform, seededRng } from '../src/util/random.js';
 
 const ort = await loadOrt();
 const rng = seededRng(1);
-for (const [label, N, K] of [['gate_up', 3072, 576], ['down', 576, 1536]] as const) {
+for (const [label, N, K] of [
+  ['gate_up', 3072, 576],
+  ['down', 576, 1536],
+] as const) {
   const L = 30;
   const ws = Array.from({ length: L }, () => randomUniform(N * K, rng, -0.05, 0.05));
   for (const bits of [8, 4] as const) {
@@ -22,7 +25,12 @@ for (const [label, N, K] of [['gate_up', 3072, 576], ['down', 576, 1536]] as con
         const q = quantizeNBits(w, N, K, bits, block);
         const d = g.initializer(`q${i}`, makeTensor('uint8', [N, Math.ceil(K / block), (block * bits) / 8], q.data));
         const s = g.initializer(`s${i}`, makeTensor('float32', [N, Math.ceil(K / block)], q.scales));
-        return g.op('MatMulNBits', [x, d, s], { K: attr.int(K), N: attr.int(N), bits: attr.int(bits), block_size: attr.int(block), accuracy_level: attr.int(4) }, { domain: 'com.microsoft' });
+        return g.op(
+          'MatMulNBits',
+          [x, d, s],
+          { K: attr.int(K), N: attr.int(N), bits: attr.int(bits), block_size: attr.int(block), accuracy_level: attr.int(4) },
+          { domain: 'com.microsoft' },
+        );
       });
       let acc = outs[0]!;
       for (const o of outs.slice(1)) acc = g.op('Add', [acc, o]);

@@ -7,7 +7,12 @@ import { createSession, loadOrt } from '../src/runtime/session.js';
 
 const ort = await loadOrt();
 for (const threads of [1, 2]) {
-  for (const [inputs, nodes] of [[1, 1], [300, 1], [1, 300], [1, 600]] as const) {
+  for (const [inputs, nodes] of [
+    [1, 1],
+    [300, 1],
+    [1, 300],
+    [1, 600],
+  ] as const) {
     const g = new GraphBuilder('feeds');
     const names = Array.from({ length: inputs }, (_, i) => g.input(`in${i}`, 'float32', [4, 576]));
     let x = names[0]!;

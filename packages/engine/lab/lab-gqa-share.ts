@@ -22,8 +22,12 @@ const seqlens = g.input('seqlens_k', 'int32', [1]);
 const total = g.input('total', 'int32', []);
 const cos = g.input('cos', 'float32', [maxPos, D / 2]);
 const sin = g.input('sin', 'float32', [maxPos, D / 2]);
-const [out, presentK, presentV] = g.node('GroupQueryAttention', [qkv, '', '', pk, pv, seqlens, total, cos, sin],
-  { num_heads: attr.int(H), kv_num_heads: attr.int(Hkv), do_rotary: attr.int(1) }, { domain: 'com.microsoft', outputs: ['out', 'present_k', 'present_v'] });
+const [out, presentK, presentV] = g.node(
+  'GroupQueryAttention',
+  [qkv, '', '', pk, pv, seqlens, total, cos, sin],
+  { num_heads: attr.int(H), kv_num_heads: attr.int(Hkv), do_rotary: attr.int(1) },
+  { domain: 'com.microsoft', outputs: ['out', 'present_k', 'present_v'] },
+);
 g.output(out!, 'float32', [1, 'T', H * D]);
 g.output(presentK!, 'float32', [1, Hkv, M, D]);
 g.output(presentV!, 'float32', [1, Hkv, M, D]);
@@ -35,7 +39,9 @@ const kT = new ort.Tensor('float32', kBuf, [1, Hkv, M, D]);
 const vT = new ort.Tensor('float32', vBuf, [1, Hkv, M, D]);
 const rng = seededRng(5);
 const S_total = 12;
-const qAll = randomUniform(S_total * H * D, rng), kAll = randomUniform(S_total * Hkv * D, rng), vAll = randomUniform(S_total * Hkv * D, rng);
+const qAll = randomUniform(S_total * H * D, rng),
+  kAll = randomUniform(S_total * Hkv * D, rng),
+  vAll = randomUniform(S_total * Hkv * D, rng);
 const sl = (a: Float32Array, from: number, n: number, w: number): Float32Array => a.slice(from * w, (from + n) * w);
 let pos = 0;
 for (const T of [5, 1, 1, 3, 2]) {
@@ -47,18 +53,29 @@ for (const T of [5, 1, 1, 3, 2]) {
   }
   const S = pos + T;
   try {
-    const res = await session.run({
-      qkv: new ort.Tensor('float32', qkvData, [1, T, (H + 2 * Hkv) * D]), past_k: kT, past_v: vT,
-      seqlens_k: new ort.Tensor('int32', Int32Array.of(S - 1), [1]), total: new ort.Tensor('int32', Int32Array.of(S), []),
-      cos: new ort.Tensor('float32', tables.cos, [maxPos, D / 2]), sin: new ort.Tensor('float32', tables.sin, [maxPos, D / 2]),
-    }, { out: null as never, present_k: kT, present_v: vT } as never);
+    const res = await session.run(
+      {
+        qkv: new ort.Tensor('float32', qkvData, [1, T, (H + 2 * Hkv) * D]),
+        past_k: kT,
+        past_v: vT,
+        seqlens_k: new ort.Tensor('int32', Int32Array.of(S - 1), [1]),
+        total: new ort.Tensor('int32', Int32Array.of(S), []),
+        cos: new ort.Tensor('float32', tables.cos, [maxPos, D / 2]),
+        sin: new ort.Tensor('float32', tables.sin, [maxPos, D / 2]),
+      },
+      { out: null as never, present_k: kT, present_v: vT } as never,
+    );
     const kRot = ropeForward(sl(kAll, 0, S, Hkv * D), sl(tables.cos, 0, S, D / 2), sl(tables.sin, 0, S, D / 2), Hkv, D);
     const qRot = ropeForward(sl(qAll, pos, T, H * D), sl(tables.cos, pos, T, D / 2), sl(tables.sin, pos, T, D / 2), H, D);
     const want = causalAttentionForward(qRot, kRot, sl(vAll, 0, S, Hkv * D), H, Hkv, D);
     const kSeen = new Float32Array(S * Hkv * D);
     for (let s = 0; s < S; s++) for (let h = 0; h < Hkv; h++) for (let d = 0; d < D; d++) kSeen[(s * Hkv + h) * D + d] = kBuf[(h * M + s) * D + d]!;
-    console.log(`T=${T} S=${S}: out err ${maxRelativeError(res['out']!.data as Float32Array, want).maxError.toExponential(2)}, k in shared buffer err ${maxRelativeError(kSeen, kRot).maxError.toExponential(2)}, present is same buffer: ${(res['present_k']!.data as Float32Array).buffer === kBuf.buffer}`);
-  } catch (e) { console.log(`T=${T}: FAILED ${(e as Error).message.slice(0, 300)}`); }
+    console.log(
+      `T=${T} S=${S}: out err ${maxRelativeError(res['out']!.data as Float32Array, want).maxError.toExponential(2)}, k in shared buffer err ${maxRelativeError(kSeen, kRot).maxError.toExponential(2)}, present is same buffer: ${(res['present_k']!.data as Float32Array).buffer === kBuf.buffer}`,
+    );
+  } catch (e) {
+    console.log(`T=${T}: FAILED ${(e as Error).message.slice(0, 300)}`);
+  }
   pos = S;
 }
 {
@@ -66,11 +83,18 @@ for (const T of [5, 1, 1, 3, 2]) {
   const n = 200;
   const qkvData = new Float32Array((H + 2 * Hkv) * D);
   for (let i = 0; i < n; i++) {
-    await session.run({
-      qkv: new ort.Tensor('float32', qkvData, [1, 1, (H + 2 * Hkv) * D]), past_k: kT, past_v: vT,
-      seqlens_k: new ort.Tensor('int32', Int32Array.of(12), [1]), total: new ort.Tensor('int32', Int32Array.of(13), []),
-      cos: new ort.Tensor('float32', tables.cos, [maxPos, D / 2]), sin: new ort.Tensor('float32', tables.sin, [maxPos, D / 2]),
-    }, { out: null as never, present_k: kT, present_v: vT } as never);
+    await session.run(
+      {
+        qkv: new ort.Tensor('float32', qkvData, [1, 1, (H + 2 * Hkv) * D]),
+        past_k: kT,
+        past_v: vT,
+        seqlens_k: new ort.Tensor('int32', Int32Array.of(12), [1]),
+        total: new ort.Tensor('int32', Int32Array.of(13), []),
+        cos: new ort.Tensor('float32', tables.cos, [maxPos, D / 2]),
+        sin: new ort.Tensor('float32', tables.sin, [maxPos, D / 2]),
+      },
+      { out: null as never, present_k: kT, present_v: vT } as never,
+    );
   }
   console.log(`M=${M}: ${((performance.now() - t0) / n).toFixed(3)} ms per decode step`);
 }

@@ -69,15 +69,28 @@ async function gqaCase(H: number, Hkv: number, D: number, past: number, T: numbe
     const res = await session.run(feeds);
     const err = maxRelativeError(res['out']!.data as Float32Array, want, 1).maxError;
     const kErr = maxRelativeError(res['present_k']!.data as Float32Array, bnsh(kRot, S), 1).maxError;
-    console.log(`GQA H=${H} Hkv=${Hkv} D=${D} past=${past} T=${T}: out err ${err.toExponential(2)}, present_k err ${kErr.toExponential(2)} dims ${res['present_k']!.dims}`);
+    console.log(
+      `GQA H=${H} Hkv=${Hkv} D=${D} past=${past} T=${T}: out err ${err.toExponential(2)}, present_k err ${kErr.toExponential(2)} dims ${res['present_k']!.dims}`,
+    );
   } catch (e) {
     console.log(`GQA H=${H} Hkv=${Hkv} D=${D} past=${past} T=${T}: FAILED ${(e as Error).message.slice(0, 300)}`);
   }
   await session.release();
 }
 
-for (const [H, Hkv, D] of [[8, 4, 8], [4, 2, 16], [9, 3, 64], [4, 4, 32]] as const) {
-  for (const [past, T] of [[0, 5], [5, 1], [5, 3], [0, 1]] as const) await gqaCase(H, Hkv, D, past, T);
+for (const [H, Hkv, D] of [
+  [8, 4, 8],
+  [4, 2, 16],
+  [9, 3, 64],
+  [4, 4, 32],
+] as const) {
+  for (const [past, T] of [
+    [0, 5],
+    [5, 1],
+    [5, 3],
+    [0, 1],
+  ] as const)
+    await gqaCase(H, Hkv, D, past, T);
 }
 
 // Zero-rank MatMul: (1, T, K)·(K, 0)·(0, N) → zeros?

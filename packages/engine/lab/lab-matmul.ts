@@ -11,7 +11,12 @@ import { createSession, loadOrt } from '../src/runtime/session.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 
 type Kind = 'fp32' | 'gemmT' | 'fusedT' | 'bnb4' | 'nbits4' | 'nbits8';
-interface Operand { name: string; type: ElemType; dims: number[]; data: Float32Array | Uint8Array }
+interface Operand {
+  name: string;
+  type: ElemType;
+  dims: number[];
+  data: Float32Array | Uint8Array;
+}
 
 function operands(kind: Kind, N: number, K: number, w: Float32Array, block: number): Operand[] {
   if (kind === 'fp32') {
@@ -48,7 +53,12 @@ function model(kind: Kind, N: number, K: number, ops: Operand[], constant: boole
   else if (kind === 'gemmT') y = g.op('Gemm', [x, ...names], { transB: attr.int(1) }, { output: 'y' });
   else if (kind === 'fusedT') y = g.op('FusedMatMul', [x, ...names], { transB: attr.int(1) }, { domain: 'com.microsoft', output: 'y' });
   else if (kind === 'bnb4') {
-    y = g.op('MatMulBnb4', [x, ...names], { K: attr.int(K), N: attr.int(N), block_size: attr.int(block), quant_type: attr.int(1) }, { domain: 'com.microsoft', output: 'y' });
+    y = g.op(
+      'MatMulBnb4',
+      [x, ...names],
+      { K: attr.int(K), N: attr.int(N), block_size: attr.int(block), quant_type: attr.int(1) },
+      { domain: 'com.microsoft', output: 'y' },
+    );
   } else {
     const bits = kind === 'nbits4' ? 4 : 8;
     y = g.op(
@@ -80,12 +90,17 @@ async function time(kind: Kind, N: number, K: number, M: number, constant: boole
 
 const only = process.argv[2];
 if (only === 'fp32') {
-  for (const [label, N, K] of [['up 1536x576', 1536, 576], ['down 576x1536', 576, 1536], ['lm_head 49152x576', 49152, 576]] as const) {
+  for (const [label, N, K] of [
+    ['up 1536x576', 1536, 576],
+    ['down 576x1536', 576, 1536],
+    ['lm_head 49152x576', 49152, 576],
+  ] as const) {
     for (const M of [1, 128]) {
       const row: string[] = [];
       const gflop = (ms: number): string => `${ms.toFixed(3)}ms ${((2 * M * N * K) / ms / 1e6).toFixed(1)}GF`;
       for (const constant of [false, true]) {
-        for (const kind of ['fp32', 'gemmT', 'fusedT'] as const) row.push(`${kind}/${constant ? 'const' : 'input'} ${gflop(await time(kind, N, K, M, constant))}`);
+        for (const kind of ['fp32', 'gemmT', 'fusedT'] as const)
+          row.push(`${kind}/${constant ? 'const' : 'input'} ${gflop(await time(kind, N, K, M, constant))}`);
       }
       console.log(`${label} M=${M}\n  ${row.join('\n  ')}`);
     }

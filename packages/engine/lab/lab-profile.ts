@@ -22,7 +22,13 @@ const arg = (name: string, fallback: string): string => {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
 const options: LoadCausalLMOptions =
-  mode === 'none' ? { quant: 'none' } : mode === 'nf4-exact' ? { quant: 'nf4', kernels: 'exact' } : mode === 'nf4-int4' ? { quant: 'nf4', kernels: { layers: 'int4', lmHead: 'int4' } } : { quant: 'nf4' };
+  mode === 'none'
+    ? { quant: 'none' }
+    : mode === 'nf4-exact'
+      ? { quant: 'nf4', kernels: 'exact' }
+      : mode === 'nf4-int4'
+        ? { quant: 'nf4', kernels: { layers: 'int4', lmHead: 'int4' } }
+        : { quant: 'nf4' };
 const config = testModelConfig({
   hiddenSize: 576,
   numLayers: Number(arg('layers', '30')),
@@ -49,7 +55,8 @@ const session = await ort.InferenceSession.create(built.bytes, {
   ...(arg('threads', '') ? { intraOpNumThreads: Number(arg('threads', '2')) } : {}),
 });
 const feeds = Object.fromEntries([...built.weightFeeds].map(([n, t]) => [n, new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims])]));
-const base = loraRank > 0 ? await ort.InferenceSession.create(buildDecoderGraph(config, prepared, { attention: attentionKindFor(config), lora: false }).bytes) : session;
+const base =
+  loraRank > 0 ? await ort.InferenceSession.create(buildDecoderGraph(config, prepared, { attention: attentionKindFor(config), lora: false }).bytes) : session;
 const model = new OrtCausalLM(config, ort, base, get('model.embed_tokens.weight'), feeds, attentionKindFor(config), () => Promise.resolve(session));
 if (loraRank > 0) {
   const rng = seededRng(2);
@@ -57,7 +64,11 @@ if (loraRank > 0) {
   for (let layer = 0; layer < config.numLayers; layer++) {
     for (const linear of LAYER_LINEARS) {
       const [N, K] = linearShape(config, linear);
-      modules.set(linearModule(layer, linear), { A: randomUniform(loraRank * K, rng, -0.01, 0.01), B: randomUniform(N * loraRank, rng, -0.01, 0.01), r: loraRank });
+      modules.set(linearModule(layer, linear), {
+        A: randomUniform(loraRank * K, rng, -0.01, 0.01),
+        B: randomUniform(N * loraRank, rng, -0.01, 0.01),
+        r: loraRank,
+      });
     }
   }
   model.loadAdapter('lab', { scaling: 2, modules });
@@ -74,7 +85,12 @@ for (let i = 0; i < steps; i++) await model.forward([i + 5]);
 const wall = (performance.now() - t0) / steps;
 session.endProfiling();
 const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.json')) ?? fs.readdirSync(dir)[0]!);
-interface Event { cat: string; name: string; dur: number; args?: { op_name?: string } }
+interface Event {
+  cat: string;
+  name: string;
+  dur: number;
+  args?: { op_name?: string };
+}
 const events = JSON.parse(fs.readFileSync(path.resolve(file), 'utf8')) as Event[];
 const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run');
 console.log(`${mode}: decode wall ${wall.toFixed(2)} ms/token; ORT model_run durations (ms):`, runs.map((r) => (r.dur / 1000).toFixed(2)).join(' '));
@@ -86,7 +102,7 @@ for (const e of events) {
   const entry = byOp.get(op) ?? { prefill: 0, decode: 0, count: 0 };
   byOp.set(op, entry);
   entry.count++;
-    // Node events are ordered by run; attribute by timestamp position relative to runs.
+  // Node events are ordered by run; attribute by timestamp position relative to runs.
   const ts = (e as unknown as { ts: number }).ts;
   const [cold, warm] = runs as unknown as { ts: number; dur: number }[];
   if (cold && ts < cold.ts + cold.dur) continue;
@@ -100,14 +116,26 @@ for (const phase of ['prefill', 'decode'] as const) {
     const ts = (e as unknown as { ts: number }).ts;
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !cold || !warm || ts < warm.ts) continue;
     if ((phase === 'prefill') !== ts <= warm.ts + warm.dur) continue;
-    const shape = e.name.replace(/^model\.layers\.\d+\./, '').replace(/_kernel_time$/, '').replace(/_\d+$/, '');
+    const shape = e.name
+      .replace(/^model\.layers\.\d+\./, '')
+      .replace(/_kernel_time$/, '')
+      .replace(/_\d+$/, '');
     byNode.set(`${e.args?.op_name}:${shape}`, (byNode.get(`${e.args?.op_name}:${shape}`) ?? 0) + e.dur / (phase === 'decode' ? steps : 1));
   }
-  console.log(`${phase} ms by node (summed over layers${phase === 'decode' ? ', per token' : ''}):`, [...byNode].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, d]) => `${n} ${(d / 1000).toFixed(2)}`).join(', '));
+  console.log(
+    `${phase} ms by node (summed over layers${phase === 'decode' ? ', per token' : ''}):`,
+    [...byNode]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([n, d]) => `${n} ${(d / 1000).toFixed(2)}`)
+      .join(', '),
+  );
 }
 const rows = [...byOp].sort((a, b) => b[1].decode - a[1].decode);
 console.log('op                              prefill ms   decode ms/token   nodes/run');
 for (const [op, t] of rows) {
-  console.log(`${op.padEnd(32)} ${(t.prefill / 1000).toFixed(2).padStart(10)}   ${(t.decode / 1000 / steps).toFixed(3).padStart(15)}   ${(t.count / (steps + 2)).toFixed(0).padStart(9)}`);
+  console.log(
+    `${op.padEnd(32)} ${(t.prefill / 1000).toFixed(2).padStart(10)}   ${(t.decode / 1000 / steps).toFixed(3).padStart(15)}   ${(t.count / (steps + 2)).toFixed(0).padStart(9)}`,
+  );
 }
 fs.rmSync(dir, { recursive: true });

@@ -37,7 +37,14 @@ for (const kind of ['matmul', 'gemmT', 'int8', 'int4'] as const) {
         const q = quantizeNBits(w, N, K, bits);
         const d = g.initializer(`q${i}`, makeTensor('uint8', [N, K / 32, (32 * bits) / 8], q.data));
         const s = g.initializer(`s${i}`, makeTensor('float32', [N, K / 32], q.scales));
-        outs.push(g.op('MatMulNBits', [x, d, s], { K: attr.int(K), N: attr.int(N), bits: attr.int(bits), block_size: attr.int(32), accuracy_level: attr.int(4) }, { domain: 'com.microsoft' }));
+        outs.push(
+          g.op(
+            'MatMulNBits',
+            [x, d, s],
+            { K: attr.int(K), N: attr.int(N), bits: attr.int(bits), block_size: attr.int(32), accuracy_level: attr.int(4) },
+            { domain: 'com.microsoft' },
+          ),
+        );
         bytes += q.data.byteLength + q.scales.byteLength;
       }
     });
@@ -51,7 +58,9 @@ for (const kind of ['matmul', 'gemmT', 'int8', 'int4'] as const) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) await session.run(feeds);
     const ms = (performance.now() - t0) / reps;
-    console.log(`${kind.padEnd(7)} threads ${threads}: ${ms.toFixed(2)} ms for ${L} weights (${(bytes / 1e6).toFixed(0)} MB) = ${(bytes / ms / 1e6).toFixed(1)} GB/s, ${(ms / L * 1000).toFixed(0)} us/matmul, ${((2 * M * N * K * L) / ms / 1e6).toFixed(0)} GFLOP/s`);
+    console.log(
+      `${kind.padEnd(7)} threads ${threads}: ${ms.toFixed(2)} ms for ${L} weights (${(bytes / 1e6).toFixed(0)} MB) = ${(bytes / ms / 1e6).toFixed(1)} GB/s, ${((ms / L) * 1000).toFixed(0)} us/matmul, ${((2 * M * N * K * L) / ms / 1e6).toFixed(0)} GFLOP/s`,
+    );
     await session.release();
   }
 }

@@ -11,7 +11,16 @@ import path from 'node:path';
 import { quantizeNf4 } from '../src/quant/index.js';
 import { loadOrt } from '../src/runtime/session.js';
 import { LAYER_LINEARS } from '../src/model/weight-names.js';
-import { BLOCK_NAMES, blockInputs, buildBlockBackwardGraph, buildBlockForwardGraph, FROZEN_GROUPS, frozenGroupShape, savedInputs, type BlockGraphSpec } from '../src/train/block-graphs.js';
+import {
+  BLOCK_NAMES,
+  blockInputs,
+  buildBlockBackwardGraph,
+  buildBlockForwardGraph,
+  FROZEN_GROUPS,
+  frozenGroupShape,
+  savedInputs,
+  type BlockGraphSpec,
+} from '../src/train/block-graphs.js';
 import { randomUniform, seededRng } from '../src/util/random.js';
 
 const format = (process.argv[2] ?? 'nf4') as 'fp32' | 'nf4';
@@ -22,7 +31,18 @@ const arg = (name: string, fallback: string): string => {
 const T = Number(arg('T', '256'));
 const B = Number(arg('B', '1'));
 const saved = process.argv.includes('--saved');
-const spec: BlockGraphSpec = { hiddenSize: 576, numHeads: 9, numKvHeads: 3, headDim: 64, intermediateSize: 1536, rmsNormEps: 1e-5, format, qkvBias: false, lora: LAYER_LINEARS, rank: 16 };
+const spec: BlockGraphSpec = {
+  hiddenSize: 576,
+  numHeads: 9,
+  numKvHeads: 3,
+  headDim: 64,
+  intermediateSize: 1536,
+  rmsNormEps: 1e-5,
+  format,
+  qkvBias: false,
+  lora: LAYER_LINEARS,
+  rank: 16,
+};
 const ort = await loadOrt();
 const rng = seededRng(1);
 const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
@@ -30,7 +50,9 @@ for (const input of blockInputs(spec)) {
   const dims = input.dims.map((d) => (d === 'T' ? T : d === 'B' ? B : d === 'N' ? B * T : (d as number)));
   const n = dims.reduce((a, b) => a * b, 1);
   if (input.type === 'int64') feeds[input.name] = new ort.Tensor('int64', new BigInt64Array(n), dims);
-  else feeds[input.name] = input.type === 'uint8' ? new ort.Tensor('uint8', new Uint8Array(n), dims) : new ort.Tensor('float32', randomUniform(n, rng, -0.1, 0.1), dims);
+  else
+    feeds[input.name] =
+      input.type === 'uint8' ? new ort.Tensor('uint8', new Uint8Array(n), dims) : new ort.Tensor('float32', randomUniform(n, rng, -0.1, 0.1), dims);
 }
 for (const { name: group } of FROZEN_GROUPS) {
   if (format !== 'nf4') continue;
@@ -44,12 +66,22 @@ let savedFeeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
 for (const which of ['forward', 'backward'] as const) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ort-train-profile-'));
   const bytes = which === 'forward' ? buildBlockForwardGraph(spec, { saved }) : buildBlockBackwardGraph(spec, { saved });
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: path.join(dir, 'p') });
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    enableProfiling: true,
+    profileFilePrefix: path.join(dir, 'p'),
+  });
   const f: Record<string, InstanceType<typeof ort.Tensor>> = { ...extra, [BLOCK_NAMES.x]: feeds[BLOCK_NAMES.x]!, ...(which === 'backward' ? savedFeeds : {}) };
   if (which === 'backward') f[BLOCK_NAMES.dy] = new ort.Tensor('float32', randomUniform(B * T * spec.hiddenSize, rng, -0.1, 0.1), [B * T, spec.hiddenSize]);
   for (let i = 0; i < 2; i++) {
     const out = await session.run(f);
-    if (which === 'forward') savedFeeds = Object.fromEntries(savedInputs(spec).map((s) => [s.name, out[s.name]!]).filter(([, t]) => t));
+    if (which === 'forward')
+      savedFeeds = Object.fromEntries(
+        savedInputs(spec)
+          .map((s) => [s.name, out[s.name]!])
+          .filter(([, t]) => t),
+      );
   }
   const reps = 6;
   const t0 = performance.now();
@@ -59,8 +91,14 @@ for (const which of ['forward', 'backward'] as const) {
   const file = path.join(dir, fs.readdirSync(dir)[0]!);
   const events = JSON.parse(fs.readFileSync(file, 'utf8')) as { cat: string; name: string; dur: number; args?: { op_name?: string } }[];
   const byOp = new Map<string, number>();
-  for (const e of events) if (e.cat === 'Node' && e.name.endsWith('_kernel_time')) byOp.set(e.args?.op_name ?? '?', (byOp.get(e.args?.op_name ?? '?') ?? 0) + e.dur / 1000 / (reps + 2));
-  const top = [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  for (const e of events)
+    if (e.cat === 'Node' && e.name.endsWith('_kernel_time'))
+      byOp.set(e.args?.op_name ?? '?', (byOp.get(e.args?.op_name ?? '?') ?? 0) + e.dur / 1000 / (reps + 2));
+  const top = [...byOp]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ');
   console.log(`${format}${saved ? ' saved' : ''} ${which} B=${B} T=${T}: ${ms.toFixed(1)} ms/run; per op type (ms): ${top}`);
   await session.release();
 }

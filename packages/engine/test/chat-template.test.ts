@@ -8,7 +8,6 @@ import { errorOf } from './helpers.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-chat-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-
 // Real templates, as their tokenizer_config.json files hold them (JSON-decoded).
 
 /** HuggingFaceTB/SmolLM2-135M-Instruct (ChatML with a default system prompt). */
@@ -42,7 +41,9 @@ describe('ChatTemplate.render', () => {
     expect(t.render([{ role: 'user', content: 'Hi' }], { addGenerationPrompt: true })).toBe(
       '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n',
     );
-    expect(t.render(chat.slice(0, 3))).toBe('<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n');
+    expect(t.render(chat.slice(0, 3))).toBe(
+      '<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n',
+    );
   });
 
   it('renders Llama 2 [INST] turns with bos_token, eos_token and the system block', () => {
@@ -59,7 +60,12 @@ describe('ChatTemplate.render', () => {
 
   it("reports the template's raise_exception as CHAT_TEMPLATE_FAILED with its message", () => {
     const t = new ChatTemplate(llama2, { bos: '<s>', eos: '</s>' });
-    const error = errorOf(() => t.render([{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }]));
+    const error = errorOf(() =>
+      t.render([
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+      ]),
+    );
     expect(error.code).toBe('CHAT_TEMPLATE_FAILED');
     expect(error.message).toContain('the template refused these messages: "Conversation roles must alternate user/assistant/user/assistant/..."');
   });
@@ -67,14 +73,17 @@ describe('ChatTemplate.render', () => {
   it('reports parse errors and runtime errors as CHAT_TEMPLATE_FAILED', () => {
     expect(errorOf(() => new ChatTemplate('{% for m in messages %}{{ m.content }')).code).toBe('CHAT_TEMPLATE_FAILED');
     const t = new ChatTemplate("{{ messages[0]['content'].nope() }}");
-    expect(errorOf(() => t.render([{ role: 'user', content: 'x' }]))).toMatchObject({ code: 'CHAT_TEMPLATE_FAILED', message: expect.stringContaining('rendering failed') });
+    expect(errorOf(() => t.render([{ role: 'user', content: 'x' }]))).toMatchObject({
+      code: 'CHAT_TEMPLATE_FAILED',
+      message: expect.stringContaining('rendering failed'),
+    });
   });
 
   it('passes tools, and picks the tool_use template of a named list when tools are given', () => {
     const templates = chatTemplatesFromConfig({
       chat_template: [
         { name: 'default', template: 'plain:{{ messages | length }}' },
-        { name: 'tool_use', template: "tools:{% for t in tools %}{{ t.name }};{% endfor %}" },
+        { name: 'tool_use', template: 'tools:{% for t in tools %}{{ t.name }};{% endfor %}' },
       ],
     });
     const t = new ChatTemplate(templates);
@@ -98,7 +107,9 @@ describe('reading chat templates from a model folder', () => {
     expect(readChatTemplates(dir).get('default')).toBe(smolLM2);
     fs.writeFileSync(path.join(dir, 'chat_template.jinja'), llama3);
     expect(readChatTemplates(dir).get('default')).toBe(llama3);
-    expect(ChatTemplate.fromFolder(dir, { bos: 'B' }).render([{ role: 'user', content: 'x' }])).toBe('B<|start_header_id|>user<|end_header_id|>\n\nx<|eot_id|>');
+    expect(ChatTemplate.fromFolder(dir, { bos: 'B' }).render([{ role: 'user', content: 'x' }])).toBe(
+      'B<|start_header_id|>user<|end_header_id|>\n\nx<|eot_id|>',
+    );
   });
 
   it('says CHAT_TEMPLATE_MISSING for a base model', () => {
@@ -143,7 +154,8 @@ describe('ChatTemplate.renderWithSpans (assistant spans for completion-only trai
   });
 
   it('fails clearly when a template hides an assistant message', () => {
-    const hiding = "{% for m in messages %}{% if m.role == 'assistant' and not loop.last %}[earlier reply]{% else %}{{ m.role }}: {{ m.content }}\n{% endif %}{% endfor %}";
+    const hiding =
+      "{% for m in messages %}{% if m.role == 'assistant' and not loop.last %}[earlier reply]{% else %}{{ m.role }}: {{ m.content }}\n{% endif %}{% endfor %}";
     const t = new ChatTemplate(hiding);
     const error = errorOf(() => t.renderWithSpans(chat));
     expect(error).toMatchObject({ code: 'CHAT_TEMPLATE_FAILED', message: expect.stringContaining('assistant message 2') });

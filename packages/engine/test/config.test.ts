@@ -63,20 +63,104 @@ describe('parseModelConfig', () => {
 
   // The config.json fields of the published checkpoints; their published parameter counts
   // check that the descriptor names every tensor (q/k norms, four norms a layer, tied heads).
-  const qwen3 = { model_type: 'qwen3', hidden_size: 1024, intermediate_size: 3072, num_hidden_layers: 28, num_attention_heads: 16, num_key_value_heads: 8, head_dim: 128, vocab_size: 151936, max_position_embeddings: 40960, rms_norm_eps: 1e-6, rope_theta: 1000000, rope_scaling: null, attention_bias: false, hidden_act: 'silu', tie_word_embeddings: true, use_sliding_window: false, sliding_window: null, max_window_layers: 28, bos_token_id: 151643, eos_token_id: 151645 };
-  const gemma2 = { model_type: 'gemma2', hidden_size: 2304, intermediate_size: 9216, num_hidden_layers: 26, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 256, vocab_size: 256000, max_position_embeddings: 8192, rms_norm_eps: 1e-6, rope_theta: 10000, attention_bias: false, hidden_act: 'gelu_pytorch_tanh', hidden_activation: 'gelu_pytorch_tanh', query_pre_attn_scalar: 256, sliding_window: 4096, final_logit_softcapping: 30, attn_logit_softcapping: 50, cache_implementation: 'hybrid', bos_token_id: 2, eos_token_id: [1, 107] };
-  const gemma3 = { model_type: 'gemma3_text', hidden_size: 1152, intermediate_size: 6912, num_hidden_layers: 26, num_attention_heads: 4, num_key_value_heads: 1, head_dim: 256, vocab_size: 262144, max_position_embeddings: 32768, rms_norm_eps: 1e-6, rope_theta: 1000000, rope_local_base_freq: 10000, rope_scaling: null, attention_bias: false, hidden_activation: 'gelu_pytorch_tanh', query_pre_attn_scalar: 256, sliding_window: 512, sliding_window_pattern: 6, final_logit_softcapping: null, attn_logit_softcapping: null, bos_token_id: 2, eos_token_id: [1, 106] };
+  const qwen3 = {
+    model_type: 'qwen3',
+    hidden_size: 1024,
+    intermediate_size: 3072,
+    num_hidden_layers: 28,
+    num_attention_heads: 16,
+    num_key_value_heads: 8,
+    head_dim: 128,
+    vocab_size: 151936,
+    max_position_embeddings: 40960,
+    rms_norm_eps: 1e-6,
+    rope_theta: 1000000,
+    rope_scaling: null,
+    attention_bias: false,
+    hidden_act: 'silu',
+    tie_word_embeddings: true,
+    use_sliding_window: false,
+    sliding_window: null,
+    max_window_layers: 28,
+    bos_token_id: 151643,
+    eos_token_id: 151645,
+  };
+  const gemma2 = {
+    model_type: 'gemma2',
+    hidden_size: 2304,
+    intermediate_size: 9216,
+    num_hidden_layers: 26,
+    num_attention_heads: 8,
+    num_key_value_heads: 4,
+    head_dim: 256,
+    vocab_size: 256000,
+    max_position_embeddings: 8192,
+    rms_norm_eps: 1e-6,
+    rope_theta: 10000,
+    attention_bias: false,
+    hidden_act: 'gelu_pytorch_tanh',
+    hidden_activation: 'gelu_pytorch_tanh',
+    query_pre_attn_scalar: 256,
+    sliding_window: 4096,
+    final_logit_softcapping: 30,
+    attn_logit_softcapping: 50,
+    cache_implementation: 'hybrid',
+    bos_token_id: 2,
+    eos_token_id: [1, 107],
+  };
+  const gemma3 = {
+    model_type: 'gemma3_text',
+    hidden_size: 1152,
+    intermediate_size: 6912,
+    num_hidden_layers: 26,
+    num_attention_heads: 4,
+    num_key_value_heads: 1,
+    head_dim: 256,
+    vocab_size: 262144,
+    max_position_embeddings: 32768,
+    rms_norm_eps: 1e-6,
+    rope_theta: 1000000,
+    rope_local_base_freq: 10000,
+    rope_scaling: null,
+    attention_bias: false,
+    hidden_activation: 'gelu_pytorch_tanh',
+    query_pre_attn_scalar: 256,
+    sliding_window: 512,
+    sliding_window_pattern: 6,
+    final_logit_softcapping: null,
+    attn_logit_softcapping: null,
+    bos_token_id: 2,
+    eos_token_id: [1, 106],
+  };
 
   it('reads Qwen3-0.6B: q/k norms, no biases, tied (596,049,920 parameters as published)', () => {
     const c = parseModelConfig(qwen3);
-    expect(c).toMatchObject({ architecture: 'qwen3', qkNorm: true, qkvBias: false, sandwichNorms: false, normOffset: 0, activation: 'silu', headDim: 128, slidingWindow: null });
+    expect(c).toMatchObject({
+      architecture: 'qwen3',
+      qkNorm: true,
+      qkvBias: false,
+      sandwichNorms: false,
+      normOffset: 0,
+      activation: 'silu',
+      headDim: 128,
+      slidingWindow: null,
+    });
     expect(c.attentionScale).toBeCloseTo(1 / Math.sqrt(128), 12);
     expect(parameterCount(c)).toBe(596_049_920);
   });
 
   it('reads Gemma-2-2B: sandwich norms with +1, GeGLU, soft-caps, every even layer sliding (2,614,341,888 parameters)', () => {
     const c = parseModelConfig(gemma2);
-    expect(c).toMatchObject({ sandwichNorms: true, normOffset: 1, activation: 'gelu_tanh', attnSoftcap: 50, finalSoftcap: 30, slidingWindow: 4096, tieWordEmbeddings: true, qkNorm: false });
+    expect(c).toMatchObject({
+      sandwichNorms: true,
+      normOffset: 1,
+      activation: 'gelu_tanh',
+      attnSoftcap: 50,
+      finalSoftcap: 30,
+      slidingWindow: 4096,
+      tieWordEmbeddings: true,
+      qkNorm: false,
+    });
     expect(c.embeddingScale).toBe(Math.fround(Math.sqrt(2304)));
     expect(c.attentionScale).toBeCloseTo(1 / 16, 12);
     expect(c.layerTypes.slice(0, 4)).toEqual(['sliding', 'full', 'sliding', 'full']);

@@ -17,7 +17,8 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-data-formats-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-const parse = (text: string | Uint8Array, name: string, options: ReadDatasetOptions = {}) => parseDatasetBytes(typeof text === 'string' ? utf8(text) : text, name, options);
+const parse = (text: string | Uint8Array, name: string, options: ReadDatasetOptions = {}) =>
+  parseDatasetBytes(typeof text === 'string' ? utf8(text) : text, name, options);
 
 /** The message of the INVALID_ARGUMENT error a whole-file problem throws. */
 async function fileErrorOf(promise: Promise<unknown>): Promise<string> {
@@ -36,8 +37,21 @@ const layouts: Record<DatasetFormat, { source: Record<string, unknown>[]; expect
       { instruction: 'Hi', input: '', output: 'Hey', system: '' },
     ],
     expected: [
-      { kind: 'chat', messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'Add\n\n1 2' }, { role: 'assistant', content: '3' }] },
-      { kind: 'chat', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hey' }] },
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'system', content: 'S' },
+          { role: 'user', content: 'Add\n\n1 2' },
+          { role: 'assistant', content: '3' },
+        ],
+      },
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hey' },
+        ],
+      },
     ],
   },
   sharegpt: {
@@ -51,7 +65,14 @@ const layouts: Record<DatasetFormat, { source: Record<string, unknown>[]; expect
         ],
         tools: '[{"name":"weather"}]',
       },
-      { conversations: [{ from: 'system', value: 'Be kind.' }, { from: 'human', value: 'hi' }, { from: 'gpt', value: 'hello' }], tools: '[]' },
+      {
+        conversations: [
+          { from: 'system', value: 'Be kind.' },
+          { from: 'human', value: 'hi' },
+          { from: 'gpt', value: 'hello' },
+        ],
+        tools: '[]',
+      },
     ],
     expected: [
       {
@@ -64,30 +85,84 @@ const layouts: Record<DatasetFormat, { source: Record<string, unknown>[]; expect
         ],
         tools: '[{"name":"weather"}]',
       },
-      { kind: 'chat', messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }], tools: '[]' },
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'system', content: 'Be kind.' },
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' },
+        ],
+        tools: '[]',
+      },
     ],
   },
   messages: {
     source: [
-      { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] },
-      { messages: [{ role: 'system', content: '' }, { role: 'user', content: 'u' }, { role: 'assistant', content: 'call' }, { role: 'tool', content: 'result' }, { role: 'assistant', content: 'done' }] },
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'system', content: '' },
+          { role: 'user', content: 'u' },
+          { role: 'assistant', content: 'call' },
+          { role: 'tool', content: 'result' },
+          { role: 'assistant', content: 'done' },
+        ],
+      },
     ],
     expected: [
-      { kind: 'chat', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] },
       {
         kind: 'chat',
-        messages: [{ role: 'system', content: '' }, { role: 'user', content: 'u' }, { role: 'assistant', content: 'call' }, { role: 'tool', content: 'result' }, { role: 'assistant', content: 'done' }],
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      },
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'system', content: '' },
+          { role: 'user', content: 'u' },
+          { role: 'assistant', content: 'call' },
+          { role: 'tool', content: 'result' },
+          { role: 'assistant', content: 'done' },
+        ],
       },
     ],
   },
   'prompt-completion': {
-    source: [{ prompt: 'Capital of France?', completion: 'Paris' }, { prompt: '2+2', completion: '4, "of course"' }],
+    source: [
+      { prompt: 'Capital of France?', completion: 'Paris' },
+      { prompt: '2+2', completion: '4, "of course"' },
+    ],
     expected: [
-      { kind: 'chat', messages: [{ role: 'user', content: 'Capital of France?' }, { role: 'assistant', content: 'Paris' }] },
-      { kind: 'chat', messages: [{ role: 'user', content: '2+2' }, { role: 'assistant', content: '4, "of course"' }] },
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'Capital of France?' },
+          { role: 'assistant', content: 'Paris' },
+        ],
+      },
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: '2+2' },
+          { role: 'assistant', content: '4, "of course"' },
+        ],
+      },
     ],
   },
-  text: { source: [{ text: 'hello, world' }, { text: 'a second\nline' }], expected: [{ kind: 'text', text: 'hello, world' }, { kind: 'text', text: 'a second\nline' }] },
+  text: {
+    source: [{ text: 'hello, world' }, { text: 'a second\nline' }],
+    expected: [
+      { kind: 'text', text: 'hello, world' },
+      { kind: 'text', text: 'a second\nline' },
+    ],
+  },
 };
 
 /** Cells of tabular files: lists as JSON text, as exported from pandas or a spreadsheet. */
@@ -128,7 +203,17 @@ describe('every layout in every file type', () => {
 
   it('parquet list columns (not JSON text) are read as they are', async () => {
     const bytes = parquetWriteBuffer({
-      columnData: [{ name: 'conversations', data: [[{ from: 'human', value: 'q' }, { from: 'gpt', value: 'a' }]] }],
+      columnData: [
+        {
+          name: 'conversations',
+          data: [
+            [
+              { from: 'human', value: 'q' },
+              { from: 'gpt', value: 'a' },
+            ],
+          ],
+        },
+      ],
       schema: [
         { name: 'root', num_children: 1 },
         { name: 'conversations', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
@@ -139,26 +224,60 @@ describe('every layout in every file type', () => {
       ],
     });
     const parsed = await parse(new Uint8Array(bytes), 'nested.parquet');
-    expect(parsed.records).toEqual([{ kind: 'chat', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }]);
+    expect(parsed.records).toEqual([
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      },
+    ]);
   });
 });
 
 describe('plain text, detection, mapping and overrides', () => {
   it('splits text on blank lines, or on a separator, dropping empty fragments', async () => {
     const blank = await parse('First story.\nStill first.\n\nSecond.\n  \n\n\nThird.\n\n', 'stories.txt');
-    expect(blank.records).toEqual([{ kind: 'text', text: 'First story.\nStill first.' }, { kind: 'text', text: 'Second.' }, { kind: 'text', text: 'Third.' }]);
+    expect(blank.records).toEqual([
+      { kind: 'text', text: 'First story.\nStill first.' },
+      { kind: 'text', text: 'Second.' },
+      { kind: 'text', text: 'Third.' },
+    ]);
     expect(blank.locations).toEqual(['document 1', 'document 2', 'document 3']);
     expect(blank.format).toBe('text');
     const separated = await parse('One.\n\nStill one.\n<|endoftext|>\nTwo.\n<|endoftext|>\n\n<|endoftext|>\n', 's.txt', { separator: '<|endoftext|>' });
-    expect(separated.records).toEqual([{ kind: 'text', text: 'One.\n\nStill one.' }, { kind: 'text', text: 'Two.' }]);
+    expect(separated.records).toEqual([
+      { kind: 'text', text: 'One.\n\nStill one.' },
+      { kind: 'text', text: 'Two.' },
+    ]);
   });
 
   it('maps source columns to layout fields', async () => {
     const csv = await parse('question,answer\nWhy?,Because.\n', 'qa.csv', { columns: { prompt: 'question', completion: 'answer' } });
     expect(csv.format).toBe('prompt-completion');
-    expect(csv.records).toEqual([{ kind: 'chat', messages: [{ role: 'user', content: 'Why?' }, { role: 'assistant', content: 'Because.' }] }]);
-    const json = await parse('[{"task":"Sum","data":"1 2","answer":"3"}]', 'a.json', { format: 'alpaca', columns: { instruction: 'task', input: 'data', output: 'answer' } });
-    expect(json.records).toEqual([{ kind: 'chat', messages: [{ role: 'user', content: 'Sum\n\n1 2' }, { role: 'assistant', content: '3' }] }]);
+    expect(csv.records).toEqual([
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'Why?' },
+          { role: 'assistant', content: 'Because.' },
+        ],
+      },
+    ]);
+    const json = await parse('[{"task":"Sum","data":"1 2","answer":"3"}]', 'a.json', {
+      format: 'alpaca',
+      columns: { instruction: 'task', input: 'data', output: 'answer' },
+    });
+    expect(json.records).toEqual([
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'Sum\n\n1 2' },
+          { role: 'assistant', content: '3' },
+        ],
+      },
+    ]);
     const missing = await parse('[{"task":"Sum"}]', 'b.json', { format: 'alpaca', columns: { instruction: 'task', output: 'answer' } });
     expect(missing.problems).toMatchObject([{ kind: 'missing-field', field: 'answer', location: 'record 1', message: 'the record has no "answer" field.' }]);
   });
@@ -204,7 +323,9 @@ describe('whole-file errors', () => {
   it('locates invalid UTF-8 by byte offset and line', async () => {
     const bytes = new Uint8Array([...utf8('{"text":"ok é"}\n{"text":"x'), 0xc3, 0x28, ...utf8('"}\n')]);
     const offset = utf8('{"text":"ok é"}\n{"text":"x').length;
-    await expect(fileErrorOf(parse(bytes, 'latin1.jsonl'))).resolves.toBe(`latin1.jsonl: is not valid UTF-8: the first invalid byte is at byte offset ${offset} (line 2); save the file as UTF-8.`);
+    await expect(fileErrorOf(parse(bytes, 'latin1.jsonl'))).resolves.toBe(
+      `latin1.jsonl: is not valid UTF-8: the first invalid byte is at byte offset ${offset} (line 2); save the file as UTF-8.`,
+    );
     // Overlong encodings and surrogates are invalid too, as TextDecoder says.
     await expect(fileErrorOf(parse(new Uint8Array([0x61, 0xc0, 0xaf]), 'a.txt'))).resolves.toMatch(/byte offset 1 \(line 1\)/);
     await expect(fileErrorOf(parse(new Uint8Array([0x0a, 0x61, 0xed, 0xa0, 0x80]), 'a.txt'))).resolves.toMatch(/byte offset 2 \(line 2\)/);
@@ -214,14 +335,21 @@ describe('whole-file errors', () => {
     const records = Array.from({ length: 4000 }, (_, i) => ({ instruction: `task ${i}`, output: `answer ${i}` }));
     const minified = JSON.stringify(records);
     // V8 gives "at position N" for a missing comma, and no position for an unexpected token.
-    for (const [bad, replacement] of [['},{', '}{'], ['},{', '},x{']] as const) {
+    for (const [bad, replacement] of [
+      ['},{', '}{'],
+      ['},{', '},x{'],
+    ] as const) {
       const at = minified.indexOf(bad, 150_000) + (replacement === '}{' ? 1 : 2);
       const broken = minified.replace(new RegExp(`^([\\s\\S]{${minified.indexOf(bad, 150_000)}})${bad}`), `$1${replacement}`);
       const message = await fileErrorOf(parse(broken, 'minified.json'));
       expect(message).toMatch(new RegExp(`^minified\\.json: invalid JSON at line 1, column ${at + 1}: `));
     }
-    await expect(fileErrorOf(parse('[\n  {"text": "a"},\n  {"text": x}\n]', 'p.json'))).resolves.toMatch(/^p\.json: invalid JSON at line 3, column 12: Unexpected token 'x'/);
-    await expect(fileErrorOf(parse('[\n  {"text": "a"},\n', 'cut.json'))).resolves.toMatch(/^cut\.json: invalid JSON at line 3, column 1: Unexpected end of JSON input/);
+    await expect(fileErrorOf(parse('[\n  {"text": "a"},\n  {"text": x}\n]', 'p.json'))).resolves.toMatch(
+      /^p\.json: invalid JSON at line 3, column 12: Unexpected token 'x'/,
+    );
+    await expect(fileErrorOf(parse('[\n  {"text": "a"},\n', 'cut.json'))).resolves.toMatch(
+      /^cut\.json: invalid JSON at line 3, column 1: Unexpected end of JSON input/,
+    );
     await expect(fileErrorOf(parse('{\n  "text": "one object"\n}', 'one.json'))).resolves.toMatch(/one\.json: holds one JSON object, not an array of records/);
     expect(jsonErrorOffset('[1, 2, {"a": [true, null, "x\\u00e9"]}]')).toBe(-1);
     expect(jsonErrorOffset('{"a" 1}')).toBe(5);
@@ -267,8 +395,24 @@ describe('per-record problems, with their locations', () => {
 
   it('OpenAI messages: text parts are joined; image parts and tool_calls are explained', async () => {
     const lines = [
-      { messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello, ' }, { type: 'text', text: 'there.' }] }, { role: 'assistant', content: 'Hi!' }] },
-      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x.png' } }] }, { role: 'assistant', content: 'A cat.' }] },
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Hello, ' },
+              { type: 'text', text: 'there.' },
+            ],
+          },
+          { role: 'assistant', content: 'Hi!' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: 'x.png' } }] },
+          { role: 'assistant', content: 'A cat.' },
+        ],
+      },
       {
         messages: [
           { role: 'user', content: 'Weather in Paris?' },
@@ -279,9 +423,19 @@ describe('per-record problems, with their locations', () => {
       },
     ];
     const parsed = await parse(lines.map((l) => JSON.stringify(l)).join('\n'), 'openai.jsonl');
-    expect(parsed.records[0]).toEqual({ kind: 'chat', messages: [{ role: 'user', content: 'Hello, there.' }, { role: 'assistant', content: 'Hi!' }] });
+    expect(parsed.records[0]).toEqual({
+      kind: 'chat',
+      messages: [
+        { role: 'user', content: 'Hello, there.' },
+        { role: 'assistant', content: 'Hi!' },
+      ],
+    });
     expect(parsed.problems.map((p) => [p.location, p.field, p.message])).toEqual([
-      ['line 2', 'messages[0].content', '"content" must be a string or a list of text parts, not a list holding a part of type "image_url" (only text parts can be trained on).'],
+      [
+        'line 2',
+        'messages[0].content',
+        '"content" must be a string or a list of text parts, not a list holding a part of type "image_url" (only text parts can be trained on).',
+      ],
       [
         'line 3',
         'messages[1].tool_calls',
@@ -297,7 +451,13 @@ describe('per-record problems, with their locations', () => {
       ['record 3', 'wrong-type', '"text" must be a string, not null.'],
     ]);
     const csv = await parse('instruction,input,output\nAdd,1 2,3\nSay hi,,\n"Quote ""this""",,ok\n', 'a.csv');
-    expect(csv.records[2]).toEqual({ kind: 'chat', messages: [{ role: 'user', content: 'Quote "this"' }, { role: 'assistant', content: 'ok' }] });
+    expect(csv.records[2]).toEqual({
+      kind: 'chat',
+      messages: [
+        { role: 'user', content: 'Quote "this"' },
+        { role: 'assistant', content: 'ok' },
+      ],
+    });
     expect(csv.problems).toEqual([{ kind: 'empty-field', record: 1, location: 'row 2', field: 'output', message: '"output" is empty.', severity: 'error' }]);
     const sharegpt = await parse('[{"conversations":[{"from":"bot","value":"x"},{"from":"gpt"}]}, {"conversations":[]}]', 's.json');
     expect(sharegpt.problems.map((p) => [p.location, p.kind, p.field])).toEqual([
@@ -354,7 +514,8 @@ describe('the real datasets in ../shared/data', () => {
         expect(parsed.records.filter((r) => r?.kind === 'chat' && r.tools === '[]').length).toBe(109);
       }
       if (format === 'messages') expect(parsed.columns).toEqual(['messages', 'label']);
-      if (file.includes('2MiB')) expect((parsed.records[0] as { text: string }).text).toMatch(/^One day, a little girl named Lily found a needle in her room\./);
+      if (file.includes('2MiB'))
+        expect((parsed.records[0] as { text: string }).text).toMatch(/^One day, a little girl named Lily found a needle in her room\./);
     });
   }
 });

@@ -29,7 +29,17 @@ describe('without a model', () => {
   it('counts records, problems and exact duplicates; no tokens, no samples', async () => {
     const parsed = await parse(jsonl([{ text: 'a' }, { text: 'b' }, { text: 'a' }, { text: 5 }, { text: 'a' }, { text: 'b' }]), 'd.jsonl');
     const report = buildDatasetReport(parsed);
-    expect(report).toMatchObject({ fileType: 'jsonl', format: 'text', records: 6, valid: 5, errorCount: 1, warningCount: 3, duplicates: 3, tokens: null, samples: [] });
+    expect(report).toMatchObject({
+      fileType: 'jsonl',
+      format: 'text',
+      records: 6,
+      valid: 5,
+      errorCount: 1,
+      warningCount: 3,
+      duplicates: 3,
+      tokens: null,
+      samples: [],
+    });
     expect(report.problems.map((p) => [p.location, p.kind, p.message])).toEqual([
       ['line 3', 'duplicate', 'an exact duplicate of line 1.'],
       ['line 4', 'wrong-type', '"text" must be a string, not a number.'],
@@ -62,7 +72,12 @@ describe('with the tiny model', () => {
     expect(sample.pieces).toEqual(runs.map((r) => ({ text: tokenizer.decode(r.ids), trained: r.trained })));
     expect(sample.pieces.filter((p) => p.trained).map((p) => p.text)).toEqual(['Hello friend!<|im_end|>\n', 'See you, take care.<|im_end|>\n']);
     expect(sample.pieces.map((p) => p.text).join('')).toBe(chatTemplate.render(chat.messages));
-    expect(sample).toMatchObject({ record: 0, tokens: example.inputIds.length, trainedTokens: example.labels.filter((l) => l !== IGNORE_INDEX).length, truncated: false });
+    expect(sample).toMatchObject({
+      record: 0,
+      tokens: example.inputIds.length,
+      trainedTokens: example.labels.filter((l) => l !== IGNORE_INDEX).length,
+      truncated: false,
+    });
     // Raw text trains everything but its first token.
     const raw = await parse('the cat sat', 'c.txt');
     const text = buildDatasetReport(raw, { tokenizer }).samples[0]!;
@@ -97,8 +112,20 @@ describe('with the tiny model', () => {
   });
 
   it('warns of records with nothing to train, and reports records the template refuses', async () => {
-    const longPrompt = { messages: [{ role: 'user', content: 'x '.repeat(60) }, { role: 'assistant', content: 'yes' }] };
-    const toolChat = { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'call' }, { role: 'tool', content: 'result' }, { role: 'assistant', content: 'done' }] };
+    const longPrompt = {
+      messages: [
+        { role: 'user', content: 'x '.repeat(60) },
+        { role: 'assistant', content: 'yes' },
+      ],
+    };
+    const toolChat = {
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'call' },
+        { role: 'tool', content: 'result' },
+        { role: 'assistant', content: 'done' },
+      ],
+    };
     const parsed = await parse(jsonl([longPrompt, toolChat]), 'w.jsonl');
     const report = buildDatasetReport(parsed, { tokenizer, chatTemplate, seqLen: 32 });
     expect(report.problems.map((p) => [p.location, p.kind, p.severity])).toEqual([['line 1', 'no-trained-tokens', 'warning']]);
@@ -134,6 +161,10 @@ describe('with the tiny model', () => {
     expect(report.samples.length).toBe(3);
     const first = parsed.records[0]!;
     const answer = first.kind === 'chat' ? first.messages.at(-1)!.content : '';
-    expect(report.samples[0]!.pieces.filter((p) => p.trained).map((p) => p.text).join('')).toBe(`${answer}<|im_end|>\n`);
+    expect(
+      report.samples[0]!.pieces.filter((p) => p.trained)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(`${answer}<|im_end|>\n`);
   });
 });

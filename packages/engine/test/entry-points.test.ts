@@ -20,7 +20,8 @@ function braceNames(list: string): string[] {
 
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && /\.(ts|tsx|js|mjs)$/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
     .filter((f) => !f.split(path.sep).includes('node_modules'));
@@ -33,7 +34,8 @@ function namesUsedOutside(): Set<string> {
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     expect(text, `${file} imports the main entry as a namespace; import names instead`).not.toMatch(/\*\s+as\s+\w+\s+from\s+'@qlora-studio\/engine'/);
-    for (const m of text.matchAll(/(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'@qlora-studio\/engine'/g)) for (const n of braceNames(m[1]!)) names.add(n);
+    for (const m of text.matchAll(/(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'@qlora-studio\/engine'/g))
+      for (const n of braceNames(m[1]!)) names.add(n);
   }
   return names;
 }

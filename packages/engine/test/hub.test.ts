@@ -85,7 +85,12 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
       res.writeHead(416, { 'Content-Range': `bytes */${bytes.length}` });
       return void res.end();
     }
-    res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${bytes.length}`, 'Content-Length': String(end - start + 1), 'Accept-Ranges': 'bytes', ETag: etag });
+    res.writeHead(206, {
+      'Content-Range': `bytes ${start}-${end}/${bytes.length}`,
+      'Content-Length': String(end - start + 1),
+      'Accept-Ranges': 'bytes',
+      ETag: etag,
+    });
     return void res.end(bytes.subarray(start, end + 1));
   }
   res.writeHead(200, { 'Content-Length': String(bytes.length), 'Accept-Ranges': 'bytes', ETag: etag });
@@ -94,14 +99,26 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
 
 beforeAll(async () => {
   const single = makeTinyModel({ arch: 'llama', outDir: path.join(root, 'src-single') }).dir;
-  repos.set('tiny/llama', { files: readFolder(single, { 'README.md': '# tiny', '.gitattributes': '*.safetensors filter=lfs', 'pytorch_model.bin': 'not wanted' }) });
+  repos.set('tiny/llama', {
+    files: readFolder(single, { 'README.md': '# tiny', '.gitattributes': '*.safetensors filter=lfs', 'pytorch_model.bin': 'not wanted' }),
+  });
   const sharded = makeTinyModel({ arch: 'qwen2', outDir: path.join(root, 'src-sharded'), shards: 2 }).dir;
   repos.set('tiny/qwen2-sharded', { files: readFolder(sharded, { 'chat_template.jinja': '{{ messages[0].content }}' }) });
   repos.set('tiny/damaged', { files: readFolder(single), corrupt: new Set(['model.safetensors']) });
   repos.set('tiny/no-weights', { files: new Map([...readFolder(single)].filter(([name]) => !name.endsWith('.safetensors'))) });
   const chats = '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n';
-  repos.set('datasets:tiny/chats', { files: new Map([['README.md', Buffer.from('# chats')], ['data/train.jsonl', Buffer.from(chats)]]) });
-  repos.set('datasets:tiny/many', { files: new Map([['a.jsonl', Buffer.from(chats)], ['b.csv', Buffer.from('prompt,completion\nhi,hello\n')]]) });
+  repos.set('datasets:tiny/chats', {
+    files: new Map([
+      ['README.md', Buffer.from('# chats')],
+      ['data/train.jsonl', Buffer.from(chats)],
+    ]),
+  });
+  repos.set('datasets:tiny/many', {
+    files: new Map([
+      ['a.jsonl', Buffer.from(chats)],
+      ['b.csv', Buffer.from('prompt,completion\nhi,hello\n')],
+    ]),
+  });
   server = http.createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -141,7 +158,12 @@ describe('downloadModel', () => {
     const dir = await downloadModel({ repo: 'tiny/llama', cacheDir: cacheDir(), hubUrl, token: '', onProgress: (p) => progress.push(p) });
     expect(dir.endsWith('tiny--llama')).toBe(true);
     expectSameFiles(dir, 'tiny/llama', modelFiles);
-    expect(seen.filter((s) => s.path.includes('/resolve/')).map((s) => path.basename(s.path)).sort()).toEqual([...modelFiles].sort());
+    expect(
+      seen
+        .filter((s) => s.path.includes('/resolve/'))
+        .map((s) => path.basename(s.path))
+        .sort(),
+    ).toEqual([...modelFiles].sort());
     expect(seen.every((s) => s.authorization === undefined)).toBe(true);
     const last = progress.at(-1)!;
     expect(last).toMatchObject({ file: 'model.safetensors', fileIndex: 5, fileCount: 6 });
@@ -234,7 +256,9 @@ describe('downloadModel', () => {
   it('stops with an AbortError when canceled, and refuses odd repo ids', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(downloadModel({ repo: 'tiny/llama', cacheDir: cacheDir(), hubUrl, token: '', signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(downloadModel({ repo: 'tiny/llama', cacheDir: cacheDir(), hubUrl, token: '', signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect((await errorOf(downloadModel({ repo: '../etc', cacheDir: cacheDir(), hubUrl }))).code).toBe('INVALID_ARGUMENT');
   });
 });
@@ -255,7 +279,9 @@ describe('downloadDatasetFile', () => {
     expect(error.message).toContain('a.jsonl, b.csv');
     const file = await downloadDatasetFile({ repo: 'tiny/many', file: 'b.csv', destDir: cacheDir(), hubUrl, token: '' });
     expect(fs.readFileSync(file, 'utf8')).toContain('prompt,completion');
-    expect((await errorOf(downloadDatasetFile({ repo: 'tiny/many', file: 'c.csv', destDir: cacheDir(), hubUrl, token: '' }))).message).toContain('has no file c.csv');
+    expect((await errorOf(downloadDatasetFile({ repo: 'tiny/many', file: 'c.csv', destDir: cacheDir(), hubUrl, token: '' }))).message).toContain(
+      'has no file c.csv',
+    );
   });
 
   it('says clearly when the dataset does not exist or the Hub cannot be reached', async () => {

@@ -131,7 +131,10 @@ describe('scoring', () => {
     const ids = [0, 1, 2, 3, 4, 5, 0, 1, 2, 3];
     const scores = await scoreTokenIds(model, ids);
     expect(scores.tokens).toBe(9);
-    expect(scores.nll).toBeCloseTo(ids.slice(1).reduce((s, t) => s + nll(t), 0), 9);
+    expect(scores.nll).toBeCloseTo(
+      ids.slice(1).reduce((s, t) => s + nll(t), 0),
+      9,
+    );
   });
 
   it('reports loss and perplexity of texts, and the log-likelihood of a continuation', async () => {

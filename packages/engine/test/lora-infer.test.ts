@@ -22,7 +22,12 @@ function randomAdapter(config: ModelConfig, seed: number, targets: [number, Laye
   targets.forEach(([layer, linear, r], i) => {
     const [N, K] = linearShape(config, linear);
     // B is non-zero (a trained adapter, not PEFT's zero init) so the delta shows.
-    modules.set(linearModule(layer, linear), { A: randomUniform(r * K, rng, -0.3, 0.3), B: randomUniform(N * r, rng, -0.3, 0.3), r, ...(i === 0 ? { scaling: 0.5 } : {}) });
+    modules.set(linearModule(layer, linear), {
+      A: randomUniform(r * K, rng, -0.3, 0.3),
+      B: randomUniform(N * r, rng, -0.3, 0.3),
+      r,
+      ...(i === 0 ? { scaling: 0.5 } : {}),
+    });
   });
   return { scaling: 2, modules };
 }
@@ -64,13 +69,20 @@ describe('unmerged LoRA in OrtCausalLM', () => {
 
   it('switches between two loaded adapters', async () => {
     const { config, get } = tinyModel({}, 13);
-    const first = randomAdapter(config, 14, [[0, 'q_proj', 2], [1, 'down_proj', 2]]);
+    const first = randomAdapter(config, 14, [
+      [0, 'q_proj', 2],
+      [1, 'down_proj', 2],
+    ]);
     const second = randomAdapter(config, 15, [[1, 'v_proj', 4]]);
     const model = await loadCausalLM({ config, getWeight: get }, { quant: 'none', threads: 1 });
     try {
       model.loadAdapter('first', first);
       model.loadAdapter('second', second);
-      for (const [name, adapter] of [['second', second], ['first', first], ['second', second]] as const) {
+      for (const [name, adapter] of [
+        ['second', second],
+        ['first', first],
+        ['second', second],
+      ] as const) {
         model.setActiveAdapter(name);
         model.resetCache();
         expect(await walkError(model, config, mergedLoraWeights(get, adapter))).toBeLessThan(TOLERANCE);
@@ -135,7 +147,9 @@ describe('unmerged LoRA in OrtCausalLM', () => {
       expect(() => model.loadAdapter('x', { scaling: 1, modules: new Map([['model.layers.9.self_attn.q_proj', entry!]]) })).toThrow(
         expect.objectContaining({ code: 'ADAPTER_INVALID' }),
       );
-      expect(() => model.loadAdapter('x', { scaling: 1, modules: new Map([['lm_head', entry!]]) })).toThrow(expect.objectContaining({ code: 'ADAPTER_INVALID' }));
+      expect(() => model.loadAdapter('x', { scaling: 1, modules: new Map([['lm_head', entry!]]) })).toThrow(
+        expect.objectContaining({ code: 'ADAPTER_INVALID' }),
+      );
       const wrongShape = { ...entry!, r: 3 };
       expect(() => model.loadAdapter('x', { scaling: 1, modules: new Map([[linearModule(0, 'q_proj'), wrongShape]]) })).toThrow(
         expect.objectContaining({ code: 'ADAPTER_INVALID' }),

@@ -12,7 +12,6 @@ import { errorOf } from './helpers.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-folder-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-
 /** A fresh copy of a generated model, to break. */
 function tinyCopy(name: string, options: Partial<Parameters<typeof makeTinyModel>[0]> = {}): string {
   return makeTinyModel({ arch: 'llama', outDir: path.join(root, name), ...options }).dir;
@@ -33,7 +32,17 @@ describe('generation_config.json', () => {
         pad_token_id: 151643,
         transformers_version: '4.37.0',
       }),
-    ).toEqual({ doSample: true, temperature: 0.7, topP: 0.8, topK: 20, repetitionPenalty: 1.05, maxNewTokens: 256, eosTokenIds: [151645, 151643], bosTokenId: 151643, padTokenId: 151643 });
+    ).toEqual({
+      doSample: true,
+      temperature: 0.7,
+      topP: 0.8,
+      topK: 20,
+      repetitionPenalty: 1.05,
+      maxNewTokens: 256,
+      eosTokenIds: [151645, 151643],
+      bosTokenId: 151643,
+      padTokenId: 151643,
+    });
     expect(parseGenerationConfig({ eos_token_id: 2, max_length: 4096, temperature: null })).toEqual({ eosTokenIds: [2], maxLength: 4096 });
   });
 
@@ -43,7 +52,10 @@ describe('generation_config.json', () => {
   });
 
   it('names the field that is wrong', () => {
-    expect(errorOf(() => parseGenerationConfig({ temperature: -1 }))).toMatchObject({ code: 'MODEL_CONFIG_INVALID', message: expect.stringContaining('"temperature"') });
+    expect(errorOf(() => parseGenerationConfig({ temperature: -1 }))).toMatchObject({
+      code: 'MODEL_CONFIG_INVALID',
+      message: expect.stringContaining('"temperature"'),
+    });
     expect(errorOf(() => parseGenerationConfig({ top_p: 2 })).message).toContain('"top_p"');
     expect(errorOf(() => parseGenerationConfig({ eos_token_id: ['x'] })).message).toContain('"eos_token_id"');
     expect(errorOf(() => parseGenerationConfig([])).code).toBe('MODEL_CONFIG_INVALID');
@@ -91,14 +103,20 @@ describe('inspectModelFolder', () => {
     expect(errorOf(() => inspectModelFolder(dir))).toMatchObject({ code: 'MODEL_FILE_MISSING', message: expect.stringContaining('model.safetensors') });
     const sharded = tinyCopy('missing-shard', { shards: 2 });
     fs.rmSync(path.join(sharded, 'model-00002-of-00002.safetensors'));
-    expect(errorOf(() => loadModelFolder(sharded))).toMatchObject({ code: 'MODEL_FILE_MISSING', message: expect.stringContaining('model-00002-of-00002.safetensors') });
+    expect(errorOf(() => loadModelFolder(sharded))).toMatchObject({
+      code: 'MODEL_FILE_MISSING',
+      message: expect.stringContaining('model-00002-of-00002.safetensors'),
+    });
     expect(errorOf(() => inspectModelFolder(path.join(root, 'nowhere'))).code).toBe('MODEL_FILE_MISSING');
   });
 
   it('names the file that is not JSON', () => {
     const dir = tinyCopy('bad-json');
     fs.writeFileSync(path.join(dir, 'config.json'), '{"model_type": "llama",');
-    expect(errorOf(() => inspectModelFolder(dir))).toMatchObject({ code: 'MODEL_CONFIG_INVALID', message: expect.stringContaining('config.json is not valid JSON') });
+    expect(errorOf(() => inspectModelFolder(dir))).toMatchObject({
+      code: 'MODEL_CONFIG_INVALID',
+      message: expect.stringContaining('config.json is not valid JSON'),
+    });
     makeTinyModel({ arch: 'llama', outDir: dir });
     fs.writeFileSync(path.join(dir, 'generation_config.json'), '{');
     expect(errorOf(() => loadModelFolder(dir)).message).toContain('generation_config.json');

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { dequantizeNBits, emitLinear, NBITS_BLOCK_SIZE, NBITS_ERROR_BUDGET, quantizeNBits, stackLinears, type LinearWeights, type TensorSink } from '../src/model/linear.js';
+import {
+  dequantizeNBits,
+  emitLinear,
+  NBITS_BLOCK_SIZE,
+  NBITS_ERROR_BUDGET,
+  quantizeNBits,
+  stackLinears,
+  type LinearWeights,
+  type TensorSink,
+} from '../src/model/linear.js';
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { quantizeNf4, dequantizeNf4 } from '../src/quant/index.js';
 import { maxRelativeError } from '../src/reference/compare.js';
@@ -83,10 +92,16 @@ describe('linear kernels in ONNX Runtime', () => {
       { format: 'nf4', N: 2, K: 64, nf4: quantizeNf4(a) },
       { format: 'nf4', N: 3, K: 64, nf4: quantizeNf4(b) },
     ]);
-    expect(Array.from(dequantizeNf4((nf4 as Extract<LinearWeights, { format: 'nf4' }>).nf4))).toEqual([...dequantizeNf4(quantizeNf4(a)), ...dequantizeNf4(quantizeNf4(b))]);
+    expect(Array.from(dequantizeNf4((nf4 as Extract<LinearWeights, { format: 'nf4' }>).nf4))).toEqual([
+      ...dequantizeNf4(quantizeNf4(a)),
+      ...dequantizeNf4(quantizeNf4(b)),
+    ]);
     const odd = randomUniform(32, rng);
-    expect(() => stackLinears([{ format: 'nf4', N: 1, K: 32, nf4: quantizeNf4(odd) }, { format: 'nf4', N: 1, K: 32, nf4: quantizeNf4(odd) }])).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
+    expect(() =>
+      stackLinears([
+        { format: 'nf4', N: 1, K: 32, nf4: quantizeNf4(odd) },
+        { format: 'nf4', N: 1, K: 32, nf4: quantizeNf4(odd) },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -6,14 +6,20 @@ import { hasStories260K, skipWithoutShared, stories260K } from './shared-data.js
 
 // From ../shared/data/models/stories260K-hf/README.md (fp32 greedy, 100 new tokens).
 const AFTER_BOS = [
-  403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292, 411, 322, 265, 282, 295, 433, 426, 385,
-  328, 432, 358, 394, 261, 370, 432, 352, 266, 268, 388, 426, 338, 391, 266, 267, 337, 335, 312, 432, 398, 312, 286, 267, 414, 270, 333, 415, 426, 13, 438, 310,
-  439, 419, 357, 336, 432, 313, 438, 310, 432, 278, 316, 439, 419, 298, 414, 267, 265, 282, 295, 433, 426, 436, 317, 286, 296, 418, 269, 279, 292, 416, 439, 413,
-  409, 416, 327, 263,
+  403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292, 411, 322, 265, 282, 295, 433, 426,
+  385, 328, 432, 358, 394, 261, 370, 432, 352, 266, 268, 388, 426, 338, 391, 266, 267, 337, 335, 312, 432, 398, 312, 286, 267, 414, 270, 333, 415, 426, 13, 438,
+  310, 439, 419, 357, 336, 432, 313, 438, 310, 432, 278, 316, 439, 419, 298, 414, 267, 265, 282, 295, 433, 426, 436, 317, 286, 296, 418, 269, 279, 292, 416,
+  439, 413, 409, 416, 327, 263,
 ];
 const PROMPT = [1, 403, 407, 261, 378]; // "Once upon a time"
 const AFTER_PROMPT = [...AFTER_BOS.slice(4), 415, 294, 267, 400];
-const TOP5_AT_BOS: [number, number][] = [[403, 17.0235], [385, 15.4062], [410, 13.1083], [317, 12.7692], [407, 12.4181]];
+const TOP5_AT_BOS: [number, number][] = [
+  [403, 17.0235],
+  [385, 15.4062],
+  [410, 13.1083],
+  [317, 12.7692],
+  [407, 12.4181],
+];
 
 async function greedy(model: CausalLM, prompt: number[], steps: number): Promise<number[]> {
   model.resetCache();
@@ -45,10 +51,14 @@ describe(`stories260K through ONNX Runtime${skipWithoutShared}`, () => {
     });
   });
 
-  it.skipIf(!hasStories260K)('quant nf4: fast kernels add a small fraction of NF4\'s own error, and NF4 keeps the opening', async () => {
+  it.skipIf(!hasStories260K)("quant nf4: fast kernels add a small fraction of NF4's own error, and NF4 keeps the opening", async () => {
     const prompt = [...PROMPT, ...AFTER_PROMPT.slice(0, 20)];
     const logits: Record<string, Float32Array> = {};
-    for (const [name, options] of [['fp32', { quant: 'none' }], ['exact', { quant: 'nf4', kernels: 'exact' }], ['fast', { quant: 'nf4' }]] as const) {
+    for (const [name, options] of [
+      ['fp32', { quant: 'none' }],
+      ['exact', { quant: 'nf4', kernels: 'exact' }],
+      ['fast', { quant: 'nf4' }],
+    ] as const) {
       await withModel(options, async (model) => {
         logits[name] = await model.forward(prompt, { allLogits: true });
         expect((await greedy(model, [1], 6)).slice(0, 4)).toEqual(AFTER_BOS.slice(0, 4)); // "Once upon a time"

@@ -85,27 +85,31 @@ describe('OrtCausalLM (quant none) against the reference', () => {
 });
 
 describe('loadCausalLM from a Hugging Face folder', () => {
-  it.each(['qwen2', 'llama', 'mistral', 'qwen3', 'gemma', 'gemma2', 'gemma3_text'])('%s folder written by makeTinyModel (bf16, sharded) runs like the reference on the same weights', async (arch) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `causal-lm-${arch}-`));
-    try {
-      makeTinyModel({ arch, outDir: dir, hiddenSize: 64, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 96, seed: 3, dtype: 'BF16', shards: 2 });
-      const config = readModelConfig(dir);
-      const weights = ModelWeights.open(dir);
-      const model = await loadCausalLM(dir, { quant: 'none', threads: 1 });
+  it.each(['qwen2', 'llama', 'mistral', 'qwen3', 'gemma', 'gemma2', 'gemma3_text'])(
+    '%s folder written by makeTinyModel (bf16, sharded) runs like the reference on the same weights',
+    async (arch) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `causal-lm-${arch}-`));
       try {
-        expect(await walkError(model, config, (name) => weights.readFloat32(name))).toBeLessThan(TOLERANCE);
+        makeTinyModel({ arch, outDir: dir, hiddenSize: 64, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 96, seed: 3, dtype: 'BF16', shards: 2 });
+        const config = readModelConfig(dir);
+        const weights = ModelWeights.open(dir);
+        const model = await loadCausalLM(dir, { quant: 'none', threads: 1 });
+        try {
+          expect(await walkError(model, config, (name) => weights.readFloat32(name))).toBeLessThan(TOLERANCE);
+        } finally {
+          weights.close();
+          await model.dispose();
+        }
       } finally {
-        weights.close();
-        await model.dispose();
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
 
 describe('OrtCausalLM (quant nf4)', () => {
-  const nf4RoundTrip = (name: string, w: Float32Array): Float32Array => (/\.(q|k|v|o|gate|up|down)_proj\.weight$/.test(name) ? dequantizeNf4(quantizeNf4(w)) : w);
+  const nf4RoundTrip = (name: string, w: Float32Array): Float32Array =>
+    /\.(q|k|v|o|gate|up|down)_proj\.weight$/.test(name) ? dequantizeNf4(quantizeNf4(w)) : w;
 
   it.each([SHAPES[0]!, SHAPES[2]!, SHAPES[3]!])('exact kernels (MatMulBnb4) equal the reference on NF4-dequantized weights: %s', async (_, overrides) => {
     const { config, get } = tinyModel(overrides, 6);
@@ -117,7 +121,7 @@ describe('OrtCausalLM (quant nf4)', () => {
     }
   });
 
-  it('fast kernels (int8 MatMulNBits built from the NF4 weights) add a small fraction of NF4\'s own error', async () => {
+  it("fast kernels (int8 MatMulNBits built from the NF4 weights) add a small fraction of NF4's own error", async () => {
     const { config, get } = tinyModel({ hiddenSize: 128, intermediateSize: 256, numHeads: 8, numKvHeads: 2, vocabSize: 128 }, 7);
     const ids = [1, 5, 9, 33, 2, 60, 17, 100, 4];
     const fp32 = referenceForward(config, get, ids).logits;

@@ -37,8 +37,8 @@ describe('signed dynamic map (bnb create_dynamic_map(signed=True))', () => {
     // Read on a CUDA machine: torch's table, CPU (AVX512) and CUDA alike, hashed byte for byte.
     expect(fnv1a(new Uint8Array(DYNAMIC_MAP.buffer, DYNAMIC_MAP.byteOffset, DYNAMIC_MAP.byteLength)).toString(16)).toBe('6b337d44');
     expect([0, 18, 20, 63, 126, 127, 128, 191, 254, 255].map(map)).toEqual([
-      -0.992968738079071, -0.7398437261581421, -0.7117187976837158, -0.10703125596046448, -5.500000384017767e-7, 0,
-      5.500000384017767e-7, 0.10703125596046448, 0.992968738079071, 1,
+      -0.992968738079071, -0.7398437261581421, -0.7117187976837158, -0.10703125596046448, -5.500000384017767e-7, 0, 5.500000384017767e-7, 0.10703125596046448,
+      0.992968738079071, 1,
     ]);
     expect(Array.from(createDynamicMap())).toEqual(Array.from(DYNAMIC_MAP));
   });

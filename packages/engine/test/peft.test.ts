@@ -22,7 +22,6 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 let counter = 0;
 const freshDir = (): string => path.join(root, `a${counter++}`);
 
-
 // hidden 64, 4 heads of 16, 2 KV heads: q (64, 64), k/v (32, 64), o (64, 64), gate/up (128, 64), down (64, 128).
 const config: ModelConfig = parseModelConfig({
   model_type: 'llama',
@@ -46,7 +45,13 @@ function adapter(r = 4, alpha = 8): LoraAdapter {
     weights.set(`model.layers.${layer}.self_attn.v_proj`, module(r, 64, 32, layer * 10 + 2));
     weights.set(`model.layers.${layer}.mlp.down_proj`, module(r, 128, 64, layer * 10 + 3));
   }
-  const loraConfig = createLoraConfig({ r, loraAlpha: alpha, targetModules: ['q_proj', 'v_proj', 'down_proj'], loraDropout: 0.05, baseModelNameOrPath: 'HuggingFaceTB/SmolLM2-135M-Instruct' });
+  const loraConfig = createLoraConfig({
+    r,
+    loraAlpha: alpha,
+    targetModules: ['q_proj', 'v_proj', 'down_proj'],
+    loraDropout: 0.05,
+    baseModelNameOrPath: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+  });
   return { config: loraConfig, weights, scaling: loraScaling(alpha, r, false) };
 }
 
@@ -148,7 +153,10 @@ describe('readLoraAdapter', () => {
       { name: 'base_model.model.model.layers.1.self_attn.k_proj.lora_A.default.weight', shape: [2, 64], data: a.A, dtype: 'BF16' },
       { name: 'base_model.model.model.layers.1.self_attn.k_proj.lora_B.default.weight', shape: [32, 2], data: a.B, dtype: 'BF16' },
     ]);
-    fs.writeFileSync(path.join(dir, 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA', task_type: 'CAUSAL_LM', r: 2, lora_alpha: 4, target_modules: 'k_proj', eva_config: null, lora_bias: false }));
+    fs.writeFileSync(
+      path.join(dir, 'adapter_config.json'),
+      JSON.stringify({ peft_type: 'LORA', task_type: 'CAUSAL_LM', r: 2, lora_alpha: 4, target_modules: 'k_proj', eva_config: null, lora_bias: false }),
+    );
     const read = readLoraAdapter(dir, { modelConfig: config });
     expect(read.weights.get('model.layers.1.self_attn.k_proj')).toMatchObject({ r: 2, inFeatures: 64, outFeatures: 32, scaling: 2 });
     expect(read.config.targetModules).toBe('k_proj');
@@ -171,8 +179,14 @@ describe('readLoraAdapter', () => {
     };
 
     it('a missing file', () => {
-      expect(broken((d) => fs.rmSync(path.join(d, 'adapter_config.json')))).toMatchObject({ code: 'ADAPTER_INVALID', message: expect.stringContaining('adapter_config.json') });
-      expect(broken((d) => fs.rmSync(path.join(d, 'adapter_model.safetensors')))).toMatchObject({ code: 'ADAPTER_INVALID', message: expect.stringContaining('adapter_model.safetensors') });
+      expect(broken((d) => fs.rmSync(path.join(d, 'adapter_config.json')))).toMatchObject({
+        code: 'ADAPTER_INVALID',
+        message: expect.stringContaining('adapter_config.json'),
+      });
+      expect(broken((d) => fs.rmSync(path.join(d, 'adapter_model.safetensors')))).toMatchObject({
+        code: 'ADAPTER_INVALID',
+        message: expect.stringContaining('adapter_model.safetensors'),
+      });
     });
 
     it('an unsupported adapter type or option', () => {
@@ -180,7 +194,10 @@ describe('readLoraAdapter', () => {
       expect(broken((d) => editConfig(d, (c) => (c.task_type = 'SEQ_CLS'))).message).toContain('task_type');
       expect(broken((d) => editConfig(d, (c) => (c.use_dora = true))).message).toContain('DoRA');
       expect(broken((d) => editConfig(d, (c) => (c.modules_to_save = ['lm_head']))).message).toContain('modules_to_save');
-      expect(broken((d) => fs.writeFileSync(path.join(d, 'adapter_config.json'), '{'))).toMatchObject({ code: 'ADAPTER_INVALID', message: expect.stringContaining('adapter_config.json') });
+      expect(broken((d) => fs.writeFileSync(path.join(d, 'adapter_config.json'), '{'))).toMatchObject({
+        code: 'ADAPTER_INVALID',
+        message: expect.stringContaining('adapter_config.json'),
+      });
     });
 
     it('a rank that disagrees with the config', () => {

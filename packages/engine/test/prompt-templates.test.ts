@@ -51,7 +51,7 @@ describe('named prompt templates', () => {
     expect(r.generation).toBe('<s>Question: What is 2+2?\nAnswer:');
   });
 
-  it("Alpaca: the preamble without a system message, the system message in its place otherwise", () => {
+  it('Alpaca: the preamble without a system message, the system message in its place otherwise', () => {
     const r = rendered({ id: 'alpaca' });
     expect(r.text).toBe('<s>Be brief.\n\n### Instruction:\nWhat is 2+2?\n\n### Response:\n4</s>\n\n### Instruction:\nAnd 3+3?\n\n### Response:\n6</s>');
     expect(r.trained).toEqual(['4</s>', '6</s>']);
@@ -97,7 +97,9 @@ describe('custom prompt templates', () => {
   });
 
   it('refuses a template without its placeholders, naming what is wrong', () => {
-    expect(() => promptTemplateSource({ id: 'custom', template: 'Q: {question}\nA: {response}' }, llamaTokens)).toThrow(/\{question\}, which is not a placeholder/);
+    expect(() => promptTemplateSource({ id: 'custom', template: 'Q: {question}\nA: {response}' }, llamaTokens)).toThrow(
+      /\{question\}, which is not a placeholder/,
+    );
     expect(() => promptTemplateSource({ id: 'custom', template: 'A: {response} Q: {prompt}' }, llamaTokens)).toThrow(/must come after \{prompt\}/);
   });
 });
@@ -109,7 +111,13 @@ describe('question / answer columns', () => {
     const jsonl = parse('{"question":"2+2?","answer":"4"}\n{"question":"3+3?","answer":"6"}\n', 'gsm.jsonl');
     expect(jsonl.format).toBe('prompt-completion');
     expect(jsonl.mapping).toEqual({ prompt: 'question', completion: 'answer' });
-    expect(jsonl.records[1]).toEqual({ kind: 'chat', messages: [{ role: 'user', content: '3+3?' }, { role: 'assistant', content: '6' }] });
+    expect(jsonl.records[1]).toEqual({
+      kind: 'chat',
+      messages: [
+        { role: 'user', content: '3+3?' },
+        { role: 'assistant', content: '6' },
+      ],
+    });
     const csv = parse('Question,Answer\n"0.2 x 50?",10\n', 'gsm.csv');
     expect(csv.format).toBe('prompt-completion');
     expect(csv.problems).toEqual([]);
@@ -133,7 +141,13 @@ describe('question / answer columns', () => {
   it("reads Dolly's instruction / context / response as alpaca", () => {
     const parsed = parse(`${JSON.stringify({ instruction: 'Sum.', context: '2 and 2', response: '4', category: 'math' })}\n`, 'dolly.jsonl');
     expect([parsed.format, parsed.mapping]).toEqual(['alpaca', { output: 'response', input: 'context' }]);
-    expect(parsed.records[0]).toEqual({ kind: 'chat', messages: [{ role: 'user', content: 'Sum.\n\n2 and 2' }, { role: 'assistant', content: '4' }] });
+    expect(parsed.records[0]).toEqual({
+      kind: 'chat',
+      messages: [
+        { role: 'user', content: 'Sum.\n\n2 and 2' },
+        { role: 'assistant', content: '4' },
+      ],
+    });
   });
 
   it('a chosen layout without a mapping still finds the columns detection found', () => {
@@ -145,7 +159,17 @@ describe('question / answer columns', () => {
 describe('a base model without a chat template, trained on question / answer data', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-prompt-templates-'));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-  const modelDir = makeTinyModel({ arch: 'llama', outDir: path.join(root, 'model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64, chatTemplate: false }).dir;
+  const modelDir = makeTinyModel({
+    arch: 'llama',
+    outDir: path.join(root, 'model'),
+    hiddenSize: 32,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    intermediateSize: 64,
+    maxPositionEmbeddings: 64,
+    chatTemplate: false,
+  }).dir;
   const dataFile = path.join(root, 'qa.jsonl');
   fs.writeFileSync(dataFile, ['{"question":"cat?","answer":"the cat sat."}', '{"question":"dog?","answer":"the dog ran."}'].join('\n') + '\n');
   const qa: PromptTemplate = { id: 'question-answer' };
@@ -165,12 +189,25 @@ describe('a base model without a chat template, trained on question / answer dat
     const folder = loadModelFolder(modelDir);
     folder.weights.close();
     const chatTemplate = chatTemplateFor(folder, qa)!;
-    const example = tokenizeRecord({ kind: 'chat', messages: [{ role: 'user', content: 'cat?' }, { role: 'assistant', content: 'the cat sat.' }] }, { tokenizer: folder.tokenizer, chatTemplate });
+    const example = tokenizeRecord(
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'cat?' },
+          { role: 'assistant', content: 'the cat sat.' },
+        ],
+      },
+      { tokenizer: folder.tokenizer, chatTemplate },
+    );
     const trained = example.inputIds.filter((_, t) => example.labels[t] !== IGNORE_INDEX);
     expect(folder.tokenizer.decode(trained)).toBe(' the cat sat.</s>');
     const report = buildDatasetReport(parseTextDatasetBytes(fs.readFileSync(dataFile), dataFile), { tokenizer: folder.tokenizer, chatTemplate, samples: 1 });
     expect(report.errorCount).toBe(0);
-    expect(report.samples[0]!.pieces.filter((p) => p.trained).map((p) => p.text).join('')).toBe(' the cat sat.</s>');
+    expect(
+      report.samples[0]!.pieces.filter((p) => p.trained)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(' the cat sat.</s>');
   });
 
   it('keeps the template with the adapter, and prompting the adapter uses it', async () => {
@@ -207,6 +244,9 @@ describe('a base model without a chat template, trained on question / answer dat
     };
   }
   function context() {
-    return { signal: new AbortController().signal, report: { progress: () => undefined, metric: () => undefined, log: () => undefined, artifact: () => undefined } };
+    return {
+      signal: new AbortController().signal,
+      report: { progress: () => undefined, metric: () => undefined, log: () => undefined, artifact: () => undefined },
+    };
   }
 });

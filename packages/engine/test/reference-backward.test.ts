@@ -263,13 +263,25 @@ describe('reference backward ops match central finite differences', () => {
     // Each trained row's gradient sums to zero; the loss of uniform logits is log V.
     expect(dlogits.subarray(0, V).reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
     expect(crossEntropyForward(new Float64Array(2 * V), [1, IGNORE_INDEX], V)).toBeCloseTo(Math.log(V), 12);
-    expect(crossEntropyForward(logits, labels.map(() => IGNORE_INDEX), V)).toBe(0);
+    expect(
+      crossEntropyForward(
+        logits,
+        labels.map(() => IGNORE_INDEX),
+        V,
+      ),
+    ).toBe(0);
     expect(() => crossEntropyForward(logits, [7, 0, 0, 0, 0], V)).toThrow(RangeError);
   });
 });
 
 /** A random adapter on `linears` of every layer, its values float32-exact so the float32 merge sees the same numbers. */
-function randomAdapter(config: ModelConfig, linears: readonly LayerLinear[], r: number, scaling: number, seed: number): { adapter: LoraAdapter; modules: Map<string, LoraModule> } {
+function randomAdapter(
+  config: ModelConfig,
+  linears: readonly LayerLinear[],
+  r: number,
+  scaling: number,
+  seed: number,
+): { adapter: LoraAdapter; modules: Map<string, LoraModule> } {
   const rng = seededRng(seed);
   const adapter = new Map<string, { A: Float64Array; B: Float64Array; r: number; scaling: number }>();
   const modules = new Map<string, LoraModule>();
@@ -304,8 +316,18 @@ describe('whole tiny decoder with LoRA, float64', () => {
   it.each([
     { name: 'llama', model: (): TinyModel => tinyReference(), linears: ['q_proj', 'v_proj'] as const, ids: shortIds },
     { name: 'qwen3 (q/k norms)', model: (): TinyModel => tinyFamilyModel('qwen3', {}, 3), linears: LAYER_LINEARS, ids: longIds },
-    { name: 'gemma2 (soft-caps, sandwich norms, GeGLU, sliding layer 0)', model: (): TinyModel => tinyFamilyModel('gemma2', {}, 3), linears: LAYER_LINEARS, ids: longIds },
-    { name: 'gemma3_text (q/k norms, local RoPE, sliding layer 0)', model: (): TinyModel => tinyFamilyModel('gemma3_text', {}, 3), linears: LAYER_LINEARS, ids: longIds },
+    {
+      name: 'gemma2 (soft-caps, sandwich norms, GeGLU, sliding layer 0)',
+      model: (): TinyModel => tinyFamilyModel('gemma2', {}, 3),
+      linears: LAYER_LINEARS,
+      ids: longIds,
+    },
+    {
+      name: 'gemma3_text (q/k norms, local RoPE, sliding layer 0)',
+      model: (): TinyModel => tinyFamilyModel('gemma3_text', {}, 3),
+      linears: LAYER_LINEARS,
+      ids: longIds,
+    },
   ])('forward agrees with the float32 referenceForward on the merged weights ($name)', ({ model, linears, ids }) => {
     const { config, get } = model();
     const { adapter, modules } = randomAdapter(config, linears, 2, 2, 4);
@@ -318,12 +340,47 @@ describe('whole tiny decoder with LoRA, float64', () => {
   });
 
   it.each([
-    { name: 'llama, LoRA on q and v', model: (): TinyModel => tinyReference({}, 5), linears: ['q_proj', 'v_proj'] as const, samples: 16, ids: shortIds, labels },
-    { name: 'qwen2 biases, tied embeddings, LoRA on every linear', model: (): TinyModel => tinyReference({ architecture: 'qwen2', qkvBias: true, tieWordEmbeddings: true }, 5), linears: LAYER_LINEARS, samples: 6, ids: shortIds, labels },
-    { name: 'qwen3, LoRA on every linear', model: (): TinyModel => tinyFamilyModel('qwen3', {}, 5), linears: LAYER_LINEARS, samples: 4, ids: longIds, labels: longLabels },
+    {
+      name: 'llama, LoRA on q and v',
+      model: (): TinyModel => tinyReference({}, 5),
+      linears: ['q_proj', 'v_proj'] as const,
+      samples: 16,
+      ids: shortIds,
+      labels,
+    },
+    {
+      name: 'qwen2 biases, tied embeddings, LoRA on every linear',
+      model: (): TinyModel => tinyReference({ architecture: 'qwen2', qkvBias: true, tieWordEmbeddings: true }, 5),
+      linears: LAYER_LINEARS,
+      samples: 6,
+      ids: shortIds,
+      labels,
+    },
+    {
+      name: 'qwen3, LoRA on every linear',
+      model: (): TinyModel => tinyFamilyModel('qwen3', {}, 5),
+      linears: LAYER_LINEARS,
+      samples: 4,
+      ids: longIds,
+      labels: longLabels,
+    },
     // Caps the random scores and logits reach (~1 and ~5), so tanh bends.
-    { name: 'gemma2 with tight soft-caps, LoRA on every linear', model: (): TinyModel => tinyFamilyModel('gemma2', { attn_logit_softcapping: 1, final_logit_softcapping: 3 }, 5), linears: LAYER_LINEARS, samples: 4, ids: longIds, labels: longLabels },
-    { name: 'gemma3_text, LoRA on every linear', model: (): TinyModel => tinyFamilyModel('gemma3_text', {}, 5), linears: LAYER_LINEARS, samples: 4, ids: longIds, labels: longLabels },
+    {
+      name: 'gemma2 with tight soft-caps, LoRA on every linear',
+      model: (): TinyModel => tinyFamilyModel('gemma2', { attn_logit_softcapping: 1, final_logit_softcapping: 3 }, 5),
+      linears: LAYER_LINEARS,
+      samples: 4,
+      ids: longIds,
+      labels: longLabels,
+    },
+    {
+      name: 'gemma3_text, LoRA on every linear',
+      model: (): TinyModel => tinyFamilyModel('gemma3_text', {}, 5),
+      linears: LAYER_LINEARS,
+      samples: 4,
+      ids: longIds,
+      labels: longLabels,
+    },
   ])('LoRA gradients of the masked loss match finite differences ($name)', ({ model, linears, samples, ids, labels }) => {
     const { config, get } = model();
     const { adapter } = randomAdapter(config, linears, 2, 2, 6);
@@ -335,7 +392,10 @@ describe('whole tiny decoder with LoRA, float64', () => {
     for (const [name, lora] of adapter) {
       const g = grads.get(name)!;
       expect(Math.max(...g.dA.map(Math.abs)), `${name} dA is exercised`).toBeGreaterThan(1e-3);
-      for (const [which, param, analytic] of [['A', lora.A, g.dA], ['B', lora.B, g.dB]] as const) {
+      for (const [which, param, analytic] of [
+        ['A', lora.A, g.dA],
+        ['B', lora.B, g.dB],
+      ] as const) {
         const result = gradCheck(lossOf, param, analytic, rng, { samples, floor: 1e-4 });
         expect(result.maxError, `${name}.${which}: worst at ${result.index}, analytic ${result.analytic}, numeric ${result.numeric}`).toBeLessThan(1e-5);
       }

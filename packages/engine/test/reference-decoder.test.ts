@@ -11,11 +11,26 @@ import { hasStories260K, skipWithoutShared, stories260K } from './shared-data.js
 
 // From ../shared/data/models/stories260K-hf/README.md.
 const AFTER_BOS = [403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292];
-const TOP5_AT_BOS: [number, number][] = [[403, 17.0235], [385, 15.4062], [410, 13.1083], [317, 12.7692], [407, 12.4181]];
-const TOP5_AFTER_PROMPT: [number, number][] = [[432, 17.7994], [383, 14.2813], [322, 9.7096], [353, 9.5873], [323, 9.1342]];
+const TOP5_AT_BOS: [number, number][] = [
+  [403, 17.0235],
+  [385, 15.4062],
+  [410, 13.1083],
+  [317, 12.7692],
+  [407, 12.4181],
+];
+const TOP5_AFTER_PROMPT: [number, number][] = [
+  [432, 17.7994],
+  [383, 14.2813],
+  [322, 9.7096],
+  [353, 9.5873],
+  [323, 9.1342],
+];
 
 function topK(row: Float32Array, k: number): [number, number][] {
-  return [...row].map((v, i): [number, number] => [i, v]).sort((a, b) => b[1] - a[1]).slice(0, k);
+  return [...row]
+    .map((v, i): [number, number] => [i, v])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k);
 }
 
 describe('reference ops', () => {

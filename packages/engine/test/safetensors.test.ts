@@ -111,9 +111,7 @@ describe('safetensors', () => {
   it('reads sharded weights through the index, and names a missing shard', () => {
     const d = dir();
     writeSafetensors(path.join(d, 'model-00001-of-00002.safetensors'), [{ name: 'a', shape: [2], data: new Float32Array([1, 2]) }]);
-    writeSafetensors(path.join(d, 'model-00002-of-00002.safetensors'), [
-      { name: 'b', shape: [1], data: new Float32Array([3]), dtype: 'BF16' },
-    ]);
+    writeSafetensors(path.join(d, 'model-00002-of-00002.safetensors'), [{ name: 'b', shape: [1], data: new Float32Array([3]), dtype: 'BF16' }]);
     const index = { metadata: {}, weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00002-of-00002.safetensors' } };
     fs.writeFileSync(path.join(d, 'model.safetensors.index.json'), JSON.stringify(index));
     const weights = ModelWeights.open(d);

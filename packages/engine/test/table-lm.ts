@@ -18,8 +18,18 @@ export class TableLM implements CausalLM {
     maxPositionEmbeddings = 512,
   ) {
     this.config = testModelConfig({
-      hiddenSize: 4, intermediateSize: 8, numLayers: 1, numHeads: 1, numKvHeads: 1, headDim: 4,
-      vocabSize, maxPositionEmbeddings, rmsNormEps: 1e-6, tieWordEmbeddings: true, bosTokenId: null, eosTokenIds: [],
+      hiddenSize: 4,
+      intermediateSize: 8,
+      numLayers: 1,
+      numHeads: 1,
+      numKvHeads: 1,
+      headDim: 4,
+      vocabSize,
+      maxPositionEmbeddings,
+      rmsNormEps: 1e-6,
+      tieWordEmbeddings: true,
+      bosTokenId: null,
+      eosTokenIds: [],
     });
   }
 

@@ -19,11 +19,15 @@ let counter = 0;
 const freshDir = (): string => path.join(root, `m${counter++}`);
 const readJson = (dir: string, file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
 
-
 function tensorShapes(dir: string): Record<string, number[]> {
   const weights = ModelWeights.open(dir);
   try {
-    return Object.fromEntries(weights.names().sort().map((name) => [name, weights.info(name).shape]));
+    return Object.fromEntries(
+      weights
+        .names()
+        .sort()
+        .map((name) => [name, weights.info(name).shape]),
+    );
   } finally {
     weights.close();
   }
@@ -33,9 +37,27 @@ describe('makeTinyModel', () => {
   it('writes a llama folder with HF config fields and exact tensor names and shapes', () => {
     const dir = freshDir();
     const model = makeTinyModel({ arch: 'llama', outDir: dir });
-    expect(model.files).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+    expect(model.files).toEqual([
+      'config.json',
+      'generation_config.json',
+      'model.safetensors',
+      'special_tokens_map.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
     const raw = readJson(dir, 'config.json');
-    expect(raw).toMatchObject({ architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 128, vocab_size: 512, tie_word_embeddings: false, torch_dtype: 'float32' });
+    expect(raw).toMatchObject({
+      architectures: ['LlamaForCausalLM'],
+      model_type: 'llama',
+      hidden_size: 64,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      intermediate_size: 128,
+      vocab_size: 512,
+      tie_word_embeddings: false,
+      torch_dtype: 'float32',
+    });
     const config = parseModelConfig(raw);
     expect(config).toMatchObject({ headDim: 16, qkvBias: false, bosTokenId: 0, eosTokenIds: [1] });
     const shapes = tensorShapes(dir);
@@ -65,7 +87,11 @@ describe('makeTinyModel', () => {
     expect(config).toMatchObject({ qkvBias: true, tieWordEmbeddings: true, vocabSize: 320, headDim: 16 });
     const shapes = tensorShapes(dir);
     expect(shapes['lm_head.weight']).toBeUndefined();
-    expect(shapes).toMatchObject({ 'model.layers.0.self_attn.q_proj.bias': [32], 'model.layers.0.self_attn.k_proj.bias': [16], 'model.layers.0.self_attn.v_proj.bias': [16] });
+    expect(shapes).toMatchObject({
+      'model.layers.0.self_attn.q_proj.bias': [32],
+      'model.layers.0.self_attn.k_proj.bias': [16],
+      'model.layers.0.self_attn.v_proj.bias': [16],
+    });
     expect(shapes['model.layers.0.self_attn.o_proj.bias']).toBeUndefined();
     const count = Object.values(shapes).reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0);
     expect(count).toBe(parameterCount(config));
@@ -126,8 +152,16 @@ describe('makeTinyModel', () => {
 describe('makeTinyModel for every family', () => {
   it.each([
     ['qwen3', { qkNorm: true, qkvBias: false, tieWordEmbeddings: true, normOffset: 0 }, 2 * 11 + 2],
-    ['gemma2', { sandwichNorms: true, normOffset: 1, activation: 'gelu_tanh', attnSoftcap: 50, finalSoftcap: 30, layerTypes: ['sliding', 'full'], slidingWindow: 4 }, 2 * 11 + 2],
-    ['gemma3_text', { sandwichNorms: true, qkNorm: true, attnSoftcap: null, layerTypes: ['sliding', 'full'], localRope: { theta: 10000, scaling: { type: 'none' } } }, 2 * 13 + 2],
+    [
+      'gemma2',
+      { sandwichNorms: true, normOffset: 1, activation: 'gelu_tanh', attnSoftcap: 50, finalSoftcap: 30, layerTypes: ['sliding', 'full'], slidingWindow: 4 },
+      2 * 11 + 2,
+    ],
+    [
+      'gemma3_text',
+      { sandwichNorms: true, qkNorm: true, attnSoftcap: null, layerTypes: ['sliding', 'full'], localRope: { theta: 10000, scaling: { type: 'none' } } },
+      2 * 13 + 2,
+    ],
     ['mistral', { qkNorm: false, sandwichNorms: false, layerTypes: ['full', 'full'] }, 2 * 9 + 3],
   ])('%s: config.json read through its descriptor, every tensor the config names', (arch, features, tensors) => {
     const dir = freshDir();
@@ -145,9 +179,15 @@ describe('makeTinyModel for every family', () => {
     const tokenizer = Tokenizer.fromFolder(dir);
     expect(tokenizer.encode('hi')[0]).toBe(2);
     const template = new ChatTemplate(String(readJson(dir, 'tokenizer_config.json').chat_template), { bos: '<bos>', eos: '<eos>' });
-    expect(template.render([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }], { addGenerationPrompt: false })).toBe(
-      '<bos><start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\nHello<end_of_turn>\n',
-    );
+    expect(
+      template.render(
+        [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello' },
+        ],
+        { addGenerationPrompt: false },
+      ),
+    ).toBe('<bos><start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\nHello<end_of_turn>\n');
     expect(readJson(dir, 'generation_config.json')).toMatchObject({ bos_token_id: 2, eos_token_id: [1, 4] });
   });
 });
@@ -161,7 +201,9 @@ describe('the generated tokenizer', () => {
       expect(json.model.type).toBe('BPE');
       expect(json.model.merges.length).toBeGreaterThan(300);
       for (const symbol of BYTE_TO_UNICODE) expect(json.model.vocab[symbol]).toBeTypeOf('number');
-      expect(specialTokenIds).toEqual(arch === 'llama' ? { '<s>': 0, '</s>': 1, '<|im_start|>': 2, '<|im_end|>': 3 } : { '<|endoftext|>': 597, '<|im_start|>': 598, '<|im_end|>': 599 });
+      expect(specialTokenIds).toEqual(
+        arch === 'llama' ? { '<s>': 0, '</s>': 1, '<|im_start|>': 2, '<|im_end|>': 3 } : { '<|endoftext|>': 597, '<|im_start|>': 598, '<|im_end|>': 599 },
+      );
       const tokenizer = Tokenizer.fromFolder(dir);
       expect(tokenizer.vocabSize).toBe(600);
       const text = 'Once upon a time, the children went to the park.';

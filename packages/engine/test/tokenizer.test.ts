@@ -10,7 +10,6 @@ import { errorOf } from './helpers.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-tok-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-
 /** Feed ids one at a time to a decode stream; returns the pieces (flush last). */
 function stream(tokenizer: Tokenizer, ids: readonly number[], options: Parameters<Tokenizer['createDecodeStream']>[0] = {}): string[] {
   const s = tokenizer.createDecodeStream(options);
@@ -20,7 +19,10 @@ function stream(tokenizer: Tokenizer, ids: readonly number[], options: Parameter
 // From ../shared/data/models/stories260K-hf/README.md ("Encodings of the sample sentences").
 const storiesEncodings: [string, number[]][] = [
   ['Once upon a time, there was a little girl named Lily.', [1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426]],
-  ['Tim and his mom went to the park. They saw a big red ball!', [1, 326, 269, 345, 357, 263, 377, 267, 265, 282, 295, 433, 426, 342, 394, 261, 370, 352, 266, 268, 388, 443]],
+  [
+    'Tim and his mom went to the park. They saw a big red ball!',
+    [1, 326, 269, 345, 357, 263, 377, 267, 265, 282, 295, 433, 426, 342, 394, 261, 370, 352, 266, 268, 388, 443],
+  ],
   [
     '"Can I play with you?" asked the dog.\nThe cat said: "Yes!"',
     [1, 313, 457, 303, 359, 337, 335, 364, 450, 436, 261, 419, 355, 265, 400, 428, 426, 13, 434, 260, 280, 294, 336, 467, 313, 452, 406, 443, 436],
@@ -28,21 +30,25 @@ const storiesEncodings: [string, number[]][] = [
   [
     "Zoë's café costs 3€ — naïve 🦄 émigré <0x41>",
     [
-      1, 410, 469, 414, 198, 174, 439, 419, 280, 412, 431, 485, 280, 414, 356, 419, 410, 472, 503, 410, 481, 297, 412, 198, 178, 360, 410, 243, 162, 169, 135, 410, 485, 423, 333, 420,
-      485, 410, 504, 477, 444, 484, 475, 505,
+      1, 410, 469, 414, 198, 174, 439, 419, 280, 412, 431, 485, 280, 414, 356, 419, 410, 472, 503, 410, 481, 297, 412, 198, 178, 360, 410, 243, 162, 169, 135,
+      410, 485, 423, 333, 420, 485, 410, 504, 477, 444, 484, 475, 505,
     ],
   ],
   [
     '  Two leading spaces,\ttabs and   multiple   spaces .',
-    [1, 410, 410, 274, 424, 414, 278, 411, 380, 299, 262, 427, 412, 331, 419, 432, 12, 413, 412, 430, 419, 269, 410, 410, 284, 425, 421, 413, 417, 427, 305, 410, 410, 262, 427, 412, 331, 419, 410, 426],
+    [
+      1, 410, 410, 274, 424, 414, 278, 411, 380, 299, 262, 427, 412, 331, 419, 432, 12, 413, 412, 430, 419, 269, 410, 410, 284, 425, 421, 413, 417, 427, 305,
+      410, 410, 262, 427, 412, 331, 419, 410, 426,
+    ],
   ],
   ['', [1]],
 ];
 
 const greedyAfterBos = [
-  403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292, 411, 322, 265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370,
-  432, 352, 266, 268, 388, 426, 338, 391, 266, 267, 337, 335, 312, 432, 398, 312, 286, 267, 414, 270, 333, 415, 426, 13, 438, 310, 439, 419, 357, 336, 432, 313, 438, 310, 432, 278, 316, 439,
-  419, 298, 414, 267, 265, 282, 295, 433, 426, 436, 317, 286, 296, 418, 269, 279, 292, 416, 439, 413, 409, 416, 327, 263,
+  403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292, 411, 322, 265, 282, 295, 433, 426,
+  385, 328, 432, 358, 394, 261, 370, 432, 352, 266, 268, 388, 426, 338, 391, 266, 267, 337, 335, 312, 432, 398, 312, 286, 267, 414, 270, 333, 415, 426, 13, 438,
+  310, 439, 419, 357, 336, 432, 313, 438, 310, 432, 278, 316, 439, 419, 298, 414, 267, 265, 282, 295, 433, 426, 436, 317, 286, 296, 418, 269, 279, 292, 416,
+  439, 413, 409, 416, 327, 263,
 ];
 const greedyAfterBosText =
   "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. She wanted to play with it, but it was too high.\nLily's mom said, \"Lily, let's go to the park.\" Lily was sad and didn't know w";

@@ -204,7 +204,14 @@ const f64 = (a: Float32Array): Float64Array => Float64Array.from(a);
  * The float64 block: forward y, and given dy the backward dx and LoRA grads — layer 0 of the
  * reference decoder (`loraLayerReference`) with this spec's features and the layer's weights.
  */
-function referenceBlock(spec: BlockGraphSpec, layer: Layer, x32: Float32Array, rope: { cos: Float32Array; sin: Float32Array }, dy32: Float32Array, dropout?: FeedOptions['dropout']) {
+function referenceBlock(
+  spec: BlockGraphSpec,
+  layer: Layer,
+  x32: Float32Array,
+  rope: { cos: Float32Array; sin: Float32Array },
+  dy32: Float32Array,
+  dropout?: FeedOptions['dropout'],
+) {
   const config = testModelConfig({
     hiddenSize: spec.hiddenSize,
     numHeads: spec.numHeads,
@@ -344,7 +351,9 @@ describe('decoder block training graphs', () => {
     const rng = seededRng(3);
     const x = randomUniform(5 * spec.hiddenSize, rng);
     const rope = ropeTable(5, spec.headDim);
-    const [y0, y1] = await Promise.all(layers.map(async (l) => (await runSession(pair.forward, feedsFor(spec, l, x, rope)))[BLOCK_NAMES.y]?.data as Float32Array));
+    const [y0, y1] = await Promise.all(
+      layers.map(async (l) => (await runSession(pair.forward, feedsFor(spec, l, x, rope)))[BLOCK_NAMES.y]?.data as Float32Array),
+    );
     expect(maxRelativeError(y0 as Float32Array, y1 as Float32Array, 1).maxError).toBeGreaterThan(1e-2);
   });
 
@@ -363,7 +372,13 @@ describe('decoder block training graphs', () => {
   });
 
   /** Runs forward and backward; returns y, dx and the LoRA grads as plain arrays. */
-  async function runBlock(pair: Pair, layer: Layer, x: Float32Array, rope: { cos: Float32Array; sin: Float32Array }, options: FeedOptions & { dy: Float32Array }) {
+  async function runBlock(
+    pair: Pair,
+    layer: Layer,
+    x: Float32Array,
+    rope: { cos: Float32Array; sin: Float32Array },
+    options: FeedOptions & { dy: Float32Array },
+  ) {
     const fwd = await runSession(pair.forward, feedsFor(pair.spec, layer, x, rope, { ...options, dy: undefined }));
     const bwd = await runSession(pair.backward, feedsFor(pair.spec, layer, x, rope, options));
     const grads = new Map<string, Float32Array>();
@@ -394,10 +409,18 @@ describe('decoder block training graphs', () => {
       const a = await runBlock(pair, layer, xa, ropeTable(Ta, spec.headDim), { dy: dya });
       const b = await runBlock(pair, layer, xb, ropeTable(Tb, spec.headDim), { dy: dyb });
       const concat = (u: Float32Array, v: Float32Array): Float32Array => Float32Array.from([...u, ...v]);
-      const packed = await runBlock(pair, layer, concat(xa, xb), ropeAt([0, 1, 2, 3, 0, 1, 2], spec.headDim), { dy: concat(dya, dyb), segments: [0, 0, 0, 0, 1, 1, 1] });
+      const packed = await runBlock(pair, layer, concat(xa, xb), ropeAt([0, 1, 2, 3, 0, 1, 2], spec.headDim), {
+        dy: concat(dya, dyb),
+        segments: [0, 0, 0, 0, 1, 1, 1],
+      });
       close(packed.y, concat(a.y, b.y));
       close(packed.dx, concat(a.dx, b.dx));
-      for (const [k, g] of packed.grads) close(g, a.grads.get(k)!.map((v, i) => v + b.grads.get(k)![i]!), 1e-4);
+      for (const [k, g] of packed.grads)
+        close(
+          g,
+          a.grads.get(k)!.map((v, i) => v + b.grads.get(k)![i]!),
+          1e-4,
+        );
       // Without the segment mask the second example would see the first: the outputs differ.
       const leaky = await runBlock(pair, layer, concat(xa, xb), ropeAt([0, 1, 2, 3, 0, 1, 2], spec.headDim), { dy: concat(dya, dyb) });
       expect(maxRelativeError(leaky.y.subarray(Ta * C), Float64Array.from(b.y), 1).maxError).toBeGreaterThan(1e-3);
@@ -418,12 +441,21 @@ describe('decoder block training graphs', () => {
     // Row 1: 3 tokens then 2 pads (segment -1, zero dy as the head gives for untrained rows).
     const x = Float32Array.from([...xa, ...xb, ...randomUniform(2 * C, rng)]);
     const dy = Float32Array.from([...dya, ...dyb, ...new Float32Array(2 * C)]);
-    const batch = await runBlock(pair, layer, x, ropeAt([0, 1, 2, 3, 4, 0, 1, 2, 0, 0], spec.headDim), { B: 2, dy, segments: [0, 0, 0, 0, 0, 0, 0, 0, -1, -1] });
+    const batch = await runBlock(pair, layer, x, ropeAt([0, 1, 2, 3, 4, 0, 1, 2, 0, 0], spec.headDim), {
+      B: 2,
+      dy,
+      segments: [0, 0, 0, 0, 0, 0, 0, 0, -1, -1],
+    });
     expect(batch.fwd[BLOCK_NAMES.y]?.dims).toEqual([2 * T, C]);
     close(batch.y.subarray(0, 8 * C), Float32Array.from([...a.y, ...b.y]));
     close(batch.dx.subarray(0, 8 * C), Float32Array.from([...a.dx, ...b.dx]));
     expect(batch.y.every(Number.isFinite) && batch.dx.every(Number.isFinite)).toBe(true);
-    for (const [k, g] of batch.grads) close(g, a.grads.get(k)!.map((v, i) => v + b.grads.get(k)![i]!), 1e-4);
+    for (const [k, g] of batch.grads)
+      close(
+        g,
+        a.grads.get(k)!.map((v, i) => v + b.grads.get(k)![i]!),
+        1e-4,
+      );
   });
 
   it('saved activations: the saving forward and the saved backward equal the recomputing pair', async () => {
@@ -460,7 +492,11 @@ describe('decoder block training graphs', () => {
   it('LoRA dropout: the branch reads x ⊙ mask / (1 − p), matching the float64 reference; an all-ones mask at scale 1 is no dropout', async () => {
     for (const format of ['fp32', 'nf4'] as const) {
       const spec: BlockGraphSpec = { ...LLAMA, format, lora: ['q_proj', 'o_proj', 'gate_proj', 'down_proj'], dropout: true };
-      const pair: Pair = { spec, forward: await createSession(buildBlockForwardGraph(spec), { intraOpNumThreads: 1 }), backward: await createSession(buildBlockBackwardGraph(spec), { intraOpNumThreads: 1 }) };
+      const pair: Pair = {
+        spec,
+        forward: await createSession(buildBlockForwardGraph(spec), { intraOpNumThreads: 1 }),
+        backward: await createSession(buildBlockBackwardGraph(spec), { intraOpNumThreads: 1 }),
+      };
       sessions.push(pair.forward, pair.backward);
       const plain = pairs.get(`llama ${format}`) as Pair;
       const full = makeLayer({ ...LLAMA, format }, seededRng(51));
@@ -472,7 +508,11 @@ describe('decoder block training graphs', () => {
       const rope = ropeTable(T, spec.headDim);
       const p = 0.3;
       const masks = new Map<LayerLinear, Uint8Array>();
-      for (const l of spec.lora) masks.set(l, Uint8Array.from({ length: T * blockLinearShape(spec, l)[1] }, () => (rng() < p ? 0 : 1)));
+      for (const l of spec.lora)
+        masks.set(
+          l,
+          Uint8Array.from({ length: T * blockLinearShape(spec, l)[1] }, () => (rng() < p ? 0 : 1)),
+        );
       const dropout = { masks, scale: 1 / (1 - p) };
       const got = await runBlock(pair, layer, x, rope, { dy, dropout });
       const ref = referenceBlock(spec, layer, x, rope, dy, dropout);
@@ -483,12 +523,17 @@ describe('decoder block training graphs', () => {
         expect(relError(got.grads.get(BLOCK_NAMES.gradB(l)), ref.grads.get(l)!.dB)).toBeLessThan(BACKWARD_TOLERANCE);
       }
       // The masks matter: the no-dropout reference differs.
-      expect(relError(got.grads.get(BLOCK_NAMES.gradA('q_proj')), referenceBlock(spec, layer, x, rope, dy).grads.get('q_proj')!.dA)).toBeGreaterThan(BACKWARD_TOLERANCE);
+      expect(relError(got.grads.get(BLOCK_NAMES.gradA('q_proj')), referenceBlock(spec, layer, x, rope, dy).grads.get('q_proj')!.dA)).toBeGreaterThan(
+        BACKWARD_TOLERANCE,
+      );
       // All-ones masks at scale 1 equal the plain graph restricted to the same linears.
       const ones = new Map([...masks].map(([l, m]) => [l, new Uint8Array(m.length).fill(1)]));
       const none = await runBlock(pair, layer, x, rope, { dy, dropout: { masks: ones, scale: 1 } });
       const plainPair: Pair = { ...plain, spec: { ...plain.spec, lora: spec.lora } };
-      const plainSessions = { forward: await createSession(buildBlockForwardGraph(plainPair.spec), { intraOpNumThreads: 1 }), backward: await createSession(buildBlockBackwardGraph(plainPair.spec), { intraOpNumThreads: 1 }) };
+      const plainSessions = {
+        forward: await createSession(buildBlockForwardGraph(plainPair.spec), { intraOpNumThreads: 1 }),
+        backward: await createSession(buildBlockBackwardGraph(plainPair.spec), { intraOpNumThreads: 1 }),
+      };
       sessions.push(plainSessions.forward, plainSessions.backward);
       const want = await runBlock({ ...plainPair, ...plainSessions }, layer, x, rope, { dy });
       close(none.y, want.y, 1e-6);

@@ -22,7 +22,16 @@ import { rejection } from './helpers.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-continue-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const modelDir = makeTinyModel({ arch: 'llama', outDir: path.join(root, 'model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 }).dir;
+const modelDir = makeTinyModel({
+  arch: 'llama',
+  outDir: path.join(root, 'model'),
+  hiddenSize: 32,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  intermediateSize: 64,
+  maxPositionEmbeddings: 64,
+}).dir;
 
 /** Short, repetitive texts: learnable, so the loss falls within a few steps. */
 const records: TrainingRecord[] = [
@@ -74,7 +83,6 @@ function options(overrides: Partial<TrainLoraOptions>): TrainLoraOptions {
 
 const signal = new AbortController().signal;
 
-
 const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
 describe('trainLora initAdapterDir', () => {
@@ -82,15 +90,22 @@ describe('trainLora initAdapterDir', () => {
   // the written adapter on exactly the row a one-record continued run trains on first.
   const dirA = path.join(root, 'run-a');
   let runA: Promise<TrainLoraResult> | null = null;
-  const trainA = (): Promise<TrainLoraResult> => (runA ??= trainLora(options({ outputDir: dirA, maxSteps: 12, eval: { records: probe } }), { signal, report: reporter().report }));
+  const trainA = (): Promise<TrainLoraResult> =>
+    (runA ??= trainLora(options({ outputDir: dirA, maxSteps: 12, eval: { records: probe } }), { signal, report: reporter().report }));
 
-  it('continues from the given adapter: the first loss is that adapter\'s loss, below a fresh start', async () => {
+  it("continues from the given adapter: the first loss is that adapter's loss, below a fresh start", async () => {
     const a = await trainA();
     expect(a.steps).toBe(12);
     const adapterLoss = a.finalEval!.loss;
 
-    const fresh = await trainLora(options({ outputDir: path.join(root, 'fresh'), train: { records: probe }, maxSteps: 2 }), { signal, report: reporter().report });
-    const continued = await trainLora(options({ outputDir: path.join(root, 'continued'), train: { records: probe }, maxSteps: 2, initAdapterDir: dirA }), { signal, report: reporter().report });
+    const fresh = await trainLora(options({ outputDir: path.join(root, 'fresh'), train: { records: probe }, maxSteps: 2 }), {
+      signal,
+      report: reporter().report,
+    });
+    const continued = await trainLora(options({ outputDir: path.join(root, 'continued'), train: { records: probe }, maxSteps: 2, initAdapterDir: dirA }), {
+      signal,
+      report: reporter().report,
+    });
 
     // A fresh adapter has B = 0: its first loss is the base model's; A learned `probe`, so its
     // adapter is clearly better there, and the continued run starts exactly at that loss.
@@ -129,7 +144,9 @@ describe('trainLora initAdapterDir', () => {
     }
     // A folder with no adapter at all is refused too, naming it.
     const missing = path.join(root, 'no-adapter-here');
-    const error = await rejection(trainLora(options({ outputDir: path.join(root, 'refused-missing'), initAdapterDir: missing }), { signal, report: reporter().report }));
+    const error = await rejection(
+      trainLora(options({ outputDir: path.join(root, 'refused-missing'), initAdapterDir: missing }), { signal, report: reporter().report }),
+    );
     expect(error).toBeInstanceOf(EngineError);
     expect(error.message).toContain(missing);
   });
@@ -159,7 +176,14 @@ describe('trainLora early stopping', () => {
     // best that resets the count, then two bad ones. The tiny model keeps every loss near ln(V),
     // so the stop step is taken from the reference run below rather than hard-coded.
     const unrelated: TrainingRecord[] = [{ kind: 'text', text: 'zebra quilt vortex jumbo kiwi. zebra quilt vortex.' }];
-    const diverging = { optimizer: { kind: 'adamw' as const, weightDecay: 0 }, learningRate: 0.3, maxGradNorm: 0, maxSteps: totalSteps, eval: { records: unrelated }, evalEvery: 1 };
+    const diverging = {
+      optimizer: { kind: 'adamw' as const, weightDecay: 0 },
+      learningRate: 0.3,
+      maxGradNorm: 0,
+      maxSteps: totalSteps,
+      eval: { records: unrelated },
+      evalEvery: 1,
+    };
 
     // Reference: the same run with no early stopping gives the eval sequence to stop on.
     const reference = await trainLora(options({ ...diverging, outputDir: path.join(root, 'diverging-full') }), { signal, report: reporter().report });
@@ -207,7 +231,10 @@ describe('trainLora early stopping', () => {
   it('runs to the last step while the eval loss keeps improving', async () => {
     const outputDir = path.join(root, 'improving');
     // Train and evaluate on the same single row at a small lr: each step lowers the eval loss.
-    const result = await trainLora(options({ outputDir, train: evalSource, eval: evalSource, evalEvery: 1, earlyStoppingPatience: 2, learningRate: 1e-2, maxSteps: 6 }), { signal, report: reporter().report });
+    const result = await trainLora(
+      options({ outputDir, train: evalSource, eval: evalSource, evalEvery: 1, earlyStoppingPatience: 2, learningRate: 1e-2, maxSteps: 6 }),
+      { signal, report: reporter().report },
+    );
     expect(result.stoppedEarly).toBe(false);
     expect(result.steps).toBe(6);
     expect(result.evals.map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6]);

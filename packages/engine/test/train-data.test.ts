@@ -20,7 +20,6 @@ import { errorOf, rejection } from './helpers.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-data-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-
 function tiny(arch: 'llama' | 'qwen2') {
   const folder = loadModelFolder(makeTinyModel({ arch, outDir: path.join(root, arch) }).dir);
   folder.weights.close();
@@ -32,14 +31,44 @@ const chat: TrainingRecord = twoExchangeChat;
 
 describe('reading records', () => {
   it('detects text, messages and alpaca layouts (JSONL and JSON arrays)', () => {
-    expect(parseTrainingRecords('{"text":"a b"}\n\n{"text":"c"}\n', 'f.jsonl')).toEqual({ format: 'text', records: [{ kind: 'text', text: 'a b' }, { kind: 'text', text: 'c' }] });
+    expect(parseTrainingRecords('{"text":"a b"}\n\n{"text":"c"}\n', 'f.jsonl')).toEqual({
+      format: 'text',
+      records: [
+        { kind: 'text', text: 'a b' },
+        { kind: 'text', text: 'c' },
+      ],
+    });
     const messages = parseTrainingRecords('{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}', 'm.jsonl');
-    expect(messages.records).toEqual([{ kind: 'chat', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }]);
-    const alpaca = parseTrainingRecords('[{"instruction":"Add","input":"1 2","output":"3","system":"S"},{"instruction":"Hi","input":"","output":"Hey"}]', 'a.json');
+    expect(messages.records).toEqual([
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      },
+    ]);
+    const alpaca = parseTrainingRecords(
+      '[{"instruction":"Add","input":"1 2","output":"3","system":"S"},{"instruction":"Hi","input":"","output":"Hey"}]',
+      'a.json',
+    );
     expect(alpaca.format).toBe('alpaca');
     expect(alpaca.records).toEqual([
-      { kind: 'chat', messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'Add\n\n1 2' }, { role: 'assistant', content: '3' }] },
-      { kind: 'chat', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hey' }] },
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'system', content: 'S' },
+          { role: 'user', content: 'Add\n\n1 2' },
+          { role: 'assistant', content: '3' },
+        ],
+      },
+      {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hey' },
+        ],
+      },
     ]);
   });
 
@@ -50,7 +79,10 @@ describe('reading records', () => {
       ['{"text":"ok"}\n{"text":5}', /^f\.jsonl:2: "text" must be a string/],
       ['{"text":"ok"}\n{"instruction":"x","output":"y"}', /^f\.jsonl:2: .*"alpaca" layout/],
       ['{"messages":[{"role":"bot","content":"x"}]}', /^f\.jsonl:1, message 0: role "bot"/],
-      ['{"messages":[{"role":"user","content":["x"]}]}', /^f\.jsonl:1, message 0: "content" must be a string or a list of text parts, not a list holding a string/],
+      [
+        '{"messages":[{"role":"user","content":["x"]}]}',
+        /^f\.jsonl:1, message 0: "content" must be a string or a list of text parts, not a list holding a string/,
+      ],
       ['{"messages":[{"role":"user","content":"x"}]}', /^f\.jsonl:1: the chat has no assistant message/],
       ['{"instruction":"x","input":""}', /^f\.jsonl:1: the record has no "output" field/],
       ['{"prompt":"x"}', /^f\.jsonl:1: unknown record layout/],
@@ -119,7 +151,11 @@ describe('tokenizing and masking', () => {
 
   it('raw text: BOS per tokenizer, EOS appended, all but the first label train', () => {
     const llama = tokenizeRecord({ kind: 'text', text: 'the cat' }, { tokenizer: models.llama.tokenizer });
-    expect(llama.inputIds).toEqual([models.llama.tokenizer.bosTokenId, ...models.llama.tokenizer.encode('the cat', { addSpecialTokens: false }), models.llama.tokenizer.eosTokenIds[0]]);
+    expect(llama.inputIds).toEqual([
+      models.llama.tokenizer.bosTokenId,
+      ...models.llama.tokenizer.encode('the cat', { addSpecialTokens: false }),
+      models.llama.tokenizer.eosTokenIds[0],
+    ]);
     expect(llama.labels).toEqual([IGNORE_INDEX, ...llama.inputIds.slice(1)]);
     const qwen = tokenizeRecord({ kind: 'text', text: 'the cat' }, { tokenizer: models.qwen2.tokenizer });
     expect(qwen.inputIds).toEqual([...models.qwen2.tokenizer.encode('the cat', { addSpecialTokens: false }), models.qwen2.tokenizer.eosTokenIds[0]]);
@@ -131,7 +167,13 @@ describe('tokenizing and masking', () => {
       "{% for m in messages %}{{ m['role'] + ': ' + m['content'] + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ 'assistant: ' }}{% endif %}",
       tokenizer.specialTokens,
     );
-    const record: TrainingRecord = { kind: 'chat', messages: [{ role: 'user', content: 'Once upon a time' }, { role: 'assistant', content: 'there was a dog.' }] };
+    const record: TrainingRecord = {
+      kind: 'chat',
+      messages: [
+        { role: 'user', content: 'Once upon a time' },
+        { role: 'assistant', content: 'there was a dog.' },
+      ],
+    };
     const example = tokenizeRecord(record, { tokenizer, chatTemplate });
     expect(example.method).toBe('prefix');
     const trained = example.inputIds.filter((_, t) => example.labels[t] !== IGNORE_INDEX);
@@ -174,7 +216,10 @@ describe('truncation, packing and masks', () => {
   it('packs greedily with restarting positions and no attention across examples', () => {
     const examples = texts.map((r) => tokenizeRecord(r, { tokenizer }));
     const seqLen = 16;
-    const rows = packExamples(examples.map((e) => ({ inputIds: e.inputIds.slice(0, seqLen), labels: e.labels.slice(0, seqLen) })), seqLen);
+    const rows = packExamples(
+      examples.map((e) => ({ inputIds: e.inputIds.slice(0, seqLen), labels: e.labels.slice(0, seqLen) })),
+      seqLen,
+    );
     expect(rows.length).toBeLessThan(examples.length);
     expect(rows.flatMap((r) => r.inputIds)).toEqual(examples.flatMap((e) => e.inputIds.slice(0, seqLen)));
     for (const row of rows) {
@@ -233,21 +278,24 @@ describe('batching', () => {
 });
 
 const alpacaFile = `${sharedData}datasets/alpaca_en_demo/alpaca_en_demo.json`;
-it.skipIf(!fs.existsSync(alpacaFile))(`smoke: 50 real alpaca records through the tiny llama tokenizer${fs.existsSync(alpacaFile) ? '' : ' (skipped: ../shared/data is absent)'}`, async () => {
-  const { format, records } = await readTrainingFile(alpacaFile);
-  expect(format).toBe('alpaca');
-  const { tokenizer, chatTemplate } = models.llama;
-  const sample = records.slice(0, 50);
-  const { rows, report } = prepareTrainingData(sample, { tokenizer, chatTemplate, seqLen: 512, maxPositionEmbeddings: 1024, packing: true });
-  expect(report.examples).toBe(50);
-  expect(report.kept + report.dropped).toBe(50);
-  expect(report.trainedTokens).toBeGreaterThan(0);
-  expect(report.trainedTokens).toBeLessThan(report.tokens);
-  expect(report.lengths.p50).toBeLessThanOrEqual(report.lengths.p90);
-  expect(report.lengths.p99).toBeLessThanOrEqual(report.lengths.max);
-  expect(rows.every((r) => r.inputIds.length <= 512)).toBe(true);
-  // The first record's answer is what trains in it.
-  const first = tokenizeRecord(sample[0]!, { tokenizer, chatTemplate });
-  const trained = tokenizer.decode(first.inputIds.filter((_, t) => first.labels[t] !== IGNORE_INDEX));
-  expect(trained).toBe(`${(sample[0] as Extract<TrainingRecord, { kind: 'chat' }>).messages.at(-1)!.content}<|im_end|>\n`);
-});
+it.skipIf(!fs.existsSync(alpacaFile))(
+  `smoke: 50 real alpaca records through the tiny llama tokenizer${fs.existsSync(alpacaFile) ? '' : ' (skipped: ../shared/data is absent)'}`,
+  async () => {
+    const { format, records } = await readTrainingFile(alpacaFile);
+    expect(format).toBe('alpaca');
+    const { tokenizer, chatTemplate } = models.llama;
+    const sample = records.slice(0, 50);
+    const { rows, report } = prepareTrainingData(sample, { tokenizer, chatTemplate, seqLen: 512, maxPositionEmbeddings: 1024, packing: true });
+    expect(report.examples).toBe(50);
+    expect(report.kept + report.dropped).toBe(50);
+    expect(report.trainedTokens).toBeGreaterThan(0);
+    expect(report.trainedTokens).toBeLessThan(report.tokens);
+    expect(report.lengths.p50).toBeLessThanOrEqual(report.lengths.p90);
+    expect(report.lengths.p99).toBeLessThanOrEqual(report.lengths.max);
+    expect(rows.every((r) => r.inputIds.length <= 512)).toBe(true);
+    // The first record's answer is what trains in it.
+    const first = tokenizeRecord(sample[0]!, { tokenizer, chatTemplate });
+    const trained = tokenizer.decode(first.inputIds.filter((_, t) => first.labels[t] !== IGNORE_INDEX));
+    expect(trained).toBe(`${(sample[0] as Extract<TrainingRecord, { kind: 'chat' }>).messages.at(-1)!.content}<|im_end|>\n`);
+  },
+);

@@ -7,9 +7,29 @@ import { testModelConfig } from '../src/model/random-weights.js';
 import { LAYER_LINEARS } from '../src/model/weight-names.js';
 import { estimateTraining, trainingGemmEfficiency, type TrainingEstimateInput } from '../src/train/estimate.js';
 
-const smol = testModelConfig({ hiddenSize: 576, numLayers: 30, numHeads: 9, numKvHeads: 3, intermediateSize: 1536, vocabSize: 49152, maxPositionEmbeddings: 2048, tieWordEmbeddings: true });
+const smol = testModelConfig({
+  hiddenSize: 576,
+  numLayers: 30,
+  numHeads: 9,
+  numKvHeads: 3,
+  intermediateSize: 1536,
+  vocabSize: 49152,
+  maxPositionEmbeddings: 2048,
+  tieWordEmbeddings: true,
+});
 const allLinear = Array.from({ length: 30 }, (_, layer) => LAYER_LINEARS.map((linear) => ({ layer, linear }))).flat();
-const base: TrainingEstimateInput = { config: smol, method: 'qlora', rank: 16, targets: allLinear, batchSize: 1, gradAccum: 1, seqLen: 256, meanRowTokens: 256, steps: 100, gemmGflops: 145 };
+const base: TrainingEstimateInput = {
+  config: smol,
+  method: 'qlora',
+  rank: 16,
+  targets: allLinear,
+  batchSize: 1,
+  gradAccum: 1,
+  seqLen: 256,
+  meanRowTokens: 256,
+  steps: 100,
+  gemmGflops: 145,
+};
 const MiB = 2 ** 20;
 
 describe('estimateTraining', () => {

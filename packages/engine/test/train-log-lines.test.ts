@@ -39,7 +39,9 @@ describe('StepLogCadence', () => {
 
 describe('log lines', () => {
   it('a step: loss, learning rate, grad norm and tokens/s', () => {
-    expect(stepLine({ step: 12, totalSteps: 300, loss: 2.345_67, learningRate: 2e-4, gradNorm: 0.812_34, tokensPerSecond: 1234.4 })).toBe('Step 12/300: loss 2.3457, lr 2.00e-4, grad norm 0.812, 1,234 tokens/s');
+    expect(stepLine({ step: 12, totalSteps: 300, loss: 2.345_67, learningRate: 2e-4, gradNorm: 0.812_34, tokensPerSecond: 1234.4 })).toBe(
+      'Step 12/300: loss 2.3457, lr 2.00e-4, grad norm 0.812, 1,234 tokens/s',
+    );
   });
 
   it('an evaluation: loss, perplexity and the best so far', () => {
@@ -58,20 +60,42 @@ describe('log lines', () => {
     expect(resumeLine('/out/checkpoint-50', 50, 300)).toBe('Resuming from checkpoint /out/checkpoint-50: step 50 of 300 done, 250 to go.');
   });
 
-  const report: DatasetReport = { examples: 300, kept: 297, truncated: 12, dropped: 3, tokens: 45_000, trainedTokens: 12_000, rows: 297, lengths: { p50: 120, p90: 400, p99: 700, max: 801 } };
+  const report: DatasetReport = {
+    examples: 300,
+    kept: 297,
+    truncated: 12,
+    dropped: 3,
+    tokens: 45_000,
+    trainedTokens: 12_000,
+    rows: 297,
+    lengths: { p50: 120, p90: 400, p99: 700, max: 801 },
+  };
 
   it('the data, with warnings for examples cut at the sequence length and examples left out', () => {
     const lines = dataLines(report, 512, 'training');
     expect(lines).toEqual([
-      { level: 'info', text: 'Training data: 300 examples → 297 rows of at most 512 tokens, 45,000 tokens (12,000 trained); lengths p50 120, p90 400, max 801.' },
-      { level: 'warn', text: '12 training examples of 300 are longer than the sequence length 512 (longest 801 tokens) and were cut to it: what comes after is not trained on.' },
-      { level: 'warn', text: '3 training examples left out: none of their tokens would train within the first 512 (e.g. the prompt alone fills the sequence length).' },
+      {
+        level: 'info',
+        text: 'Training data: 300 examples → 297 rows of at most 512 tokens, 45,000 tokens (12,000 trained); lengths p50 120, p90 400, max 801.',
+      },
+      {
+        level: 'warn',
+        text: '12 training examples of 300 are longer than the sequence length 512 (longest 801 tokens) and were cut to it: what comes after is not trained on.',
+      },
+      {
+        level: 'warn',
+        text: '3 training examples left out: none of their tokens would train within the first 512 (e.g. the prompt alone fills the sequence length).',
+      },
     ]);
   });
 
   it('no warning when nothing is cut or left out; one example in the singular', () => {
     expect(dataLines({ ...report, truncated: 0, dropped: 0 }, 1024, 'validation')).toHaveLength(1);
-    expect(dataLines({ ...report, truncated: 1, dropped: 1 }, 512, 'validation').slice(1).map((l) => l.text)).toEqual([
+    expect(
+      dataLines({ ...report, truncated: 1, dropped: 1 }, 512, 'validation')
+        .slice(1)
+        .map((l) => l.text),
+    ).toEqual([
       '1 validation example of 300 is longer than the sequence length 512 (longest 801 tokens) and was cut to it: what comes after is not scored.',
       '1 validation example left out: none of its tokens would train within the first 512 (e.g. the prompt alone fills the sequence length).',
     ]);
@@ -79,8 +103,12 @@ describe('log lines', () => {
 
   it('the summary: steps, time, final loss, eval loss and where the adapter is', () => {
     const finalEval = { step: 300, loss: 1.3456, perplexity: Math.exp(1.3456) };
-    expect(summaryLine({ steps: 300, totalSteps: 300, seconds: 861, finalLoss: 1.234_51, finalEval, stoppedEarly: false, outputDir: '/out' })).toBe('Finished 300 steps in 14 min 21 s: final loss 1.2345, eval loss 1.3456 (perplexity 3.84). Adapter written to /out');
-    expect(summaryLine({ steps: 40, totalSteps: 300, seconds: 8.44, finalLoss: 2, finalEval: null, stoppedEarly: true, outputDir: '/out' })).toBe('Stopped early after 40 of 300 steps in 8.4 s: final loss 2.0000. Adapter written to /out');
+    expect(summaryLine({ steps: 300, totalSteps: 300, seconds: 861, finalLoss: 1.234_51, finalEval, stoppedEarly: false, outputDir: '/out' })).toBe(
+      'Finished 300 steps in 14 min 21 s: final loss 1.2345, eval loss 1.3456 (perplexity 3.84). Adapter written to /out',
+    );
+    expect(summaryLine({ steps: 40, totalSteps: 300, seconds: 8.44, finalLoss: 2, finalEval: null, stoppedEarly: true, outputDir: '/out' })).toBe(
+      'Stopped early after 40 of 300 steps in 8.4 s: final loss 2.0000. Adapter written to /out',
+    );
   });
 
   it('durations read as people say them', () => {

@@ -15,13 +15,31 @@ import { trainLora, type TrainLoraOptions } from '../src/train/loop.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-log-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const modelDir = makeTinyModel({ arch: 'llama', outDir: path.join(root, 'model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 }).dir;
-const texts = ['the cat sat on the mat. the cat sat on the mat. the cat sat on the mat.', 'the dog ran to the park.', 'hi hi hi, say hi.', 'one two three four.', 'red green blue.'];
+const modelDir = makeTinyModel({
+  arch: 'llama',
+  outDir: path.join(root, 'model'),
+  hiddenSize: 32,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  intermediateSize: 64,
+  maxPositionEmbeddings: 64,
+}).dir;
+const texts = [
+  'the cat sat on the mat. the cat sat on the mat. the cat sat on the mat.',
+  'the dog ran to the park.',
+  'hi hi hi, say hi.',
+  'one two three four.',
+  'red green blue.',
+];
 const records = texts.map((text) => ({ kind: 'text' as const, text }));
 
 function logging(): { report: JobReporter; lines: { level: LogLevel; message: string }[] } {
   const lines: { level: LogLevel; message: string }[] = [];
-  return { lines, report: { progress: () => undefined, metric: () => undefined, artifact: () => undefined, log: (level, message) => lines.push({ level, message }) } };
+  return {
+    lines,
+    report: { progress: () => undefined, metric: () => undefined, artifact: () => undefined, log: (level, message) => lines.push({ level, message }) },
+  };
 }
 
 function options(overrides: Partial<TrainLoraOptions>): TrainLoraOptions {
@@ -57,8 +75,13 @@ describe('the training log', () => {
     const result = await trainLora(options({ outputDir }), { signal, report });
     const messages = lines.map((l) => l.message);
 
-    expect(messages.find((m) => m.startsWith('Training data:'))).toMatch(/^Training data: 5 examples → 5 rows of at most 24 tokens, [\d,]+ tokens \([\d,]+ trained\)/);
-    expect(lines.find((l) => /longer than the sequence length 24/.test(l.message))).toMatchObject({ level: 'warn', message: expect.stringMatching(/^1 training example of 5 is longer/) });
+    expect(messages.find((m) => m.startsWith('Training data:'))).toMatch(
+      /^Training data: 5 examples → 5 rows of at most 24 tokens, [\d,]+ tokens \([\d,]+ trained\)/,
+    );
+    expect(lines.find((l) => /longer than the sequence length 24/.test(l.message))).toMatchObject({
+      level: 'warn',
+      message: expect.stringMatching(/^1 training example of 5 is longer/),
+    });
 
     const steps = messages.filter((m) => m.startsWith('Step '));
     expect(steps.map((m) => m.split(':')[0])).toEqual(['Step 1/6', 'Step 2/6', 'Step 3/6', 'Step 4/6', 'Step 5/6', 'Step 6/6']);
@@ -75,7 +98,11 @@ describe('the training log', () => {
     expect(messages.indexOf(steps[2]!)).toBeLessThan(messages.indexOf(evals[0]!));
 
     const summary = messages.at(-1)!;
-    expect(summary).toMatch(new RegExp(`^Finished 6 steps in [\\d.]+ s: final loss ${result.history.at(-1)!.loss.toFixed(4)}, eval loss ${result.finalEval!.loss.toFixed(4)} \\(perplexity [\\d.]+\\)\\. Adapter written to `));
+    expect(summary).toMatch(
+      new RegExp(
+        `^Finished 6 steps in [\\d.]+ s: final loss ${result.history.at(-1)!.loss.toFixed(4)}, eval loss ${result.finalEval!.loss.toFixed(4)} \\(perplexity [\\d.]+\\)\\. Adapter written to `,
+      ),
+    );
     expect(summary.endsWith(outputDir)).toBe(true);
   });
 

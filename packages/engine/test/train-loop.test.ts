@@ -27,7 +27,16 @@ import { rejection } from './helpers.js';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-train-loop-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const modelDir = makeTinyModel({ arch: 'llama', outDir: path.join(root, 'model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 }).dir;
+const modelDir = makeTinyModel({
+  arch: 'llama',
+  outDir: path.join(root, 'model'),
+  hiddenSize: 32,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  intermediateSize: 64,
+  maxPositionEmbeddings: 64,
+}).dir;
 
 const lines = [
   { text: 'the cat sat on the mat. the cat sat on the mat.' },
@@ -39,7 +48,15 @@ const lines = [
 const trainFile = path.join(root, 'train.jsonl');
 fs.writeFileSync(trainFile, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 const evalFile = path.join(root, 'eval.jsonl');
-fs.writeFileSync(evalFile, `${JSON.stringify({ messages: [{ role: 'user', content: 'cat?' }, { role: 'assistant', content: 'the cat sat.' }] })}\n`);
+fs.writeFileSync(
+  evalFile,
+  `${JSON.stringify({
+    messages: [
+      { role: 'user', content: 'cat?' },
+      { role: 'assistant', content: 'the cat sat.' },
+    ],
+  })}\n`,
+);
 
 interface Events {
   metrics: { name: string; value: number; step: number }[];
@@ -86,12 +103,24 @@ function options(overrides: Partial<TrainLoraOptions>): TrainLoraOptions {
 
 const signal = new AbortController().signal;
 
-
 describe('trainLora', () => {
   it('lowers the loss over 20 steps and writes the adapter, summary and events', async () => {
     const outputDir = path.join(root, 'falls');
     const { report, events } = reporter();
-    const result = await trainLora(options({ outputDir, maxSteps: 20, batchSize: 1, gradAccum: 1, scheduler: 'constant', warmupSteps: 0, learningRate: 1e-1, seqLen: 32, lora: { r: 8, alpha: 16, targetModules: 'all-linear' } }), { signal, report });
+    const result = await trainLora(
+      options({
+        outputDir,
+        maxSteps: 20,
+        batchSize: 1,
+        gradAccum: 1,
+        scheduler: 'constant',
+        warmupSteps: 0,
+        learningRate: 1e-1,
+        seqLen: 32,
+        lora: { r: 8, alpha: 16, targetModules: 'all-linear' },
+      }),
+      { signal, report },
+    );
     const losses = result.history.map((h) => h.loss);
     expect(losses).toHaveLength(20);
     const first = (losses[0]! + losses[1]! + losses[2]! + losses[3]! + losses[4]!) / 5;
@@ -100,7 +129,8 @@ describe('trainLora', () => {
     // move the loss a little below ln(V); deterministic: 6.22 → 6.11 with these settings.
     expect(last).toBeLessThan(first - 0.08);
     expect(Math.min(...losses.slice(10))).toBeLessThan(Math.min(...losses.slice(0, 5)));
-    for (const name of ['loss', 'learning_rate', 'grad_norm', 'tokens_per_second', 'elapsed']) expect(events.metrics.filter((m) => m.name === name)).toHaveLength(20);
+    for (const name of ['loss', 'learning_rate', 'grad_norm', 'tokens_per_second', 'elapsed'])
+      expect(events.metrics.filter((m) => m.name === name)).toHaveLength(20);
     expect(events.progress.at(-1)).toEqual({ step: 20, total: 20 });
     const config = JSON.parse(fs.readFileSync(path.join(outputDir, 'adapter_config.json'), 'utf8'));
     expect(config.base_model_name_or_path).toBe(modelDir);
@@ -128,12 +158,22 @@ describe('trainLora', () => {
     expect(Buffer.compare(fs.readFileSync(path.join(resumedDir, ADAPTER_WEIGHTS_FILE)), fs.readFileSync(path.join(full, ADAPTER_WEIGHTS_FILE)))).toBe(0);
 
     // Resuming with other settings is refused.
-    const error = await rejection(trainLora(options({ outputDir: path.join(root, 'other'), maxSteps: 9, resumeFrom: ck }), { signal, report: reporter().report }));
+    const error = await rejection(
+      trainLora(options({ outputDir: path.join(root, 'other'), maxSteps: 9, resumeFrom: ck }), { signal, report: reporter().report }),
+    );
     expect(error.message).toContain('other settings');
   });
 
   it('qlora with packing and LoRA dropout: resume equality holds (dropout seeds are checkpointed)', async () => {
-    const base = { method: 'qlora' as const, maxSteps: 4, checkpointEvery: 2, packing: true, seqLen: 40, lora: { r: 4, alpha: 8, dropout: 0.2, targetModules: 'all-linear' }, train: { records: ['the cat sat.', 'a dog ran.', 'hi, say hi.', 'one two.', 'red blue.', 'sun rise.'].map((text) => ({ kind: 'text' as const, text })) } };
+    const base = {
+      method: 'qlora' as const,
+      maxSteps: 4,
+      checkpointEvery: 2,
+      packing: true,
+      seqLen: 40,
+      lora: { r: 4, alpha: 8, dropout: 0.2, targetModules: 'all-linear' },
+      train: { records: ['the cat sat.', 'a dog ran.', 'hi, say hi.', 'one two.', 'red blue.', 'sun rise.'].map((text) => ({ kind: 'text' as const, text })) },
+    };
     const full = path.join(root, 'q-full');
     const a = await trainLora(options({ ...base, outputDir: full }), { signal, report: reporter().report });
     const resumedDir = path.join(root, 'q-resumed');
@@ -141,16 +181,31 @@ describe('trainLora', () => {
     expect(a.data.rows).toBeLessThan(a.data.kept); // examples were packed together
     expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
     // Dropout is live: without it the same run gives other losses.
-    const plain = await trainLora(options({ ...base, outputDir: path.join(root, 'q-plain'), lora: { ...base.lora, dropout: 0 } }), { signal, report: reporter().report });
+    const plain = await trainLora(options({ ...base, outputDir: path.join(root, 'q-plain'), lora: { ...base.lora, dropout: 0 } }), {
+      signal,
+      report: reporter().report,
+    });
     expect(plain.history[0]!.gradNorm).not.toBe(a.history[0]!.gradNorm); // B starts at 0, so dropout shows in dB first
     expect(plain.history[3]!.loss).not.toBe(a.history[3]!.loss);
     expect(Buffer.compare(fs.readFileSync(path.join(resumedDir, ADAPTER_WEIGHTS_FILE)), fs.readFileSync(path.join(full, ADAPTER_WEIGHTS_FILE)))).toBe(0);
   });
 
   it('a Gemma 2 folder trains (soft-caps, sandwich norms, GeGLU, a sliding layer): the saved adapter gives the trainer eval loss in the float32 reference', async () => {
-    const gemmaDir = makeTinyModel({ arch: 'gemma2', outDir: path.join(root, 'gemma2'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 }).dir;
+    const gemmaDir = makeTinyModel({
+      arch: 'gemma2',
+      outDir: path.join(root, 'gemma2'),
+      hiddenSize: 32,
+      layers: 2,
+      heads: 4,
+      kvHeads: 2,
+      intermediateSize: 64,
+      maxPositionEmbeddings: 64,
+    }).dir;
     const outputDir = path.join(root, 'gemma2-out');
-    const result = await trainLora(options({ modelDir: gemmaDir, outputDir, maxSteps: 4, eval: { file: evalFile }, evalEvery: 4 }), { signal, report: reporter().report });
+    const result = await trainLora(options({ modelDir: gemmaDir, outputDir, maxSteps: 4, eval: { file: evalFile }, evalEvery: 4 }), {
+      signal,
+      report: reporter().report,
+    });
     expect(result.history.every((h) => Number.isFinite(h.loss) && h.gradNorm > 0)).toBe(true);
     const trainerLoss = result.finalEval!.loss;
 

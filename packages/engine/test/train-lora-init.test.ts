@@ -18,7 +18,6 @@ const lora = (fields: Partial<LoraConfig> = {}): LoraConfig => createLoraConfig(
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-lora-init-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-
 describe('Mulberry32 with saved state', () => {
   it('yields the seededRng sequence and resumes from its state', () => {
     const a = new Mulberry32(42);

@@ -55,7 +55,10 @@ describe('AdamW (torch.optim.AdamW)', () => {
   });
 
   it('skips parameters without a gradient and keeps their step count', () => {
-    const params = new Map([['a', new Float32Array([1])], ['b', new Float32Array([1])]]);
+    const params = new Map([
+      ['a', new Float32Array([1])],
+      ['b', new Float32Array([1])],
+    ]);
     const opt = new Optimizer(adamWOptions());
     opt.step(params, one('a', [1]), 0.1);
     expect(params.get('b')![0]).toBe(1);

@@ -73,7 +73,12 @@ function randomAdapter(seed: number, r: number, model: TinyModel = llama): LoraA
 }
 
 const trainers: LoraTrainer[] = [];
-async function trainer(adapter: LoraAdapter, method: TrainMethod, options: { dropout?: number; activationBudgetBytes?: number; headChunkRows?: number } = {}, model: TinyModel = llama): Promise<LoraTrainer> {
+async function trainer(
+  adapter: LoraAdapter,
+  method: TrainMethod,
+  options: { dropout?: number; activationBudgetBytes?: number; headChunkRows?: number } = {},
+  model: TinyModel = llama,
+): Promise<LoraTrainer> {
   const t = await LoraTrainer.create({ config: model.config, getWeight: model.get, adapter, method, intraOpNumThreads: 1, ...options });
   trainers.push(t);
   return t;
@@ -121,7 +126,9 @@ describe('whole-model LoRA training step on ONNX Runtime', () => {
           // Mistaking the mean for the sum would be caught.
           worstMeanConfusion = Math.min(worstMeanConfusion, relError(gotB, g.dB));
         }
-        console.log(`${family} ${method}: loss ${got.loss.toFixed(5)} (reference ${ref.loss.toFixed(5)}, rel. error ${lossErr.toExponential(2)}), worst dA/dB rel. error ${worst.toExponential(2)}`);
+        console.log(
+          `${family} ${method}: loss ${got.loss.toFixed(5)} (reference ${ref.loss.toFixed(5)}, rel. error ${lossErr.toExponential(2)}), worst dA/dB rel. error ${worst.toExponential(2)}`,
+        );
         expect(worst).toBeLessThan(GRAD_TOLERANCE);
         expect(worstMeanConfusion).toBeGreaterThan(GRAD_TOLERANCE);
       });
@@ -159,7 +166,13 @@ describe('whole-model LoRA training step on ONNX Runtime', () => {
   it('same seed and data give bit-identical adapters; a written adapter reads back with the same loss', async () => {
     const a = await train('lora', 4, 9);
     const b = await train('lora', 4, 9);
-    const bytes = (ad: LoraAdapter): Buffer => Buffer.concat([...ad.weights.values()].flatMap((m) => [Buffer.from(m.A.buffer, m.A.byteOffset, m.A.byteLength), Buffer.from(m.B.buffer, m.B.byteOffset, m.B.byteLength)]));
+    const bytes = (ad: LoraAdapter): Buffer =>
+      Buffer.concat(
+        [...ad.weights.values()].flatMap((m) => [
+          Buffer.from(m.A.buffer, m.A.byteOffset, m.A.byteLength),
+          Buffer.from(m.B.buffer, m.B.byteOffset, m.B.byteLength),
+        ]),
+      );
     expect(maxAbs([...a.adapter.weights.values()][0]!.B)).toBeGreaterThan(0); // it did train
     expect(bytes(a.adapter).equals(bytes(b.adapter))).toBe(true);
     const c = await train('lora', 4, 10); // another seed differs, so the comparison can fail
@@ -193,14 +206,28 @@ describe('whole-model LoRA training step on ONNX Runtime', () => {
       };
     }
     const T = Math.max(a.ids.length, b.ids.length);
-    const pad = (r: { ids: number[]; labels: number[] }, field: 'ids' | 'labels', fill: number): number[] => [...r[field], ...new Array<number>(T - r.ids.length).fill(fill)];
+    const pad = (r: { ids: number[]; labels: number[] }, field: 'ids' | 'labels', fill: number): number[] => [
+      ...r[field],
+      ...new Array<number>(T - r.ids.length).fill(fill),
+    ];
     const positions = (r: { ids: number[] }): number[] => Array.from({ length: T }, (_, t) => (t < r.ids.length ? t : 0));
     const segments = (r: { ids: number[] }): number[] => Array.from({ length: T }, (_, t) => (t < r.ids.length ? 0 : -1));
-    return { batchSize: 2, seqLen: T, inputIds: [...pad(a, 'ids', 0), ...pad(b, 'ids', 0)], labels: [...pad(a, 'labels', -100), ...pad(b, 'labels', -100)], positionIds: [...positions(a), ...positions(b)], segmentIds: [...segments(a), ...segments(b)] };
+    return {
+      batchSize: 2,
+      seqLen: T,
+      inputIds: [...pad(a, 'ids', 0), ...pad(b, 'ids', 0)],
+      labels: [...pad(a, 'labels', -100), ...pad(b, 'labels', -100)],
+      positionIds: [...positions(a), ...positions(b)],
+      segmentIds: [...segments(a), ...segments(b)],
+    };
   }
 
   // Gemma 3: a sliding layer (window 4 < these sequences) with its own RoPE, q/k and sandwich norms.
-  for (const [family, method] of [['llama', 'lora'], ['llama', 'qlora'], ['gemma3_text', 'qlora']] as const) {
+  for (const [family, method] of [
+    ['llama', 'lora'],
+    ['llama', 'qlora'],
+    ['gemma3_text', 'qlora'],
+  ] as const) {
     it(`${family} ${method}: a padded batch and a packed row each give the sums of their sequences' losses and gradients; saved activations and a head in chunks of rows equal the plain run`, async () => {
       const model = MODELS.find(([name]) => name === family)![1]();
       const adapter = randomAdapter(21, 2, model);

@@ -45,7 +45,14 @@ describe('projectTrainingTime', () => {
     expect(t.secondsPerStep).toBeCloseTo(1.25, 9); // 1.1 + 0.1 + 0.05
     expect(t.overheadSeconds).toBeCloseTo(1 + 2 + (3 - 1.2) + 4 * 0.5, 9);
     expect(t.seconds).toBeCloseTo(t.overheadSeconds + 100 * 1.25, 9);
-    const reported = projectTrainingTime(calibration, { steps: 100, gradAccum: 1, trainedTokensPerBatch: 100, evalBatches: 4, startupSeconds: 1, extraSecondsPerStep: 0.01 });
+    const reported = projectTrainingTime(calibration, {
+      steps: 100,
+      gradAccum: 1,
+      trainedTokensPerBatch: 100,
+      evalBatches: 4,
+      startupSeconds: 1,
+      extraSecondsPerStep: 0.01,
+    });
     expect(reported.seconds - t.seconds).toBeCloseTo(100 * 0.01, 9);
   });
 
@@ -65,7 +72,7 @@ describe('projectTrainingTime', () => {
     expect(accumulated.secondsPerStep).toBeCloseTo(4 * 1.2 + 0.05, 9);
   });
 
-  it('averages the widths, each by its own median, so each counts as one of the run\'s batches', () => {
+  it("averages the widths, each by its own median, so each counts as one of the run's batches", () => {
     const widths: TrainingCalibration = {
       ...calibration,
       steps: [
@@ -78,7 +85,9 @@ describe('projectTrainingTime', () => {
   });
 
   it('refuses a calibration without a timed step', () => {
-    expect(() => projectTrainingTime({ ...calibration, steps: [] }, { steps: 1, gradAccum: 1, trainedTokensPerBatch: 1, evalBatches: 0 })).toThrow(/no timed step/);
+    expect(() => projectTrainingTime({ ...calibration, steps: [] }, { steps: 1, gradAccum: 1, trainedTokensPerBatch: 1, evalBatches: 0 })).toThrow(
+      /no timed step/,
+    );
   });
 });
 
@@ -86,15 +95,34 @@ describe('calibrated estimate on the demo model shape', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-time-estimate-'));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   // The app's demo model (model-service.ts).
-  const modelDir = makeTinyModel({ arch: 'llama', outDir: path.join(root, 'model'), hiddenSize: 64, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 128, maxPositionEmbeddings: 1024, seed: 7 }).dir;
+  const modelDir = makeTinyModel({
+    arch: 'llama',
+    outDir: path.join(root, 'model'),
+    hiddenSize: 64,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    intermediateSize: 128,
+    maxPositionEmbeddings: 1024,
+    seed: 7,
+  }).dir;
   const config = readModelConfig(modelDir);
   const settings = { method: 'qlora' as const, lora: { r: 16, targetModules: 'all-linear', dropout: 0.05 }, batchSize: 1, seqLen: 64 };
   const steps = 150;
-  const records = Array.from({ length: 40 }, (_, i) => ({ kind: 'text' as const, text: `Record ${i}: the cat sat on the mat and the dog ran to the park. `.repeat(3 + (i % 5)) }));
+  const records = Array.from({ length: 40 }, (_, i) => ({
+    kind: 'text' as const,
+    text: `Record ${i}: the cat sat on the mat and the dog ran to the park. `.repeat(3 + (i % 5)),
+  }));
 
   /** A calibration, then a real run right after it: the run's time over the projected time. */
   async function calibrateThenRun(attempt: number): Promise<{ actual: number; projected: number }> {
-    const calibration = await calibrateTraining({ config, method: settings.method, lora: settings.lora, batchSize: settings.batchSize, widths: [settings.seqLen] });
+    const calibration = await calibrateTraining({
+      config,
+      method: settings.method,
+      lora: settings.lora,
+      batchSize: settings.batchSize,
+      widths: [settings.seqLen],
+    });
     expect(calibration.steps.length).toBeGreaterThanOrEqual(3);
     expect(calibration.steps.every((s) => s.width === settings.seqLen && s.trainedTokens === settings.seqLen - 1)).toBe(true);
     // Raw text trains every token of its rows, each padded to seqLen: about as many as the calibration's.
@@ -102,7 +130,23 @@ describe('calibrated estimate on the demo model shape', () => {
     const started = performance.now();
     const report = { progress: () => {}, metric: () => {}, log: () => {}, artifact: () => {} };
     await trainLora(
-      { modelDir, method: settings.method, lora: { r: 16, alpha: 32, dropout: 0.05, targetModules: 'all-linear' }, seed: 1, optimizer: { kind: 'adamw' }, learningRate: 1e-3, scheduler: 'constant', maxSteps: steps, batchSize: 1, gradAccum: 1, maxGradNorm: 1, seqLen: settings.seqLen, train: { records }, trainOn: 'all', outputDir: path.join(root, `run-${attempt}`) },
+      {
+        modelDir,
+        method: settings.method,
+        lora: { r: 16, alpha: 32, dropout: 0.05, targetModules: 'all-linear' },
+        seed: 1,
+        optimizer: { kind: 'adamw' },
+        learningRate: 1e-3,
+        scheduler: 'constant',
+        maxSteps: steps,
+        batchSize: 1,
+        gradAccum: 1,
+        maxGradNorm: 1,
+        seqLen: settings.seqLen,
+        train: { records },
+        trainOn: 'all',
+        outputDir: path.join(root, `run-${attempt}`),
+      },
       { signal: new AbortController().signal, report },
     );
     return { actual: (performance.now() - started) / 1000, projected: projected.seconds };
@@ -119,15 +163,36 @@ describe('calibrated estimate on the demo model shape', () => {
 
     // The estimate it replaces: FLOPs over a GEMM rate (100 GFLOP/s is what the app assumes before a system check).
     const targets = resolveLoraTargets(config, createLoraConfig({ r: 16, loraAlpha: 32, targetModules: 'all-linear' }));
-    const flopOnly = estimateTraining({ config, method: 'qlora', rank: 16, targets, batchSize: 1, gradAccum: 1, seqLen: settings.seqLen, meanRowTokens: settings.seqLen - 1, steps, gemmGflops: 100 });
+    const flopOnly = estimateTraining({
+      config,
+      method: 'qlora',
+      rank: 16,
+      targets,
+      batchSize: 1,
+      gradAccum: 1,
+      seqLen: settings.seqLen,
+      meanRowTokens: settings.seqLen - 1,
+      steps,
+      gemmGflops: 100,
+    });
     expect(r.actual / flopOnly.totalSeconds, `FLOP-only estimate ${flopOnly.totalSeconds.toFixed(3)} s, actual ${r.actual.toFixed(2)} s`).toBeGreaterThan(2);
   });
 });
 
 describe('calibrateTraining', () => {
-  it("times steps of a Gemma 3 model with its features (the trainer is fed its q/k and sandwich norms, sliding layer and local RoPE)", async () => {
+  it('times steps of a Gemma 3 model with its features (the trainer is fed its q/k and sandwich norms, sliding layer and local RoPE)', async () => {
     const config = familyConfig('gemma3_text');
-    const calibration = await calibrateTraining({ config, method: 'qlora', lora: { r: 2, targetModules: 'all-linear', dropout: 0 }, batchSize: 1, widths: [8], minTimedSteps: 1, minTimedSeconds: 0, maxTimedSteps: 1, warmupSeconds: 0 });
+    const calibration = await calibrateTraining({
+      config,
+      method: 'qlora',
+      lora: { r: 2, targetModules: 'all-linear', dropout: 0 },
+      batchSize: 1,
+      widths: [8],
+      minTimedSteps: 1,
+      minTimedSeconds: 0,
+      maxTimedSteps: 1,
+      warmupSeconds: 0,
+    });
     expect(calibration.steps).toHaveLength(1);
     expect(calibration.steps[0]).toMatchObject({ width: 8, trainedTokens: 7 });
   });

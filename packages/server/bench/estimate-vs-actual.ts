@@ -36,7 +36,14 @@ function chats(): string {
   const lines: string[] = [];
   for (let i = 0; i < 300; i++) {
     const answer = Array.from({ length: 20 + ((i * 37) % 120) }, (_, j) => words[(i + j * 7) % words.length]).join(' ');
-    lines.push(JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}: what is ${i} plus ${i % 17}?` }, { role: 'assistant', content: `${answer}. The answer is ${i + (i % 17)}.` }] }));
+    lines.push(
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Question ${i}: what is ${i} plus ${i % 17}?` },
+          { role: 'assistant', content: `${answer}. The answer is ${i + (i % 17)}.` },
+        ],
+      }),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -56,7 +63,18 @@ async function runShape(shape: string): Promise<string> {
       model = await inject<BaseModel>('POST', '/api/models/demo', {});
     } else if (shape === 'smollm-135m') {
       const dir = path.join(home, 'smollm-135m-shape');
-      makeTinyModel({ arch: 'llama', outDir: dir, hiddenSize: 576, layers: 30, heads: 9, kvHeads: 3, intermediateSize: 1536, vocabSize: 49152, tieWordEmbeddings: true, maxPositionEmbeddings: 2048 });
+      makeTinyModel({
+        arch: 'llama',
+        outDir: dir,
+        hiddenSize: 576,
+        layers: 30,
+        heads: 9,
+        kvHeads: 3,
+        intermediateSize: 1536,
+        vocabSize: 49152,
+        tieWordEmbeddings: true,
+        maxPositionEmbeddings: 2048,
+      });
       model = await inject<BaseModel>('POST', '/api/models', { path: dir, name: 'SmolLM-135M shape' });
     } else {
       throw new Error(`unknown shape ${shape}; known: demo, smollm-135m`);

@@ -20,7 +20,11 @@ try {
   const settings = { temperature: 0, topP: 1, topK: 0, maxNewTokens: 64, repetitionPenalty: 1, seed: 0, stopStrings: [] };
   for (const label of ['first run (worker start + model load)', 'next run (model loaded)']) {
     const started = performance.now();
-    const run = await post<PlaygroundRun>('/api/playground/runs', { prompt: { mode: 'text', template: 'Once upon a time', variables: {} }, settings, panes: [{ modelId: model.id }] });
+    const run = await post<PlaygroundRun>('/api/playground/runs', {
+      prompt: { mode: 'text', template: 'Once upon a time', variables: {} },
+      settings,
+      panes: [{ modelId: model.id }],
+    });
     const stream = (await fetch(`${base}/api/playground/runs/${run.id}/stream`)).body!.getReader();
     let text = '';
     let firstToken = 0;
@@ -30,7 +34,9 @@ try {
     }
     const end = JSON.parse(/event: end\ndata: (.*)/.exec(text)![1]!) as PlaygroundRun;
     const pane = end.panes[0]!;
-    console.log(`${label}: first token ${Math.round(firstToken)} ms after the request (engine TTFT ${pane.timeToFirstTokenMs} ms), ${pane.completionTokens} tokens at ${pane.tokensPerSecond} tok/s, ${Math.round(performance.now() - started)} ms in all`);
+    console.log(
+      `${label}: first token ${Math.round(firstToken)} ms after the request (engine TTFT ${pane.timeToFirstTokenMs} ms), ${pane.completionTokens} tokens at ${pane.tokensPerSecond} tok/s, ${Math.round(performance.now() - started)} ms in all`,
+    );
   }
 } finally {
   await app.close();

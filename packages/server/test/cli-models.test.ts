@@ -57,8 +57,9 @@ describe('qlora generate', () => {
 
   it('samples reproducibly with a seed, and differently with another', async () => {
     const sample = async (seed: string) =>
-      JSON.parse((await run(['generate', '--model', model, '--prompt', 'The dog', '--temperature', '1.5', '--seed', seed, '--max-new-tokens', '16', '--json'])).out)
-        .tokenIds as number[];
+      JSON.parse(
+        (await run(['generate', '--model', model, '--prompt', 'The dog', '--temperature', '1.5', '--seed', seed, '--max-new-tokens', '16', '--json'])).out,
+      ).tokenIds as number[];
     expect(await sample('1')).toEqual(await sample('1'));
     expect(await sample('1')).not.toEqual(await sample('2'));
   });
@@ -125,7 +126,15 @@ describe('qlora score', () => {
     const { chat_template: _template, ...config } = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(configFile, JSON.stringify(config));
     const chats = path.join(home, 'chats.jsonl');
-    fs.writeFileSync(chats, JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] }));
+    fs.writeFileSync(
+      chats,
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello!' },
+        ],
+      }),
+    );
     const res = await run(['score', '--model', bare, '--data', chats]);
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/chats\.jsonl holds chats, and this model has no chat template/);
@@ -144,10 +153,28 @@ describe('--prompt-template', () => {
     expect(refused.err).toMatch(/need a prompt template/);
     const bad = await run(['train', '--model', base, '--data', data, '--output', out, '--prompt-template', 'custom', '--custom-template', 'Q: {question}']);
     expect(bad.err).toMatch(/--custom-template: The template has \{question\}/);
-    expect((await run(['train', '--model', base, '--data', data, '--output', out, '--prompt-template', 'nope'])).err).toMatch(/--prompt-template must be one of model, alpaca/);
+    expect((await run(['train', '--model', base, '--data', data, '--output', out, '--prompt-template', 'nope'])).err).toMatch(
+      /--prompt-template must be one of model, alpaca/,
+    );
 
     const template = 'Q: {prompt}\nA: {response}';
-    const trained = await run(['train', '--model', base, '--data', data, '--output', out, '--max-steps', '1', '--seq-len', '64', '--prompt-template', 'custom', '--custom-template', template]);
+    const trained = await run([
+      'train',
+      '--model',
+      base,
+      '--data',
+      data,
+      '--output',
+      out,
+      '--max-steps',
+      '1',
+      '--seq-len',
+      '64',
+      '--prompt-template',
+      'custom',
+      '--custom-template',
+      template,
+    ]);
     expect(trained.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'prompt_template.json'), 'utf8')).template).toEqual({ id: 'custom', template });
 
@@ -165,9 +192,24 @@ describe('--prompt-template', () => {
 
 describe('qlora train', () => {
   const rows = [
-    { messages: [{ role: 'user', content: 'Say hello.' }, { role: 'assistant', content: 'Hello there, friend!' }] },
-    { messages: [{ role: 'user', content: 'Name a colour.' }, { role: 'assistant', content: 'Blue is a colour.' }] },
-    { messages: [{ role: 'user', content: 'Count to three.' }, { role: 'assistant', content: 'One, two, three.' }] },
+    {
+      messages: [
+        { role: 'user', content: 'Say hello.' },
+        { role: 'assistant', content: 'Hello there, friend!' },
+      ],
+    },
+    {
+      messages: [
+        { role: 'user', content: 'Name a colour.' },
+        { role: 'assistant', content: 'Blue is a colour.' },
+      ],
+    },
+    {
+      messages: [
+        { role: 'user', content: 'Count to three.' },
+        { role: 'assistant', content: 'One, two, three.' },
+      ],
+    },
   ];
 
   it('trains from flags or a YAML config and writes a PEFT adapter that generate loads', async () => {
@@ -175,10 +217,16 @@ describe('qlora train', () => {
     fs.writeFileSync(data, rows.map((r) => JSON.stringify(r)).join('\n'));
     const out = path.join(home, 'adapter');
     const config = path.join(home, 'train.yaml');
-    fs.writeFileSync(config, `model: ${model}\ndata: ${data}\noutput: ${out}\nmax_steps: 3\nseq-len: 120\nlora-r: 4\nlora_dropout: 0.1\ntarget-modules: [q_proj, v_proj]\n`);
+    fs.writeFileSync(
+      config,
+      `model: ${model}\ndata: ${data}\noutput: ${out}\nmax_steps: 3\nseq-len: 120\nlora-r: 4\nlora_dropout: 0.1\ntarget-modules: [q_proj, v_proj]\n`,
+    );
     const res = await run(['train', '--config', config, '--learning-rate', '0.001', '--packing', '--json']);
     expect(res.code).toBe(0);
-    const events = res.out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; name?: string });
+    const events = res.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; name?: string });
     expect(events.filter((e) => e.type === 'metric' && e.name === 'loss')).toHaveLength(3);
     expect(events.at(-1)).toMatchObject({ type: 'done', steps: 3 });
     const adapterConfig = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));

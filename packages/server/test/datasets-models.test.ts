@@ -28,22 +28,51 @@ afterAll(async () => {
 });
 
 const chats = [
-  { messages: [{ role: 'user', content: 'Say hello.' }, { role: 'assistant', content: 'Hello there!' }] },
-  { messages: [{ role: 'user', content: 'Name a colour.' }, { role: 'assistant', content: 'Blue.' }] },
-  { messages: [{ role: 'user', content: 'Count to three.' }, { role: 'assistant', content: 'One, two, three.' }] },
-  { messages: [{ role: 'user', content: 'Say bye.' }, { role: 'assistant', content: 'Goodbye!' }] },
+  {
+    messages: [
+      { role: 'user', content: 'Say hello.' },
+      { role: 'assistant', content: 'Hello there!' },
+    ],
+  },
+  {
+    messages: [
+      { role: 'user', content: 'Name a colour.' },
+      { role: 'assistant', content: 'Blue.' },
+    ],
+  },
+  {
+    messages: [
+      { role: 'user', content: 'Count to three.' },
+      { role: 'assistant', content: 'One, two, three.' },
+    ],
+  },
+  {
+    messages: [
+      { role: 'user', content: 'Say bye.' },
+      { role: 'assistant', content: 'Goodbye!' },
+    ],
+  },
 ];
 const jsonl = (rows: unknown[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 function upload(payload: string | Buffer, fileName: string, url = '/api/datasets/upload') {
-  return app.inject({ method: 'POST', url: `${url}?fileName=${encodeURIComponent(fileName)}`, headers: { 'content-type': 'application/octet-stream' }, payload });
+  return app.inject({
+    method: 'POST',
+    url: `${url}?fileName=${encodeURIComponent(fileName)}`,
+    headers: { 'content-type': 'application/octet-stream' },
+    payload,
+  });
 }
 
 /** What is in the datasets folder, ignoring the empty staging folder. */
 function storedFiles(): string[] {
   const root = path.join(home, 'datasets');
   if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name))).sort();
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 describe('models', () => {
@@ -105,9 +134,15 @@ describe('datasets', () => {
     expect(report.tokens).not.toBeNull();
     expect(report.tokens!.max).toBeGreaterThan(0);
     expect(report.samples).toHaveLength(2);
-    const trained = report.samples[0]!.pieces.filter((p) => p.trained).map((p) => p.text).join('');
+    const trained = report.samples[0]!.pieces.filter((p) => p.trained)
+      .map((p) => p.text)
+      .join('');
     expect(trained).toContain('Hello there!');
-    expect(report.samples[0]!.pieces.filter((p) => !p.trained).map((p) => p.text).join('')).toContain('Say hello.');
+    expect(
+      report.samples[0]!.pieces.filter((p) => !p.trained)
+        .map((p) => p.text)
+        .join(''),
+    ).toContain('Say hello.');
   });
 
   it('refuses bad files clearly and stores nothing; existing datasets stay', async () => {
@@ -178,7 +213,13 @@ describe('datasets', () => {
 
   it('imports a file from a path on the server', async () => {
     const file = path.join(tempHome(), 'alpaca.json');
-    fs.writeFileSync(file, JSON.stringify([{ instruction: 'Add 1 and 1.', input: '', output: '2' }, { instruction: 'Say hi.', output: 'Hi.' }]));
+    fs.writeFileSync(
+      file,
+      JSON.stringify([
+        { instruction: 'Add 1 and 1.', input: '', output: '2' },
+        { instruction: 'Say hi.', output: 'Hi.' },
+      ]),
+    );
     const res = await app.inject({ method: 'POST', url: '/api/datasets/import', payload: { path: file, name: 'Alpaca' } });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json<Dataset>()).toMatchObject({ name: 'Alpaca', source: 'path', latest: { format: 'alpaca', records: 2, valid: 2 } });
@@ -201,7 +242,11 @@ describe('train job', () => {
       expect(res.json().error?.code, JSON.stringify(config)).toBe(code);
       expect(res.json().error.message).toMatch(message);
     }
-    const zeroRank = await app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'train', config: { modelId: model.id, datasetId: d.id, lora: { r: 0 } } } });
+    const zeroRank = await app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      payload: { type: 'train', config: { modelId: model.id, datasetId: d.id, lora: { r: 0 } } },
+    });
     expect(zeroRank.statusCode).toBe(400);
     expect(JSON.stringify(zeroRank.json())).toContain('LoRA rank must be at least 1');
     expect((await app.inject({ url: '/api/jobs' })).json<{ jobs: Job[] }>().jobs.filter((j) => j.type === 'train')).toEqual([]);
@@ -209,7 +254,11 @@ describe('train job', () => {
 
   it('estimates time and memory before launch, with warnings that say what to change', async () => {
     const d = (await upload(jsonl(chats), 'estimate.jsonl')).json<Dataset>();
-    const res = await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, epochs: 2, batchSize: 2, seqLen: 64 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/training/estimate',
+      payload: { modelId: model.id, datasetId: d.id, epochs: 2, batchSize: 2, seqLen: 64 },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const e = res.json<TrainingEstimate>();
     expect(e).toMatchObject({ records: 4, steps: 4, savedActivations: true });
@@ -218,18 +267,37 @@ describe('train job', () => {
     expect(e.machine.memoryTotalBytes).toBeGreaterThan(0);
     expect(e.machine.gemmSource).toBe('assumed'); // no system check has run in this workspace
     expect(e.calibration.state).toBe('measuring'); // this machine's speed for the shape, measured in the background (train-estimate.test.ts)
-    const long = (await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, maxSteps: 10_000_000, seqLen: 64 } })).json<TrainingEstimate>();
+    const long = (
+      await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, maxSteps: 10_000_000, seqLen: 64 } })
+    ).json<TrainingEstimate>();
     expect(long.warnings.some((w) => /will take about/.test(w.message) && /fewer steps/.test(w.fix))).toBe(true);
     const refused = await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: d.id, seqLen: 4096 } });
     expect(refused.json().error.code).toBe('TRAIN_CONFIG_INVALID');
   });
 
   it('fine-tunes the demo model on a stored dataset with a validation split, writing a PEFT adapter', async () => {
-    const d = (await upload(jsonl([...chats, ...chats.map((c) => ({ messages: [c.messages[0], { role: 'assistant', content: `${c.messages[1]!.content} Again.` }] }))]), 'more.jsonl')).json<Dataset>();
+    const d = (
+      await upload(
+        jsonl([...chats, ...chats.map((c) => ({ messages: [c.messages[0], { role: 'assistant', content: `${c.messages[1]!.content} Again.` }] }))]),
+        'more.jsonl',
+      )
+    ).json<Dataset>();
     const res = await app.inject({
       method: 'POST',
       url: '/api/jobs',
-      payload: { type: 'train', config: { modelId: model.id, datasetId: d.id, maxSteps: 3, seqLen: 64, batchSize: 2, learningRate: 1e-3, validation: { kind: 'split', ratio: 0.25, seed: 1 }, evalEvery: 3 } },
+      payload: {
+        type: 'train',
+        config: {
+          modelId: model.id,
+          datasetId: d.id,
+          maxSteps: 3,
+          seqLen: 64,
+          batchSize: 2,
+          learningRate: 1e-3,
+          validation: { kind: 'split', ratio: 0.25, seed: 1 },
+          evalEvery: 3,
+        },
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
     const job = res.json<Job>();

@@ -28,7 +28,12 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     return void res.end('{"error":"Repository not found"}');
   }
   if (tree) {
-    const entries = [...files].map(([name, bytes]) => ({ type: 'file', path: name, size: bytes.length, oid: createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex') }));
+    const entries = [...files].map(([name, bytes]) => ({
+      type: 'file',
+      path: name,
+      size: bytes.length,
+      oid: createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex'),
+    }));
     res.writeHead(200, { 'Content-Type': 'application/json' });
     return void res.end(JSON.stringify(entries));
   }
@@ -48,8 +53,21 @@ let home: string;
 beforeAll(async () => {
   const model = makeTinyModel({ arch: 'qwen2', outDir: path.join(tempHome(), 'src') }).dir;
   repos.set('tiny/qwen2', new Map(fs.readdirSync(model).map((f) => [f, fs.readFileSync(path.join(model, f))])));
-  const chats = [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }];
-  repos.set('datasets:tiny/chats', new Map([['README.md', Buffer.from('# chats')], ['data/train.jsonl', Buffer.from(`${JSON.stringify(chats[0])}\n`.repeat(3))]]));
+  const chats = [
+    {
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+      ],
+    },
+  ];
+  repos.set(
+    'datasets:tiny/chats',
+    new Map([
+      ['README.md', Buffer.from('# chats')],
+      ['data/train.jsonl', Buffer.from(`${JSON.stringify(chats[0])}\n`.repeat(3))],
+    ]),
+  );
   hub = http.createServer(handle);
   await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
   process.env.HF_ENDPOINT = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
@@ -83,7 +101,12 @@ describe('Hub jobs', () => {
     const job = await run('import-dataset', { repo: 'tiny/chats' });
     expect(job.error).toBeNull();
     const datasets = (await app.inject({ url: '/api/datasets' })).json<{ datasets: Dataset[] }>().datasets;
-    expect(datasets[0]).toMatchObject({ name: 'tiny/chats', source: 'hub', sourceRef: 'tiny/chats', latest: { fileName: 'train.jsonl', records: 3, format: 'messages' } });
+    expect(datasets[0]).toMatchObject({
+      name: 'tiny/chats',
+      source: 'hub',
+      sourceRef: 'tiny/chats',
+      latest: { fileName: 'train.jsonl', records: 3, format: 'messages' },
+    });
   });
 
   it('fails with the reason when the repo does not exist, storing nothing', async () => {

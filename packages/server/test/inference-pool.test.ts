@@ -13,12 +13,25 @@ afterEach(async () => {
 });
 
 function makePool(size: number, idleMs?: number, silenceMs?: number): InferencePool {
-  const pool = new InferencePool({ logger: Fastify().log, size: () => size, workerPath: fixture('echo-inference-worker.ts'), ...(idleMs ? { idleMs } : {}), ...(silenceMs ? { silenceMs } : {}) });
+  const pool = new InferencePool({
+    logger: Fastify().log,
+    size: () => size,
+    workerPath: fixture('echo-inference-worker.ts'),
+    ...(idleMs ? { idleMs } : {}),
+    ...(silenceMs ? { silenceMs } : {}),
+  });
   pools.push(pool);
   return pool;
 }
 
-const task = (taskId: string, text: string, modelDir = '/models/a'): GenerateTask => ({ taskId, modelDir, quant: 'nf4', adapterDir: null, prompt: { kind: 'text', text }, settings: defaultGenerationSettings });
+const task = (taskId: string, text: string, modelDir = '/models/a'): GenerateTask => ({
+  taskId,
+  modelDir,
+  quant: 'nf4',
+  adapterDir: null,
+  prompt: { kind: 'text', text },
+  settings: defaultGenerationSettings,
+});
 
 /** Submit and collect events; resolves with them when the task is done or failed. */
 function run(pool: InferencePool, t: GenerateTask, log: string[] = [], owner = 'me'): Promise<TaskEvent[]> {
@@ -41,7 +54,12 @@ describe('the inference pool', () => {
     const log: string[] = [];
     const [a, b] = await Promise.all([run(pool, task('a', 'abc'), log), run(pool, task('b', 'de'), log)]);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
-    expect(a.filter((e) => e.type === 'token').map((e) => (e as { text: string }).text).join('')).toBe('abc');
+    expect(
+      a
+        .filter((e) => e.type === 'token')
+        .map((e) => (e as { text: string }).text)
+        .join(''),
+    ).toBe('abc');
     expect(b.at(-1)).toMatchObject({ type: 'done', stats: { text: 'de', finishReason: 'length' } });
   });
 
@@ -71,7 +89,13 @@ describe('the inference pool', () => {
     const pool = makePool(1);
     const log: string[] = [];
     const held = run(pool, task('a1', 'hold'), log, 'a');
-    const waiting = [['b1', 'b'], ['c1', 'c'], ['b2', 'b'], ['c2', 'c'], ['d1', 'd']].map(([id, owner]) => run(pool, task(id!, 'x'), log, owner));
+    const waiting = [
+      ['b1', 'b'],
+      ['c1', 'c'],
+      ['b2', 'b'],
+      ['c2', 'c'],
+      ['d1', 'd'],
+    ].map(([id, owner]) => run(pool, task(id!, 'x'), log, owner));
     const positions = ['b1', 'c1', 'b2', 'c2', 'd1'].map((id) => pool.position(id));
     pool.abort('a1');
     await Promise.all([held, ...waiting]);

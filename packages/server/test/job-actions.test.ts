@@ -14,20 +14,41 @@ let home: string;
 let model: BaseModel;
 let dataset: Dataset;
 
-const rows = Array.from({ length: 12 }, (_, i) => ({ messages: [{ role: 'user', content: `What is ${i} + ${i}?` }, { role: 'assistant', content: `It is ${2 * i}.` }] }));
+const rows = Array.from({ length: 12 }, (_, i) => ({
+  messages: [
+    { role: 'user', content: `What is ${i} + ${i}?` },
+    { role: 'assistant', content: `It is ${2 * i}.` },
+  ],
+}));
 
 beforeAll(async () => {
   home = tempHome();
   app = await makeApp({ home });
   model = (await app.inject({ method: 'POST', url: '/api/models/demo', payload: {} })).json<BaseModel>();
   const body = rows.map((r) => JSON.stringify(r)).join('\n');
-  dataset = (await app.inject({ method: 'POST', url: '/api/datasets/upload?fileName=sums.jsonl', headers: { 'content-type': 'application/octet-stream' }, payload: body })).json<Dataset>();
+  dataset = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/datasets/upload?fileName=sums.jsonl',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: body,
+    })
+  ).json<Dataset>();
 });
 afterAll(async () => {
   await app.close();
 });
 
-const config = (steps: number) => ({ modelId: model.id, datasetId: dataset.id, maxSteps: steps, seqLen: 64, batchSize: 2, learningRate: 1e-3, checkpointEvery: 2, lora: { r: 4, dropout: 0.1 } });
+const config = (steps: number) => ({
+  modelId: model.id,
+  datasetId: dataset.id,
+  maxSteps: steps,
+  seqLen: 64,
+  batchSize: 2,
+  learningRate: 1e-3,
+  checkpointEvery: 2,
+  lora: { r: 4, dropout: 0.1 },
+});
 async function post<T>(url: string, payload?: Record<string, unknown>): Promise<{ status: number; body: T }> {
   const res = await app.inject({ method: 'POST', url, ...(payload === undefined ? {} : { payload }) });
   return { status: res.statusCode, body: res.json<T>() };

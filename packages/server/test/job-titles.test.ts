@@ -12,16 +12,26 @@ beforeAll(async () => {
   app = await makeApp();
   model = (await app.inject({ method: 'POST', url: '/api/models/demo', payload: {} })).json<BaseModel>();
   const rows = Array.from({ length: 4 }, (_, i) => JSON.stringify({ prompt: `What is ${i} + ${i}?`, completion: ` ${2 * i}` })).join('\n');
-  const upload = (payload: string) => app.inject({ method: 'POST', url: '/api/datasets/upload?fileName=gsm8k300.jsonl', headers: { 'content-type': 'application/octet-stream' }, payload });
+  const upload = (payload: string) =>
+    app.inject({ method: 'POST', url: '/api/datasets/upload?fileName=gsm8k300.jsonl', headers: { 'content-type': 'application/octet-stream' }, payload });
   dataset = (await upload(rows)).json<Dataset>();
   // A second version: the name says which one the job reads.
-  const v2 = await app.inject({ method: 'POST', url: `/api/datasets/${dataset.id}/upload?fileName=gsm8k300.jsonl`, headers: { 'content-type': 'application/octet-stream' }, payload: `${rows}\n` });
+  const v2 = await app.inject({
+    method: 'POST',
+    url: `/api/datasets/${dataset.id}/upload?fileName=gsm8k300.jsonl`,
+    headers: { 'content-type': 'application/octet-stream' },
+    payload: `${rows}\n`,
+  });
   expect(v2.statusCode, v2.body).toBe(201);
 });
 afterAll(() => app.close());
 
 const createTrain = (extra: Record<string, unknown> = {}) =>
-  app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'train', config: { modelId: model.id, datasetId: dataset.id, maxSteps: 1, seqLen: 64, lora: { r: 8 } }, ...extra } });
+  app.inject({
+    method: 'POST',
+    url: '/api/jobs',
+    payload: { type: 'train', config: { modelId: model.id, datasetId: dataset.id, maxSteps: 1, seqLen: 64, lora: { r: 8 } }, ...extra },
+  });
 
 describe('job names', () => {
   it('names a fine-tune from its model, dataset version and method by default', async () => {
@@ -49,7 +59,13 @@ describe('job names', () => {
   });
 
   it('keeps the name when a job is retried', async () => {
-    const check = (await app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'system-check', config: { benchmarkSeconds: 0.2, matrixSize: 64 }, title: 'Speed after the update' } })).json<Job>();
+    const check = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/jobs',
+        payload: { type: 'system-check', config: { benchmarkSeconds: 0.2, matrixSize: 64 }, title: 'Speed after the update' },
+      })
+    ).json<Job>();
     expect(check.title).toBe('Speed after the update');
     await waitForStatus(app, check.id, ['succeeded', 'failed'], 60_000);
     const retried = (await app.inject({ method: 'POST', url: `/api/jobs/${check.id}/retry` })).json<Job>();

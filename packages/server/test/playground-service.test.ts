@@ -15,12 +15,22 @@ let member: string;
 const settings = { temperature: 0, topP: 1, topK: 0, maxNewTokens: 64, repetitionPenalty: 1, seed: 0, stopStrings: [] };
 
 async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, token?: string): Promise<{ status: number; body: T }> {
-  const res = await app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }), ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+  const res = await app.inject({
+    method,
+    url,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+  });
   return { status: res.statusCode, body: (res.body ? res.json() : undefined) as T };
 }
 
 const textRun = (template: string, extra: Record<string, unknown> = {}, token?: string) =>
-  call<PlaygroundRun>('POST', '/api/playground/runs', { prompt: { mode: 'text', template, variables: {} }, settings, panes: [{ modelId: model.id }], ...extra }, token);
+  call<PlaygroundRun>(
+    'POST',
+    '/api/playground/runs',
+    { prompt: { mode: 'text', template, variables: {} }, settings, panes: [{ modelId: model.id }], ...extra },
+    token,
+  );
 
 /** The stream's events until the server ends it. */
 async function follow(id: string): Promise<{ event: string; data: unknown }[]> {
@@ -100,14 +110,20 @@ describe('runs', () => {
     const notFound = 'PLAYGROUND_RUN_NOT_FOUND';
     expect((await call<{ error: { code: string } }>('GET', `/api/playground/runs/${run.id}`, undefined, member)).body.error.code).toBe(notFound);
     expect((await call<{ error: { code: string } }>('POST', `/api/playground/runs/${run.id}/stop`, {}, member)).body.error.code).toBe(notFound);
-    expect((await call<{ error: { code: string } }>('PATCH', `/api/playground/runs/${run.id}/panes/0`, { vote: 'down' }, member)).body.error.code).toBe(notFound);
+    expect((await call<{ error: { code: string } }>('PATCH', `/api/playground/runs/${run.id}/panes/0`, { vote: 'down' }, member)).body.error.code).toBe(
+      notFound,
+    );
     const stream = await app.inject({ url: `/api/playground/runs/${run.id}/stream`, headers: { authorization: `Bearer ${member}` } });
     expect(stream.statusCode).toBe(404);
     expect((await call<PlaygroundRun>('GET', `/api/playground/runs/${run.id}`)).body.panes[0]!.vote).toBeNull();
   });
 
   it('refuses empty variables and prompts that would grow past the limit; leaves assistant turns as they are', async () => {
-    const empty = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', { prompt: { mode: 'text', template: 'Hi {{name}}', variables: { name: ' ' } }, settings, panes: [{ modelId: model.id }] });
+    const empty = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', {
+      prompt: { mode: 'text', template: 'Hi {{name}}', variables: { name: ' ' } },
+      settings,
+      panes: [{ modelId: model.id }],
+    });
     expect(empty.body.error).toMatchObject({ code: 'PROMPT_INVALID', message: expect.stringContaining('{{name}} is empty') });
     const bomb = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', {
       prompt: { mode: 'text', template: '{{a}}'.repeat(5000), variables: { a: 'x'.repeat(100) } },
@@ -117,7 +133,16 @@ describe('runs', () => {
     expect(bomb.status).toBe(422);
     expect(bomb.body.error.message).toMatch(/over 400,000 characters/);
     const chat = await call<PlaygroundRun>('POST', '/api/playground/runs', {
-      prompt: { mode: 'chat', system: '', messages: [{ role: 'user', content: 'Say {{x}}' }, { role: 'assistant', content: 'I say {{y}} literally' }, { role: 'user', content: 'Again' }], variables: { x: 'hi' } },
+      prompt: {
+        mode: 'chat',
+        system: '',
+        messages: [
+          { role: 'user', content: 'Say {{x}}' },
+          { role: 'assistant', content: 'I say {{y}} literally' },
+          { role: 'user', content: 'Again' },
+        ],
+        variables: { x: 'hi' },
+      },
       settings,
       panes: [{ modelId: model.id }],
     });
@@ -125,7 +150,11 @@ describe('runs', () => {
     await follow(chat.body.id);
     // Names of built-in object properties are variables like any other.
     for (const name of ['constructor', 'toString']) {
-      const missing = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', { prompt: { mode: 'text', template: `Hi {{${name}}}`, variables: {} }, settings, panes: [{ modelId: model.id }] });
+      const missing = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', {
+        prompt: { mode: 'text', template: `Hi {{${name}}}`, variables: {} },
+        settings,
+        panes: [{ modelId: model.id }],
+      });
       expect(missing.status, name).toBe(422);
       expect(missing.body.error.message, name).toContain(`{{${name}}}`);
     }
@@ -150,7 +179,8 @@ describe('history', () => {
   it('searches words people wrote and read, not the stored field names', async () => {
     const run = (await textRun('a quokka smiles')).body;
     await follow(run.id);
-    const search = async (q: string) => (await call<{ sessions: PlaygroundSessionSummary[] }>('GET', `/api/playground/sessions?q=${encodeURIComponent(q)}`)).body.sessions.map((s) => s.id);
+    const search = async (q: string) =>
+      (await call<{ sessions: PlaygroundSessionSummary[] }>('GET', `/api/playground/sessions?q=${encodeURIComponent(q)}`)).body.sessions.map((s) => s.id);
     expect(await search('quokka')).toContain(run.sessionId);
     expect(await search('QUOKKA smiles')).toContain(run.sessionId);
     for (const key of ['status', 'finishReason', 'renderedPrompt', 'nf4', 'done']) expect(await search(key), key).not.toContain(run.sessionId);
@@ -198,6 +228,8 @@ describe('history', () => {
     await follow(run.id);
     await call('PATCH', `/api/playground/sessions/${run.sessionId}`, { title: 'Café ☕ tests' });
     const res = await app.inject({ url: `/api/playground/sessions/${run.sessionId}/export` });
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="Caf  tests.playground.json"; filename*=UTF-8''${encodeURIComponent('Café ☕ tests.playground.json')}`);
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="Caf  tests.playground.json"; filename*=UTF-8''${encodeURIComponent('Café ☕ tests.playground.json')}`,
+    );
   });
 });

@@ -8,7 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { BaseModel, Dataset, Job, PaneOutput, PlaygroundCatalogue, PlaygroundRun, PlaygroundSession, PlaygroundSessionFile, PlaygroundSessionSummary } from '@qlora-studio/contracts';
+import type {
+  BaseModel,
+  Dataset,
+  Job,
+  PaneOutput,
+  PlaygroundCatalogue,
+  PlaygroundRun,
+  PlaygroundSession,
+  PlaygroundSessionFile,
+  PlaygroundSessionSummary,
+} from '@qlora-studio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRun, insertSession } from '../src/store/playground-repo.js';
 import { makeApp, tempHome, tokenFor, waitForStatus } from './helpers.js';
@@ -24,7 +34,12 @@ const rows = Array.from({ length: 6 }, () => ({ instruction: 'Describe the fruit
 const sampled = { temperature: 0.8, topP: 0.9, topK: 20, maxNewTokens: 24, repetitionPenalty: 1.1, seed: 7, stopStrings: [] };
 
 async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, token?: string): Promise<{ status: number; body: T }> {
-  const res = await app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }), ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+  const res = await app.inject({
+    method,
+    url,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+  });
   return { status: res.statusCode, body: (res.body ? res.json() : undefined) as T };
 }
 
@@ -57,8 +72,18 @@ beforeAll(async () => {
   app = await makeApp({ home });
   model = (await call<BaseModel>('POST', '/api/models/demo', {})).body;
   const file = rows.map((r) => JSON.stringify(r)).join('\n');
-  const dataset = (await app.inject({ method: 'POST', url: '/api/datasets/upload?fileName=fruit.jsonl', headers: { 'content-type': 'application/octet-stream' }, payload: file })).json<Dataset>();
-  const created = await call<Job>('POST', '/api/jobs', { type: 'train', config: { modelId: model.id, datasetId: dataset.id, maxSteps: 300, learningRate: 5e-3, seqLen: 128, lora: { r: 16, alpha: 32, dropout: 0 } } });
+  const dataset = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/datasets/upload?fileName=fruit.jsonl',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: file,
+    })
+  ).json<Dataset>();
+  const created = await call<Job>('POST', '/api/jobs', {
+    type: 'train',
+    config: { modelId: model.id, datasetId: dataset.id, maxSteps: 300, learningRate: 5e-3, seqLen: 128, lora: { r: 16, alpha: 32, dropout: 0 } },
+  });
   adapterJob = await waitForStatus(app, created.body.id, ['succeeded', 'failed'], 120_000);
   expect(adapterJob.status, JSON.stringify(adapterJob.error)).toBe('succeeded');
 }, 180_000);
@@ -106,7 +131,24 @@ describe('running prompts', () => {
       expect(pane.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
       expect(pane.finishReason).toMatch(/eos|length/);
     }
-    const flags = ['--model', model.path, '--prompt', 'Once upon a time,', '--temperature', '0.8', '--top-p', '0.9', '--top-k', '20', '--max-new-tokens', '24', '--repetition-penalty', '1.1', '--seed', '7'];
+    const flags = [
+      '--model',
+      model.path,
+      '--prompt',
+      'Once upon a time,',
+      '--temperature',
+      '0.8',
+      '--top-p',
+      '0.9',
+      '--top-k',
+      '20',
+      '--max-new-tokens',
+      '24',
+      '--repetition-penalty',
+      '1.1',
+      '--seed',
+      '7',
+    ];
     const base = await cli(flags);
     const tuned = await cli([...flags, '--adapter', adapterDir()]);
     expect(run.panes[0]!.text).toBe(base.text);
@@ -162,28 +204,54 @@ describe('running prompts', () => {
   it('refuses bad requests with the reason, running nothing', async () => {
     const before = (await call<{ sessions: PlaygroundSessionSummary[] }>('GET', '/api/playground/sessions')).body.sessions.length;
     const base = { settings: sampled, panes: [{ modelId: model.id }] };
-    const missing = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', { ...base, prompt: { mode: 'text', template: 'Hello {{name}} from {{ place }}', variables: { name: 'x' } } });
+    const missing = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', {
+      ...base,
+      prompt: { mode: 'text', template: 'Hello {{name}} from {{ place }}', variables: { name: 'x' } },
+    });
     expect(missing.status).toBe(422);
     expect(missing.body.error).toMatchObject({ code: 'PROMPT_INVALID' });
     expect(missing.body.error.message).toContain('{{place}}');
-    const tooLong = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', { ...base, settings: { ...sampled, maxNewTokens: 5000 }, prompt: { mode: 'text', template: 'x', variables: {} } });
+    const tooLong = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', {
+      ...base,
+      settings: { ...sampled, maxNewTokens: 5000 },
+      prompt: { mode: 'text', template: 'x', variables: {} },
+    });
     expect(tooLong.body.error.code).toBe('PROMPT_INVALID');
     expect(tooLong.body.error.message).toMatch(/at most 1024/);
-    const chatEndsWithAssistant = await call<{ error: { code: string } }>('POST', '/api/playground/runs', { ...base, prompt: { mode: 'chat', messages: [{ role: 'assistant', content: 'hi' }] } });
+    const chatEndsWithAssistant = await call<{ error: { code: string } }>('POST', '/api/playground/runs', {
+      ...base,
+      prompt: { mode: 'chat', messages: [{ role: 'assistant', content: 'hi' }] },
+    });
     expect(chatEndsWithAssistant.body.error.code).toBe('PROMPT_INVALID');
-    const noAdapter = await call<{ error: { code: string } }>('POST', '/api/playground/runs', { ...base, panes: [{ modelId: model.id, adapterId: 'job_nope' }], prompt: { mode: 'text', template: 'x' } });
+    const noAdapter = await call<{ error: { code: string } }>('POST', '/api/playground/runs', {
+      ...base,
+      panes: [{ modelId: model.id, adapterId: 'job_nope' }],
+      prompt: { mode: 'text', template: 'x' },
+    });
     expect(noAdapter.body.error.code).toBe('ADAPTER_NOT_FOUND');
     const other = (await call<BaseModel>('POST', '/api/models/demo', { name: 'Other' })).body;
-    const wrongBase = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', { ...base, panes: [{ modelId: other.id, adapterId: adapterJob.id }], prompt: { mode: 'text', template: 'x' } });
+    const wrongBase = await call<{ error: { code: string; message: string } }>('POST', '/api/playground/runs', {
+      ...base,
+      panes: [{ modelId: other.id, adapterId: adapterJob.id }],
+      prompt: { mode: 'text', template: 'x' },
+    });
     expect(wrongBase.body.error.message).toMatch(/was trained on/);
-    const five = await call<{ error: { code: string } }>('POST', '/api/playground/runs', { ...base, panes: Array(5).fill({ modelId: model.id }), prompt: { mode: 'text', template: 'x' } });
+    const five = await call<{ error: { code: string } }>('POST', '/api/playground/runs', {
+      ...base,
+      panes: Array(5).fill({ modelId: model.id }),
+      prompt: { mode: 'text', template: 'x' },
+    });
     expect(five.body.error.code).toBe('VALIDATION_FAILED');
     expect((await call<{ sessions: unknown[] }>('GET', '/api/playground/sessions')).body.sessions.length).toBe(before);
   });
 
   it('bounds how many replies one caller may have waiting', async () => {
     const token = tokenFor(app, 'member');
-    const body = { prompt: { mode: 'text', template: 'Count to ten:' }, settings: { ...sampled, maxNewTokens: 200 }, panes: Array(4).fill({ modelId: model.id }) };
+    const body = {
+      prompt: { mode: 'text', template: 'Count to ten:' },
+      settings: { ...sampled, maxNewTokens: 200 },
+      panes: Array(4).fill({ modelId: model.id }),
+    };
     const runs: PlaygroundRun[] = [];
     for (let i = 0; i < 2; i++) runs.push((await call<PlaygroundRun>('POST', '/api/playground/runs', body, token)).body);
     const third = await call<{ error: { code: string } }>('POST', '/api/playground/runs', body, token);
@@ -205,7 +273,12 @@ describe('sessions', () => {
     const first = await finished(created.body.id);
     const sessionId = first.sessionId;
     // A second run into the same session.
-    const second = await call<PlaygroundRun>('POST', '/api/playground/runs', { sessionId, prompt: { mode: 'text', template: 'Zebra facts:' }, settings: { ...sampled, maxNewTokens: 4 }, panes: [{ modelId: model.id }] });
+    const second = await call<PlaygroundRun>('POST', '/api/playground/runs', {
+      sessionId,
+      prompt: { mode: 'text', template: 'Zebra facts:' },
+      settings: { ...sampled, maxNewTokens: 4 },
+      panes: [{ modelId: model.id }],
+    });
     await finished(second.body.id);
 
     const vote = await call<PaneOutput>('PATCH', `/api/playground/runs/${first.id}/panes/1`, { note: 'Follows the format', vote: 'up' });
@@ -220,7 +293,10 @@ describe('sessions', () => {
 
     session = (await call<PlaygroundSession>('PATCH', `/api/playground/sessions/${sessionId}`, { title: 'Zebra poems' })).body;
     expect(session.title).toBe('Zebra poems');
-    const search = async (q: string, token?: string) => (await call<{ sessions: PlaygroundSessionSummary[] }>('GET', `/api/playground/sessions?q=${encodeURIComponent(q)}`, undefined, token)).body.sessions.map((s) => s.id);
+    const search = async (q: string, token?: string) =>
+      (await call<{ sessions: PlaygroundSessionSummary[] }>('GET', `/api/playground/sessions?q=${encodeURIComponent(q)}`, undefined, token)).body.sessions.map(
+        (s) => s.id,
+      );
     expect(await search('zebra')).toContain(sessionId);
     expect(await search('zebras poem')).toContain(sessionId); // every word, in title or prompts
     expect(await search('giraffe')).not.toContain(sessionId);
@@ -228,14 +304,21 @@ describe('sessions', () => {
 
     // Private until shared: a team member neither lists nor opens it.
     expect(await search('zebra', member)).not.toContain(sessionId);
-    expect((await call<{ error: { code: string } }>('GET', `/api/playground/sessions/${sessionId}`, undefined, member)).body.error.code).toBe('PLAYGROUND_SESSION_NOT_FOUND');
+    expect((await call<{ error: { code: string } }>('GET', `/api/playground/sessions/${sessionId}`, undefined, member)).body.error.code).toBe(
+      'PLAYGROUND_SESSION_NOT_FOUND',
+    );
     await call('PATCH', `/api/playground/sessions/${sessionId}`, { shared: true });
     const seen = (await call<PlaygroundSession>('GET', `/api/playground/sessions/${sessionId}`, undefined, member)).body;
     expect(seen).toMatchObject({ ownedByMe: false, shared: true, title: 'Zebra poems' });
     expect(seen.runs).toHaveLength(2);
     const renameOthers = await call<{ error: { code: string } }>('PATCH', `/api/playground/sessions/${sessionId}`, { title: 'Mine now' }, member);
     expect(renameOthers.status).toBe(403);
-    const runIntoOthers = await call<{ error: { code: string } }>('POST', '/api/playground/runs', { sessionId, prompt: { mode: 'text', template: 'x' }, settings: sampled, panes: [{ modelId: model.id }] }, member);
+    const runIntoOthers = await call<{ error: { code: string } }>(
+      'POST',
+      '/api/playground/runs',
+      { sessionId, prompt: { mode: 'text', template: 'x' }, settings: sampled, panes: [{ modelId: model.id }] },
+      member,
+    );
     expect(runIntoOthers.status).toBe(403);
 
     // Export, then import as a new session of the member's.
@@ -260,8 +343,31 @@ describe('sessions', () => {
   it('closes replies a stopped server left unfinished, keeping their text', async () => {
     const db = app.ctx.db;
     const sessionId = insertSession(db, { tokenId: null, label: 'this machine' }, { title: 'Interrupted', draft: null });
-    const pane = { index: 0, model: { modelId: model.id, adapterId: null, quant: 'nf4' as const }, label: 'x', status: 'running' as const, text: 'half a rep', renderedPrompt: 'p', finishReason: null, promptTokens: 1, completionTokens: null, timeToFirstTokenMs: null, tokensPerSecond: null, durationMs: null, error: null, note: '', vote: null };
-    insertRun(db, { id: 'run_leftover', sessionId, createdAt: new Date().toISOString(), prompt: { mode: 'text', template: 'p', variables: {} }, settings: sampled, panes: [pane] });
+    const pane = {
+      index: 0,
+      model: { modelId: model.id, adapterId: null, quant: 'nf4' as const },
+      label: 'x',
+      status: 'running' as const,
+      text: 'half a rep',
+      renderedPrompt: 'p',
+      finishReason: null,
+      promptTokens: 1,
+      completionTokens: null,
+      timeToFirstTokenMs: null,
+      tokensPerSecond: null,
+      durationMs: null,
+      error: null,
+      note: '',
+      vote: null,
+    };
+    insertRun(db, {
+      id: 'run_leftover',
+      sessionId,
+      createdAt: new Date().toISOString(),
+      prompt: { mode: 'text', template: 'p', variables: {} },
+      settings: sampled,
+      panes: [pane],
+    });
     await app.close();
     app = await makeApp({ home });
     const run = (await call<PlaygroundRun>('GET', '/api/playground/runs/run_leftover')).body;

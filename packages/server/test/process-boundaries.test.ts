@@ -14,7 +14,9 @@ const workerDir = path.join(src, 'jobs', 'worker');
 const shared = ['protocol.ts', 'calibration-protocol.ts', 'failure.ts', 'train-config.ts'].map((f) => path.join(src, 'jobs', f));
 
 function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
 /** The files a module imports by relative path (static and dynamic imports, `import type` included). */
@@ -30,19 +32,31 @@ describe('process boundaries', () => {
   it('the server process imports nothing of the job worker', () => {
     const crossings = sourceFiles(src)
       .filter((f) => !inWorker(f))
-      .flatMap((f) => localImports(f).filter(inWorker).map((to) => `${path.relative(src, f)} → ${path.relative(src, to)}`));
+      .flatMap((f) =>
+        localImports(f)
+          .filter(inWorker)
+          .map((to) => `${path.relative(src, f)} → ${path.relative(src, to)}`),
+      );
     expect(crossings).toEqual([]);
   });
 
   it('the job worker imports only modules shared by both processes', () => {
     const files = sourceFiles(workerDir);
     expect(files.length).toBeGreaterThan(0);
-    const outside = files.flatMap((f) => localImports(f).filter((to) => !inWorker(to) && !shared.includes(to)).map((to) => `${path.relative(src, f)} → ${path.relative(src, to)}`));
+    const outside = files.flatMap((f) =>
+      localImports(f)
+        .filter((to) => !inWorker(to) && !shared.includes(to))
+        .map((to) => `${path.relative(src, f)} → ${path.relative(src, to)}`),
+    );
     expect(outside).toEqual([]);
   });
 
   it('the shared modules import neither side', () => {
-    const crossings = shared.flatMap((f) => localImports(f).filter((to) => !shared.includes(to)).map((to) => `${path.relative(src, f)} → ${path.relative(src, to)}`));
+    const crossings = shared.flatMap((f) =>
+      localImports(f)
+        .filter((to) => !shared.includes(to))
+        .map((to) => `${path.relative(src, f)} → ${path.relative(src, to)}`),
+    );
     expect(crossings).toEqual([]);
   });
 });

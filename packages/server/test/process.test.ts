@@ -75,9 +75,15 @@ describe('the server process', () => {
       );
     const quick = await post({ type: 'system-check', config: { benchmarkSeconds: 0.2, matrixSize: 64 } });
     const getJob = (base: string, id: string) => fetch(`${base}/api/jobs/${id}`).then((r) => r.json() as Promise<Job>);
-    await until(() => getJob(first.base, quick.id), (j) => j.status === 'succeeded');
+    await until(
+      () => getJob(first.base, quick.id),
+      (j) => j.status === 'succeeded',
+    );
     const long = await post({ type: 'system-check', config: { benchmarkSeconds: 30, matrixSize: 512 } });
-    await until(() => getJob(first.base, long.id), (j) => j.status === 'running' && j.progress !== null);
+    await until(
+      () => getJob(first.base, long.id),
+      (j) => j.status === 'running' && j.progress !== null,
+    );
 
     const log = fs.readFileSync(path.join(workspace, 'logs', 'server.log'), 'utf8');
     const started = log
@@ -90,7 +96,11 @@ describe('the server process', () => {
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     // The worker notices its parent is gone and stops, instead of computing for nobody.
-    await until(async () => alive(started!.pid!), (isAlive) => !isAlive, 10_000);
+    await until(
+      async () => alive(started!.pid!),
+      (isAlive) => !isAlive,
+      10_000,
+    );
 
     const second = await startServer(workspace);
     const after = await getJob(second.base, long.id);
@@ -109,24 +119,54 @@ describe('a fine-tune across a server crash', () => {
     const workspace = home();
     const first = await startServer(workspace);
     const api = async <T>(base: string, method: string, url: string, body?: unknown, raw?: string): Promise<T> => {
-      const headers: Record<string, string> = raw !== undefined ? { 'content-type': 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {};
-      const res = await fetch(`${base}${url}`, { method, headers, ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const headers: Record<string, string> =
+        raw !== undefined ? { 'content-type': 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {};
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers,
+        ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
       return (await res.json()) as T;
     };
     const model = await api<{ id: string }>(first.base, 'POST', '/api/models/demo', {});
-    const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Name ${i}?` }, { role: 'assistant', content: `Number ${i}.` }] }));
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Name ${i}?` },
+          { role: 'assistant', content: `Number ${i}.` },
+        ],
+      }),
+    );
     const dataset = await api<{ id: string }>(first.base, 'POST', '/api/datasets/upload?fileName=names.jsonl', undefined, rows.join('\n'));
-    const config = { modelId: model.id, datasetId: dataset.id, maxSteps: 60, seqLen: 64, batchSize: 2, learningRate: 1e-3, checkpointEvery: 2, lora: { r: 4, dropout: 0.1 } };
+    const config = {
+      modelId: model.id,
+      datasetId: dataset.id,
+      maxSteps: 60,
+      seqLen: 64,
+      batchSize: 2,
+      learningRate: 1e-3,
+      checkpointEvery: 2,
+      lora: { r: 4, dropout: 0.1 },
+    };
     const getJob = (base: string, id: string) => api<Job>(base, 'GET', `/api/jobs/${id}`);
     const outputDir = (job: Job): string => (job.config as { resolved: { outputDir: string } }).resolved.outputDir;
-    const finalLoss = (job: Job): number => (JSON.parse(fs.readFileSync(path.join(outputDir(job), 'training_summary.json'), 'utf8')) as { metrics: { loss: number }[] }).metrics.at(-1)!.loss;
+    const finalLoss = (job: Job): number =>
+      (JSON.parse(fs.readFileSync(path.join(outputDir(job), 'training_summary.json'), 'utf8')) as { metrics: { loss: number }[] }).metrics.at(-1)!.loss;
 
     const uninterrupted = await api<Job>(first.base, 'POST', '/api/jobs', { type: 'train', config });
-    const full = await until(() => getJob(first.base, uninterrupted.id), (j) => j.status === 'succeeded' || j.status === 'failed', 120_000);
+    const full = await until(
+      () => getJob(first.base, uninterrupted.id),
+      (j) => j.status === 'succeeded' || j.status === 'failed',
+      120_000,
+    );
     expect(full.status, JSON.stringify(full.error)).toBe('succeeded');
 
     const crashed = await api<Job>(first.base, 'POST', '/api/jobs', { type: 'train', config });
-    await until(() => getJob(first.base, crashed.id), (j) => (j.latestCheckpoint?.step ?? 0) >= 4 || j.status !== 'running', 60_000);
+    await until(
+      () => getJob(first.base, crashed.id),
+      (j) => (j.latestCheckpoint?.step ?? 0) >= 4 || j.status !== 'running',
+      60_000,
+    );
     expect((await getJob(first.base, crashed.id)).status).toBe('running'); // caught mid-run
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
@@ -139,7 +179,11 @@ describe('a fine-tune across a server crash', () => {
     expect(interrupted.latestCheckpoint!.step).toBeGreaterThanOrEqual(4);
     const resumed = await api<Job>(second.base, 'POST', `/api/jobs/${crashed.id}/resume`);
     expect(resumed.parentId, JSON.stringify(resumed)).toBe(crashed.id);
-    const done = await until(() => getJob(second.base, resumed.id), (j) => j.status === 'succeeded' || j.status === 'failed', 120_000);
+    const done = await until(
+      () => getJob(second.base, resumed.id),
+      (j) => j.status === 'succeeded' || j.status === 'failed',
+      120_000,
+    );
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     expect(finalLoss(done)).toBe(finalLoss(full));
     const bytes = (job: Job) => fs.readFileSync(path.join(outputDir(job), 'adapter_model.safetensors'));

@@ -19,13 +19,28 @@ let dataset: Dataset;
 const csv = 'Question,Answer\n"What is 0.2 x 50?",10\n"What is 3+3?",6\n"Name a colour.",Blue\n"Say hi.",hi\n';
 
 function upload(payload: string, fileName: string, url = '/api/datasets/upload') {
-  return app.inject({ method: 'POST', url: `${url}${url.includes('?') ? '&' : '?'}fileName=${encodeURIComponent(fileName)}`, headers: { 'content-type': 'application/octet-stream' }, payload });
+  return app.inject({
+    method: 'POST',
+    url: `${url}${url.includes('?') ? '&' : '?'}fileName=${encodeURIComponent(fileName)}`,
+    headers: { 'content-type': 'application/octet-stream' },
+    payload,
+  });
 }
 
 beforeAll(async () => {
   app = await makeApp();
   // A base model: no chat template.
-  const dir = makeTinyModel({ arch: 'llama', outDir: path.join(app.home, 'base-model'), hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 128, chatTemplate: false }).dir;
+  const dir = makeTinyModel({
+    arch: 'llama',
+    outDir: path.join(app.home, 'base-model'),
+    hiddenSize: 32,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    intermediateSize: 64,
+    maxPositionEmbeddings: 128,
+    chatTemplate: false,
+  }).dir;
   const registered = await app.inject({ method: 'POST', url: '/api/models', payload: { path: dir, name: 'base' } });
   expect(registered.statusCode).toBe(201);
   model = registered.json<BaseModel>();
@@ -55,7 +70,12 @@ describe('question / answer data on a base model', () => {
     expect(withTemplate.errorCount).toBe(0);
     const pieces = withTemplate.samples[0]!.pieces;
     expect(pieces.map((p) => p.text).join('')).toBe('<s>Question: What is 0.2 x 50?\nAnswer: 10</s>');
-    expect(pieces.filter((p) => p.trained).map((p) => p.text).join('')).toBe(' 10</s>');
+    expect(
+      pieces
+        .filter((p) => p.trained)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(' 10</s>');
     const custom = (await report(`&promptTemplate=custom&customTemplate=${encodeURIComponent('Q: {prompt}\nA: {response}')}`)).json<DatasetReport>();
     expect(custom.samples[0]!.pieces.map((p) => p.text).join('')).toBe('<s>Q: What is 0.2 x 50?\nA: 10</s>');
     const bad = await report(`&promptTemplate=custom&customTemplate=${encodeURIComponent('Q: {question} A: {response}')}`);
@@ -64,15 +84,26 @@ describe('question / answer data on a base model', () => {
   });
 
   it('estimates a run with the template from the records it makes trainable', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/training/estimate', payload: { modelId: model.id, datasetId: dataset.id, maxSteps: 2, seqLen: 64, promptTemplate: { id: 'question-answer' } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/training/estimate',
+      payload: { modelId: model.id, datasetId: dataset.id, maxSteps: 2, seqLen: 64, promptTemplate: { id: 'question-answer' } },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json<TrainingEstimate>()).toMatchObject({ records: 4, steps: 2 });
   });
 
   it('refuses a fine-tune without a template before queueing it, naming the fix', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'train', config: { modelId: model.id, datasetId: dataset.id, maxSteps: 1, seqLen: 64 } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      payload: { type: 'train', config: { modelId: model.id, datasetId: dataset.id, maxSteps: 1, seqLen: 64 } },
+    });
     expect(res.statusCode).toBe(422);
-    expect(res.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'TRAIN_CONFIG_INVALID', message: expect.stringMatching(/choose a prompt template/) });
+    expect(res.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+      code: 'TRAIN_CONFIG_INVALID',
+      message: expect.stringMatching(/choose a prompt template/),
+    });
   });
 
   it('trains with the template, keeps it with the adapter, and the Playground prompts the adapter (and the base, when asked) with it', async () => {
@@ -80,7 +111,10 @@ describe('question / answer data on a base model', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/jobs',
-      payload: { type: 'train', config: { modelId: model.id, datasetId: dataset.id, maxSteps: 2, seqLen: 64, batchSize: 2, learningRate: 1e-3, promptTemplate: template } },
+      payload: {
+        type: 'train',
+        config: { modelId: model.id, datasetId: dataset.id, maxSteps: 2, seqLen: 64, batchSize: 2, learningRate: 1e-3, promptTemplate: template },
+      },
     });
     expect(res.statusCode).toBe(201);
     const job = await waitForStatus(app, res.json<Job>().id, ['succeeded', 'failed'], 120_000);
@@ -99,7 +133,14 @@ describe('question / answer data on a base model', () => {
     const created = await app.inject({
       method: 'POST',
       url: '/api/playground/runs',
-      payload: { prompt: chat, settings, panes: [{ modelId: model.id, adapterId: job.id }, { modelId: model.id, promptTemplate: template }] },
+      payload: {
+        prompt: chat,
+        settings,
+        panes: [
+          { modelId: model.id, adapterId: job.id },
+          { modelId: model.id, promptTemplate: template },
+        ],
+      },
     });
     expect(created.statusCode).toBe(201);
     const run = await finishedRun(created.json<PlaygroundRun>().id);
@@ -123,7 +164,11 @@ async function finishedRun(id: string): Promise<PlaygroundRun> {
 describe('a new version of a dataset', () => {
   it('is detected afresh: a text file after a version read as prompt / completion is read as text', async () => {
     const qa = (await upload('{"q":"2+2?","a":"4"}\n{"q":"3+3?","a":"6"}\n', 'qa.jsonl')).json<Dataset>();
-    const reparsed = await app.inject({ method: 'POST', url: `/api/datasets/${qa.id}/reparse`, payload: { parseOptions: { format: 'prompt-completion', columns: { prompt: 'q', completion: 'a' } } } });
+    const reparsed = await app.inject({
+      method: 'POST',
+      url: `/api/datasets/${qa.id}/reparse`,
+      payload: { parseOptions: { format: 'prompt-completion', columns: { prompt: 'q', completion: 'a' } } },
+    });
     expect(reparsed.json<Dataset>().latest).toMatchObject({ version: 2, valid: 2 });
     const text = (await upload('{"text":"one"}\n{"text":"two"}\n', 'texts.jsonl', `/api/datasets/${qa.id}/upload`)).json<Dataset>();
     expect(text.latest).toMatchObject({ version: 3, format: 'text', valid: 2, errorCount: 0, parseOptions: {} });
@@ -131,7 +176,11 @@ describe('a new version of a dataset', () => {
 
   it('keeps the previous layout and mapping when asked to', async () => {
     const qa = (await upload('{"q":"2+2?","a":"4"}\n', 'qa.jsonl')).json<Dataset>();
-    await app.inject({ method: 'POST', url: `/api/datasets/${qa.id}/reparse`, payload: { parseOptions: { format: 'prompt-completion', columns: { prompt: 'q', completion: 'a' } } } });
+    await app.inject({
+      method: 'POST',
+      url: `/api/datasets/${qa.id}/reparse`,
+      payload: { parseOptions: { format: 'prompt-completion', columns: { prompt: 'q', completion: 'a' } } },
+    });
     const kept = (await upload('{"q":"5+5?","a":"10"}\n{"q":"1+1?","a":"2"}\n', 'qa2.jsonl', `/api/datasets/${qa.id}/upload?keepLayout=true`)).json<Dataset>();
     expect(kept.latest).toMatchObject({ version: 3, format: 'prompt-completion', valid: 2, parseOptions: { columns: { prompt: 'q', completion: 'a' } } });
   });

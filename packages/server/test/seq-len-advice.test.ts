@@ -15,8 +15,15 @@ beforeAll(async () => {
   app = await makeApp();
   model = (await app.inject({ method: 'POST', url: '/api/models/demo', payload: {} })).json<BaseModel>();
   // Prompts of ~1500 tokens: longer than the model reads.
-  const long = Array.from({ length: 6 }, (_, i) => JSON.stringify({ prompt: `${'one two three four five '.repeat(300)}(${i})`, completion: ' six' })).join('\n');
-  const res = await app.inject({ method: 'POST', url: '/api/datasets/upload?fileName=long.jsonl', headers: { 'content-type': 'application/octet-stream' }, payload: long });
+  const long = Array.from({ length: 6 }, (_, i) => JSON.stringify({ prompt: `${'one two three four five '.repeat(300)}(${i})`, completion: ' six' })).join(
+    '\n',
+  );
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/datasets/upload?fileName=long.jsonl',
+    headers: { 'content-type': 'application/octet-stream' },
+    payload: long,
+  });
   expect(res.statusCode, res.body).toBe(201);
   dataset = res.json<Dataset>();
 });

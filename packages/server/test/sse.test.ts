@@ -49,10 +49,13 @@ function frame(event: JobEvent): string {
 
 /** The job's events as the store holds them, independently of the code under test. */
 function stored(app: App, jobId: string): JobEvent[] {
-  return app.ctx.db.prepare('SELECT * FROM job_events WHERE job_id = ? ORDER BY id').all(jobId).map((row) => {
-    const r = row as { id: number; job_id: string; at: string; kind: string; data: string };
-    return { id: r.id, jobId: r.job_id, at: r.at, kind: r.kind, ...JSON.parse(r.data) } as JobEvent;
-  });
+  return app.ctx.db
+    .prepare('SELECT * FROM job_events WHERE job_id = ? ORDER BY id')
+    .all(jobId)
+    .map((row) => {
+      const r = row as { id: number; job_id: string; at: string; kind: string; data: string };
+      return { id: r.id, jobId: r.job_id, at: r.at, kind: r.kind, ...JSON.parse(r.data) } as JobEvent;
+    });
 }
 
 /** A queued job with a few events, written straight through the job service (no worker runs). */

@@ -24,9 +24,7 @@ describe('database', () => {
     const db = openDatabase(path.join(home(), 'studio.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(schemaVersion(db)).toBe(migrations.at(-1)?.version);
-    expect(tables(db)).toEqual(
-      expect.arrayContaining(['jobs', 'job_events', 'job_metrics', 'activity', 'settings', 'access_tokens', 'schema_migrations']),
-    );
+    expect(tables(db)).toEqual(expect.arrayContaining(['jobs', 'job_events', 'job_metrics', 'activity', 'settings', 'access_tokens', 'schema_migrations']));
     db.close();
   });
 
@@ -70,8 +68,20 @@ describe('database', () => {
 describe('settings', () => {
   it('starts at the defaults and keeps what is written', () => {
     const db = openDatabase(path.join(home(), 'studio.db'));
-    expect(readSettings(db)).toEqual({ jobConcurrency: 1, cancelGraceSeconds: 10, uploadLimitMiB: 1024, playgroundMaxNewTokens: 1024, playgroundConcurrentStreams: 1 });
-    expect(writeSettings(db, { jobConcurrency: 2 })).toEqual({ jobConcurrency: 2, cancelGraceSeconds: 10, uploadLimitMiB: 1024, playgroundMaxNewTokens: 1024, playgroundConcurrentStreams: 1 });
+    expect(readSettings(db)).toEqual({
+      jobConcurrency: 1,
+      cancelGraceSeconds: 10,
+      uploadLimitMiB: 1024,
+      playgroundMaxNewTokens: 1024,
+      playgroundConcurrentStreams: 1,
+    });
+    expect(writeSettings(db, { jobConcurrency: 2 })).toEqual({
+      jobConcurrency: 2,
+      cancelGraceSeconds: 10,
+      uploadLimitMiB: 1024,
+      playgroundMaxNewTokens: 1024,
+      playgroundConcurrentStreams: 1,
+    });
     db.prepare(`UPDATE settings SET value = '"garbage"' WHERE key = 'jobConcurrency'`).run();
     expect(readSettings(db).jobConcurrency).toBe(1);
     db.close();

@@ -21,8 +21,28 @@ import { openDatabase, type Db } from '../src/store/database.js';
 import { fixture, makeApp, tempHome, waitForStatus } from './helpers.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as unknown as FastifyBaseLogger;
-const model = { architecture: 'llama', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, vocabSize: 512, qkvBias: false, qkNorm: false, sandwichNorms: false };
-const shapeFor = (batchSize: number): CalibrationShape => ({ model, method: 'qlora', r: 16, targets: ['model.layers.0.self_attn.q_proj'], dropout: true, batchSize, widths: [64] });
+const model = {
+  architecture: 'llama',
+  hiddenSize: 64,
+  intermediateSize: 128,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  headDim: 16,
+  vocabSize: 512,
+  qkvBias: false,
+  qkNorm: false,
+  sandwichNorms: false,
+};
+const shapeFor = (batchSize: number): CalibrationShape => ({
+  model,
+  method: 'qlora',
+  r: 16,
+  targets: ['model.layers.0.self_attn.q_proj'],
+  dropout: true,
+  batchSize,
+  widths: [64],
+});
 // The fixture worker reads only the batch size.
 const inputFor = (batchSize: number) => ({ batchSize, widths: [64] }) as unknown as Parameters<TrainingCalibrator['request']>[1];
 
@@ -42,7 +62,13 @@ describe('TrainingCalibrator', () => {
   let log: string;
   const calibrators: TrainingCalibrator[] = [];
   const calibrator = (options: { trainingRunning?: () => boolean; remeasureBusyAfterMs?: number } = {}) => {
-    const c = new TrainingCalibrator({ db, logger: quiet, trainingRunning: options.trainingRunning ?? (() => false), workerPath: fixture('calibration-worker.ts'), remeasureBusyAfterMs: options.remeasureBusyAfterMs ?? 60_000 });
+    const c = new TrainingCalibrator({
+      db,
+      logger: quiet,
+      trainingRunning: options.trainingRunning ?? (() => false),
+      workerPath: fixture('calibration-worker.ts'),
+      remeasureBusyAfterMs: options.remeasureBusyAfterMs ?? 60_000,
+    });
     calibrators.push(c);
     return c;
   };
@@ -137,7 +163,14 @@ describe('keys', () => {
     const modelConfig: ModelConfig = testModelConfig({ ...model, maxPositionEmbeddings: 1024, rmsNormEps: 1e-5, bosTokenId: 1, eosTokenIds: [2] });
     const settings = { method: 'qlora' as const, r: 16, targets: ['b', 'a'], dropout: 0.05, batchSize: 1, widths: [256, 512] };
     const key = calibrationKey(calibrationShape(modelConfig, settings));
-    expect(calibrationKey(calibrationShape({ ...modelConfig, maxPositionEmbeddings: 4096, bosTokenId: 0 }, { ...settings, dropout: 0.1, targets: ['a', 'b'], widths: [512, 256] }))).toBe(key);
+    expect(
+      calibrationKey(
+        calibrationShape(
+          { ...modelConfig, maxPositionEmbeddings: 4096, bosTokenId: 0 },
+          { ...settings, dropout: 0.1, targets: ['a', 'b'], widths: [512, 256] },
+        ),
+      ),
+    ).toBe(key);
     for (const change of [{ widths: [256] }, { batchSize: 2 }, { r: 8 }, { method: 'lora' as const }, { dropout: 0 }, { targets: ['a'] }]) {
       expect(calibrationKey(calibrationShape(modelConfig, { ...settings, ...change })), JSON.stringify(change)).not.toBe(key);
     }
@@ -148,7 +181,16 @@ describe('keys', () => {
   it('keys a fine-tune by what the user chose and the data versions, not by where it writes', () => {
     const chosen = trainJobConfigSchema.parse({ modelId: 'm', datasetId: 'd', maxSteps: 10 });
     const resolved = (config: TrainJobConfig, version: number, outputDir: string): ResolvedTrainJobConfig =>
-      ({ ...config, resolved: { modelDir: '/models/m', modelName: 'm', dataset: { id: 'd', name: 'd', version, file: '/f', parseOptions: {} }, validationDataset: null, outputDir } }) as ResolvedTrainJobConfig;
+      ({
+        ...config,
+        resolved: {
+          modelDir: '/models/m',
+          modelName: 'm',
+          dataset: { id: 'd', name: 'd', version, file: '/f', parseOptions: {} },
+          validationDataset: null,
+          outputDir,
+        },
+      }) as ResolvedTrainJobConfig;
     const key = trainConfigKey(resolved(chosen, 1, '/a'));
     expect(trainConfigKey(resolved(chosen, 1, '/b'))).toBe(key);
     expect(trainConfigKey(resolved({ ...chosen, datasetVersion: 1 }, 1, '/a'))).toBe(key); // "newest" resolved to v1 is v1
@@ -162,7 +204,7 @@ describe('batchWidths', () => {
   const stats = (...bins: [length: number, count: number][]): TokenStats =>
     ({ histogram: bins.map(([length, count]) => ({ start: length - 4, end: length + 4, count })) }) as TokenStats;
 
-  it('stands for the run\'s batches by quantiles (1/6, 1/2, 5/6) of their longest row, rounded up to 32 tokens', () => {
+  it("stands for the run's batches by quantiles (1/6, 1/2, 5/6) of their longest row, rounded up to 32 tokens", () => {
     expect(batchWidths(stats([100, 10]), 512, 1, false)).toEqual([128]);
     // Rows of 50, 150 and 300 tokens, a third each: one row is any of them; the longer of two is 300 five times in nine.
     expect(batchWidths(stats([50, 4], [150, 4], [300, 4]), 512, 1, false)).toEqual([64, 160, 320]);
@@ -185,8 +227,22 @@ describe('the estimate through the API', () => {
   beforeAll(async () => {
     app = await makeApp();
     demo = (await app.inject({ method: 'POST', url: '/api/models/demo', payload: {} })).json<BaseModel>();
-    const chats = Array.from({ length: 12 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer number ${i}.` }] })).join('\n');
-    dataset = (await app.inject({ method: 'POST', url: '/api/datasets/upload?fileName=qa.jsonl', headers: { 'content-type': 'application/octet-stream' }, payload: chats })).json<Dataset>();
+    const chats = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Question ${i}?` },
+          { role: 'assistant', content: `Answer number ${i}.` },
+        ],
+      }),
+    ).join('\n');
+    dataset = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/datasets/upload?fileName=qa.jsonl',
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: chats,
+      })
+    ).json<Dataset>();
   });
   afterAll(async () => {
     await app.close();
@@ -218,12 +274,20 @@ describe('the estimate through the API', () => {
     // Remembered: the same shape is not measured again (other steps or data give the same step time).
     expect((await estimate({ ...config, maxSteps: 5 })).calibration.state).toBe('measured');
 
-    const job = (await app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'train', config: { modelId: demo.id, datasetId: dataset.id, ...config } } })).json<Job>();
+    const job = (
+      await app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'train', config: { modelId: demo.id, datasetId: dataset.id, ...config } } })
+    ).json<Job>();
     const kept = (job.config.resolved as { estimate?: Record<string, unknown> }).estimate;
     expect(kept).toMatchObject({ basis: 'measured', lowSeconds: e.time.lowSeconds, highSeconds: e.time.highSeconds, steps: 3 });
     expect(typeof kept?.estimatedAt).toBe('string');
     // Settings never estimated launch without one.
-    const other = (await app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'train', config: { modelId: demo.id, datasetId: dataset.id, maxSteps: 1, seqLen: 32 } } })).json<Job>();
+    const other = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/jobs',
+        payload: { type: 'train', config: { modelId: demo.id, datasetId: dataset.id, maxSteps: 1, seqLen: 32 } },
+      })
+    ).json<Job>();
     expect((other.config.resolved as { estimate?: unknown }).estimate).toBeUndefined();
     for (const id of [job.id, other.id]) expect((await waitForStatus(app, id, ['succeeded', 'failed'], 60_000)).status).toBe('succeeded');
   }, 120_000);

@@ -12,7 +12,8 @@ afterAll(() => app.close());
 
 describe('validation messages', () => {
   it('says what a fine-tune setting must be, not what zod expected', async () => {
-    const create = (config: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'train', config: { modelId: 'm', datasetId: 'd', ...config } } });
+    const create = (config: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/api/jobs', payload: { type: 'train', config: { modelId: 'm', datasetId: 'd', ...config } } });
     const res = await create({ learningRate: 5 });
     expect(res.statusCode).toBe(400);
     const { error } = res.json<ErrorBody>();

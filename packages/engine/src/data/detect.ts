@@ -48,7 +48,10 @@ export function checkFileBytes(bytes: Uint8Array, name: string, maxBytes?: numbe
   }
   // Parquet is binary by design; everything else must be text.
   if (!isParquet(bytes) && bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
-    throw fileError(name, 'holds binary content (NUL bytes), not text; datasets are JSON, JSONL, CSV, TSV, Parquet or UTF-8 text (UTF-16 files must be saved as UTF-8).');
+    throw fileError(
+      name,
+      'holds binary content (NUL bytes), not text; datasets are JSON, JSONL, CSV, TSV, Parquet or UTF-8 text (UTF-16 files must be saved as UTF-8).',
+    );
   }
 }
 
@@ -59,7 +62,10 @@ export function detectFileType(name: string, bytes: Uint8Array, override?: Datas
   if (byExtension) return byExtension;
   if (isParquet(bytes)) return 'parquet';
   // Look at the first non-blank character of the text: JSON arrays and JSON lines announce themselves.
-  const head = new TextDecoder().decode(bytes.subarray(0, BINARY_SNIFF_BYTES)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder()
+    .decode(bytes.subarray(0, BINARY_SNIFF_BYTES))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (head.startsWith('[')) return 'json';
   if (head.startsWith('{')) return 'jsonl';
   const firstLine = head.split('\n', 1)[0] ?? '';
@@ -80,7 +86,9 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
       continue;
     }
     // [length, lowest valid second byte, highest valid second byte] per lead byte range.
-    let length: number, low = 0x80, high = 0xbf;
+    let length: number,
+      low = 0x80,
+      high = 0xbf;
     if (b >= 0xc2 && b <= 0xdf) length = 2;
     else if (b >= 0xe0 && b <= 0xef) {
       length = 3;

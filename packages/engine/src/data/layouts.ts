@@ -67,7 +67,11 @@ export function detectLayout(value: unknown, columns: ColumnMapping = {}): { for
     const system = fieldNamed(value, 'system');
     return { format: 'alpaca', columns: mappingOf({ instruction, output: response, ...(input ? { input } : {}), ...(system ? { system } : {}) }) };
   }
-  if (fieldNamed(value, 'completion') !== undefined) return { format: 'prompt-completion', columns: mappingOf({ prompt: fieldNamed(value, 'prompt') ?? 'prompt', completion: fieldNamed(value, 'completion')! }) };
+  if (fieldNamed(value, 'completion') !== undefined)
+    return {
+      format: 'prompt-completion',
+      columns: mappingOf({ prompt: fieldNamed(value, 'prompt') ?? 'prompt', completion: fieldNamed(value, 'completion')! }),
+    };
   for (const [prompt, completion] of columnPairs) {
     const p = fieldNamed(value, prompt);
     const c = fieldNamed(value, completion);
@@ -93,7 +97,16 @@ const turnStyles = {
   sharegpt: {
     roleKey: 'from',
     contentKey: 'value',
-    roles: { system: 'system', human: 'user', user: 'user', gpt: 'assistant', assistant: 'assistant', function_call: 'assistant', observation: 'tool', tool: 'tool' },
+    roles: {
+      system: 'system',
+      human: 'user',
+      user: 'user',
+      gpt: 'assistant',
+      assistant: 'assistant',
+      function_call: 'assistant',
+      observation: 'tool',
+      tool: 'tool',
+    },
   },
 } satisfies Record<string, { roleKey: string; contentKey: string; roles: Record<string, ChatRole> }>;
 
@@ -147,7 +160,10 @@ class FieldReader {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return v;
     if (typeof v === 'object') return JSON.stringify(v);
-    this.problems.add('wrong-type', `"tools" must be a JSON list of tool definitions, not ${describeType(v)}; it is ignored.`, { field: 'tools', severity: 'warning' });
+    this.problems.add('wrong-type', `"tools" must be a JSON list of tool definitions, not ${describeType(v)}; it is ignored.`, {
+      field: 'tools',
+      severity: 'warning',
+    });
     return undefined;
   }
 }
@@ -174,13 +190,16 @@ function chatTurns(reader: FieldReader, field: 'messages' | 'conversations', sty
   const list = reader.list(field);
   if (!list) return null;
   const { roleKey, contentKey, roles } = style;
-  const names = Object.keys(roles).map((r) => `"${r}"`).join(', ');
+  const names = Object.keys(roles)
+    .map((r) => `"${r}"`)
+    .join(', ');
   const problems = reader.problems;
   const errorsBefore = problems.errors;
   const messages: DatasetMessage[] = [];
   list.items.forEach((turn, i) => {
     const at = `${list.key}[${i}]`;
-    if (!isObject(turn)) return problems.add('wrong-type', `a message must be an object {${roleKey}, ${contentKey}}, not ${describeType(turn)}.`, { field: at });
+    if (!isObject(turn))
+      return problems.add('wrong-type', `a message must be an object {${roleKey}, ${contentKey}}, not ${describeType(turn)}.`, { field: at });
     const name = turn[roleKey];
     const role = typeof name === 'string' && Object.hasOwn(roles, name) ? (roles as Record<string, ChatRole>)[name] : undefined;
     if (role === undefined) {
@@ -221,7 +240,11 @@ function alpaca(reader: FieldReader): DatasetRecord | null {
   const user = input.trim() === '' ? instruction : `${instruction}\n\n${input}`;
   return {
     kind: 'chat',
-    messages: [...(system.trim() === '' ? [] : [{ role: 'system' as const, content: system }]), { role: 'user', content: user }, { role: 'assistant', content: output }],
+    messages: [
+      ...(system.trim() === '' ? [] : [{ role: 'system' as const, content: system }]),
+      { role: 'user', content: user },
+      { role: 'assistant', content: output },
+    ],
   };
 }
 
@@ -229,7 +252,13 @@ function promptCompletion(reader: FieldReader): DatasetRecord | null {
   const prompt = reader.required('prompt');
   const completion = reader.required('completion');
   if (prompt === null || completion === null) return null;
-  return { kind: 'chat', messages: [{ role: 'user', content: prompt }, { role: 'assistant', content: completion }] };
+  return {
+    kind: 'chat',
+    messages: [
+      { role: 'user', content: prompt },
+      { role: 'assistant', content: completion },
+    ],
+  };
 }
 
 const unknownLayoutHint =
@@ -246,7 +275,10 @@ export function toDatasetRecord(value: unknown, format: DatasetFormat, columns: 
   if (!isObject(value)) return (problems.add('wrong-type', `a record must be an object, not ${describeType(value)}.`), null);
   if (!hasLayoutFields(value, format, columns)) {
     const found = detectFormat(value, columns);
-    const message = found === null ? `the record has none of the fields of the "${format}" layout of this file.` : `the record uses the "${found}" layout, not the file's "${format}" layout; use one layout per file.`;
+    const message =
+      found === null
+        ? `the record has none of the fields of the "${format}" layout of this file.`
+        : `the record uses the "${found}" layout, not the file's "${format}" layout; use one layout per file.`;
     return (problems.add('unknown-layout', message), null);
   }
   const reader = new FieldReader(value, columns, problems);

@@ -46,7 +46,11 @@ function findDuplicates(parsed: ParsedDataset, problems: DatasetProblem[]): numb
 }
 
 /** Records that tokenize, by index; a record the chat template cannot render gets a problem instead. */
-function tokenizeAll(parsed: ParsedDataset, options: DatasetReportOptions & { tokenizer: Tokenizer }, problems: DatasetProblem[]): Map<number, TokenizedExample> {
+function tokenizeAll(
+  parsed: ParsedDataset,
+  options: DatasetReportOptions & { tokenizer: Tokenizer },
+  problems: DatasetProblem[],
+): Map<number, TokenizedExample> {
   const examples = new Map<number, TokenizedExample>();
   parsed.records.forEach((record, i) => {
     if (record === null) return;
@@ -69,7 +73,11 @@ function tokenStats(examples: readonly TokenizedExample[], seqLen: number): Toke
   const max = lengths[lengths.length - 1] ?? 0;
   const total = lengths.reduce((s, n) => s + n, 0);
   const width = Math.max(1, Math.ceil((max + 1) / HISTOGRAM_BINS));
-  const histogram = Array.from({ length: lengths.length === 0 ? 0 : Math.ceil((max + 1) / width) }, (_, k) => ({ start: k * width, end: (k + 1) * width, count: 0 }));
+  const histogram = Array.from({ length: lengths.length === 0 ? 0 : Math.ceil((max + 1) / width) }, (_, k) => ({
+    start: k * width,
+    end: (k + 1) * width,
+    count: 0,
+  }));
   for (const n of lengths) histogram[Math.floor(n / width)]!.count++;
   return {
     seqLen,
@@ -90,7 +98,7 @@ function tokenStats(examples: readonly TokenizedExample[], seqLen: number): Toke
 function renderSample(record: number, example: TokenizedExample, tokenizer: Tokenizer, seqLen: number): DatasetSample {
   const shown = Math.min(seqLen, example.inputIds.length);
   const pieces: DatasetSample['pieces'] = [];
-  for (let start = 0; start < shown; ) {
+  for (let start = 0; start < shown;) {
     const trained = example.labels[start] !== IGNORE_INDEX;
     let end = start + 1;
     while (end < shown && (example.labels[end] !== IGNORE_INDEX) === trained) end++;
@@ -112,7 +120,10 @@ export function buildDatasetReport(parsed: ParsedDataset, options: DatasetReport
     const examples = tokenizeAll(parsed, { ...options, tokenizer }, problems);
     for (const [i, example] of examples) {
       if (trainedIn(example.labels, seqLen) > 0) continue;
-      const why = trainedIn(example.labels) > 0 ? `all its trained tokens are past the sequence length of ${seqLen} tokens, so truncation leaves nothing to train.` : 'no token of it is trained (with completion-only training, only assistant turns train).';
+      const why =
+        trainedIn(example.labels) > 0
+          ? `all its trained tokens are past the sequence length of ${seqLen} tokens, so truncation leaves nothing to train.`
+          : 'no token of it is trained (with completion-only training, only assistant turns train).';
       new RecordProblems(i, parsed.locations[i]!, problems).add('no-trained-tokens', why, { severity: 'warning' });
     }
     tokens = tokenStats([...examples.values()], seqLen);

@@ -23,12 +23,14 @@ export function checkRoleOrder(messages: readonly DatasetMessage[], listField: s
       if (i > 0) warn(i, 'a system message after the first turn; chat templates expect it first.');
     } else if (m.role === 'tool') {
       // A tool result answers the assistant's call just before it (or follows another result).
-      if (previous !== 'assistant' && previous !== 'tool') problems.add('role-order', 'a tool message must follow the assistant message that called the tool.', at(i));
+      if (previous !== 'assistant' && previous !== 'tool')
+        problems.add('role-order', 'a tool message must follow the assistant message that called the tool.', at(i));
     } else if (previous === undefined || previous === 'system') {
       if (m.role !== 'user') warn(i, 'the conversation starts with an assistant turn, not a user turn.');
     } else if (previous === m.role) warn(i, `two ${m.role} messages in a row; user and assistant turns should alternate.`);
     else if (m.role === 'user' && previous === 'tool') warn(i, 'a user message right after a tool result; the assistant should answer the tool result first.');
   });
   const last = messages[messages.length - 1]!;
-  if (last.role !== 'assistant') warn(messages.length - 1, `the chat ends with a ${last.role} message, which is not trained; end it with the assistant's reply.`);
+  if (last.role !== 'assistant')
+    warn(messages.length - 1, `the chat ends with a ${last.role} message, which is not trained; end it with the assistant's reply.`);
 }

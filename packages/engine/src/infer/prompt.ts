@@ -12,7 +12,10 @@ export type PromptInput = { kind: 'text'; text: string } | { kind: 'chat'; messa
  * adapter was trained with (its folder's `chat_template.jinja` / `tokenizer_config.json`), else
  * the model's own; null when there is none.
  */
-export function promptChatTemplate(folder: Pick<ModelFolder, 'tokenizer' | 'chatTemplate'>, options: { adapterDir?: string | null; promptTemplate?: PromptTemplate | null } = {}): ChatTemplate | null {
+export function promptChatTemplate(
+  folder: Pick<ModelFolder, 'tokenizer' | 'chatTemplate'>,
+  options: { adapterDir?: string | null; promptTemplate?: PromptTemplate | null } = {},
+): ChatTemplate | null {
   if (options.promptTemplate && options.promptTemplate.id !== 'model') return chatTemplateFor(folder, options.promptTemplate);
   if (options.adapterDir) {
     const trained = readChatTemplates(options.adapterDir);
@@ -28,10 +31,18 @@ export function promptChatTemplate(folder: Pick<ModelFolder, 'tokenizer' | 'chat
  * prompt, which writes its own special tokens. The CLI and the Playground both encode through
  * here, so the same prompt gives the same ids (and, seeded, the same output).
  */
-export function encodePrompt(folder: Pick<ModelFolder, 'tokenizer' | 'chatTemplate'>, prompt: PromptInput, chatTemplate?: ChatTemplate | null): { ids: number[]; rendered: string } {
+export function encodePrompt(
+  folder: Pick<ModelFolder, 'tokenizer' | 'chatTemplate'>,
+  prompt: PromptInput,
+  chatTemplate?: ChatTemplate | null,
+): { ids: number[]; rendered: string } {
   if (prompt.kind === 'text') return { ids: folder.tokenizer.encode(prompt.text, { addSpecialTokens: true }), rendered: prompt.text };
   const template = chatTemplate === undefined ? promptChatTemplate(folder) : chatTemplate;
-  if (!template) throw new EngineError('CHAT_TEMPLATE_MISSING', 'This model has no chat template to render a conversation with: use a text prompt, or choose a prompt template.');
+  if (!template)
+    throw new EngineError(
+      'CHAT_TEMPLATE_MISSING',
+      'This model has no chat template to render a conversation with: use a text prompt, or choose a prompt template.',
+    );
   const rendered = template.render(prompt.messages, { addGenerationPrompt: true });
   return { ids: folder.tokenizer.encode(rendered, { addSpecialTokens: false }), rendered };
 }

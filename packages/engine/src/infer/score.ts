@@ -36,7 +36,11 @@ export async function scoreTokenIds(model: CausalLM, ids: readonly number[], fro
  * Score the tokens of tokenized examples that carry a label (those that would train: a chat's
  * assistant replies, all of a raw text), as the training loss counts them.
  */
-export async function scoreExamples(model: CausalLM, examples: Iterable<{ inputIds: readonly number[]; labels: readonly number[] }>, signal?: AbortSignal): Promise<LossReport> {
+export async function scoreExamples(
+  model: CausalLM,
+  examples: Iterable<{ inputIds: readonly number[]; labels: readonly number[] }>,
+  signal?: AbortSignal,
+): Promise<LossReport> {
   const total: TokenScores = { tokens: 0, nll: 0 };
   for (const { inputIds, labels } of examples) {
     throwIfAborted(signal);
@@ -91,7 +95,8 @@ export async function logLikelihood(
   const contextIds = codec.encode(context, { addSpecialTokens: true });
   const continuationIds = codec.encode(continuation, { addSpecialTokens: false });
   if (continuationIds.length === 0) throw new EngineError('INVALID_ARGUMENT', 'The continuation is empty: there is nothing to score.');
-  if (contextIds.length === 0) throw new EngineError('INVALID_ARGUMENT', 'The context has no tokens and the tokenizer adds no BOS: the first token cannot be scored.');
+  if (contextIds.length === 0)
+    throw new EngineError('INVALID_ARGUMENT', 'The context has no tokens and the tokenizer adds no BOS: the first token cannot be scored.');
   const scores = await scoreTokenIds(model, [...contextIds, ...continuationIds], contextIds.length);
   return { logLikelihood: -scores.nll, tokens: scores.tokens, isGreedy: scores.greedy };
 }

@@ -45,6 +45,10 @@ export function readAdapterPromptTemplate(dir: string): AdapterPromptTemplate | 
   const value = readJsonFile(path.join(dir, PROMPT_TEMPLATE_FILE), 'ADAPTER_INVALID');
   if (value === undefined) return null;
   const parsed = adapterPromptTemplateSchema.safeParse(value);
-  if (!parsed.success) throw new EngineError('ADAPTER_INVALID', `${path.join(dir, PROMPT_TEMPLATE_FILE)} is not a prompt template record: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+  if (!parsed.success)
+    throw new EngineError(
+      'ADAPTER_INVALID',
+      `${path.join(dir, PROMPT_TEMPLATE_FILE)} is not a prompt template record: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
+    );
   return parsed.data;
 }

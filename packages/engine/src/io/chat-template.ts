@@ -215,13 +215,19 @@ function findAssistantSpans(
     if (bySentinel === undefined) bySentinel = spansBySentinel(template, messages, options, text);
     const span = bySentinel?.get(i);
     if (!span) {
-      throw new EngineError('CHAT_TEMPLATE_FAILED', `Chat template: cannot tell where assistant message ${i} is in the rendered conversation, so its completion cannot be marked for training.`);
+      throw new EngineError(
+        'CHAT_TEMPLATE_FAILED',
+        `Chat template: cannot tell where assistant message ${i} is in the rendered conversation, so its completion cannot be marked for training.`,
+      );
     }
     spans.push(span);
   });
   for (let k = 1; k < spans.length; k++) {
     if (spans[k]!.start < spans[k - 1]!.end) {
-      throw new EngineError('CHAT_TEMPLATE_FAILED', `Chat template: assistant messages ${spans[k - 1]!.messageIndex} and ${spans[k]!.messageIndex} overlap in the rendered conversation.`);
+      throw new EngineError(
+        'CHAT_TEMPLATE_FAILED',
+        `Chat template: assistant messages ${spans[k - 1]!.messageIndex} and ${spans[k]!.messageIndex} overlap in the rendered conversation.`,
+      );
     }
   }
   return { text, spans };

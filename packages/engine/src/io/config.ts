@@ -25,7 +25,10 @@ export function parseModelConfig(raw: unknown): ModelConfig {
   if (typeof modelType !== 'string') f.fail('model_type', 'is missing.');
   const family = familyOf(modelType);
   if (!family) {
-    throw new EngineError('UNSUPPORTED_ARCHITECTURE', `config.json says model_type "${modelType}"; QLoRA Studio supports ${supportedArchitectures.join(', ')}.`);
+    throw new EngineError(
+      'UNSUPPORTED_ARCHITECTURE',
+      `config.json says model_type "${modelType}"; QLoRA Studio supports ${supportedArchitectures.join(', ')}.`,
+    );
   }
   const hiddenSize = f.int('hidden_size');
   const numHeads = f.int('num_attention_heads');

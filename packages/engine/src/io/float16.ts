@@ -42,11 +42,11 @@ export function float32ToF16(value: number): number {
     const half = 1 << (shift - 1);
     const rest = mantissa & ((1 << shift) - 1);
     let out = mantissa >>> shift;
-    if (rest > half || (rest === half && (out & 1))) out += 1;
+    if (rest > half || (rest === half && out & 1)) out += 1;
     return sign | out;
   }
   let out = (e << 10) | (mantissa >>> 13);
   const rest = mantissa & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (out & 1))) out += 1; // may carry into the exponent: correct
+  if (rest > 0x1000 || (rest === 0x1000 && out & 1)) out += 1; // may carry into the exponent: correct
   return sign | out;
 }

@@ -56,13 +56,34 @@ export function parseGenerationConfig(raw: unknown): GenerationConfig {
   const set = <K extends keyof GenerationConfig>(key: K, value: GenerationConfig[K] | undefined): void => {
     if (value !== undefined) out[key] = value;
   };
-  set('temperature', number(c, 'temperature', (v) => v >= 0, 'must be a number ≥ 0'));
-  set('topP', number(c, 'top_p', (v) => v > 0 && v <= 1, 'must be in (0, 1]'));
-  set('topK', number(c, 'top_k', (v) => Number.isInteger(v) && v >= 0, 'must be a whole number ≥ 0'));
-  set('minP', number(c, 'min_p', (v) => v >= 0 && v <= 1, 'must be in [0, 1]'));
-  set('repetitionPenalty', number(c, 'repetition_penalty', (v) => v > 0, 'must be a number > 0'));
-  set('maxNewTokens', number(c, 'max_new_tokens', (v) => Number.isInteger(v) && v > 0, 'must be a whole number > 0'));
-  set('maxLength', number(c, 'max_length', (v) => Number.isInteger(v) && v > 0, 'must be a whole number > 0'));
+  set(
+    'temperature',
+    number(c, 'temperature', (v) => v >= 0, 'must be a number ≥ 0'),
+  );
+  set(
+    'topP',
+    number(c, 'top_p', (v) => v > 0 && v <= 1, 'must be in (0, 1]'),
+  );
+  set(
+    'topK',
+    number(c, 'top_k', (v) => Number.isInteger(v) && v >= 0, 'must be a whole number ≥ 0'),
+  );
+  set(
+    'minP',
+    number(c, 'min_p', (v) => v >= 0 && v <= 1, 'must be in [0, 1]'),
+  );
+  set(
+    'repetitionPenalty',
+    number(c, 'repetition_penalty', (v) => v > 0, 'must be a number > 0'),
+  );
+  set(
+    'maxNewTokens',
+    number(c, 'max_new_tokens', (v) => Number.isInteger(v) && v > 0, 'must be a whole number > 0'),
+  );
+  set(
+    'maxLength',
+    number(c, 'max_length', (v) => Number.isInteger(v) && v > 0, 'must be a whole number > 0'),
+  );
   set('bosTokenId', tokenId(c, 'bos_token_id'));
   set('padTokenId', tokenId(c, 'pad_token_id'));
   return out;

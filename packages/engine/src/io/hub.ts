@@ -51,7 +51,17 @@ export interface DownloadModelOptions {
 const wantedFiles = /^(config\.json|generation_config\.json|tokenizer.*\.json|special_tokens_map\.json|chat_template\.jinja)$/;
 const indexFile = 'model.safetensors.index.json';
 const progressIntervalMs = 100;
-const networkCodes = new Set(['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const networkCodes = new Set([
+  'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 interface RemoteFile {
   path: string;
@@ -125,7 +135,13 @@ class HubSession {
 
   async list(): Promise<Map<string, RemoteFile>> {
     const files = new Map<string, RemoteFile>();
-    const entries = listFiles({ repo: { type: this.kind, name: this.repo }, revision: this.revision, hubUrl: this.hubUrl, accessToken: this.token, fetch: this.fetch });
+    const entries = listFiles({
+      repo: { type: this.kind, name: this.repo },
+      revision: this.revision,
+      hubUrl: this.hubUrl,
+      accessToken: this.token,
+      fetch: this.fetch,
+    });
     for await (const entry of entries) {
       if (entry.type !== 'file') continue;
       const size = entry.lfs?.size ?? entry.size;
@@ -173,7 +189,8 @@ async function fetchFile(session: HubSession, remote: RemoteFile, dir: string, r
       return fetchFile(session, remote, dir, report, true);
     }
     if (!response.ok) throw new HubApiError(response.url, response.status, undefined, `Downloading ${remote.path} failed with HTTP ${response.status}.`);
-    if (response.status !== 206) have = 0; // the server sent the whole file
+    if (response.status !== 206)
+      have = 0; // the server sent the whole file
     else if (!(response.headers.get('content-range') ?? '').startsWith(`bytes ${have}-`)) {
       await response.body?.cancel();
       if (retried) throw new EngineError('HUB_OFFLINE', `The Hub sent the wrong part of ${remote.path} when resuming.`);
@@ -222,13 +239,17 @@ async function plan(session: HubSession, remote: Map<string, RemoteFile>, dir: s
     files.push(index);
     for (const shard of shards) {
       const file = remote.get(shard);
-      if (!file || shard.includes('/')) throw new EngineError('HUB_NOT_FOUND', `${indexFile} of "${session.repo}" lists ${shard}, which the repo does not have.`);
+      if (!file || shard.includes('/'))
+        throw new EngineError('HUB_NOT_FOUND', `${indexFile} of "${session.repo}" lists ${shard}, which the repo does not have.`);
       files.push(file);
     }
   } else {
     const single = remote.get('model.safetensors');
     if (!single) {
-      throw new EngineError('HUB_NOT_FOUND', `The Hub model "${session.repo}" has no safetensors weights (model.safetensors or ${indexFile}); other formats are not supported.`);
+      throw new EngineError(
+        'HUB_NOT_FOUND',
+        `The Hub model "${session.repo}" has no safetensors weights (model.safetensors or ${indexFile}); other formats are not supported.`,
+      );
     }
     files.push(single);
   }
@@ -298,16 +319,29 @@ export async function downloadDatasetFile(options: DownloadDatasetFileOptions): 
   const session = new HubSession(options.repo, revision, (options.hubUrl ?? hubUrlFromEnv()).replace(/\/+$/, ''), token, options.signal, 'dataset');
   try {
     const remote = await session.list();
-    const candidates = [...remote.values()].filter((f) => datasetFile.test(f.path)).map((f) => f.path).sort();
+    const candidates = [...remote.values()]
+      .filter((f) => datasetFile.test(f.path))
+      .map((f) => f.path)
+      .sort();
     let chosen: RemoteFile | undefined;
     if (options.file !== undefined) {
       chosen = remote.get(options.file);
-      if (!chosen) throw new EngineError('HUB_NOT_FOUND', `The Hub dataset "${options.repo}" has no file ${options.file}. Its data files: ${candidates.join(', ') || 'none'}.`);
+      if (!chosen)
+        throw new EngineError(
+          'HUB_NOT_FOUND',
+          `The Hub dataset "${options.repo}" has no file ${options.file}. Its data files: ${candidates.join(', ') || 'none'}.`,
+        );
     } else if (candidates.length === 1) chosen = remote.get(candidates[0]!);
-    else if (candidates.length === 0) throw new EngineError('HUB_NOT_FOUND', `The Hub dataset "${options.repo}" has no data file QLoRA Studio reads (JSON, JSONL, CSV, TSV, Parquet or text).`);
-    else throw new EngineError('INVALID_ARGUMENT', `The Hub dataset "${options.repo}" has ${candidates.length} data files; choose one: ${candidates.slice(0, 20).join(', ')}${candidates.length > 20 ? ', …' : ''}.`);
+    else if (candidates.length === 0)
+      throw new EngineError('HUB_NOT_FOUND', `The Hub dataset "${options.repo}" has no data file QLoRA Studio reads (JSON, JSONL, CSV, TSV, Parquet or text).`);
+    else
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `The Hub dataset "${options.repo}" has ${candidates.length} data files; choose one: ${candidates.slice(0, 20).join(', ')}${candidates.length > 20 ? ', …' : ''}.`,
+      );
     const file = chosen!;
-    if (file.path.split('/').some((part) => part === '..' || part === '')) throw new EngineError('HUB_NOT_FOUND', `The Hub listed an odd path "${file.path}" in "${options.repo}".`);
+    if (file.path.split('/').some((part) => part === '..' || part === ''))
+      throw new EngineError('HUB_NOT_FOUND', `The Hub listed an odd path "${file.path}" in "${options.repo}".`);
     // The local copy keeps the repo's sub-folders: destDir/<path>.
     fs.mkdirSync(path.dirname(path.join(options.destDir, file.path)), { recursive: true });
     let last = -Infinity;

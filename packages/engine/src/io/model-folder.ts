@@ -9,7 +9,13 @@ import { Tokenizer } from './tokenizer.js';
 import { ModelWeights } from './weights.js';
 
 /** Tokenizer-side files a model folder may have, in the order they are listed. */
-export const tokenizerFileNames = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja', 'generation_config.json'] as const;
+export const tokenizerFileNames = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'chat_template.jinja',
+  'generation_config.json',
+] as const;
 
 /** What a model folder holds, read from its JSON files and safetensors headers only. */
 export interface ModelFolderInfo {

@@ -230,7 +230,10 @@ export function readLoraAdapter(dir: string, options: { modelConfig?: ModelConfi
       const [r, inFeatures] = file.info(A).shape as [number, number];
       const [outFeatures, rB] = file.info(B).shape as [number, number];
       if (file.info(A).shape.length !== 2 || file.info(B).shape.length !== 2 || rB !== r) {
-        throw invalid(dir, `${module}: lora_A ${JSON.stringify(file.info(A).shape)} and lora_B ${JSON.stringify(file.info(B).shape)} are not (r, in) and (out, r).`);
+        throw invalid(
+          dir,
+          `${module}: lora_A ${JSON.stringify(file.info(A).shape)} and lora_B ${JSON.stringify(file.info(B).shape)} are not (r, in) and (out, r).`,
+        );
       }
       const expectedR = patternValue(config.rankPattern, module) ?? config.r;
       if (r !== expectedR) throw invalid(dir, `${module} has rank ${r}, but adapter_config.json says ${expectedR}.`);
@@ -238,7 +241,10 @@ export function readLoraAdapter(dir: string, options: { modelConfig?: ModelConfi
         if (layer >= options.modelConfig.numLayers) throw invalid(dir, `${module} is beyond the base model's ${options.modelConfig.numLayers} layers.`);
         const [out, inp] = linearShape(options.modelConfig, linear);
         if (out !== outFeatures || inp !== inFeatures) {
-          throw invalid(dir, `${module} is (out ${outFeatures}, in ${inFeatures}) but the base model's ${linear} is (out ${out}, in ${inp}): the adapter is for another model.`);
+          throw invalid(
+            dir,
+            `${module} is (out ${outFeatures}, in ${inFeatures}) but the base model's ${linear} is (out ${out}, in ${inp}): the adapter is for another model.`,
+          );
         }
       }
       const alpha = patternValue(config.alphaPattern, module) ?? config.loraAlpha;
@@ -271,7 +277,10 @@ export function writeLoraAdapter(dir: string, adapter: LoraAdapter, options: { d
   for (const [module, w] of adapter.weights) {
     if (!parseLinearModule(module)) throw new EngineError('INVALID_ARGUMENT', `"${module}" is not a layer's linear module path.`);
     if (w.A.length !== w.r * w.inFeatures || w.B.length !== w.outFeatures * w.r) {
-      throw new EngineError('INVALID_ARGUMENT', `${module}: A has ${w.A.length} values and B ${w.B.length}, but r=${w.r}, in=${w.inFeatures}, out=${w.outFeatures}.`);
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `${module}: A has ${w.A.length} values and B ${w.B.length}, but r=${w.r}, in=${w.inFeatures}, out=${w.outFeatures}.`,
+      );
     }
     const prefix = `base_model.model.${module}`;
     tensors.push({ name: `${prefix}.lora_A.weight`, shape: [w.r, w.inFeatures], data: w.A, dtype: options.dtype });

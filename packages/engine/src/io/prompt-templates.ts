@@ -52,7 +52,8 @@ const splitSystem = [
   "{%- else -%}{%- set system_message = '' -%}{%- set loop_messages = messages -%}{%- endif -%}",
 ].join('');
 
-const refuseRole = (format: string): string => `{%- else -%}${out(`raise_exception(${lit(`The ${format} template has a place for system, user and assistant messages only.`)})`)}`;
+const refuseRole = (format: string): string =>
+  `{%- else -%}${out(`raise_exception(${lit(`The ${format} template has a place for system, user and assistant messages only.`)})`)}`;
 
 /**
  * One turn per user message (`userOut`) and assistant message (`assistantOut`), a system message
@@ -60,7 +61,10 @@ const refuseRole = (format: string): string => `{%- else -%}${out(`raise_excepti
  * Assistant text starts at the first character of `assistantOut`'s output that follows the
  * generation prompt, so keep whitespace that separates it from the prompt inside `assistantOut`.
  */
-function turns(format: string, parts: { bos: string; systemOut: string; noSystemOut?: string; userOut: string; assistantOut: string; generation: string }): string {
+function turns(
+  format: string,
+  parts: { bos: string; systemOut: string; noSystemOut?: string; userOut: string; assistantOut: string; generation: string },
+): string {
   return [
     parts.bos,
     splitSystem,
@@ -214,7 +218,10 @@ export function chatTemplateFor(folder: { tokenizer: Tokenizer; chatTemplate: st
   const source = template ? promptTemplateSource(template, templateTokensOf(folder.tokenizer)) : null;
   if (source !== null) return new ChatTemplate(source, folder.tokenizer.specialTokens);
   if (template?.id === 'model' && folder.chatTemplate === null) {
-    throw new EngineError('CHAT_TEMPLATE_MISSING', "This model has no chat template of its own: choose a prompt template (Alpaca, Question / Answer, ChatML, … or custom).");
+    throw new EngineError(
+      'CHAT_TEMPLATE_MISSING',
+      'This model has no chat template of its own: choose a prompt template (Alpaca, Question / Answer, ChatML, … or custom).',
+    );
   }
   return folder.chatTemplate === null ? null : new ChatTemplate(folder.chatTemplate, folder.tokenizer.specialTokens);
 }

@@ -8,8 +8,21 @@ import { bf16ToFloat32, f16ToFloat32, float32ToBf16, float32ToF16 } from './floa
  * ({dtype, shape, data_offsets: [begin, end]} relative to the data section), then the data.
  */
 const bytesPerElement: Record<string, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
-  F8_E4M3: 1, F8_E5M2: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U64: 8,
+  U32: 4,
+  U16: 2,
+  U8: 1,
+  BOOL: 1,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
 };
 
 /** Float formats the engine reads and writes. */
@@ -175,7 +188,10 @@ export interface TensorToWrite {
 function encodeTensor(tensor: TensorToWrite): Uint8Array {
   const count = tensor.shape.reduce((a, b) => a * b, 1);
   if (count !== tensor.data.length) {
-    throw new EngineError('INVALID_ARGUMENT', `Tensor "${tensor.name}" has ${tensor.data.length} values but shape ${JSON.stringify(tensor.shape)} needs ${count}.`);
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `Tensor "${tensor.name}" has ${tensor.data.length} values but shape ${JSON.stringify(tensor.shape)} needs ${count}.`,
+    );
   }
   const dtype = tensor.dtype ?? 'F32';
   if (dtype === 'F32') return new Uint8Array(tensor.data.buffer.slice(tensor.data.byteOffset, tensor.data.byteOffset + tensor.data.byteLength));

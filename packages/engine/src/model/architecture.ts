@@ -129,7 +129,8 @@ export class ConfigFields {
   optionalNum(field: string, fallback: number | null = null): number | null {
     const value = this.raw[field] === undefined ? fallback : this.raw[field];
     if (value === null) return null;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) this.fail(field, `must be a positive number or null, not ${JSON.stringify(value)}.`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      this.fail(field, `must be a positive number or null, not ${JSON.stringify(value)}.`);
     return value;
   }
 
@@ -193,7 +194,8 @@ export class ConfigFields {
     } else layerTypes = Array.from({ length: numLayers }, (_, layer) => fallback(layer));
     if (!layerTypes.includes('sliding')) return { layerTypes, slidingWindow: null };
     const window = this.raw.sliding_window;
-    if (typeof window !== 'number' || !Number.isInteger(window) || window <= 0) this.fail('sliding_window', `must be a positive whole number for sliding-window layers, not ${JSON.stringify(window)}.`);
+    if (typeof window !== 'number' || !Number.isInteger(window) || window <= 0)
+      this.fail('sliding_window', `must be a positive whole number for sliding-window layers, not ${JSON.stringify(window)}.`);
     return { layerTypes, slidingWindow: window };
   }
 }

@@ -65,7 +65,9 @@ export function ropeInputsOf(config: ModelConfig, layer: number): { cos: string;
 export function declareAttentionInputs(g: GraphBuilder, kind: AttentionKind, config: ModelConfig): void {
   const D = config.headDim;
   const rows = kind === 'gqa' ? 'max_positions' : 'T';
-  const tables = localRopeDiffers(config) ? [ATTENTION_INPUTS.cos, ATTENTION_INPUTS.sin, ATTENTION_INPUTS.cosLocal, ATTENTION_INPUTS.sinLocal] : [ATTENTION_INPUTS.cos, ATTENTION_INPUTS.sin];
+  const tables = localRopeDiffers(config)
+    ? [ATTENTION_INPUTS.cos, ATTENTION_INPUTS.sin, ATTENTION_INPUTS.cosLocal, ATTENTION_INPUTS.sinLocal]
+    : [ATTENTION_INPUTS.cos, ATTENTION_INPUTS.sin];
   for (const name of tables) g.input(name, 'float32', [rows, D / 2]);
   if (kind === 'gqa') {
     g.input(ATTENTION_INPUTS.seqlensK, 'int32', [1]);
@@ -130,7 +132,8 @@ export function emitAttention(
   if (at.qNorm && at.kNorm) {
     // q/k norms come before RoPE, which GroupQueryAttention applies inside: norm, then repack.
     const [q, k, v] = o.g.node('Split', [qkv, o.ints([H * D, Hkv * D, Hkv * D])], { axis: attr.int(1) }, { outputs: 3 }) as [string, string, string];
-    const normed = (x: string, heads: number, gamma: string): string => o.reshape(emitHeadNorm(o, config, o.reshape(x, [-1, heads, D]), gamma), [-1, heads * D]);
+    const normed = (x: string, heads: number, gamma: string): string =>
+      o.reshape(emitHeadNorm(o, config, o.reshape(x, [-1, heads, D]), gamma), [-1, heads * D]);
     packedQkv = o.op('Concat', [normed(q, H, at.qNorm), normed(k, Hkv, at.kNorm), v], { axis: attr.int(1) });
   }
   const packed = o.reshape(packedQkv, [1, -1, (H + 2 * Hkv) * D]); // (1, T, (H+2Hkv)·D)

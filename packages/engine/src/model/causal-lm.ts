@@ -138,7 +138,10 @@ export class OrtCausalLM implements CausalLM {
     const T = ids.length;
     if (T === 0) throw new EngineError('INVALID_ARGUMENT', 'forward needs at least one token id.');
     if (this.length + T > this.config.maxPositionEmbeddings) {
-      throw new EngineError('INVALID_ARGUMENT', `${this.length + T} positions exceed this model's max_position_embeddings (${this.config.maxPositionEmbeddings}).`);
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `${this.length + T} positions exceed this model's max_position_embeddings (${this.config.maxPositionEmbeddings}).`,
+      );
     }
     if (this.busy) throw new EngineError('INVALID_ARGUMENT', 'forward was called while another forward of this model is running; await it first.');
     const embeds = this.embed(ids);
@@ -149,7 +152,10 @@ export class OrtCausalLM implements CausalLM {
       const epoch = this.epoch;
       const out = await session.run(this.feeds(embeds, T, lora, options.allLogits === true));
       if (epoch === this.epoch) {
-        this.past = Array.from({ length: this.config.numLayers }, (_, layer) => [out[GRAPH_NAMES.presentKey(layer)], out[GRAPH_NAMES.presentValue(layer)]]).flat() as OrtTensor[];
+        this.past = Array.from({ length: this.config.numLayers }, (_, layer) => [
+          out[GRAPH_NAMES.presentKey(layer)],
+          out[GRAPH_NAMES.presentValue(layer)],
+        ]).flat() as OrtTensor[];
         this.length += T;
       }
       return out[GRAPH_NAMES.logits]!.data as Float32Array;
@@ -199,7 +205,8 @@ export class OrtCausalLM implements CausalLM {
       return;
     }
     const tensors = this.adapters.get(name);
-    if (!tensors) throw new EngineError('INVALID_ARGUMENT', `No adapter named "${name}" is loaded (loaded: ${[...this.adapters.keys()].join(', ') || 'none'}).`);
+    if (!tensors)
+      throw new EngineError('INVALID_ARGUMENT', `No adapter named "${name}" is loaded (loaded: ${[...this.adapters.keys()].join(', ') || 'none'}).`);
     this.activeLora = tensors;
   }
 

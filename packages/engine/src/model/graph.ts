@@ -95,7 +95,12 @@ function emitAdaptedLinear(g: GraphBuilder, sink: TensorSink, x: string, layer: 
 
 /** RMSNorm of input + skip; returns the normed value and the sum (the new residual stream). */
 function emitSkipNorm(g: GraphBuilder, input: string, skip: string, gamma: string, eps: number): { normed: string; sum: string } {
-  const [normed, , , sum] = g.node('SkipSimplifiedLayerNormalization', [input, skip, gamma], { epsilon: attr.float(eps) }, { domain: 'com.microsoft', outputs: 4 });
+  const [normed, , , sum] = g.node(
+    'SkipSimplifiedLayerNormalization',
+    [input, skip, gamma],
+    { epsilon: attr.float(eps) },
+    { domain: 'com.microsoft', outputs: 4 },
+  );
   return { normed: normed as string, sum: sum as string };
 }
 

@@ -134,12 +134,26 @@ export function stackLinears(parts: readonly LinearWeights[]): LinearWeights {
       if (nf4s.some((t) => t.blockSize !== blockSize || t.length % blockSize !== 0)) {
         throw new EngineError('INVALID_ARGUMENT', `stackLinears: NF4 parts must fill whole blocks of ${blockSize}.`);
       }
-      return { format: 'nf4', N, K, bias, nf4: { packed: concatBytes(nf4s.map((t) => t.packed)), absmax: concat(nf4s.map((t) => t.absmax)), blockSize, length: N * K } };
+      return {
+        format: 'nf4',
+        N,
+        K,
+        bias,
+        nf4: { packed: concatBytes(nf4s.map((t) => t.packed)), absmax: concat(nf4s.map((t) => t.absmax)), blockSize, length: N * K },
+      };
     }
     case 'int8':
     case 'int4': {
       const typed = parts as Extract<LinearWeights, { format: 'int8' | 'int4' }>[];
-      return { format: first.format, N, K, bias, blockSize: first.blockSize, data: concatBytes(typed.map((p) => p.data)), scales: concat(typed.map((p) => p.scales)) };
+      return {
+        format: first.format,
+        N,
+        K,
+        bias,
+        blockSize: first.blockSize,
+        data: concatBytes(typed.map((p) => p.data)),
+        scales: concat(typed.map((p) => p.scales)),
+      };
     }
   }
 }

@@ -7,7 +7,17 @@ import type { ModelConfig } from '../io/config.js';
 import { dequantizeNf4, quantizeNf4 } from '../quant/index.js';
 import { FUSED_LINEAR_NAMES, FUSED_LINEARS, type DecoderWeights, type FusedLinear, type LayerWeights } from './graph.js';
 import { NBITS_BLOCK_SIZE, nbitsOf, quantizeNBits, stackLinears, type LinearWeights } from './linear.js';
-import { globalWeightNames, linearHasBias, linearModule, linearShape, layerNorms, readFinalNorm, readLayerNorm, type GetWeight, type LayerLinear } from './weight-names.js';
+import {
+  globalWeightNames,
+  linearHasBias,
+  linearModule,
+  linearShape,
+  layerNorms,
+  readFinalNorm,
+  readLayerNorm,
+  type GetWeight,
+  type LayerLinear,
+} from './weight-names.js';
 
 /**
  * Kernel per weight group:
@@ -21,7 +31,14 @@ export interface LinearKernels {
 }
 
 /** Converts one float weight (N, K) to `format`; `viaNf4` first rounds it through NF4. */
-export function toLinearFormat(weight: Float32Array, N: number, K: number, format: LinearWeights['format'], viaNf4: boolean, bias?: Float32Array): LinearWeights {
+export function toLinearFormat(
+  weight: Float32Array,
+  N: number,
+  K: number,
+  format: LinearWeights['format'],
+  viaNf4: boolean,
+  bias?: Float32Array,
+): LinearWeights {
   const source = viaNf4 && format !== 'nf4' ? dequantizeNf4(quantizeNf4(weight)) : weight;
   switch (format) {
     case 'fp32':

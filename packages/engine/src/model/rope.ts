@@ -16,7 +16,7 @@ import type { RopeSpec } from './architecture.js';
 export function ropeInvFreq(headDim: number, rope: RopeSpec): Float32Array {
   const D = headDim;
   const base = new Float32Array(D / 2);
-  for (let i = 0; i < D / 2; i++) base[i] = 1 / rope.theta ** (Math.fround((2 * i) / D));
+  for (let i = 0; i < D / 2; i++) base[i] = 1 / rope.theta ** Math.fround((2 * i) / D);
   const scaling = rope.scaling;
   if (scaling.type === 'none') return base;
   if (scaling.type === 'linear') return base.map((f) => f / scaling.factor);

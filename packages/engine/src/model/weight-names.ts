@@ -75,7 +75,12 @@ export type LayerNorm = 'input' | 'postAttention' | 'preFeedforward' | 'postFeed
 
 /** The norms of a layer of this config, in checkpoint order. */
 export function layerNorms(config: Pick<ModelConfig, 'sandwichNorms' | 'qkNorm'>): LayerNorm[] {
-  return ['input', ...(config.qkNorm ? (['q', 'k'] as const) : []), 'postAttention', ...(config.sandwichNorms ? (['preFeedforward', 'postFeedforward'] as const) : [])];
+  return [
+    'input',
+    ...(config.qkNorm ? (['q', 'k'] as const) : []),
+    'postAttention',
+    ...(config.sandwichNorms ? (['preFeedforward', 'postFeedforward'] as const) : []),
+  ];
 }
 
 /** The tensor name of one of a layer's norms. */
@@ -125,7 +130,12 @@ export function readFinalNorm(config: Pick<ModelConfig, 'normOffset' | 'tieWordE
  * Embedding rows of `ids`, times the family's `embeddingScale` (in float32, as transformers
  * scales them): (T, C). `table` is (V, C).
  */
-export function embedRows(config: Pick<ModelConfig, 'hiddenSize' | 'vocabSize' | 'embeddingScale'>, table: Float32Array, ids: ArrayLike<number>, onBadId: (id: number) => never): Float32Array {
+export function embedRows(
+  config: Pick<ModelConfig, 'hiddenSize' | 'vocabSize' | 'embeddingScale'>,
+  table: Float32Array,
+  ids: ArrayLike<number>,
+  onBadId: (id: number) => never,
+): Float32Array {
   const { hiddenSize: C, vocabSize: V, embeddingScale: scale } = config;
   const out = new Float32Array(ids.length * C);
   for (let t = 0; t < ids.length; t++) {
@@ -156,7 +166,14 @@ export function weightNames(config: ModelConfig): string[] {
 }
 
 /** What a tensor name is: a linear's weight or bias, a norm, or a global tensor; null if none of this config. */
-export function describeWeight(config: ModelConfig, name: string): { kind: 'linear'; layer: number; linear: LayerLinear; part: 'weight' | 'bias' } | { kind: 'norm'; norm: LayerNorm | 'final' } | { kind: 'embed' | 'lmHead' } | null {
+export function describeWeight(
+  config: ModelConfig,
+  name: string,
+):
+  | { kind: 'linear'; layer: number; linear: LayerLinear; part: 'weight' | 'bias' }
+  | { kind: 'norm'; norm: LayerNorm | 'final' }
+  | { kind: 'embed' | 'lmHead' }
+  | null {
   const names = globalWeightNames(config);
   if (name === names.embed) return { kind: 'embed' };
   if (name === 'lm_head.weight' && !config.tieWordEmbeddings) return { kind: 'lmHead' };
@@ -164,7 +181,8 @@ export function describeWeight(config: ModelConfig, name: string): { kind: 'line
   const dot = name.lastIndexOf('.');
   const part = name.slice(dot + 1);
   const linear = parseLinearModule(name.slice(0, dot));
-  if (linear && linear.layer < config.numLayers && (part === 'weight' || (part === 'bias' && linearHasBias(config, linear.linear)))) return { kind: 'linear', ...linear, part };
+  if (linear && linear.layer < config.numLayers && (part === 'weight' || (part === 'bias' && linearHasBias(config, linear.linear))))
+    return { kind: 'linear', ...linear, part };
   const layer = /^model\.layers\.(\d+)\./.exec(name);
   if (layer && Number(layer[1]) < config.numLayers) {
     const norm = layerNorms(config).find((n) => layerNormName(Number(layer[1]), n) === name);

@@ -110,7 +110,8 @@ function valueInfoWriter(value: ValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
   for (const dim of value.shape) {
     const d = new ProtoWriter();
-    if (typeof dim === 'number') d.int(1, dim); // dim_value
+    if (typeof dim === 'number')
+      d.int(1, dim); // dim_value
     else d.string(2, dim); // dim_param
     shape.message(1, d); // dim
   }

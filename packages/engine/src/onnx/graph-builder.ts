@@ -66,7 +66,12 @@ export class GraphBuilder {
   }
 
   /** Adds a single-output node and returns that output's name. */
-  op(opType: string, inputs: readonly string[], attrs: Readonly<Record<string, AttrValue>> = {}, options: Omit<NodeOptions, 'outputs'> & { output?: string } = {}): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, AttrValue>> = {},
+    options: Omit<NodeOptions, 'outputs'> & { output?: string } = {},
+  ): string {
     const { output, ...rest } = options;
     const [out] = this.node(opType, inputs, attrs, { ...rest, outputs: output === undefined ? 1 : [output] });
     if (out === undefined) throw new Error('unreachable: a single-output node has an output');

@@ -19,7 +19,11 @@ export class Ops {
   ints(values: readonly number[]): string {
     const key = `i64:${values.join(',')}`;
     let name = this.consts.get(key);
-    if (!name) this.consts.set(key, (name = this.g.initializer(`const.i64.${this.consts.size}`, makeTensor('int64', [values.length], BigInt64Array.from(values.map(BigInt))))));
+    if (!name)
+      this.consts.set(
+        key,
+        (name = this.g.initializer(`const.i64.${this.consts.size}`, makeTensor('int64', [values.length], BigInt64Array.from(values.map(BigInt))))),
+      );
     return name;
   }
 

@@ -84,7 +84,10 @@ export function assertNf4Arrays(layout: Nf4Layout, packed: Uint8Array, scales: n
     throw new EngineError('INVALID_ARGUMENT', `NF4 tensor of ${layout.length} values needs ${layout.packedBytes} packed bytes, got ${packed.length}`);
   }
   if (scales !== layout.blocks) {
-    throw new EngineError('INVALID_ARGUMENT', `NF4 tensor of ${layout.length} values in blocks of ${layout.blockSize} needs ${layout.blocks} absmax values, got ${scales}`);
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `NF4 tensor of ${layout.length} values in blocks of ${layout.blockSize} needs ${layout.blocks} absmax values, got ${scales}`,
+    );
   }
 }
 

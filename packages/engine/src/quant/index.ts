@@ -1,14 +1,5 @@
 /** NF4 quantization, bit-exact with bitsandbytes, with double quantization and error budgets. */
-export {
-  NF4_FORMAT,
-  NF4_DQ_FORMAT,
-  nf4Layout,
-  dqBlocks,
-  assertNf4BlockSize,
-  assertNf4Arrays,
-  type Nf4BlockSize,
-  type Nf4Layout,
-} from './format.js';
+export { NF4_FORMAT, NF4_DQ_FORMAT, nf4Layout, dqBlocks, assertNf4BlockSize, assertNf4Arrays, type Nf4BlockSize, type Nf4Layout } from './format.js';
 export { NF4_CODEBOOK, NF4_THRESHOLDS, nf4Code, nf4CodeAt, quantizeNf4, dequantizeNf4, dequantizeNf4Into, type Nf4Tensor } from './nf4.js';
 export {
   DYNAMIC_MAP,

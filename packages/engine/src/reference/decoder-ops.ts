@@ -167,7 +167,15 @@ export interface AttentionOptions {
  * @param v (S, Hkv, D)
  * @returns (T, H·D)
  */
-export function causalAttentionForward(q: Float32Array, k: Float32Array, v: Float32Array, H: number, Hkv: number, D: number, options: AttentionOptions = {}): Float32Array {
+export function causalAttentionForward(
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  H: number,
+  Hkv: number,
+  D: number,
+  options: AttentionOptions = {},
+): Float32Array {
   const T = q.length / (H * D);
   const S = k.length / (Hkv * D);
   const past = S - T;

@@ -78,7 +78,8 @@ export function decoderLayerForward(
   past: { k?: Float32Array | undefined; v?: Float32Array | undefined },
 ): { x: Float32Array; k: Float32Array; v: Float32Array } {
   const { hiddenSize: C, numHeads: H, numKvHeads: Hkv, headDim: D, rmsNormEps: eps } = config;
-  const norm = (value: Float32Array, which: Parameters<typeof readLayerNorm>[3], size = C): Float32Array => rmsNormForward(value, readLayerNorm(config, getWeight, layer, which), eps, size);
+  const norm = (value: Float32Array, which: Parameters<typeof readLayerNorm>[3], size = C): Float32Array =>
+    rmsNormForward(value, readLayerNorm(config, getWeight, layer, which), eps, size);
   const h = norm(x, 'input'); // (T, C)
   let qProj = layerLinear(config, getWeight, layer, 'q_proj', h); // (T, H·D)
   let kProj = layerLinear(config, getWeight, layer, 'k_proj', h); // (T, Hkv·D)

@@ -140,7 +140,14 @@ function resolve(options: TinyModelOptions): Resolved {
     throw new EngineError('INVALID_ARGUMENT', `makeTinyModel: ${what}`);
   };
   if (!familyOf(r.arch)) bad(`arch must be one of ${supportedArchitectures.join(', ')}, not ${JSON.stringify(r.arch)}.`);
-  for (const [name, v] of Object.entries({ hiddenSize: r.hidden, layers: r.layers, heads: r.heads, kvHeads: r.kvHeads, intermediateSize: r.intermediate, shards: r.shards })) {
+  for (const [name, v] of Object.entries({
+    hiddenSize: r.hidden,
+    layers: r.layers,
+    heads: r.heads,
+    kvHeads: r.kvHeads,
+    intermediateSize: r.intermediate,
+    shards: r.shards,
+  })) {
     if (!Number.isInteger(v) || v < 1) bad(`${name} must be a whole number ≥ 1, not ${v}.`);
   }
   if (r.hidden % r.heads !== 0) bad(`hiddenSize (${r.hidden}) must be a multiple of heads (${r.heads}).`);
@@ -192,7 +199,12 @@ function buildTokenizer(r: Resolved): { tokenizer: object; specialTokenIds: Reco
       ? {
           type: 'TemplateProcessing',
           single: [{ SpecialToken: { id: bosToken, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-          pair: [{ SpecialToken: { id: bosToken, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: bosToken, type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
+          pair: [
+            { SpecialToken: { id: bosToken, type_id: 0 } },
+            { Sequence: { id: 'A', type_id: 0 } },
+            { SpecialToken: { id: bosToken, type_id: 1 } },
+            { Sequence: { id: 'B', type_id: 1 } },
+          ],
           special_tokens: { [bosToken]: { id: bosToken, ids: [specialTokenIds[bosToken]], tokens: [bosToken] } },
         }
       : { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
@@ -220,9 +232,33 @@ function bosTokenOf(style: TokenizerStyle): string | null {
 
 /** BOS, EOS and pad tokens, the turn markers, and the chat template of a style. */
 const STYLE_TOKENS = {
-  llama: { bos: '<s>', eos: '</s>', pad: '</s>', endOfTurn: '<|im_end|>', turns: ['<|im_start|>', '<|im_end|>'], template: CHATML_LLAMA, tokenizerClass: 'PreTrainedTokenizerFast' },
-  qwen2: { bos: null, eos: '<|im_end|>', pad: '<|endoftext|>', endOfTurn: '<|endoftext|>', turns: ['<|im_start|>', '<|im_end|>'], template: CHATML_QWEN2, tokenizerClass: 'Qwen2Tokenizer' },
-  gemma: { bos: '<bos>', eos: '<eos>', pad: '<pad>', endOfTurn: '<end_of_turn>', turns: ['<start_of_turn>', '<end_of_turn>'], template: GEMMA_TEMPLATE, tokenizerClass: 'GemmaTokenizer' },
+  llama: {
+    bos: '<s>',
+    eos: '</s>',
+    pad: '</s>',
+    endOfTurn: '<|im_end|>',
+    turns: ['<|im_start|>', '<|im_end|>'],
+    template: CHATML_LLAMA,
+    tokenizerClass: 'PreTrainedTokenizerFast',
+  },
+  qwen2: {
+    bos: null,
+    eos: '<|im_end|>',
+    pad: '<|endoftext|>',
+    endOfTurn: '<|endoftext|>',
+    turns: ['<|im_start|>', '<|im_end|>'],
+    template: CHATML_QWEN2,
+    tokenizerClass: 'Qwen2Tokenizer',
+  },
+  gemma: {
+    bos: '<bos>',
+    eos: '<eos>',
+    pad: '<pad>',
+    endOfTurn: '<end_of_turn>',
+    turns: ['<start_of_turn>', '<end_of_turn>'],
+    template: GEMMA_TEMPLATE,
+    tokenizerClass: 'GemmaTokenizer',
+  },
 } as const;
 
 function tokenizerFiles(r: Resolved, ids: Record<string, number>): Record<string, unknown> {
@@ -271,7 +307,15 @@ function tokenizerFiles(r: Resolved, ids: Record<string, number>): Record<string
 }
 
 function dimsOf(r: Resolved): ModelDims {
-  return { hiddenSize: r.hidden, intermediateSize: r.intermediate, numLayers: r.layers, numHeads: r.heads, numKvHeads: r.kvHeads, headDim: r.hidden / r.heads, vocabSize: r.vocab };
+  return {
+    hiddenSize: r.hidden,
+    intermediateSize: r.intermediate,
+    numLayers: r.layers,
+    numHeads: r.heads,
+    numKvHeads: r.kvHeads,
+    headDim: r.hidden / r.heads,
+    vocabSize: r.vocab,
+  };
 }
 
 /** config.json as transformers writes it (keys sorted): the shared sizes plus the family's fields. */
@@ -312,7 +356,12 @@ function tensors(r: Resolved, config: ModelConfig): TensorToWrite[] {
     const what = describeWeight(config, name)!;
     const layer = /^model\.layers\.(\d+)\./.exec(name);
     const base = layer ? 1 + Number(layer[1]) : name === 'model.embed_tokens.weight' ? 0 : config.numLayers + 1 + (name === 'lm_head.weight' ? 1 : 0);
-    const within = what.kind === 'norm' ? ({ input: 0, q: 1, k: 2, postAttention: 6, preFeedforward: 7, postFeedforward: 8, final: 0 } as const)[what.norm] : what.kind === 'linear' ? [3, 3, 3, 5, 9, 9, 9][['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'].indexOf(what.linear)]! : 0;
+    const within =
+      what.kind === 'norm'
+        ? ({ input: 0, q: 1, k: 2, postAttention: 6, preFeedforward: 7, postFeedforward: 8, final: 0 } as const)[what.norm]
+        : what.kind === 'linear'
+          ? [3, 3, 3, 5, 9, 9, 9][['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'].indexOf(what.linear)]!
+          : 0;
     return base * 100 + within;
   };
   const sorted = names.map((name, i) => ({ name, i })).sort((a, b) => order(a.name) - order(b.name) || a.i - b.i);
@@ -327,7 +376,17 @@ function tensors(r: Resolved, config: ModelConfig): TensorToWrite[] {
       const [N, K] = linearShape(config, what.linear);
       shape = what.part === 'bias' ? [N] : [N, K];
     }
-    return { name, shape, data: normal(shape.reduce((a, b) => a * b, 1), rng, 0.02, mean), dtype: r.dtype };
+    return {
+      name,
+      shape,
+      data: normal(
+        shape.reduce((a, b) => a * b, 1),
+        rng,
+        0.02,
+        mean,
+      ),
+      dtype: r.dtype,
+    };
   });
 }
 

@@ -186,7 +186,10 @@ class BlockEmitter {
       y = this.g.op('MatMulBnb4', [x, BLOCK_NAMES.nf4(group), BLOCK_NAMES.absmax(group)], attrs, { domain: 'com.microsoft' });
     } else y = o.matmulBt(x, this.weight(group));
     if (this.spec.qkvBias && group === 'qkv') y = o.add(y, BLOCK_NAMES.bias(group));
-    const parts = members.length === 1 ? [y] : this.g.node('Split', [y, o.ints(members.map((l) => blockLinearShape(this.spec, l)[0]))], { axis: attr.int(1) }, { outputs: members.length });
+    const parts =
+      members.length === 1
+        ? [y]
+        : this.g.node('Split', [y, o.ints(members.map((l) => blockLinearShape(this.spec, l)[0]))], { axis: attr.int(1) }, { outputs: members.length });
     return members.map((l, i) => {
       const frozen = parts[i]!;
       if (!this.spec.lora.includes(l)) return frozen;

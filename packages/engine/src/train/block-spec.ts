@@ -7,7 +7,6 @@ import type { Dim } from '../onnx/model.js';
 import type { Activation } from '../model/architecture.js';
 import { LAYER_LINEARS, linearShape, type LayerLinear } from '../model/weight-names.js';
 
-
 /**
  * The frozen linears, multiplied in groups: q/k/v read the same input, as do gate/up, so each
  * group is one matmul over its members' weights stacked by rows (N of the members added up),
@@ -26,7 +25,10 @@ export const FROZEN_GROUPS = [
 export type FrozenGroup = (typeof FROZEN_GROUPS)[number]['name'];
 
 /** [N, K] of a frozen group: its members' N added up, their shared K. */
-export function frozenGroupShape(spec: Pick<BlockGraphSpec, 'hiddenSize' | 'intermediateSize' | 'numHeads' | 'numKvHeads' | 'headDim'>, group: FrozenGroup): [number, number] {
+export function frozenGroupShape(
+  spec: Pick<BlockGraphSpec, 'hiddenSize' | 'intermediateSize' | 'numHeads' | 'numKvHeads' | 'headDim'>,
+  group: FrozenGroup,
+): [number, number] {
   const members = FROZEN_GROUPS.find((g) => g.name === group)!.linears;
   const shapes = members.map((l) => linearShape(spec, l));
   return [shapes.reduce((n, [N]) => n + N, 0), shapes[0]![1]];
@@ -138,7 +140,8 @@ export function blockInputs(spec: BlockGraphSpec): { name: string; type: 'float3
     { name: BLOCK_NAMES.inputNorm, type: 'float32', dims: [C] },
     { name: BLOCK_NAMES.postNorm, type: 'float32', dims: [C] },
   ];
-  if (spec.sandwichNorms) out.push({ name: BLOCK_NAMES.preFeedforwardNorm, type: 'float32', dims: [C] }, { name: BLOCK_NAMES.postFeedforwardNorm, type: 'float32', dims: [C] });
+  if (spec.sandwichNorms)
+    out.push({ name: BLOCK_NAMES.preFeedforwardNorm, type: 'float32', dims: [C] }, { name: BLOCK_NAMES.postFeedforwardNorm, type: 'float32', dims: [C] });
   if (spec.qkNorm) out.push({ name: BLOCK_NAMES.qNorm, type: 'float32', dims: [D] }, { name: BLOCK_NAMES.kNorm, type: 'float32', dims: [D] });
   for (const { name: group } of FROZEN_GROUPS) {
     const [N, K] = frozenGroupShape(spec, group);

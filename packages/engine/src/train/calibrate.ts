@@ -130,10 +130,14 @@ export function calibrationBatch(config: ModelConfig, B: number, T: number, seed
 }
 
 /** Measure training steps at each width in turn (after a warm-up; see `minTimedSteps`) and evaluation batches. */
-export async function calibrateTraining(input: TrainingCalibrationInput, onProgress: (p: CalibrationProgress) => void = () => {}): Promise<TrainingCalibration> {
+export async function calibrateTraining(
+  input: TrainingCalibrationInput,
+  onProgress: (p: CalibrationProgress) => void = () => {},
+): Promise<TrainingCalibration> {
   const { config, method, batchSize: B } = input;
   const widths = [...new Set(input.widths)];
-  if (widths.length === 0 || widths.some((w) => !Number.isInteger(w) || w < 2)) throw new EngineError('INVALID_ARGUMENT', `Calibration widths must be whole numbers ≥ 2, not ${JSON.stringify(input.widths)}.`);
+  if (widths.length === 0 || widths.some((w) => !Number.isInteger(w) || w < 2))
+    throw new EngineError('INVALID_ARGUMENT', `Calibration widths must be whole numbers ≥ 2, not ${JSON.stringify(input.widths)}.`);
   const minSteps = Math.max(widths.length, input.minTimedSteps ?? 3);
   const maxSteps = Math.max(minSteps, input.maxTimedSteps ?? 60);
   const minSeconds = input.minTimedSeconds ?? 2;
@@ -176,12 +180,19 @@ export async function calibrateTraining(input: TrainingCalibrationInput, onProgr
       const updateSeconds = seconds(u);
       savedActivations ||= r.savedActivations;
       const headSeconds = r.timing.headMs / 1000;
-      return { width: batch.seqLen, trainedTokens: r.tokens, blocksSeconds: Math.max(0, stepSeconds - headSeconds), headSeconds, updateSeconds, seconds: stepSeconds + updateSeconds };
+      return {
+        width: batch.seqLen,
+        trainedTokens: r.tokens,
+        blocksSeconds: Math.max(0, stepSeconds - headSeconds),
+        headSeconds,
+        updateSeconds,
+        seconds: stepSeconds + updateSeconds,
+      };
     };
 
     let warmupSeconds = 0;
     let warmupSteps = 0;
-    for (let warmedFor = 0; warmupSteps < widths.length || (warmedFor < warmupBudget && warmupSteps < 20); ) {
+    for (let warmedFor = 0; warmupSteps < widths.length || (warmedFor < warmupBudget && warmupSteps < 20);) {
       onProgress({ phase: 'warmup', step: warmupSteps + 1 });
       const step = await runStep();
       if (warmupSteps++ === 0) warmupSeconds = step.seconds;
@@ -190,7 +201,7 @@ export async function calibrateTraining(input: TrainingCalibrationInput, onProgr
     stepIndex = 0; // timed rounds start at the first width, so every width gets its share
     const steps: CalibrationStep[] = [];
     const timedFrom = { machine: machineCpu(), own: process.cpuUsage() };
-    for (let timedFor = 0; steps.length < maxSteps; ) {
+    for (let timedFor = 0; steps.length < maxSteps;) {
       onProgress({ phase: 'step', step: steps.length + 1, total: Math.max(steps.length + 1, minSteps) });
       const { seconds: spent, ...step } = await runStep();
       steps.push(step);

@@ -60,7 +60,8 @@ export class GradAccumulator {
 
   /** Add one micro-batch: `grads` of its summed token loss, `tokens` trained tokens in it. */
   add(grads: ReadonlyMap<string, Float32Array>, tokens: number): void {
-    if (!Number.isInteger(tokens) || tokens < 0) throw new EngineError('INVALID_ARGUMENT', `Trained-token count must be a whole number ≥ 0, not ${JSON.stringify(tokens)}.`);
+    if (!Number.isInteger(tokens) || tokens < 0)
+      throw new EngineError('INVALID_ARGUMENT', `Trained-token count must be a whole number ≥ 0, not ${JSON.stringify(tokens)}.`);
     for (const [name, g] of grads) {
       let sum = this.sums.get(name);
       if (!sum) {

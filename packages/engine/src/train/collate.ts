@@ -60,7 +60,12 @@ export function epochOrder(count: number, seed: number, epoch: number, shuffle =
 }
 
 /** Pad rows (each ≤ seqLen) into one batch; a short final batch is padded with empty rows. */
-export function collate(rows: readonly TrainingRow[], options: Pick<BatcherOptions, 'batchSize' | 'seqLen' | 'padTokenId'>, rowIndices: number[] = [], epoch = 0): TrainingBatch {
+export function collate(
+  rows: readonly TrainingRow[],
+  options: Pick<BatcherOptions, 'batchSize' | 'seqLen' | 'padTokenId'>,
+  rowIndices: number[] = [],
+  epoch = 0,
+): TrainingBatch {
   const { batchSize: B, seqLen: T, padTokenId } = options;
   if (rows.length > B) throw new EngineError('INVALID_ARGUMENT', `${rows.length} rows do not fit a batch of ${B}.`);
   const inputIds = new Int32Array(B * T).fill(padTokenId);
@@ -95,7 +100,8 @@ export class Batcher {
     cursor: DataCursor = { epoch: 0, position: 0 },
   ) {
     if (rows.length === 0) throw new EngineError('INVALID_ARGUMENT', 'There are no rows to batch: the dataset is empty.');
-    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new EngineError('INVALID_ARGUMENT', `Batch size must be a positive integer, not ${options.batchSize}.`);
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
+      throw new EngineError('INVALID_ARGUMENT', `Batch size must be a positive integer, not ${options.batchSize}.`);
     if (!Number.isInteger(cursor.epoch) || cursor.epoch < 0 || !Number.isInteger(cursor.position) || cursor.position < 0 || cursor.position > rows.length) {
       throw new EngineError('INVALID_ARGUMENT', `The saved data cursor ${JSON.stringify(cursor)} does not fit this dataset of ${rows.length} rows.`);
     }
@@ -126,7 +132,12 @@ export class Batcher {
       }
       indices.push(this.order[this.position++]!);
     }
-    return collate(indices.map((i) => this.rows[i]!), this.options, indices, epoch);
+    return collate(
+      indices.map((i) => this.rows[i]!),
+      this.options,
+      indices,
+      epoch,
+    );
   }
 }
 

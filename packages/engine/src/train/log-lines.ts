@@ -37,7 +37,8 @@ export class StepLogCadence {
 
   /** Whether `step`, done at `nowSeconds` (any monotonic clock), is logged; if so, it counts as the last logged. */
   take(step: number, nowSeconds: number): boolean {
-    const due = step === this.firstStep || step === this.totalSteps || step % this.every === 0 || (this.lastAt !== null && nowSeconds - this.lastAt >= this.seconds);
+    const due =
+      step === this.firstStep || step === this.totalSteps || step % this.every === 0 || (this.lastAt !== null && nowSeconds - this.lastAt >= this.seconds);
     if (due) this.lastAt = nowSeconds;
     return due;
   }
@@ -133,6 +134,9 @@ export interface RunSummary {
 /** "Finished 300 steps in 14 min 21 s: final loss 1.2345, eval loss 1.3456 (perplexity 3.84). Adapter written to /out." */
 export function summaryLine(s: RunSummary): string {
   const what = s.stoppedEarly ? `Stopped early after ${s.steps} of ${s.totalSteps} steps` : `Finished ${plural(s.steps, 'step')}`;
-  const facts = [s.finalLoss === null ? null : `final loss ${lossText(s.finalLoss)}`, s.finalEval ? `eval loss ${lossText(s.finalEval.loss)} (perplexity ${s.finalEval.perplexity.toFixed(2)})` : null].filter(Boolean);
+  const facts = [
+    s.finalLoss === null ? null : `final loss ${lossText(s.finalLoss)}`,
+    s.finalEval ? `eval loss ${lossText(s.finalEval.loss)} (perplexity ${s.finalEval.perplexity.toFixed(2)})` : null,
+  ].filter(Boolean);
   return `${what} in ${durationText(s.seconds)}${facts.length ? `: ${facts.join(', ')}` : ''}. Adapter written to ${s.outputDir}`;
 }

@@ -109,9 +109,12 @@ function positiveInt(name: string, value: unknown, min = 1): number {
 export function checkTrainLoraOptions(o: TrainLoraOptions): void {
   if (o.method !== 'lora' && o.method !== 'qlora') throw invalid(`method must be "lora" or "qlora", not ${JSON.stringify(o.method)}.`);
   const dropout = o.lora.dropout ?? 0;
-  if (!(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) throw invalid(`lora dropout must be a number ≥ 0 and < 1, not ${JSON.stringify(dropout)}.`);
-  if (!(typeof o.learningRate === 'number' && o.learningRate > 0 && Number.isFinite(o.learningRate))) throw invalid(`learningRate must be a number > 0, not ${JSON.stringify(o.learningRate)}.`);
-  if (!(typeof o.maxGradNorm === 'number' && o.maxGradNorm >= 0)) throw invalid(`maxGradNorm must be ≥ 0 (0 disables clipping), not ${JSON.stringify(o.maxGradNorm)}.`);
+  if (!(typeof dropout === 'number' && dropout >= 0 && dropout < 1))
+    throw invalid(`lora dropout must be a number ≥ 0 and < 1, not ${JSON.stringify(dropout)}.`);
+  if (!(typeof o.learningRate === 'number' && o.learningRate > 0 && Number.isFinite(o.learningRate)))
+    throw invalid(`learningRate must be a number > 0, not ${JSON.stringify(o.learningRate)}.`);
+  if (!(typeof o.maxGradNorm === 'number' && o.maxGradNorm >= 0))
+    throw invalid(`maxGradNorm must be ≥ 0 (0 disables clipping), not ${JSON.stringify(o.maxGradNorm)}.`);
   positiveInt('batchSize', o.batchSize);
   positiveInt('gradAccum', o.gradAccum);
   positiveInt('seed', o.seed, 0);
@@ -122,7 +125,8 @@ export function checkTrainLoraOptions(o: TrainLoraOptions): void {
   if (o.checkpointEvery !== undefined) positiveInt('checkpointEvery', o.checkpointEvery);
   if (o.earlyStoppingPatience !== undefined) positiveInt('earlyStoppingPatience', o.earlyStoppingPatience);
   if (o.earlyStoppingPatience !== undefined && !o.eval) throw invalid('earlyStoppingPatience needs eval data.');
-  if (o.earlyStoppingPatience !== undefined && o.evalEvery === undefined) throw invalid('earlyStoppingPatience needs evalEvery: without it the only evaluation is at the last step, so there is nothing to stop early.');
+  if (o.earlyStoppingPatience !== undefined && o.evalEvery === undefined)
+    throw invalid('earlyStoppingPatience needs evalEvery: without it the only evaluation is at the last step, so there is nothing to stop early.');
   if (o.resumeFrom && o.initAdapterDir) throw invalid('Give resumeFrom or initAdapterDir, not both: a checkpoint already holds the adapter it continues.');
   if (!o.outputDir) throw invalid('outputDir is required.');
 }
@@ -167,12 +171,26 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
 
     const chatTemplate = chatTemplateFor(folder, options.promptTemplate);
     const prepare = (records: TrainingRecord[]): { rows: TrainingRow[]; report: DatasetReport } =>
-      prepareTrainingData(records, { tokenizer: folder.tokenizer, chatTemplate, seqLen: options.seqLen, maxPositionEmbeddings: model.maxPositionEmbeddings, trainOn: options.trainOn ?? 'completions', packing: options.packing ?? false });
+      prepareTrainingData(records, {
+        tokenizer: folder.tokenizer,
+        chatTemplate,
+        seqLen: options.seqLen,
+        maxPositionEmbeddings: model.maxPositionEmbeddings,
+        trainOn: options.trainOn ?? 'completions',
+        packing: options.packing ?? false,
+      });
     const train = prepare(await recordsOf(options.train));
     const evalData = options.eval ? prepare(await recordsOf(options.eval)) : null;
-    for (const line of [...dataLines(train.report, options.seqLen, 'training'), ...(evalData ? dataLines(evalData.report, options.seqLen, 'validation') : [])]) report.log(line.level, line.text);
+    for (const line of [...dataLines(train.report, options.seqLen, 'training'), ...(evalData ? dataLines(evalData.report, options.seqLen, 'validation') : [])])
+      report.log(line.level, line.text);
 
-    const batcherOptions = { batchSize: options.batchSize, seqLen: options.seqLen, padTokenId: padTokenIdOf(folder.tokenizer), seed: options.seed, shuffle: options.shuffle ?? true };
+    const batcherOptions = {
+      batchSize: options.batchSize,
+      seqLen: options.seqLen,
+      padTokenId: padTokenIdOf(folder.tokenizer),
+      seed: options.seed,
+      shuffle: options.shuffle ?? true,
+    };
     const batchesPerEpoch = Math.ceil(train.rows.length / options.batchSize);
     const totalSteps = options.maxSteps ?? Math.max(1, Math.ceil(((options.epochs ?? 1) * batchesPerEpoch) / options.gradAccum));
     const schedule = lrSchedule(options.scheduler, options.warmupSteps ?? 0, totalSteps);
@@ -185,9 +203,12 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       const ck = readCheckpoint(options.resumeFrom, model);
       const s = ck.state;
       if (s.totalSteps !== totalSteps || !sameJson(s.schedule, schedule) || s.learningRate !== options.learningRate || s.seed !== options.seed) {
-        throw invalid(`Checkpoint ${options.resumeFrom} was made with other settings (total steps ${s.totalSteps}, schedule ${JSON.stringify(s.schedule)}, lr ${s.learningRate}, seed ${s.seed}); resume with the same settings.`);
+        throw invalid(
+          `Checkpoint ${options.resumeFrom} was made with other settings (total steps ${s.totalSteps}, schedule ${JSON.stringify(s.schedule)}, lr ${s.learningRate}, seed ${s.seed}); resume with the same settings.`,
+        );
       }
-      if (!sameJson(ck.optimizer.header.options, optOptions)) throw invalid(`Checkpoint ${options.resumeFrom} has optimizer ${JSON.stringify(ck.optimizer.header.options)}, not ${JSON.stringify(optOptions)}.`);
+      if (!sameJson(ck.optimizer.header.options, optOptions))
+        throw invalid(`Checkpoint ${options.resumeFrom} has optimizer ${JSON.stringify(ck.optimizer.header.options)}, not ${JSON.stringify(optOptions)}.`);
       adapter = { config: loraConfig, weights: ck.adapter.weights, scaling: ck.adapter.scaling };
       optimizer = Optimizer.fromState(ck.optimizer);
       state = s;
@@ -236,7 +257,10 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       ...(options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads }),
     });
     const t = trainer;
-    report.log('info', `Training ${adapter.weights.size} LoRA modules (r ${loraConfig.r}, ${options.method}) on ${train.rows.length} rows for ${totalSteps} steps${state.globalStep > 0 ? `, resuming at step ${state.globalStep}` : ''}.`);
+    report.log(
+      'info',
+      `Training ${adapter.weights.size} LoRA modules (r ${loraConfig.r}, ${options.method}) on ${train.rows.length} rows for ${totalSteps} steps${state.globalStep > 0 ? `, resuming at step ${state.globalStep}` : ''}.`,
+    );
     if (options.resumeFrom) report.log('info', resumeLine(options.resumeFrom, state.globalStep, totalSteps));
 
     const evaluate = async (step: number): Promise<EvalRecord | null> => {
@@ -305,7 +329,8 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
       const done = step - stepsAtStart;
       const perStep = (performance.now() - started) / 1000 / done;
       report.progress({ step, total: totalSteps, etaSeconds: perStep * (totalSteps - step), message: `step ${step}/${totalSteps} loss ${loss.toFixed(4)}` });
-      if (cadence.take(step, performance.now() / 1000)) report.log('info', stepLine({ step, totalSteps, loss, learningRate: lr, gradNorm: update.gradNorm, tokensPerSecond }));
+      if (cadence.take(step, performance.now() / 1000))
+        report.log('info', stepLine({ step, totalSteps, loss, learningRate: lr, gradNorm: update.gradNorm, tokensPerSecond }));
 
       const last = step === totalSteps;
       if (evalData && ((options.evalEvery !== undefined && step % options.evalEvery === 0) || last)) {
@@ -347,7 +372,13 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
     };
     const { train: _t, eval: _e, ...config } = options;
     const summary = {
-      config: { ...config, train: 'file' in options.train ? options.train.file : `${options.train.records.length} records`, optimizer: optOptions, totalSteps, schedule },
+      config: {
+        ...config,
+        train: 'file' in options.train ? options.train.file : `${options.train.records.length} records`,
+        optimizer: optOptions,
+        totalSteps,
+        schedule,
+      },
       data: train.report,
       evalData: evalData?.report ?? null,
       metrics: state.history,
@@ -358,7 +389,18 @@ export async function trainLora(options: TrainLoraOptions, ctx: { signal: AbortS
     };
     writeFileAtomic(path.join(options.outputDir, TRAINING_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
     report.artifact('summary', path.join(options.outputDir, TRAINING_SUMMARY_FILE), 'training summary');
-    report.log('info', summaryLine({ steps: state.globalStep, totalSteps, seconds: state.elapsedSeconds, finalLoss: state.history.at(-1)?.loss ?? null, finalEval, stoppedEarly, outputDir: options.outputDir }));
+    report.log(
+      'info',
+      summaryLine({
+        steps: state.globalStep,
+        totalSteps,
+        seconds: state.elapsedSeconds,
+        finalLoss: state.history.at(-1)?.loss ?? null,
+        finalEval,
+        stoppedEarly,
+        outputDir: options.outputDir,
+      }),
+    );
     report.progress({ step: state.globalStep, total: totalSteps, etaSeconds: 0, message: 'done' });
     return result;
   } finally {

@@ -70,7 +70,8 @@ export function resolveLoraTargets(model: ModelConfig, config: LoraConfig): { mo
       throw invalid(`target_modules regex ${JSON.stringify(target)} is not a valid regular expression.`);
     }
     const hits = candidates.filter((c) => re.test(c.module));
-    if (hits.length === 0) throw invalid(`target_modules regex ${JSON.stringify(target)} matches no layer linear (e.g. model.layers.0.self_attn.q_proj); ${valid}.`);
+    if (hits.length === 0)
+      throw invalid(`target_modules regex ${JSON.stringify(target)} matches no layer linear (e.g. model.layers.0.self_attn.q_proj); ${valid}.`);
     return hits;
   }
   if (target.length === 0) throw invalid(`target_modules is empty; ${valid}.`);

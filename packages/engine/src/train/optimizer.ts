@@ -199,12 +199,14 @@ export class Optimizer {
     const slotNames = o.kind === 'adamw' ? ['exp_avg', 'exp_avg_sq'] : o.momentum !== 0 ? ['momentum_buffer'] : [];
     const known = new Set<string>();
     for (const [name, step] of Object.entries(h.steps)) {
-      if (!Number.isInteger(step) || step < 1) throw new EngineError('INVALID_ARGUMENT', `Optimizer step of ${name} must be a whole number ≥ 1, not ${JSON.stringify(step)}.`);
+      if (!Number.isInteger(step) || step < 1)
+        throw new EngineError('INVALID_ARGUMENT', `Optimizer step of ${name} must be a whole number ≥ 1, not ${JSON.stringify(step)}.`);
       opt.steps.set(name, step);
       for (const slot of slotNames) known.add(`${name}.${slot}`);
     }
     for (const [key, value] of state.tensors) {
-      if (!known.has(key)) throw new EngineError('INVALID_ARGUMENT', `Optimizer state tensor ${key} belongs to no stepped parameter of this ${opt.options.kind} optimizer.`);
+      if (!known.has(key))
+        throw new EngineError('INVALID_ARGUMENT', `Optimizer state tensor ${key} belongs to no stepped parameter of this ${opt.options.kind} optimizer.`);
       opt.slots.set(key, value.slice());
     }
     for (const key of known) {

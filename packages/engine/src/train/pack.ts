@@ -65,7 +65,10 @@ export function checkPrepareOptions(records: readonly TrainingRecord[], options:
   const { seqLen, maxPositionEmbeddings } = options;
   if (!Number.isInteger(seqLen) || seqLen < 2) throw new EngineError('INVALID_ARGUMENT', `Sequence length must be an integer ≥ 2, not ${seqLen}.`);
   if (seqLen > maxPositionEmbeddings) {
-    throw new EngineError('INVALID_ARGUMENT', `Sequence length ${seqLen} is over this model's limit of ${maxPositionEmbeddings} tokens (max_position_embeddings). Choose ${maxPositionEmbeddings} or less.`);
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `Sequence length ${seqLen} is over this model's limit of ${maxPositionEmbeddings} tokens (max_position_embeddings). Choose ${maxPositionEmbeddings} or less.`,
+    );
   }
   if (records.length === 0) throw new EngineError('INVALID_ARGUMENT', 'The dataset is empty: it holds no training records.');
   if (!options.chatTemplate && records.some((r) => r.kind === 'chat')) {
@@ -80,7 +83,12 @@ export function truncateExample(example: TokenizedExample, seqLen: number): Toke
 
 /** A row holding a single example. */
 export function singleRow(example: TokenizedExample): TrainingRow {
-  return { inputIds: [...example.inputIds], labels: [...example.labels], positionIds: example.inputIds.map((_, t) => t), segmentIds: example.inputIds.map(() => 0) };
+  return {
+    inputIds: [...example.inputIds],
+    labels: [...example.labels],
+    positionIds: example.inputIds.map((_, t) => t),
+    segmentIds: example.inputIds.map(() => 0),
+  };
 }
 
 /**
@@ -93,7 +101,8 @@ export function packExamples(examples: readonly TokenizedExample[], seqLen: numb
   let row: TrainingRow | null = null;
   for (const example of examples) {
     const n = example.inputIds.length;
-    if (n > seqLen) throw new EngineError('INVALID_ARGUMENT', `An example of ${n} tokens is longer than the sequence length ${seqLen}; truncate before packing.`);
+    if (n > seqLen)
+      throw new EngineError('INVALID_ARGUMENT', `An example of ${n} tokens is longer than the sequence length ${seqLen}; truncate before packing.`);
     if (!row || row.inputIds.length + n > seqLen) {
       row = { inputIds: [], labels: [], positionIds: [], segmentIds: [] };
       rows.push(row);
@@ -146,7 +155,10 @@ export function prepareTrainingData(records: readonly TrainingRecord[], options:
     if (countTrained(example.labels) > 0) kept.push(example);
   }
   if (kept.length === 0) {
-    throw new EngineError('INVALID_ARGUMENT', `No example has a token left to train on within the sequence length ${seqLen}: in every one, what trains comes after the first ${seqLen} tokens. Raise the sequence length, or shorten the prompts in the dataset.`);
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `No example has a token left to train on within the sequence length ${seqLen}: in every one, what trains comes after the first ${seqLen} tokens. Raise the sequence length, or shorten the prompts in the dataset.`,
+    );
   }
   const rows = options.packing ? packExamples(kept, seqLen) : kept.map(singleRow);
   lengths.sort((a, b) => a - b);

@@ -63,7 +63,8 @@ function overWidths(c: TrainingCalibration, value: (s: TrainingCalibration['step
 export function projectTrainingTime(c: TrainingCalibration, plan: TrainingPlan): TrainingTimeRange {
   if (c.steps.length === 0) throw new Error('projectTrainingTime: the calibration has no timed step.');
   // The head's time per trained row, times the run's trained rows.
-  const micro = (s: TrainingCalibration['steps'][number]): number => s.blocksSeconds + (s.trainedTokens > 0 ? (s.headSeconds / s.trainedTokens) * Math.max(0, plan.trainedTokensPerBatch) : s.headSeconds);
+  const micro = (s: TrainingCalibration['steps'][number]): number =>
+    s.blocksSeconds + (s.trainedTokens > 0 ? (s.headSeconds / s.trainedTokens) * Math.max(0, plan.trainedTokensPerBatch) : s.headSeconds);
   const step = (s: TrainingCalibration['steps'][number]): number => plan.gradAccum * micro(s) + s.updateSeconds + (plan.extraSecondsPerStep ?? 0);
   const typical = overWidths(c, step, 0.5);
   const typicalMicro = overWidths(c, micro, 0.5);

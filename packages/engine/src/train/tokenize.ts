@@ -30,7 +30,8 @@ export interface TokenizeOptions {
 }
 
 /** Why a chat record cannot be tokenized for a model without a chat template, and what to do. */
-export const noChatTemplateMessage = 'This model has no chat template, so chat, instruction and question/answer records need a prompt template to be written out: choose one (Question / Answer, Alpaca, ChatML… or your own) in the Fine-tune form, or with --prompt-template.';
+export const noChatTemplateMessage =
+  'This model has no chat template, so chat, instruction and question/answer records need a prompt template to be written out: choose one (Question / Answer, Alpaca, ChatML… or your own) in the Fine-tune form, or with --prompt-template.';
 
 /** How assistant spans were turned into token ranges (reported for tests and diagnostics). */
 export type SpanMethod = 'none' | 'pieces' | 'prefix';
@@ -57,7 +58,12 @@ function lcp(a: readonly number[], b: readonly number[]): number {
  *    straddles b is therefore counted after b, so the rule is: a token is in a span when it
  *    ends inside it (a token straddling the span's start trains, one straddling its end not).
  */
-export function spansToTokenRanges(tokenizer: Tokenizer, text: string, ids: readonly number[], spans: readonly { start: number; end: number }[]): { ranges: [number, number][]; method: SpanMethod } {
+export function spansToTokenRanges(
+  tokenizer: Tokenizer,
+  text: string,
+  ids: readonly number[],
+  spans: readonly { start: number; end: number }[],
+): { ranges: [number, number][]; method: SpanMethod } {
   if (spans.length === 0) return { ranges: [], method: 'none' };
   const bounds = [...new Set([0, ...spans.flatMap((s) => [s.start, s.end]), text.length])].sort((a, b) => a - b);
   const tokenAt = new Map<number, number>();
@@ -75,7 +81,10 @@ export function spansToTokenRanges(tokenizer: Tokenizer, text: string, ids: read
 }
 
 /** A chat rendered through the template, with assistant character spans. */
-function renderChat(record: Extract<TrainingRecord, { kind: 'chat' }>, chatTemplate: ChatTemplate | null | undefined): { text: string; spans: AssistantSpan[] } {
+function renderChat(
+  record: Extract<TrainingRecord, { kind: 'chat' }>,
+  chatTemplate: ChatTemplate | null | undefined,
+): { text: string; spans: AssistantSpan[] } {
   if (!chatTemplate) {
     throw new EngineError('CHAT_TEMPLATE_MISSING', noChatTemplateMessage);
   }

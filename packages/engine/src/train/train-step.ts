@@ -39,7 +39,17 @@ import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
 import type { LoraAdapter } from '../io/peft.js';
 import { ropeOf, windowOf, type RopeSpec } from '../model/architecture.js';
-import { embedRows, globalWeightNames, layerNorms, linearModule, LAYER_LINEARS, readFinalNorm, readLayerNorm, type LayerLinear, type LayerNorm } from '../model/weight-names.js';
+import {
+  embedRows,
+  globalWeightNames,
+  layerNorms,
+  linearModule,
+  LAYER_LINEARS,
+  readFinalNorm,
+  readLayerNorm,
+  type LayerLinear,
+  type LayerNorm,
+} from '../model/weight-names.js';
 import { dequantizeNf4, dequantizeNf4Into, quantizeNf4, type Nf4Tensor } from '../quant/index.js';
 import { ropeInvFreq, ropeTables } from '../model/rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
@@ -215,8 +225,11 @@ export class LoraTrainer {
     private readonly headChunkRows: number,
     private readonly sessionOptions: { intraOpNumThreads?: number },
   ) {
-    for (const [key, rope] of ropes) this.ropes.set(key, { invFreq: ropeInvFreq(config.headDim, rope), positions: 0, cos: new Float32Array(0), sin: new Float32Array(0) });
-    if (method === 'qlora') for (const { name } of FROZEN_GROUPS) this.dequantized.set(name, new Float32Array(frozenGroupShape(layers[0]!.graphs.spec, name).reduce((a, b) => a * b, 1)));
+    for (const [key, rope] of ropes)
+      this.ropes.set(key, { invFreq: ropeInvFreq(config.headDim, rope), positions: 0, cos: new Float32Array(0), sin: new Float32Array(0) });
+    if (method === 'qlora')
+      for (const { name } of FROZEN_GROUPS)
+        this.dequantized.set(name, new Float32Array(frozenGroupShape(layers[0]!.graphs.spec, name).reduce((a, b) => a * b, 1)));
   }
 
   /** Loads the frozen weights once and builds the graphs. */
@@ -230,11 +243,16 @@ export class LoraTrainer {
     const rank = modules[0]?.r ?? 1;
     const scaling = modules[0]?.scaling ?? 1;
     for (const [name, m] of adapter.weights) {
-      if (m.r !== rank || m.scaling !== scaling) throw new EngineError('INVALID_ARGUMENT', `LoRA module ${name} has rank ${m.r} / scaling ${m.scaling}; training needs one rank and scaling for all modules.`);
+      if (m.r !== rank || m.scaling !== scaling)
+        throw new EngineError(
+          'INVALID_ARGUMENT',
+          `LoRA module ${name} has rank ${m.r} / scaling ${m.scaling}; training needs one rank and scaling for all modules.`,
+        );
     }
     const known = new Set<string>();
     for (let layer = 0; layer < config.numLayers; layer++) for (const l of LAYER_LINEARS) known.add(linearModule(layer, l));
-    for (const name of adapter.weights.keys()) if (!known.has(name)) throw new EngineError('INVALID_ARGUMENT', `LoRA module ${name} is not a layer linear of this model.`);
+    for (const name of adapter.weights.keys())
+      if (!known.has(name)) throw new EngineError('INVALID_ARGUMENT', `LoRA module ${name} is not a layer linear of this model.`);
 
     const ort = await loadOrt();
     const sessionOptions = options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads };
@@ -313,7 +331,8 @@ export class LoraTrainer {
     };
     const budget = options.activationBudgetBytes ?? DEFAULT_ACTIVATION_BUDGET_BYTES;
     const headChunkRows = options.headChunkRows ?? DEFAULT_HEAD_CHUNK_ROWS;
-    if (!(Number.isInteger(headChunkRows) && headChunkRows > 0)) throw new EngineError('INVALID_ARGUMENT', `headChunkRows must be a whole number ≥ 1, not ${headChunkRows}.`);
+    if (!(Number.isInteger(headChunkRows) && headChunkRows > 0))
+      throw new EngineError('INVALID_ARGUMENT', `headChunkRows must be a whole number ≥ 1, not ${headChunkRows}.`);
     return new LoraTrainer(config, adapter, method, ort, layers, [...setsByKey.values()], head, embed, ropes, dropout, budget, headChunkRows, sessionOptions);
   }
 
@@ -357,7 +376,8 @@ export class LoraTrainer {
     const V = this.config.vocabSize;
     const N = b.batchSize * b.seqLen;
     const bad = (message: string): EngineError => new EngineError('INVALID_ARGUMENT', message);
-    if (!(Number.isInteger(b.batchSize) && b.batchSize > 0 && Number.isInteger(b.seqLen) && b.seqLen > 0)) throw bad(`A training batch needs ≥ 1 sequence of ≥ 1 position, not ${b.batchSize} × ${b.seqLen}.`);
+    if (!(Number.isInteger(b.batchSize) && b.batchSize > 0 && Number.isInteger(b.seqLen) && b.seqLen > 0))
+      throw bad(`A training batch needs ≥ 1 sequence of ≥ 1 position, not ${b.batchSize} × ${b.seqLen}.`);
     for (const [name, values] of Object.entries({ inputIds: b.inputIds, labels: b.labels, positionIds: b.positionIds, segmentIds: b.segmentIds })) {
       if (values.length !== N) throw bad(`A batch of ${b.batchSize} × ${b.seqLen} needs ${N} ${name}, not ${values.length}.`);
     }
@@ -366,8 +386,10 @@ export class LoraTrainer {
       const label = b.labels[i]!;
       const position = b.positionIds[i]!;
       if (!Number.isInteger(id) || id < 0 || id >= V) throw bad(`Token id ${id} is outside [0, ${V}).`);
-      if (label !== IGNORE_INDEX && !(Number.isInteger(label) && label >= 0 && label < V)) throw bad(`Label ${label} is outside [0, ${V}) and not ${IGNORE_INDEX}.`);
-      if (!Number.isInteger(position) || position < 0 || position >= this.config.maxPositionEmbeddings) throw bad(`Position ${position} is outside [0, ${this.config.maxPositionEmbeddings}).`);
+      if (label !== IGNORE_INDEX && !(Number.isInteger(label) && label >= 0 && label < V))
+        throw bad(`Label ${label} is outside [0, ${V}) and not ${IGNORE_INDEX}.`);
+      if (!Number.isInteger(position) || position < 0 || position >= this.config.maxPositionEmbeddings)
+        throw bad(`Position ${position} is outside [0, ${this.config.maxPositionEmbeddings}).`);
       if (!Number.isInteger(b.segmentIds[i])) throw bad(`Segment id ${b.segmentIds[i]} is not a whole number.`);
     }
   }
@@ -424,7 +446,9 @@ export class LoraTrainer {
   private dropoutFeeds(layer: number, N: number, seed: number | null): Record<string, OrtTensor> {
     const { graphs, lora } = this.layers[layer]!;
     if (!graphs.spec.dropout) return {};
-    const feeds: Record<string, OrtTensor> = { [BLOCK_NAMES.dropoutScale]: new this.ort.Tensor('float32', Float32Array.of(seed === null ? 1 : 1 / (1 - this.dropout)), []) };
+    const feeds: Record<string, OrtTensor> = {
+      [BLOCK_NAMES.dropoutScale]: new this.ort.Tensor('float32', Float32Array.of(seed === null ? 1 : 1 / (1 - this.dropout)), []),
+    };
     const threshold = Math.round(this.dropout * 65536); // a 16-bit draw below it drops
     lora.forEach((l, index) => {
       const n = N * blockLinearShape(graphs.spec, l)[1];
@@ -458,7 +482,14 @@ export class LoraTrainer {
 
   private forwardFeeds(layer: number, x: Float32Array, p: Prepared, dropoutSeed: number | null): Record<string, OrtTensor> {
     const entry = this.layers[layer]!;
-    return { ...entry.forward, ...p.shared, ...p.rope.get(entry.rope), ...this.loraFeeds(layer), ...this.dropoutFeeds(layer, p.N, dropoutSeed), [BLOCK_NAMES.x]: new this.ort.Tensor('float32', x, [p.N, this.config.hiddenSize]) };
+    return {
+      ...entry.forward,
+      ...p.shared,
+      ...p.rope.get(entry.rope),
+      ...this.loraFeeds(layer),
+      ...this.dropoutFeeds(layer, p.N, dropoutSeed),
+      [BLOCK_NAMES.x]: new this.ort.Tensor('float32', x, [p.N, this.config.hiddenSize]),
+    };
   }
 
   /** 'qlora': dequantizes a layer's seven NF4 weights into the shared buffers. */
@@ -552,7 +583,12 @@ export class LoraTrainer {
     t0 = performance.now();
     for (let layer = this.layers.length - 1; layer >= 0; layer--) {
       const entry = this.layers[layer]!;
-      const feeds: Record<string, OrtTensor> = { ...this.forwardFeeds(layer, inputs[layer]!, p, seed), ...entry.backward, ...activations[layer], [BLOCK_NAMES.dy]: new this.ort.Tensor('float32', dy, [p.N, C]) };
+      const feeds: Record<string, OrtTensor> = {
+        ...this.forwardFeeds(layer, inputs[layer]!, p, seed),
+        ...entry.backward,
+        ...activations[layer],
+        [BLOCK_NAMES.dy]: new this.ort.Tensor('float32', dy, [p.N, C]),
+      };
       if (this.method === 'qlora') {
         this.dequantizeLayer(layer);
         for (const [group, w] of this.dequantized) {

@@ -1,11 +1,4 @@
-import {
-  ApiError,
-  roleHasPermission,
-  roleLabels,
-  rolePermissions,
-  type Permission,
-  type Session,
-} from '@qlora-studio/contracts';
+import { ApiError, roleHasPermission, roleLabels, rolePermissions, type Permission, type Session } from '@qlora-studio/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../store/database.js';
 import { findToken } from '../store/tokens-repo.js';
@@ -104,11 +97,10 @@ export function installAuth(app: FastifyInstance, db: Db, routes: RouteRecord[])
     if (!permission) return;
     const session = resolveSession(db, request);
     if (!roleHasPermission(session.role, permission)) {
-      throw new ApiError(
-        'FORBIDDEN',
-        `A ${roleLabels[session.role]} may not do this (it needs the "${permission}" permission).`,
-        { permission, role: session.role },
-      );
+      throw new ApiError('FORBIDDEN', `A ${roleLabels[session.role]} may not do this (it needs the "${permission}" permission).`, {
+        permission,
+        role: session.role,
+      });
     }
     request.session = session;
   });

@@ -30,7 +30,8 @@ export function makeTinyModelCommand(args: string[]): void {
       'no-chat-template': { type: 'boolean' },
     },
   });
-  if (!values.arch || !supportedArchitectures.includes(values.arch)) throw new UserError(`Choose an architecture: --arch ${supportedArchitectures.join(', --arch ')}.`);
+  if (!values.arch || !supportedArchitectures.includes(values.arch))
+    throw new UserError(`Choose an architecture: --arch ${supportedArchitectures.join(', --arch ')}.`);
   if (!values.out) throw new UserError('Name the folder to create: --out DIR.');
   if (values.dtype !== undefined && !floatDtypes.includes(values.dtype as FloatDtype)) {
     throw new UserError(`--dtype must be one of ${floatDtypes.join(', ')}.`);

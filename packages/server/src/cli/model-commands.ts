@@ -51,7 +51,8 @@ async function resolveModel(model: string | undefined, home: string): Promise<st
     repo: model,
     cacheDir: path.join(home, 'models', 'hub'),
     onProgress: (p) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[KDownloading ${p.file} (${p.fileIndex + 1}/${p.fileCount}): ${Math.round((100 * p.bytes) / Math.max(1, p.totalBytes))}%`);
+      if (process.stderr.isTTY)
+        process.stderr.write(`\r\x1b[KDownloading ${p.file} (${p.fileIndex + 1}/${p.fileCount}): ${Math.round((100 * p.bytes) / Math.max(1, p.totalBytes))}%`);
     },
   }).finally(() => process.stderr.isTTY && process.stderr.write('\r\x1b[K'));
 }
@@ -119,7 +120,8 @@ export async function generateCommand(args: string[]): Promise<void> {
     const g = folder.generationConfig;
     const sampled = g.doSample === true;
     const options: Partial<GenerateOptions> = {
-      maxNewTokens: numberFlag('max-new-tokens', values['max-new-tokens'], (n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0') ?? g.maxNewTokens ?? 128,
+      maxNewTokens:
+        numberFlag('max-new-tokens', values['max-new-tokens'], (n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0') ?? g.maxNewTokens ?? 128,
       temperature: numberFlag('temperature', values.temperature, (n) => n >= 0, 'must be ≥ 0') ?? (sampled ? (g.temperature ?? 1) : 0),
       topP: numberFlag('top-p', values['top-p'], (n) => n > 0 && n <= 1, 'must be in (0, 1]') ?? (sampled ? (g.topP ?? 1) : 1),
       topK: numberFlag('top-k', values['top-k'], (n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0') ?? (sampled ? (g.topK ?? 0) : 0),
@@ -128,8 +130,13 @@ export async function generateCommand(args: string[]): Promise<void> {
       stopStrings: values.stop ?? [],
       eosTokenIds: folder.tokenizer.eosTokenIds,
     };
-    const prompt = values.chat !== undefined ? { kind: 'chat' as const, messages: readChat(values.chat) } : { kind: 'text' as const, text: values.prompt ?? '' };
-    const { ids: promptIds } = encodePrompt(folder, prompt, prompt.kind === 'chat' ? chatTemplateOf(folder, values, `--chat ${values.chat} is a conversation, and`) : null);
+    const prompt =
+      values.chat !== undefined ? { kind: 'chat' as const, messages: readChat(values.chat) } : { kind: 'text' as const, text: values.prompt ?? '' };
+    const { ids: promptIds } = encodePrompt(
+      folder,
+      prompt,
+      prompt.kind === 'chat' ? chatTemplateOf(folder, values, `--chat ${values.chat} is a conversation, and`) : null,
+    );
     const stream = generateTokens(model, folder.tokenizer, promptIds, options);
     let step = await stream.next();
     for (; !step.done; step = await stream.next()) if (!values.json) process.stdout.write(step.value.text);
@@ -158,8 +165,15 @@ export async function scoreCommand(args: string[]): Promise<void> {
   try {
     const scored = chatTemplate ? 'assistant replies' : 'every token after the first';
     const report = chatTemplate
-      ? await scoreExamples(model, chats.map((record) => tokenizeRecord(record, { tokenizer: folder.tokenizer, chatTemplate, trainOn: 'completions' })))
-      : await scoreTexts(model, folder.tokenizer, records.flatMap((r) => (r.kind === 'text' ? [r.text] : [])));
+      ? await scoreExamples(
+          model,
+          chats.map((record) => tokenizeRecord(record, { tokenizer: folder.tokenizer, chatTemplate, trainOn: 'completions' })),
+        )
+      : await scoreTexts(
+          model,
+          folder.tokenizer,
+          records.flatMap((r) => (r.kind === 'text' ? [r.text] : [])),
+        );
     if (values.json) console.log(JSON.stringify({ ...report, format, records: records.length, scored }));
     else console.log(`tokens ${report.tokens} (${scored})  loss ${report.loss.toFixed(4)}  perplexity ${report.perplexity.toFixed(3)}`);
   } finally {
@@ -174,7 +188,9 @@ export async function scoreCommand(args: string[]): Promise<void> {
 function chatTemplateOf(folder: ModelFolder, values: ModelFlags & { 'prompt-template'?: string; 'custom-template'?: string }, what: string): ChatTemplate {
   const template = promptChatTemplate(folder, { adapterDir: values.adapter?.at(-1) ?? null, promptTemplate: promptTemplateFromFlags(values) ?? null });
   if (!template) {
-    throw new UserError(`${what} this model has no chat template (tokenizer_config.json has no "chat_template"). Name a prompt template with --prompt-template (${promptTemplateIds.filter((id) => id !== 'model').join(', ')}), or use raw text.`);
+    throw new UserError(
+      `${what} this model has no chat template (tokenizer_config.json has no "chat_template"). Name a prompt template with --prompt-template (${promptTemplateIds.filter((id) => id !== 'model').join(', ')}), or use raw text.`,
+    );
   }
   return template;
 }

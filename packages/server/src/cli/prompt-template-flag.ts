@@ -17,7 +17,8 @@ export function promptTemplateFromFlags(values: { 'prompt-template'?: unknown; '
     if (values['custom-template'] !== undefined) throw new UserError('--custom-template needs --prompt-template custom.');
     return undefined;
   }
-  if (!(promptTemplateIds as readonly unknown[]).includes(id)) throw new UserError(`--prompt-template must be one of ${promptTemplateIds.join(', ')}, not "${String(id)}".`);
+  if (!(promptTemplateIds as readonly unknown[]).includes(id))
+    throw new UserError(`--prompt-template must be one of ${promptTemplateIds.join(', ')}, not "${String(id)}".`);
   const parsed = promptTemplateSchema.safeParse(id === 'custom' ? { id, template: String(values['custom-template'] ?? '') } : { id });
   if (!parsed.success) throw new UserError(`--custom-template: ${parsed.error.issues[0]?.message ?? 'not a usable template.'}`);
   return parsed.data;

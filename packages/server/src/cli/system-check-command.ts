@@ -37,4 +37,3 @@ export async function systemCheckCommand(args: string[], defaults: { seconds: st
   if (values.json) console.log(JSON.stringify(result));
   else printSystemCheck(result);
 }
-

@@ -14,4 +14,3 @@ export function terminalReporter(quiet: boolean): JobReporter {
     artifact: () => {},
   };
 }
-

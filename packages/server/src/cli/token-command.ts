@@ -41,4 +41,3 @@ export function tokenCommand(args: string[]): void {
     db.close();
   }
 }
-

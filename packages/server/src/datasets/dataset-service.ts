@@ -9,11 +9,39 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApiError, importHubDatasetConfigSchema, jobResult, promptTemplateOfQuery, type Dataset, type DatasetParseOptions, type DatasetRecords, type DatasetReport, type DatasetReportQuery, type Job } from '@qlora-studio/contracts';
-import { buildDatasetReport, chatTemplateFor, EngineError, type ChatTemplate, loadModelFolder, readDatasetFile, type ParsedDataset } from '@qlora-studio/engine';
+import {
+  ApiError,
+  importHubDatasetConfigSchema,
+  jobResult,
+  promptTemplateOfQuery,
+  type Dataset,
+  type DatasetParseOptions,
+  type DatasetRecords,
+  type DatasetReport,
+  type DatasetReportQuery,
+  type Job,
+} from '@qlora-studio/contracts';
+import {
+  buildDatasetReport,
+  chatTemplateFor,
+  EngineError,
+  type ChatTemplate,
+  loadModelFolder,
+  readDatasetFile,
+  type ParsedDataset,
+} from '@qlora-studio/engine';
 import { recordActivity } from '../store/activity-repo.js';
 import type { Db } from '../store/database.js';
-import { deleteDatasetRows, getDatasetOrThrow, getVersionOrThrow, insertDataset, insertDatasetVersion, renameDataset, type NewVersion, type StoredVersion } from '../store/datasets-repo.js';
+import {
+  deleteDatasetRows,
+  getDatasetOrThrow,
+  getVersionOrThrow,
+  insertDataset,
+  insertDatasetVersion,
+  renameDataset,
+  type NewVersion,
+  type StoredVersion,
+} from '../store/datasets-repo.js';
 import { getModelOrThrow } from '../store/models-repo.js';
 import { newId } from '../store/rows.js';
 
@@ -86,7 +114,8 @@ export class DatasetService {
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         sizeBytes += chunk.length;
-        if (sizeBytes > limit) return done(new ApiError('DATASET_TOO_LARGE', `The file is over the upload limit of ${Math.round(limit / 2 ** 20)} MiB; nothing was stored.`));
+        if (sizeBytes > limit)
+          return done(new ApiError('DATASET_TOO_LARGE', `The file is over the upload limit of ${Math.round(limit / 2 ** 20)} MiB; nothing was stored.`));
         hash.update(chunk);
         done(null, chunk);
       },
@@ -112,7 +141,14 @@ export class DatasetService {
   }
 
   /** Reads, then stores the received file as version `version` of dataset `id` (moving it in place). */
-  private async store(received: { file: string; sizeBytes: number; sha256: string }, fileName: string, options: DatasetParseOptions, save: (v: NewVersion) => Dataset, id: string, version: number): Promise<Dataset> {
+  private async store(
+    received: { file: string; sizeBytes: number; sha256: string },
+    fileName: string,
+    options: DatasetParseOptions,
+    save: (v: NewVersion) => Dataset,
+    id: string,
+    version: number,
+  ): Promise<Dataset> {
     let stored: string | null = null;
     try {
       const parsed = await this.read(received.file, fileName, options);
@@ -146,7 +182,14 @@ export class DatasetService {
     const received = await this.receive(body, fileName);
     const id = newId('dataset');
     const name = query.name ?? fileName.replace(/\.[^.]+$/, '');
-    const dataset = await this.store(received, fileName, parseOptions, (v) => insertDataset(this.db, { id, name, source: 'upload', sourceRef: fileName, version: v }), id, 1).catch((error: unknown) => {
+    const dataset = await this.store(
+      received,
+      fileName,
+      parseOptions,
+      (v) => insertDataset(this.db, { id, name, source: 'upload', sourceRef: fileName, version: v }),
+      id,
+      1,
+    ).catch((error: unknown) => {
       fs.rmSync(path.join(this.root, id), { recursive: true, force: true });
       throw error;
     });
@@ -187,7 +230,10 @@ export class DatasetService {
   }
 
   /** Copies a file on the server in (never moves or changes the original) and stores it. */
-  private async importFile(file: string, as: { name: string | undefined; source: Dataset['source']; sourceRef: string; parseOptions: DatasetParseOptions }): Promise<Dataset> {
+  private async importFile(
+    file: string,
+    as: { name: string | undefined; source: Dataset['source']; sourceRef: string; parseOptions: DatasetParseOptions },
+  ): Promise<Dataset> {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
@@ -199,7 +245,14 @@ export class DatasetService {
     const received = await this.receive(fs.createReadStream(file), fileName);
     const id = newId('dataset');
     const name = as.name ?? fileName.replace(/\.[^.]+$/, '');
-    const dataset = await this.store(received, fileName, as.parseOptions, (v) => insertDataset(this.db, { id, name, source: as.source, sourceRef: as.sourceRef, version: v }), id, 1).catch((error: unknown) => {
+    const dataset = await this.store(
+      received,
+      fileName,
+      as.parseOptions,
+      (v) => insertDataset(this.db, { id, name, source: as.source, sourceRef: as.sourceRef, version: v }),
+      id,
+      1,
+    ).catch((error: unknown) => {
       fs.rmSync(path.join(this.root, id), { recursive: true, force: true });
       throw error;
     });
@@ -240,7 +293,11 @@ export class DatasetService {
   /** Deletes the rows, then the files; `inUse` names active jobs that read the dataset. */
   delete(id: string, inUse: string[]): void {
     const dataset = getDatasetOrThrow(this.db, id);
-    if (inUse.length > 0) throw new ApiError('DATASET_IN_USE', `Dataset "${dataset.name}" is used by ${inUse.length === 1 ? 'job' : 'jobs'} ${inUse.join(', ')}, which ${inUse.length === 1 ? 'is' : 'are'} still queued or running.`);
+    if (inUse.length > 0)
+      throw new ApiError(
+        'DATASET_IN_USE',
+        `Dataset "${dataset.name}" is used by ${inUse.length === 1 ? 'job' : 'jobs'} ${inUse.join(', ')}, which ${inUse.length === 1 ? 'is' : 'are'} still queued or running.`,
+      );
     deleteDatasetRows(this.db, id);
     this.parsedCache.forget(`${id}@`);
     this.reportCache.forget(`${id}@`);
@@ -252,7 +309,12 @@ export class DatasetService {
     const version = getVersionOrThrow(this.db, id, query.version);
     const parsed = await this.parsed(version);
     const slice = parsed.records.slice(query.offset, query.offset + query.limit);
-    return { version: version.version, total: parsed.records.length, offset: query.offset, records: slice.map((record, i) => ({ index: query.offset + i, record })) };
+    return {
+      version: version.version,
+      total: parsed.records.length,
+      offset: query.offset,
+      records: slice.map((record, i) => ({ index: query.offset + i, record })),
+    };
   }
 
   async report(id: string, query: DatasetReportQuery): Promise<DatasetReport> {

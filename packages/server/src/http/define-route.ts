@@ -20,11 +20,7 @@ export interface RouteContext<N extends RouteName> {
  * Register a route from the contracts table: its schemas (validation, serialization and
  * OpenAPI) and its permission come from there, so the server cannot drift from the client.
  */
-export function defineRoute<N extends RouteName>(
-  app: FastifyInstance,
-  name: N,
-  handler: (ctx: RouteContext<N>) => Promise<Reply<N>> | Reply<N>,
-): void {
+export function defineRoute<N extends RouteName>(app: FastifyInstance, name: N, handler: (ctx: RouteContext<N>) => Promise<Reply<N>> | Reply<N>): void {
   const spec: RouteSpec = apiRoutes[name];
   const status = spec.successStatus ?? 200;
   app.route({

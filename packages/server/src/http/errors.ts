@@ -27,7 +27,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       const zodIssues = error.validation.map((v) => ({
         ...v.params,
         code: v.keyword,
-        path: v.instancePath.split('/').filter(Boolean).map((p: string) => (/^\d+$/.test(p) ? Number(p) : p)),
+        path: v.instancePath
+          .split('/')
+          .filter(Boolean)
+          .map((p: string) => (/^\d+$/.test(p) ? Number(p) : p)),
         message: v.message ?? 'is not valid',
       }));
       const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context];

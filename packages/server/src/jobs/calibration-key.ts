@@ -16,7 +16,20 @@ const CALIBRATION_FORMAT = 1;
 /** All that makes one training step slower or faster, and nothing else (not the learning rate, not the data). */
 export interface CalibrationShape {
   /** The sizes, and the family with the features that add work to a step (q/k norms, Gemma's extra norms). */
-  model: Pick<ModelConfig, 'architecture' | 'hiddenSize' | 'intermediateSize' | 'numLayers' | 'numHeads' | 'numKvHeads' | 'headDim' | 'vocabSize' | 'qkvBias' | 'qkNorm' | 'sandwichNorms'>;
+  model: Pick<
+    ModelConfig,
+    | 'architecture'
+    | 'hiddenSize'
+    | 'intermediateSize'
+    | 'numLayers'
+    | 'numHeads'
+    | 'numKvHeads'
+    | 'headDim'
+    | 'vocabSize'
+    | 'qkvBias'
+    | 'qkNorm'
+    | 'sandwichNorms'
+  >;
   method: 'qlora' | 'lora';
   r: number;
   /** The adapted module paths, sorted. */
@@ -28,7 +41,10 @@ export interface CalibrationShape {
   widths: number[];
 }
 
-export function calibrationShape(model: ModelConfig, settings: { method: 'qlora' | 'lora'; r: number; targets: readonly string[]; dropout: number; batchSize: number; widths: readonly number[] }): CalibrationShape {
+export function calibrationShape(
+  model: ModelConfig,
+  settings: { method: 'qlora' | 'lora'; r: number; targets: readonly string[]; dropout: number; batchSize: number; widths: readonly number[] },
+): CalibrationShape {
   const { architecture, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, vocabSize, qkvBias, qkNorm, sandwichNorms } = model;
   return {
     model: { architecture, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, vocabSize, qkvBias, qkNorm, sandwichNorms },
@@ -44,7 +60,9 @@ export function calibrationShape(model: ModelConfig, settings: { method: 'qlora'
 /** JSON with object keys sorted at every level, so equal values give equal text. */
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 

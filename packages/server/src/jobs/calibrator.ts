@@ -15,9 +15,7 @@ import { calibrationMessageSchema, type CalibrateCommand } from './calibration-p
 import { explainWorkerExit } from './failure.js';
 
 export type CalibrationState =
-  | { state: 'measured'; stored: StoredCalibration }
-  | { state: 'measuring'; message: string; fraction: number }
-  | { state: 'unavailable'; reason: string };
+  { state: 'measured'; stored: StoredCalibration } | { state: 'measuring'; message: string; fraction: number } | { state: 'unavailable'; reason: string };
 
 export interface TrainingCalibratorOptions {
   db: Db;
@@ -76,7 +74,10 @@ export class TrainingCalibrator {
     const key = calibrationKey(shape);
     const stored = getCalibration(this.options.db, key);
     const age = stored ? Date.now() - Date.parse(stored.measuredAt) : 0;
-    const stale = stored && (age > (this.options.maxAgeMs ?? 30 * 86_400_000) || (stored.contended && !this.options.trainingRunning() && age >= (this.options.remeasureBusyAfterMs ?? 120_000)));
+    const stale =
+      stored &&
+      (age > (this.options.maxAgeMs ?? 30 * 86_400_000) ||
+        (stored.contended && !this.options.trainingRunning() && age >= (this.options.remeasureBusyAfterMs ?? 120_000)));
     if (stored) {
       // A stale measurement still beats none: answer with it and measure again in the background, when idle.
       if (stale && !this.running && !this.stopped && !this.recentFailure(key)) this.start({ key, shape, input });
@@ -100,7 +101,9 @@ export class TrainingCalibrator {
     this.pending = null;
     const running = this.running;
     if (!running) return;
-    const closed = new Promise<void>((resolve) => (running.child.exitCode !== null || running.child.signalCode !== null ? resolve() : running.child.once('close', () => resolve())));
+    const closed = new Promise<void>((resolve) =>
+      running.child.exitCode !== null || running.child.signalCode !== null ? resolve() : running.child.once('close', () => resolve()),
+    );
     running.child.kill('SIGKILL');
     await closed;
   }
@@ -130,10 +133,13 @@ export class TrainingCalibrator {
       contended: this.options.trainingRunning(),
       output: [],
       settled: false,
-      timer: setTimeout(() => {
-        this.fail(running, 'It took too long and was stopped.');
-        child.kill('SIGKILL');
-      }, this.options.timeoutMs ?? 10 * 60_000),
+      timer: setTimeout(
+        () => {
+          this.fail(running, 'It took too long and was stopped.');
+          child.kill('SIGKILL');
+        },
+        this.options.timeoutMs ?? 10 * 60_000,
+      ),
     };
     this.running = running;
     this.options.logger.info({ pid: child.pid, shape: request.shape }, 'measuring training speed');
@@ -148,7 +154,8 @@ export class TrainingCalibrator {
     child.on('error', (error) => this.fail(running, `The measuring process could not run: ${error.message}`));
     child.on('close', (code, signal) => {
       clearTimeout(running.timer);
-      if (!running.settled) this.fail(running, explainWorkerExit(code, signal, running.output.join('\n')).message.replace("The job's worker process", 'The measuring process'));
+      if (!running.settled)
+        this.fail(running, explainWorkerExit(code, signal, running.output.join('\n')).message.replace("The job's worker process", 'The measuring process'));
       if (this.running === running) this.running = null;
       const next = this.pending;
       this.pending = null;
@@ -171,7 +178,13 @@ export class TrainingCalibrator {
       running.settled = true;
       // A fine-tune that started meanwhile, or other programs, slowed it down too.
       const contended = running.contended || this.options.trainingRunning() || message.calibration.otherCpuShare > BUSY_CPU_SHARE;
-      putCalibration(this.options.db, { key: running.request.key, shape: running.request.shape, calibration: message.calibration, contended, startupSeconds: running.startupSeconds ?? 0 });
+      putCalibration(this.options.db, {
+        key: running.request.key,
+        shape: running.request.shape,
+        calibration: message.calibration,
+        contended,
+        startupSeconds: running.startupSeconds ?? 0,
+      });
       this.options.logger.info({ key: running.request.key, contended }, 'measured training speed');
     }
   }

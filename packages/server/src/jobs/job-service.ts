@@ -94,7 +94,10 @@ export class JobService {
       await this.finalizers.get(job.type)?.(job);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return this.setStatus(id, 'failed', { message: `The job finished, but its result could not be stored: ${message}`, hint: error instanceof ApiError ? errorCatalogue[error.code].hint : null });
+      return this.setStatus(id, 'failed', {
+        message: `The job finished, but its result could not be stored: ${message}`,
+        hint: error instanceof ApiError ? errorCatalogue[error.code].hint : null,
+      });
     }
     return this.setStatus(id, 'succeeded');
   }
@@ -153,9 +156,7 @@ export class JobService {
 
   /** Jobs left running by a server that died are marked interrupted; returns them. */
   interruptLeftovers(reason: string): Job[] {
-    return jobsWithStatus(this.db, 'running').map((job) =>
-      this.setStatus(job.id, 'interrupted', { message: reason, hint: 'Run the job again.' }),
-    );
+    return jobsWithStatus(this.db, 'running').map((job) => this.setStatus(job.id, 'interrupted', { message: reason, hint: 'Run the job again.' }));
   }
 
   /**

@@ -10,7 +10,13 @@ export function jobTitle(body: CreateJobBody): string {
   if (body.title) return body.title;
   const resolved = body.type === 'train' ? (body.config as Partial<ResolvedTrainJobConfig>).resolved : undefined;
   if (body.type === 'train' && resolved) {
-    return defaultTrainJobTitle({ modelName: resolved.modelName, datasetName: resolved.dataset.name, datasetVersion: resolved.dataset.version, method: body.config.method, r: body.config.lora.r });
+    return defaultTrainJobTitle({
+      modelName: resolved.modelName,
+      datasetName: resolved.dataset.name,
+      datasetVersion: resolved.dataset.version,
+      method: body.config.method,
+      r: body.config.lora.r,
+    });
   }
   return jobTypeLabels[body.type];
 }

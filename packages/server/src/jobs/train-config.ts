@@ -32,11 +32,21 @@ export interface TrainJobResolved {
 export type ResolvedTrainJobConfig = TrainJobConfig & { resolved: TrainJobResolved };
 
 /** The engine's options for a train job config; `data` is given once the records are read. */
-export function trainLoraOptions(config: TrainJobConfig, resolved: TrainJobResolved, data: { train: TrainingDataSource; eval?: TrainingDataSource }): TrainLoraOptions {
+export function trainLoraOptions(
+  config: TrainJobConfig,
+  resolved: TrainJobResolved,
+  data: { train: TrainingDataSource; eval?: TrainingDataSource },
+): TrainLoraOptions {
   return {
     modelDir: resolved.modelDir,
     method: config.method,
-    lora: { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules: config.lora.targetModules, useRslora: config.lora.useRslora },
+    lora: {
+      r: config.lora.r,
+      alpha: config.lora.alpha,
+      dropout: config.lora.dropout,
+      targetModules: config.lora.targetModules,
+      useRslora: config.lora.useRslora,
+    },
     seed: config.seed,
     optimizer: config.optimizer === 'adamw' ? { kind: 'adamw', weightDecay: config.weightDecay } : { kind: 'sgd', weightDecay: config.weightDecay },
     learningRate: config.learningRate,

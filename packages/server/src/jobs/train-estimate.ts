@@ -52,14 +52,27 @@ function evalPasses(config: TrainJobConfig, steps: number): number {
   return Math.floor(steps / config.evalEvery) + (steps % config.evalEvery === 0 ? 0 : 1);
 }
 
-export async function estimateTrainJob(db: Db, workspace: string, datasets: DatasetService, calibrator: TrainingCalibrator, config: TrainJobConfig): Promise<TrainingEstimate> {
+export async function estimateTrainJob(
+  db: Db,
+  workspace: string,
+  datasets: DatasetService,
+  calibrator: TrainingCalibrator,
+  config: TrainJobConfig,
+): Promise<TrainingEstimate> {
   const resolvedConfig = resolveTrainJob(db, workspace, config); // refuses what the job would refuse
   const { resolved } = resolvedConfig;
   const modelConfig = readModelConfig(resolved.modelDir);
   const lora = createLoraConfig({ r: config.lora.r, loraAlpha: config.lora.alpha, targetModules: config.lora.targetModules, useRslora: config.lora.useRslora });
   const targets = resolveLoraTargets(modelConfig, lora);
   // The report's default samples and the form's prompt template: shares its cache entry.
-  const report = await datasets.report(config.datasetId, { version: resolved.dataset.version, modelId: config.modelId, seqLen: config.seqLen, trainOn: config.trainOn, samples: 3, ...promptTemplateQuery(config.promptTemplate) });
+  const report = await datasets.report(config.datasetId, {
+    version: resolved.dataset.version,
+    modelId: config.modelId,
+    seqLen: config.seqLen,
+    trainOn: config.trainOn,
+    samples: 3,
+    ...promptTemplateQuery(config.promptTemplate),
+  });
   const valid = report.valid;
   const records = config.validation.kind === 'split' ? valid - evalRecords(db, config, valid) : valid;
   const meanTokens = Math.min(report.tokens?.mean ?? config.seqLen, config.seqLen);
@@ -104,16 +117,31 @@ export async function estimateTrainJob(db: Db, workspace: string, datasets: Data
   const warnings: TrainingEstimate['warnings'] = [];
   const smaller = config.method === 'lora' ? 'switch the method to QLoRA (4-bit base), ' : '';
   if (e.peakMemoryBytes > machine.memoryAvailableBytes) {
-    warnings.push({ level: 'danger', message: `It needs about ${gib(e.peakMemoryBytes)} of memory but ${gib(machine.memoryAvailableBytes)} is available: it would run out of memory.`, fix: `Lower the batch size or sequence length, ${smaller}or adapt fewer modules (e.g. q_proj,v_proj).` });
+    warnings.push({
+      level: 'danger',
+      message: `It needs about ${gib(e.peakMemoryBytes)} of memory but ${gib(machine.memoryAvailableBytes)} is available: it would run out of memory.`,
+      fix: `Lower the batch size or sequence length, ${smaller}or adapt fewer modules (e.g. q_proj,v_proj).`,
+    });
   } else if (e.peakMemoryBytes > 0.8 * machine.memoryAvailableBytes) {
-    warnings.push({ level: 'warning', message: `It needs about ${gib(e.peakMemoryBytes)} of the ${gib(machine.memoryAvailableBytes)} available: other programs may push it out of memory.`, fix: `Lower the batch size or sequence length, or ${smaller || 'close other programs'}.` });
+    warnings.push({
+      level: 'warning',
+      message: `It needs about ${gib(e.peakMemoryBytes)} of the ${gib(machine.memoryAvailableBytes)} available: other programs may push it out of memory.`,
+      fix: `Lower the batch size or sequence length, or ${smaller || 'close other programs'}.`,
+    });
   }
   // While measuring, time.seconds is the FLOP count: less than the run will take, so long is long.
   if (time.seconds > LONG_RUN_SECONDS) {
-    warnings.push({ level: 'warning', message: `It will take about ${duration(time.seconds)} on this machine.`, fix: `Train fewer steps or epochs, lower the sequence length${config.packing ? '' : ', turn on packing for short examples'}, or try a smaller model first.` });
+    warnings.push({
+      level: 'warning',
+      message: `It will take about ${duration(time.seconds)} on this machine.`,
+      fix: `Train fewer steps or epochs, lower the sequence length${config.packing ? '' : ', turn on packing for short examples'}, or try a smaller model first.`,
+    });
   }
   if (calibration.state === 'unavailable') {
-    const rate = machine.gemmSource === 'assumed' ? `an assumed ${ASSUMED_GEMM_GFLOPS} GFLOP/s (no system check has run)` : `the last system check's ${Math.round(machine.gemmGflops)} GFLOP/s`;
+    const rate =
+      machine.gemmSource === 'assumed'
+        ? `an assumed ${ASSUMED_GEMM_GFLOPS} GFLOP/s (no system check has run)`
+        : `the last system check's ${Math.round(machine.gemmGflops)} GFLOP/s`;
     warnings.push({
       level: 'warning',
       message: `The time is rough: this machine's speed for this model could not be measured (${calibration.message}), so it is counted from FLOPs at ${rate}. Small models often take several times longer.`,
@@ -121,7 +149,11 @@ export async function estimateTrainJob(db: Db, workspace: string, datasets: Data
     });
   }
   if (contended) {
-    warnings.push({ level: 'warning', message: 'The speed was measured while the machine was busy (a fine-tune or other programs were running), so this run may be much faster than estimated.', fix: 'It is measured again once the machine is quieter: look again in a few minutes.' });
+    warnings.push({
+      level: 'warning',
+      message: 'The speed was measured while the machine was busy (a fine-tune or other programs were running), so this run may be much faster than estimated.',
+      fix: 'It is measured again once the machine is quieter: look again in a few minutes.',
+    });
   }
   if (config.seqLen < (report.tokens?.p90 ?? 0)) {
     // The report's rule: the length where no record is cut, never past what the model reads.
@@ -132,7 +164,11 @@ export async function estimateTrainJob(db: Db, workspace: string, datasets: Data
         : advice.fitsAll
           ? `Raise the sequence length to ${advice.seqLen}, where every record fits, if memory allows.`
           : `Raise the sequence length to ${advice.seqLen}, the most this model reads, if memory allows; longer records are still cut there.`;
-    warnings.push({ level: 'warning', message: `${report.tokens!.overSeqLen} of ${report.records} records are longer than ${config.seqLen} tokens and will be cut.`, fix });
+    warnings.push({
+      level: 'warning',
+      message: `${report.tokens!.overSeqLen} of ${report.records} records are longer than ${config.seqLen} tokens and will be cut.`,
+      fix,
+    });
   }
   return {
     records,

@@ -15,7 +15,11 @@ import { trainLoraOptions, type ResolvedDataset, type ResolvedTrainJobConfig } f
 function dataset(db: Db, id: string, version: number | undefined, role: string): ResolvedDataset {
   const d = getDatasetOrThrow(db, id);
   const v = getVersionOrThrow(db, id, version);
-  if (v.valid === 0) throw new ApiError('TRAIN_CONFIG_INVALID', `The ${role} dataset "${d.name}" v${v.version} has no valid record: open its validation report and fix the file.`);
+  if (v.valid === 0)
+    throw new ApiError(
+      'TRAIN_CONFIG_INVALID',
+      `The ${role} dataset "${d.name}" v${v.version} has no valid record: open its validation report and fix the file.`,
+    );
   return { id, name: d.name, version: v.version, file: v.filePath, parseOptions: v.parseOptions, format: v.format };
 }
 
@@ -28,7 +32,10 @@ function checkPromptTemplate(model: BaseModel, config: TrainJobConfig, datasets:
   if (!own || model.hasChatTemplate) return;
   const chat = datasets.find((d) => d !== null && d.format !== 'text');
   if (chat) {
-    throw new ApiError('TRAIN_CONFIG_INVALID', `${model.name} has no chat template, and "${chat.name}" v${chat.version} holds ${chat.format} records, which are written out by one: choose a prompt template (Question / Answer, Alpaca, ChatML… or your own).`);
+    throw new ApiError(
+      'TRAIN_CONFIG_INVALID',
+      `${model.name} has no chat template, and "${chat.name}" v${chat.version} holds ${chat.format} records, which are written out by one: choose a prompt template (Question / Answer, Alpaca, ChatML… or your own).`,
+    );
   }
 }
 
@@ -50,9 +57,19 @@ export function resolveTrainJob(db: Db, workspace: string, config: TrainJobConfi
     const modelConfig = readModelConfig(model.path);
     checkPromptTemplate(model, config, [resolved.dataset, resolved.validationDataset]);
     if (config.seqLen > modelConfig.maxPositionEmbeddings) {
-      throw new ApiError('TRAIN_CONFIG_INVALID', `Sequence length ${config.seqLen} is over the model's limit of ${modelConfig.maxPositionEmbeddings} positions.`);
+      throw new ApiError(
+        'TRAIN_CONFIG_INVALID',
+        `Sequence length ${config.seqLen} is over the model's limit of ${modelConfig.maxPositionEmbeddings} positions.`,
+      );
     }
-    const lora = createLoraConfig({ r: config.lora.r, loraAlpha: config.lora.alpha, loraDropout: config.lora.dropout, targetModules: config.lora.targetModules, useRslora: config.lora.useRslora, baseModelNameOrPath: model.path });
+    const lora = createLoraConfig({
+      r: config.lora.r,
+      loraAlpha: config.lora.alpha,
+      loraDropout: config.lora.dropout,
+      targetModules: config.lora.targetModules,
+      useRslora: config.lora.useRslora,
+      baseModelNameOrPath: model.path,
+    });
     checkLoraTrainingConfig(lora);
     resolveLoraTargets(modelConfig, lora);
   } catch (error) {

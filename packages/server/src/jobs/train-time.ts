@@ -88,13 +88,33 @@ export interface TrainTime {
 }
 
 function rough(roughSeconds: number, steps: number): TrainingTime {
-  return { basis: 'rough', seconds: roughSeconds, lowSeconds: roughSeconds, highSeconds: roughSeconds * ROUGH_SPREAD, secondsPerStep: roughSeconds / Math.max(1, steps), steps, measuredAt: null };
+  return {
+    basis: 'rough',
+    seconds: roughSeconds,
+    lowSeconds: roughSeconds,
+    highSeconds: roughSeconds * ROUGH_SPREAD,
+    secondsPerStep: roughSeconds / Math.max(1, steps),
+    steps,
+    measuredAt: null,
+  };
 }
 
 export function trainTime(input: TrainTimeInput): TrainTime {
   const { config } = input;
-  if (input.cannotMeasure) return { time: rough(input.roughSeconds, input.steps), calibration: { state: 'unavailable', message: input.cannotMeasure, fraction: null, measuredWhileBusy: false }, contended: false };
-  const settings = { method: config.method, r: config.lora.r, targets: input.targets, dropout: config.lora.dropout, batchSize: config.batchSize, widths: input.widths };
+  if (input.cannotMeasure)
+    return {
+      time: rough(input.roughSeconds, input.steps),
+      calibration: { state: 'unavailable', message: input.cannotMeasure, fraction: null, measuredWhileBusy: false },
+      contended: false,
+    };
+  const settings = {
+    method: config.method,
+    r: config.lora.r,
+    targets: input.targets,
+    dropout: config.lora.dropout,
+    batchSize: config.batchSize,
+    widths: input.widths,
+  };
   const state = input.calibrator.request(calibrationShape(input.model, settings), {
     config: input.model,
     method: config.method,
@@ -102,8 +122,18 @@ export function trainTime(input: TrainTimeInput): TrainTime {
     batchSize: config.batchSize,
     widths: input.widths,
   });
-  if (state.state === 'measuring') return { time: rough(input.roughSeconds, input.steps), calibration: { state: 'measuring', message: state.message, fraction: state.fraction, measuredWhileBusy: false }, contended: false };
-  if (state.state === 'unavailable') return { time: rough(input.roughSeconds, input.steps), calibration: { state: 'unavailable', message: state.reason, fraction: null, measuredWhileBusy: false }, contended: false };
+  if (state.state === 'measuring')
+    return {
+      time: rough(input.roughSeconds, input.steps),
+      calibration: { state: 'measuring', message: state.message, fraction: state.fraction, measuredWhileBusy: false },
+      contended: false,
+    };
+  if (state.state === 'unavailable')
+    return {
+      time: rough(input.roughSeconds, input.steps),
+      calibration: { state: 'unavailable', message: state.reason, fraction: null, measuredWhileBusy: false },
+      contended: false,
+    };
   const { stored } = state;
   const range = projectTrainingTime(stored.calibration, {
     steps: input.steps,
@@ -114,7 +144,15 @@ export function trainTime(input: TrainTimeInput): TrainTime {
     extraSecondsPerStep: REPORTING_SECONDS_PER_STEP,
   });
   return {
-    time: { basis: 'measured', seconds: range.seconds, lowSeconds: range.lowSeconds, highSeconds: range.highSeconds, secondsPerStep: range.secondsPerStep, steps: input.steps, measuredAt: stored.measuredAt },
+    time: {
+      basis: 'measured',
+      seconds: range.seconds,
+      lowSeconds: range.lowSeconds,
+      highSeconds: range.highSeconds,
+      secondsPerStep: range.secondsPerStep,
+      steps: input.steps,
+      measuredAt: stored.measuredAt,
+    },
     calibration: { state: 'measured', message: null, fraction: null, measuredWhileBusy: stored.contended },
     contended: stored.contended,
   };

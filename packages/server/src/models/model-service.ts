@@ -5,7 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError, downloadModelConfigSchema, jobResult, type BaseModel, type CreateDemoModelBody, type Job, type RegisterModelBody } from '@qlora-studio/contracts';
+import {
+  ApiError,
+  downloadModelConfigSchema,
+  jobResult,
+  type BaseModel,
+  type CreateDemoModelBody,
+  type Job,
+  type RegisterModelBody,
+} from '@qlora-studio/contracts';
 import { EngineError, inspectModelFolder, loadModelFolder, makeTinyModel } from '@qlora-studio/engine';
 import { recordActivity } from '../store/activity-repo.js';
 import type { Db } from '../store/database.js';
@@ -62,8 +70,24 @@ export class ModelService {
     const id = newId('model');
     const dir = path.join(this.modelsDir, id);
     try {
-      makeTinyModel({ arch: body.architecture, outDir: dir, hiddenSize: 64, layers: 2, heads: 4, kvHeads: 2, intermediateSize: 128, maxPositionEmbeddings: 1024, seed: 7 });
-      const model = insertModel(this.db, { id, name: body.name ?? `Demo ${body.architecture} (random weights)`, source: 'demo', sourceRef: null, ...describeFolder(dir) });
+      makeTinyModel({
+        arch: body.architecture,
+        outDir: dir,
+        hiddenSize: 64,
+        layers: 2,
+        heads: 4,
+        kvHeads: 2,
+        intermediateSize: 128,
+        maxPositionEmbeddings: 1024,
+        seed: 7,
+      });
+      const model = insertModel(this.db, {
+        id,
+        name: body.name ?? `Demo ${body.architecture} (random weights)`,
+        source: 'demo',
+        sourceRef: null,
+        ...describeFolder(dir),
+      });
       recordActivity(this.db, 'model.added', `Demo model "${model.name}" created`);
       return model;
     } catch (error) {
@@ -88,7 +112,8 @@ export class ModelService {
     const model = getModelOrThrow(this.db, id);
     deleteModelRow(this.db, id);
     const inside = path.relative(this.modelsDir, model.path);
-    if (model.source !== 'local' && inside !== '' && !inside.startsWith('..') && !path.isAbsolute(inside)) fs.rmSync(model.path, { recursive: true, force: true });
+    if (model.source !== 'local' && inside !== '' && !inside.startsWith('..') && !path.isAbsolute(inside))
+      fs.rmSync(model.path, { recursive: true, force: true });
     recordActivity(this.db, 'model.deleted', `Model "${model.name}" removed`);
   }
 }

@@ -49,7 +49,12 @@ export function getAdapterOrThrow(db: Db, jobId: string): PlaygroundAdapter {
   const job = getJob(db, jobId);
   const adapter = job ? adapterOf(job) : null;
   if (!adapter) {
-    throw new ApiError('ADAPTER_NOT_FOUND', job ? `The job "${jobId}" has no adapter to run: only a fine-tune that succeeded leaves one (and its folder must still exist).` : `No fine-tune with id "${jobId}".`);
+    throw new ApiError(
+      'ADAPTER_NOT_FOUND',
+      job
+        ? `The job "${jobId}" has no adapter to run: only a fine-tune that succeeded leaves one (and its folder must still exist).`
+        : `No fine-tune with id "${jobId}".`,
+    );
   }
   return adapter;
 }

@@ -131,7 +131,9 @@ export class InferencePool {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    const exits = this.workers.map((w) => new Promise<void>((resolve) => (w.child.exitCode !== null || w.child.signalCode !== null ? resolve() : w.child.once('close', () => resolve()))));
+    const exits = this.workers.map(
+      (w) => new Promise<void>((resolve) => (w.child.exitCode !== null || w.child.signalCode !== null ? resolve() : w.child.once('close', () => resolve()))),
+    );
     for (const worker of this.workers) worker.child.kill('SIGKILL');
     await Promise.all(exits);
   }
@@ -236,7 +238,17 @@ export class InferencePool {
     } catch (error) {
       this.options.logger.warn({ err: error }, 'could not lower the priority of the inference worker');
     }
-    const worker: Worker = { child, busy: null, busySince: 0, models: [], exiting: false, idleTimer: null, silenceTimer: null, stoppedBecause: null, lastOutput: [] };
+    const worker: Worker = {
+      child,
+      busy: null,
+      busySince: 0,
+      models: [],
+      exiting: false,
+      idleTimer: null,
+      silenceTimer: null,
+      stoppedBecause: null,
+      lastOutput: [],
+    };
     this.workers.push(worker);
     const keep = (line: string) => {
       if (!line.trim()) return;

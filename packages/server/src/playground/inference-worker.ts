@@ -3,7 +3,16 @@
  * few models it loaded, with their adapters, and generates one reply at a time, streaming
  * each piece of text back over IPC. Exits when the server goes away.
  */
-import { encodePrompt, generateTokens, promptChatTemplate, loadCausalLM, loadModelFolder, readLoraAdapter, type CausalLM, type ModelFolder } from '@qlora-studio/engine';
+import {
+  encodePrompt,
+  generateTokens,
+  promptChatTemplate,
+  loadCausalLM,
+  loadModelFolder,
+  readLoraAdapter,
+  type CausalLM,
+  type ModelFolder,
+} from '@qlora-studio/engine';
 import { explainJobError } from '../jobs/failure.js';
 import { modelsPerWorker, type GenerateTask, type InferenceCommand, type InferenceMessage } from './inference-protocol.js';
 

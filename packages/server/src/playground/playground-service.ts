@@ -87,7 +87,8 @@ function renderPrompt(prompt: CreateRunInput['prompt']): GenerateTask['prompt'] 
   const empty = new Set<string>();
   const fill = (text: string) => {
     const filled = fillTemplate(text, prompt.variables, { maxLength: maxFilledPromptLength });
-    if (filled.tooLong) throw invalid(`With its variables filled in, the prompt would be over ${maxFilledPromptLength.toLocaleString('en')} characters: shorten the values.`);
+    if (filled.tooLong)
+      throw invalid(`With its variables filled in, the prompt would be over ${maxFilledPromptLength.toLocaleString('en')} characters: shorten the values.`);
     filled.missing.forEach((name) => missing.add(name));
     templateVariables(text).forEach((name) => variableValue(prompt.variables, name)?.trim() === '' && empty.add(name));
     return filled.text;
@@ -108,8 +109,12 @@ function renderPrompt(prompt: CreateRunInput['prompt']): GenerateTask['prompt'] 
       ],
     };
   }
-  if (missing.size > 0) throw invalid(`The prompt uses ${quoteList([...missing])} but no value was given: fill ${missing.size === 1 ? 'it' : 'them'} in under Variables.`);
-  if (empty.size > 0) throw invalid(`${quoteList([...empty])} ${empty.size === 1 ? 'is' : 'are'} empty: give ${empty.size === 1 ? 'it a value' : 'them values'} under Variables.`);
+  if (missing.size > 0)
+    throw invalid(`The prompt uses ${quoteList([...missing])} but no value was given: fill ${missing.size === 1 ? 'it' : 'them'} in under Variables.`);
+  if (empty.size > 0)
+    throw invalid(
+      `${quoteList([...empty])} ${empty.size === 1 ? 'is' : 'are'} empty: give ${empty.size === 1 ? 'it a value' : 'them values'} under Variables.`,
+    );
   const total = rendered.kind === 'text' ? rendered.text.length : rendered.messages.reduce((n, m) => n + m.content.length, 0);
   if (total > maxFilledPromptLength) throw invalid(`The prompt is over ${maxFilledPromptLength.toLocaleString('en')} characters: shorten it.`);
   if (rendered.kind === 'text' && !rendered.text.trim()) throw invalid('The prompt is empty: write one, or pick a template.');
@@ -136,7 +141,16 @@ export class PlaygroundService {
   ) {
     // Replies a stopped server left half-done are closed, with what they had, as failed.
     for (const run of unfinishedRuns(db)) {
-      const panes = run.panes.map((pane): PaneOutput => (isFinished(pane) ? pane : { ...pane, status: 'failed', statusText: undefined, error: { message: 'The server stopped before this reply was finished.', hint: 'Run the prompt again.' } }));
+      const panes = run.panes.map((pane): PaneOutput =>
+        isFinished(pane)
+          ? pane
+          : {
+              ...pane,
+              status: 'failed',
+              statusText: undefined,
+              error: { message: 'The server stopped before this reply was finished.', hint: 'Run the prompt again.' },
+            },
+      );
       savePanes(db, { ...run, panes });
     }
   }
@@ -168,7 +182,9 @@ export class PlaygroundService {
       }
       const promptTemplate = choice.promptTemplate ?? adapter?.promptTemplate ?? null;
       if (rendered.kind === 'chat' && !model.hasChatTemplate && (promptTemplate === null || promptTemplate.id === 'model')) {
-        throw invalid(`${model.name} has no chat template, so it cannot take a conversation: choose a prompt template for it (its fine-tunes' own, or Question / Answer, Alpaca…), or use Text mode.`);
+        throw invalid(
+          `${model.name} has no chat template, so it cannot take a conversation: choose a prompt template for it (its fine-tunes' own, or Question / Answer, Alpaca…), or use Text mode.`,
+        );
       }
       // Named by what it runs; full precision is said, since comparing it with NF4 is a common question.
       const label = `${adapter ? `${model.name} + ${adapter.title}` : model.name}${choice.quant === 'none' ? ', full precision' : ''}`;
@@ -195,7 +211,15 @@ export class PlaygroundService {
     const live: LiveRun = { run, ownerTokenId: caller.tokenId, listeners: new Set() };
     this.live.set(run.id, live);
     for (const pane of panes) {
-      const task: GenerateTask = { taskId: `${run.id}:${pane.index}`, modelDir: pane.modelDir, quant: pane.choice.quant, adapterDir: pane.adapterDir, promptTemplate: pane.choice.promptTemplate ?? null, prompt: rendered, settings: body.settings };
+      const task: GenerateTask = {
+        taskId: `${run.id}:${pane.index}`,
+        modelDir: pane.modelDir,
+        quant: pane.choice.quant,
+        adapterDir: pane.adapterDir,
+        promptTemplate: pane.choice.promptTemplate ?? null,
+        prompt: rendered,
+        settings: body.settings,
+      };
       this.pool.submit(task, caller.tokenId ?? 'this machine', (event) => this.onTaskEvent(live, pane.index, event));
     }
     this.showQueue();
@@ -336,7 +360,11 @@ export class PlaygroundService {
     return this.getSession(insertSession(this.db, caller, { title: body.title ?? 'Untitled session', draft: body.draft ?? null }), caller);
   }
 
-  updateSession(id: string, caller: Caller, patch: { title?: string | undefined; shared?: boolean | undefined; draft?: PlaygroundDraft | undefined }): PlaygroundSession {
+  updateSession(
+    id: string,
+    caller: Caller,
+    patch: { title?: string | undefined; shared?: boolean | undefined; draft?: PlaygroundDraft | undefined },
+  ): PlaygroundSession {
     ownedSessionRow(this.db, id, caller);
     updateSessionRow(this.db, id, patch);
     return this.getSession(id, caller);
@@ -373,7 +401,16 @@ export class PlaygroundService {
     const sessionId = this.db.transaction(() => {
       const id = insertSession(this.db, caller, { title: file.session.title, draft: file.session.draft });
       for (const run of file.session.runs) {
-        const panes = run.panes.map((pane): PaneOutput => (isFinished(pane) ? pane : { ...pane, status: 'failed', statusText: undefined, error: { message: 'This reply was not finished when the session was exported.', hint: null } }));
+        const panes = run.panes.map((pane): PaneOutput =>
+          isFinished(pane)
+            ? pane
+            : {
+                ...pane,
+                status: 'failed',
+                statusText: undefined,
+                error: { message: 'This reply was not finished when the session was exported.', hint: null },
+              },
+        );
         insertRun(this.db, { ...run, id: newId('run'), sessionId: id, panes });
       }
       return id;

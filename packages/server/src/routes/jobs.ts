@@ -12,13 +12,19 @@ export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'listJobs', ({ query }) => ({ jobs: listJobs(ctx.db, query) }));
 
   defineRoute(app, 'createJob', ({ body }) => {
-    const job = ctx.jobs.create(body.type === 'train' ? { type: 'train', config: resolveTrainJob(ctx.db, ctx.workspace, body.config), title: body.title } : body);
+    const job = ctx.jobs.create(
+      body.type === 'train' ? { type: 'train', config: resolveTrainJob(ctx.db, ctx.workspace, body.config), title: body.title } : body,
+    );
     ctx.runner.pump();
     return job;
   });
 
   // Measures training speed per model shape for the estimate, in its own process; stopped with the server.
-  const calibrator = new TrainingCalibrator({ db: ctx.db, logger: app.log, trainingRunning: () => jobsWithStatus(ctx.db, 'running').some((job) => job.type === 'train') });
+  const calibrator = new TrainingCalibrator({
+    db: ctx.db,
+    logger: app.log,
+    trainingRunning: () => jobsWithStatus(ctx.db, 'running').some((job) => job.type === 'train'),
+  });
   app.addHook('preClose', () => calibrator.stop());
   defineRoute(app, 'estimateTraining', ({ body }) => estimateTrainJob(ctx.db, ctx.workspace, ctx.datasets, calibrator, body));
 

@@ -27,7 +27,11 @@ export function playgroundRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'exportPlaygroundSession', ({ params, session, reply }) => {
     const file = playground.exportSession(params.id, callerOf(session));
     // A plain-ASCII name for every client, and the exact title (RFC 5987) for those that read it.
-    const ascii = file.session.title.replace(/[^\w .-]+/g, '').trim().slice(0, 60) || 'session';
+    const ascii =
+      file.session.title
+        .replace(/[^\w .-]+/g, '')
+        .trim()
+        .slice(0, 60) || 'session';
     const exact = encodeURIComponent(`${firstChars(file.session.title, 60)}.playground.json`);
     reply.header('content-disposition', `attachment; filename="${ascii}.playground.json"; filename*=UTF-8''${exact}`);
     return file;

@@ -64,7 +64,16 @@ function versionRows(db: Db, id: string): StoredVersion[] {
 
 function toDataset(db: Db, row: DatasetRow): Dataset {
   const versions = versionRows(db, row.id).map(publicVersion);
-  return { id: row.id, name: row.name, source: row.source, sourceRef: row.source_ref, createdAt: row.created_at, updatedAt: row.updated_at, latest: versions[0]!, versions };
+  return {
+    id: row.id,
+    name: row.name,
+    source: row.source,
+    sourceRef: row.source_ref,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    latest: versions[0]!,
+    versions,
+  };
 }
 
 export type NewVersion = Omit<StoredVersion, 'datasetId' | 'version' | 'createdAt'>;
@@ -73,7 +82,14 @@ export type NewVersion = Omit<StoredVersion, 'datasetId' | 'version' | 'createdA
 export function insertDataset(db: Db, input: { id: string; name: string; source: Dataset['source']; sourceRef: string | null; version: NewVersion }): Dataset {
   db.transaction(() => {
     const at = nowIso();
-    db.prepare('INSERT INTO datasets (id, name, source, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(input.id, input.name, input.source, input.sourceRef, at, at);
+    db.prepare('INSERT INTO datasets (id, name, source, source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      input.id,
+      input.name,
+      input.source,
+      input.sourceRef,
+      at,
+      at,
+    );
     insertVersionRow(db, input.id, 1, input.version, at);
   })();
   return getDatasetOrThrow(db, input.id);
@@ -94,7 +110,22 @@ function insertVersionRow(db: Db, id: string, version: number, v: NewVersion, at
   db.prepare(
     `INSERT INTO dataset_versions (dataset_id, version, file_name, file_path, size_bytes, sha256, file_type, format, parse_options, records, valid, error_count, warning_count, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, version, v.fileName, v.filePath, v.sizeBytes, v.sha256, v.fileType, v.format, JSON.stringify(v.parseOptions), v.records, v.valid, v.errorCount, v.warningCount, at);
+  ).run(
+    id,
+    version,
+    v.fileName,
+    v.filePath,
+    v.sizeBytes,
+    v.sha256,
+    v.fileType,
+    v.format,
+    JSON.stringify(v.parseOptions),
+    v.records,
+    v.valid,
+    v.errorCount,
+    v.warningCount,
+    at,
+  );
 }
 
 export function listDatasets(db: Db): Dataset[] {
@@ -110,9 +141,11 @@ export function getDatasetOrThrow(db: Db, id: string): Dataset {
 /** A version (default: the newest) with its file path. */
 export function getVersionOrThrow(db: Db, id: string, version?: number): StoredVersion {
   getDatasetOrThrow(db, id);
-  const row = (version === undefined
-    ? db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY version DESC LIMIT 1').get(id)
-    : db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? AND version = ?').get(id, version)) as VersionRow | undefined;
+  const row = (
+    version === undefined
+      ? db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY version DESC LIMIT 1').get(id)
+      : db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? AND version = ?').get(id, version)
+  ) as VersionRow | undefined;
   if (!row) throw new ApiError('DATASET_NOT_FOUND', `Dataset "${id}" has no version ${version}.`);
   return toVersion(row);
 }

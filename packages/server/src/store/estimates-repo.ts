@@ -27,9 +27,16 @@ interface CalibrationRow {
 }
 
 export function getCalibration(db: Db, key: string): StoredCalibration | null {
-  const row = db.prepare('SELECT key, calibration, contended, startup_seconds, measured_at FROM training_calibrations WHERE key = ?').get(key) as CalibrationRow | undefined;
+  const row = db.prepare('SELECT key, calibration, contended, startup_seconds, measured_at FROM training_calibrations WHERE key = ?').get(key) as
+    CalibrationRow | undefined;
   if (!row) return null;
-  return { key: row.key, calibration: JSON.parse(row.calibration) as TrainingCalibration, contended: row.contended === 1, startupSeconds: row.startup_seconds, measuredAt: row.measured_at };
+  return {
+    key: row.key,
+    calibration: JSON.parse(row.calibration) as TrainingCalibration,
+    contended: row.contended === 1,
+    startupSeconds: row.startup_seconds,
+    measuredAt: row.measured_at,
+  };
 }
 
 export function putCalibration(db: Db, entry: Omit<StoredCalibration, 'measuredAt'> & { shape: unknown; measuredAt?: string }): StoredCalibration {

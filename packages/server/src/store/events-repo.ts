@@ -20,17 +20,9 @@ export type NewJobEvent = WorkerEvent | { kind: 'status'; status: JobStatus; err
 export function appendJobEvent(db: Db, jobId: string, event: NewJobEvent): JobEvent {
   const { kind, ...data } = event;
   const at = nowIso();
-  const info = db
-    .prepare('INSERT INTO job_events (job_id, at, kind, data) VALUES (?, ?, ?, ?)')
-    .run(jobId, at, kind, JSON.stringify(data));
+  const info = db.prepare('INSERT INTO job_events (job_id, at, kind, data) VALUES (?, ?, ?, ?)').run(jobId, at, kind, JSON.stringify(data));
   if (event.kind === 'metric') {
-    db.prepare('INSERT INTO job_metrics (job_id, name, step, value, at) VALUES (?, ?, ?, ?, ?)').run(
-      jobId,
-      event.name,
-      event.step,
-      event.value,
-      at,
-    );
+    db.prepare('INSERT INTO job_metrics (job_id, name, step, value, at) VALUES (?, ?, ?, ?, ?)').run(jobId, event.name, event.step, event.value, at);
   }
   return { id: Number(info.lastInsertRowid), jobId, at, ...event } as JobEvent;
 }
@@ -53,9 +45,7 @@ export function listJobEvents(db: Db, query: EventQuery): JobEvent[] {
     where.push('kind = ?');
     args.push(query.kind);
   }
-  const rows = db
-    .prepare(`SELECT * FROM job_events WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
-    .all(...args, query.limit) as EventRow[];
+  const rows = db.prepare(`SELECT * FROM job_events WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...args, query.limit) as EventRow[];
   return rows.map(toEvent);
 }
 
@@ -64,9 +54,12 @@ export function latestEventId(db: Db): number {
 }
 
 export function listJobMetrics(db: Db, jobId: string): { name: string; points: { step: number; value: number; at: string }[] }[] {
-  const rows = db
-    .prepare('SELECT name, step, value, at FROM job_metrics WHERE job_id = ? ORDER BY name, step, rowid')
-    .all(jobId) as { name: string; step: number; value: number; at: string }[];
+  const rows = db.prepare('SELECT name, step, value, at FROM job_metrics WHERE job_id = ? ORDER BY name, step, rowid').all(jobId) as {
+    name: string;
+    step: number;
+    value: number;
+    at: string;
+  }[];
   const series = new Map<string, { step: number; value: number; at: string }[]>();
   for (const { name, ...point } of rows) {
     const points = series.get(name) ?? [];

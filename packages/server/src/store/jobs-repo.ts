@@ -1,13 +1,4 @@
-import {
-  ApiError,
-  canTransition,
-  type Job,
-  type JobError,
-  type JobProgress,
-  type JobStatus,
-  type JobType,
-  type ListJobsQuery,
-} from '@qlora-studio/contracts';
+import { ApiError, canTransition, type Job, type JobError, type JobProgress, type JobStatus, type JobType, type ListJobsQuery } from '@qlora-studio/contracts';
 import type { Db } from './database.js';
 import { fromJson, newId, nowIso, toJson } from './rows.js';
 
@@ -51,9 +42,15 @@ function toJob(row: JobRow): Job {
 export function insertJob(db: Db, input: { type: JobType; title: string; config: unknown; parentId?: string | null }): Job {
   const id = newId('job');
   const seq = ((db.prepare('SELECT MAX(seq) AS s FROM jobs').get() as { s: number | null }).s ?? 0) + 1;
-  db.prepare(
-    `INSERT INTO jobs (id, seq, type, title, status, config, created_at, parent_id) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`,
-  ).run(id, seq, input.type, input.title, JSON.stringify(input.config ?? {}), nowIso(), input.parentId ?? null);
+  db.prepare(`INSERT INTO jobs (id, seq, type, title, status, config, created_at, parent_id) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`).run(
+    id,
+    seq,
+    input.type,
+    input.title,
+    JSON.stringify(input.config ?? {}),
+    nowIso(),
+    input.parentId ?? null,
+  );
   return getJobOrThrow(db, id);
 }
 

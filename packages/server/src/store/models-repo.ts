@@ -16,12 +16,28 @@ interface ModelRow {
 }
 
 function toModel(row: ModelRow): BaseModel {
-  return { id: row.id, name: row.name, source: row.source, sourceRef: row.source_ref, path: row.path, createdAt: row.created_at, ...(JSON.parse(row.info) as ModelInfo) };
+  return {
+    id: row.id,
+    name: row.name,
+    source: row.source,
+    sourceRef: row.source_ref,
+    path: row.path,
+    createdAt: row.created_at,
+    ...(JSON.parse(row.info) as ModelInfo),
+  };
 }
 
 export function insertModel(db: Db, input: Omit<BaseModel, 'id' | 'createdAt'> & { id?: string }): BaseModel {
   const { id = newId('model'), name, source, sourceRef, path, ...info } = input;
-  db.prepare('INSERT INTO models (id, name, source, source_ref, path, info, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, name, source, sourceRef, path, JSON.stringify(info), nowIso());
+  db.prepare('INSERT INTO models (id, name, source, source_ref, path, info, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    id,
+    name,
+    source,
+    sourceRef,
+    path,
+    JSON.stringify(info),
+    nowIso(),
+  );
   return getModelOrThrow(db, id);
 }
 

@@ -91,7 +91,8 @@ function sessionRow(db: Db, id: string): SessionRow | undefined {
 /** A session the caller may open (their own, or a shared one); others are reported as not found. */
 export function readableSessionRow(db: Db, id: string, caller: Caller): SessionRow {
   const row = sessionRow(db, id);
-  if (!row || (!ownsSession(row, caller) && row.shared !== 1)) throw new ApiError('PLAYGROUND_SESSION_NOT_FOUND', `No Playground session "${id}" that you can open.`);
+  if (!row || (!ownsSession(row, caller) && row.shared !== 1))
+    throw new ApiError('PLAYGROUND_SESSION_NOT_FOUND', `No Playground session "${id}" that you can open.`);
   return row;
 }
 
@@ -133,7 +134,9 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // Reported below.
   }
-  throw new ApiError('VALIDATION_FAILED', 'The history cursor is not one this server gave; load the list again from its start.', { issues: [{ path: 'after', message: 'is not a cursor from this server' }] });
+  throw new ApiError('VALIDATION_FAILED', 'The history cursor is not one this server gave; load the list again from its start.', {
+    issues: [{ path: 'after', message: 'is not a cursor from this server' }],
+  });
 }
 
 /** Sessions the caller may read, newest first, a page at a time. */
@@ -142,9 +145,7 @@ export function listSessions(db: Db, caller: Caller, options: { q?: string | und
   const args: unknown[] = [caller.tokenId];
   // Every word must appear in the title or in a run's prompt, variables, outputs or notes.
   for (const word of (options.q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8)) {
-    where.push(
-      `(s.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM playground_runs r WHERE r.session_id = s.id AND r.search_text LIKE ? ESCAPE '\\'))`,
-    );
+    where.push(`(s.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM playground_runs r WHERE r.session_id = s.id AND r.search_text LIKE ? ESCAPE '\\'))`);
     const pattern = likePattern(word);
     args.push(pattern, pattern);
   }
@@ -163,19 +164,17 @@ export function listSessions(db: Db, caller: Caller, options: { q?: string | und
 export function insertSession(db: Db, caller: Caller, input: { title: string; draft: PlaygroundDraft | null }): string {
   const id = newId('session');
   const now = nowIso();
-  db.prepare('INSERT INTO playground_sessions (id, title, owner_token_id, owner_label, shared, draft, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?)').run(
-    id,
-    input.title,
-    caller.tokenId,
-    caller.label,
-    toJson(input.draft),
-    now,
-    now,
-  );
+  db.prepare(
+    'INSERT INTO playground_sessions (id, title, owner_token_id, owner_label, shared, draft, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?)',
+  ).run(id, input.title, caller.tokenId, caller.label, toJson(input.draft), now, now);
   return id;
 }
 
-export function updateSessionRow(db: Db, id: string, patch: { title?: string | undefined; shared?: boolean | undefined; draft?: PlaygroundDraft | undefined }): void {
+export function updateSessionRow(
+  db: Db,
+  id: string,
+  patch: { title?: string | undefined; shared?: boolean | undefined; draft?: PlaygroundDraft | undefined },
+): void {
   const columns: [string, unknown][] = [['updated_at', nowIso()]];
   if (patch.title !== undefined) columns.push(['title', patch.title]);
   if (patch.shared !== undefined) columns.push(['shared', patch.shared ? 1 : 0]);

@@ -25,22 +25,14 @@ function toToken(row: TokenRow): AccessToken {
 export function createToken(db: Db, role: Role, name: string): { token: string; record: AccessToken } {
   const id = `tok_${randomBytes(4).toString('hex')}`;
   const token = `qls_${randomBytes(24).toString('base64url')}`;
-  db.prepare('INSERT INTO access_tokens (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
-    id,
-    name,
-    role,
-    hashToken(token),
-    nowIso(),
-  );
+  db.prepare('INSERT INTO access_tokens (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(id, name, role, hashToken(token), nowIso());
   const row = db.prepare('SELECT * FROM access_tokens WHERE id = ?').get(id) as TokenRow;
   return { token, record: toToken(row) };
 }
 
 /** The live token matching `token`, recording its use; undefined if unknown or revoked. */
 export function findToken(db: Db, token: string): AccessToken | undefined {
-  const row = db
-    .prepare('SELECT * FROM access_tokens WHERE token_hash = ? AND revoked_at IS NULL')
-    .get(hashToken(token)) as TokenRow | undefined;
+  const row = db.prepare('SELECT * FROM access_tokens WHERE token_hash = ? AND revoked_at IS NULL').get(hashToken(token)) as TokenRow | undefined;
   if (!row) return undefined;
   db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ?').run(nowIso(), row.id);
   return toToken(row);
@@ -55,7 +47,5 @@ export function revokeToken(db: Db, id: string): boolean {
 }
 
 export function hasPractitionerToken(db: Db): boolean {
-  return (
-    db.prepare(`SELECT 1 FROM access_tokens WHERE role = 'practitioner' AND revoked_at IS NULL LIMIT 1`).get() !== undefined
-  );
+  return db.prepare(`SELECT 1 FROM access_tokens WHERE role = 'practitioner' AND revoked_at IS NULL LIMIT 1`).get() !== undefined;
 }

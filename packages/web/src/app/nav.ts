@@ -16,7 +16,13 @@ export interface NavItem {
 export const navItems: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: LayoutDashboard, shortcut: 'g d', end: true, description: 'Overview, health and quick actions' },
   { to: '/fine-tune', label: 'Fine-tune', icon: Sparkles, shortcut: 'g f', description: 'Upload data, configure and launch a QLoRA or LoRA run' },
-  { to: '/playground', label: 'Playground', icon: FlaskConical, shortcut: 'g p', description: 'Try prompts on models and adapters, compare outputs, keep sessions' },
+  {
+    to: '/playground',
+    label: 'Playground',
+    icon: FlaskConical,
+    shortcut: 'g p',
+    description: 'Try prompts on models and adapters, compare outputs, keep sessions',
+  },
   { to: '/activity', label: 'Activity', icon: Activity, shortcut: 'g a', description: 'Jobs, live progress and logs' },
   { to: '/settings', label: 'Settings', icon: Settings, shortcut: 'g s', footer: true, description: 'Theme, accessibility and workspace' },
 ];

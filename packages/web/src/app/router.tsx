@@ -12,8 +12,8 @@ function RootError() {
     <main className="mx-auto flex min-h-dvh max-w-lg flex-col justify-center gap-4 p-6">
       <h1 className="text-2xl font-semibold">QLoRA Studio hit a problem</h1>
       <p className="text-fg-muted">
-        The app could not start this screen{error?.message ? `: ${error.message}` : '.'} Reload the page; if it keeps happening, restart the
-        server and check the browser console.
+        The app could not start this screen{error?.message ? `: ${error.message}` : '.'} Reload the page; if it keeps happening, restart the server and check
+        the browser console.
       </p>
       <div className="flex gap-3">
         <Button onClick={() => window.location.reload()}>Reload</Button>
@@ -36,13 +36,55 @@ export const router = createBrowserRouter([
     element: <AppLayout />,
     errorElement: <RootError />,
     children: [
-      { index: true, element: <Page><DashboardPage /></Page> },
-      { path: 'fine-tune', element: <Page><FineTunePage /></Page> },
-      { path: 'playground', element: <Page><PlaygroundPage /></Page> },
+      {
+        index: true,
+        element: (
+          <Page>
+            <DashboardPage />
+          </Page>
+        ),
+      },
+      {
+        path: 'fine-tune',
+        element: (
+          <Page>
+            <FineTunePage />
+          </Page>
+        ),
+      },
+      {
+        path: 'playground',
+        element: (
+          <Page>
+            <PlaygroundPage />
+          </Page>
+        ),
+      },
       { path: 'playground/sessions/:sessionId', element: <PlaygroundSessionRedirect /> },
-      { path: 'activity', element: <Page><ActivityPage /></Page> },
-      { path: 'activity/jobs/:jobId', element: <Page><JobDetailPage /></Page> },
-      { path: 'settings', element: <Page><SettingsPage /></Page> },
+      {
+        path: 'activity',
+        element: (
+          <Page>
+            <ActivityPage />
+          </Page>
+        ),
+      },
+      {
+        path: 'activity/jobs/:jobId',
+        element: (
+          <Page>
+            <JobDetailPage />
+          </Page>
+        ),
+      },
+      {
+        path: 'settings',
+        element: (
+          <Page>
+            <SettingsPage />
+          </Page>
+        ),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -27,7 +27,9 @@ describe('parseErrorResponse', () => {
 
   it('does not repeat a problem the message already states', () => {
     const message = 'The request body is not valid: "jobConcurrency" Too big: expected number to be <=8';
-    const body = { error: { code: 'VALIDATION_FAILED', message, details: { issues: [{ path: 'jobConcurrency', message: 'Too big: expected number to be <=8' }] } } };
+    const body = {
+      error: { code: 'VALIDATION_FAILED', message, details: { issues: [{ path: 'jobConcurrency', message: 'Too big: expected number to be <=8' }] } },
+    };
     expect(parseErrorResponse(400, JSON.stringify(body)).message).toBe(message);
   });
 

@@ -1,12 +1,4 @@
-import {
-  apiRoutes,
-  errorCatalogue,
-  fillPath,
-  type ErrorCode,
-  type RouteInput,
-  type RouteName,
-  type RouteOutput,
-} from '@qlora-studio/contracts';
+import { apiRoutes, errorCatalogue, fillPath, type ErrorCode, type RouteInput, type RouteName, type RouteOutput } from '@qlora-studio/contracts';
 import { getToken } from './auth-token';
 
 /** Error codes the client adds to the server's catalogue. */
@@ -163,9 +155,8 @@ export interface CallOptions {
   keepalive?: boolean;
 }
 
-type CallArgs<N extends RouteName> = object extends RouteInput<N>
-  ? [input?: RouteInput<N>, options?: CallOptions]
-  : [input: RouteInput<N>, options?: CallOptions];
+type CallArgs<N extends RouteName> =
+  object extends RouteInput<N> ? [input?: RouteInput<N>, options?: CallOptions] : [input: RouteInput<N>, options?: CallOptions];
 
 export interface ApiClientConfig {
   fetch?: typeof fetch;

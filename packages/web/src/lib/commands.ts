@@ -138,22 +138,16 @@ export function chordFromEvent(event: KeyLike, isMac: boolean): string | null {
 
 /** Key caps to show for a shortcut, e.g. `mod+k` → [["Ctrl","K"]] or [["⌘","K"]]. */
 export function shortcutKeys(shortcut: string, isMac: boolean): string[][] {
-  const names: Record<string, string> = isMac
-    ? { mod: '⌘', ctrl: '⌃', alt: '⌥', shift: '⇧' }
-    : { mod: 'Ctrl', ctrl: 'Ctrl', alt: 'Alt', shift: 'Shift' };
+  const names: Record<string, string> = isMac ? { mod: '⌘', ctrl: '⌃', alt: '⌥', shift: '⇧' } : { mod: 'Ctrl', ctrl: 'Ctrl', alt: 'Alt', shift: 'Shift' };
   const keys: Record<string, string> = { escape: 'Esc', enter: 'Enter', space: 'Space', arrowup: '↑', arrowdown: '↓' };
   return normalizeShortcut(shortcut)
     .split(' ')
-    .map((chord) =>
-      chord.split('+').map((part, i, all) => (i < all.length - 1 ? names[part] ?? part : keys[part] ?? part.toUpperCase())),
-    );
+    .map((chord) => chord.split('+').map((part, i, all) => (i < all.length - 1 ? (names[part] ?? part) : (keys[part] ?? part.toUpperCase()))));
 }
 
 /** Spoken form of a shortcut for screen readers: "Control K", "G then D". */
 export function describeShortcut(shortcut: string, isMac: boolean): string {
-  const spoken: Record<string, string> = isMac
-    ? { '⌘': 'Command', '⌃': 'Control', '⌥': 'Option', '⇧': 'Shift' }
-    : { Ctrl: 'Control' };
+  const spoken: Record<string, string> = isMac ? { '⌘': 'Command', '⌃': 'Control', '⌥': 'Option', '⇧': 'Shift' } : { Ctrl: 'Control' };
   return shortcutKeys(shortcut, isMac)
     .map((chord) => chord.map((k) => spoken[k] ?? (k === '?' ? 'question mark' : k)).join(' '))
     .join(' then ');
@@ -226,12 +220,15 @@ export function isEditableTarget(target: EventTarget | null): boolean {
   return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'].includes(type);
 }
 
-export const isMacPlatform = (): boolean =>
-  typeof navigator !== 'undefined' && /Mac|iPhone|iPad|iPod/i.test(navigator.platform || navigator.userAgent);
+export const isMacPlatform = (): boolean => typeof navigator !== 'undefined' && /Mac|iPhone|iPad|iPod/i.test(navigator.platform || navigator.userAgent);
 
 // ---- palette search --------------------------------------------------------------------------------
 
-const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 /**
  * How well a command matches what was typed in the palette, 0 (no match) to 1. Whole-title

@@ -35,22 +35,42 @@ const themes = {
 
 /** Text colour on background colour, as the components pair them. */
 const textPairs: [string, string][] = [
-  ['fg', 'canvas'], ['fg', 'surface'], ['fg', 'surface-muted'],
-  ['fg-muted', 'canvas'], ['fg-muted', 'surface'], ['fg-muted', 'surface-muted'],
-  ['primary-fg', 'primary'], ['primary-fg', 'primary-hover'],
-  ['primary-text', 'canvas'], ['primary-text', 'surface'], ['primary-text', 'primary-soft'], ['primary-text', 'surface-muted'],
+  ['fg', 'canvas'],
+  ['fg', 'surface'],
+  ['fg', 'surface-muted'],
+  ['fg-muted', 'canvas'],
+  ['fg-muted', 'surface'],
+  ['fg-muted', 'surface-muted'],
+  ['primary-fg', 'primary'],
+  ['primary-fg', 'primary-hover'],
+  ['primary-text', 'canvas'],
+  ['primary-text', 'surface'],
+  ['primary-text', 'primary-soft'],
+  ['primary-text', 'surface-muted'],
   ['fg', 'primary-soft'],
   ['secondary-fg', 'secondary'],
-  ['success-text', 'surface'], ['success-text', 'success-soft'], ['success-text', 'canvas'],
-  ['warning-text', 'surface'], ['warning-text', 'warning-soft'],
-  ['danger-text', 'surface'], ['danger-text', 'danger-soft'], ['danger-text', 'canvas'],
-  ['danger-fg', 'danger'], ['danger-fg', 'danger-hover'],
+  ['success-text', 'surface'],
+  ['success-text', 'success-soft'],
+  ['success-text', 'canvas'],
+  ['warning-text', 'surface'],
+  ['warning-text', 'warning-soft'],
+  ['danger-text', 'surface'],
+  ['danger-text', 'danger-soft'],
+  ['danger-text', 'canvas'],
+  ['danger-fg', 'danger'],
+  ['danger-fg', 'danger-hover'],
 ];
 /** Controls, focus rings and status icons need 3:1 against what surrounds them (WCAG 1.4.11). */
 const uiPairs: [string, string][] = [
-  ['line-strong', 'surface'], ['line-strong', 'canvas'],
-  ['ring', 'surface'], ['ring', 'canvas'],
-  ['primary', 'surface'], ['success', 'surface'], ['warning', 'surface'], ['danger', 'surface'], ['secondary', 'surface'],
+  ['line-strong', 'surface'],
+  ['line-strong', 'canvas'],
+  ['ring', 'surface'],
+  ['ring', 'canvas'],
+  ['primary', 'surface'],
+  ['success', 'surface'],
+  ['warning', 'surface'],
+  ['danger', 'surface'],
+  ['secondary', 'surface'],
 ];
 
 describe.each(Object.entries(themes))('%s theme', (_name, colors) => {

@@ -67,7 +67,16 @@ export const gemma: FamilyDescriptor = {
   },
   exampleConfig(modelType, dims) {
     if (modelType === 'gemma') {
-      return { architectures: ['GemmaForCausalLM'], attention_bias: false, attention_dropout: 0.0, head_dim: dims.headDim, hidden_act: 'gelu', hidden_activation: null, rms_norm_eps: 1e-6, rope_theta: 10000.0 };
+      return {
+        architectures: ['GemmaForCausalLM'],
+        attention_bias: false,
+        attention_dropout: 0.0,
+        head_dim: dims.headDim,
+        hidden_act: 'gelu',
+        hidden_activation: null,
+        rms_norm_eps: 1e-6,
+        rope_theta: 10000.0,
+      };
     }
     const shared = {
       attention_bias: false,
@@ -80,7 +89,14 @@ export const gemma: FamilyDescriptor = {
       sliding_window: 4,
     };
     if (modelType === 'gemma2') {
-      return { architectures: ['Gemma2ForCausalLM'], ...shared, attn_logit_softcapping: 50.0, final_logit_softcapping: 30.0, cache_implementation: 'hybrid', rope_theta: 10000.0 };
+      return {
+        architectures: ['Gemma2ForCausalLM'],
+        ...shared,
+        attn_logit_softcapping: 50.0,
+        final_logit_softcapping: 30.0,
+        cache_implementation: 'hybrid',
+        rope_theta: 10000.0,
+      };
     }
     return {
       architectures: ['Gemma3ForCausalLM'],

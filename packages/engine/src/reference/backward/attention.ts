@@ -32,7 +32,8 @@ export function ropeBackward(dy: Float64Array, cos: ArrayLike<number>, sin: Arra
 function rotate(x: Float64Array, cos: ArrayLike<number>, sin: ArrayLike<number>, sign: 1 | -1, heads: number, D: number, op: string): Float64Array {
   const half = D / 2;
   const T = x.length / (heads * D);
-  if (!Number.isInteger(T) || cos.length !== T * half || sin.length !== T * half) throw new RangeError(`${op}: x has ${x.length} values; cos/sin need ${T}×${half}`);
+  if (!Number.isInteger(T) || cos.length !== T * half || sin.length !== T * half)
+    throw new RangeError(`${op}: x has ${x.length} values; cos/sin need ${T}×${half}`);
   const out = new Float64Array(x.length);
   for (let t = 0; t < T; t++) {
     for (let h = 0; h < heads; h++) {
@@ -69,7 +70,16 @@ interface AttentionShape {
   window: number | null;
 }
 
-function attentionShape(q: Float64Array, k: Float64Array, v: Float64Array, H: number, Hkv: number, D: number, options: AttentionOptions, op: string): AttentionShape {
+function attentionShape(
+  q: Float64Array,
+  k: Float64Array,
+  v: Float64Array,
+  H: number,
+  Hkv: number,
+  D: number,
+  options: AttentionOptions,
+  op: string,
+): AttentionShape {
   const T = q.length / (H * D);
   const S = k.length / (Hkv * D);
   if (!Number.isInteger(T) || !Number.isInteger(S) || S < T || v.length !== k.length || H % Hkv !== 0) {
@@ -83,7 +93,16 @@ function attentionShape(q: Float64Array, k: Float64Array, v: Float64Array, H: nu
  * window): p (past + t + 1 − first) over z = q·kᵀ·scale, soft-capped when asked; `dcap` is
  * dz_capped / dz = 1 − tanh²(z / cap) per key (1 without a cap).
  */
-function attentionProbs(q: Float64Array, k: Float64Array, t: number, h: number, H: number, Hkv: number, D: number, shape: AttentionShape): { p: Float64Array; first: number; dcap: Float64Array } {
+function attentionProbs(
+  q: Float64Array,
+  k: Float64Array,
+  t: number,
+  h: number,
+  H: number,
+  Hkv: number,
+  D: number,
+  shape: AttentionShape,
+): { p: Float64Array; first: number; dcap: Float64Array } {
   const kvh = Math.floor(h / shape.group);
   const qo = (t * H + h) * D;
   const visible = shape.past + t + 1;
@@ -119,7 +138,15 @@ function attentionProbs(q: Float64Array, k: Float64Array, t: number, h: number, 
  * @param v (S, Hkv, D)
  * @returns (T, H·D)
  */
-export function causalAttentionForward(q: Float64Array, k: Float64Array, v: Float64Array, H: number, Hkv: number, D: number, options: AttentionOptions = {}): Float64Array {
+export function causalAttentionForward(
+  q: Float64Array,
+  k: Float64Array,
+  v: Float64Array,
+  H: number,
+  Hkv: number,
+  D: number,
+  options: AttentionOptions = {},
+): Float64Array {
   const shape = attentionShape(q, k, v, H, Hkv, D, options, 'causalAttentionForward');
   const out = new Float64Array(shape.T * H * D);
   for (let t = 0; t < shape.T; t++) {

@@ -21,7 +21,8 @@ function sumRows(dy: Float64Array, N: number): Float64Array {
  * @returns (M, N)
  */
 export function matmulTransposedForward(a: Float64Array, b: Float64Array, M: number, K: number, N: number): Float64Array {
-  if (a.length !== M * K || b.length !== N * K) throw new RangeError(`matmulTransposedForward: a has ${a.length} values, b ${b.length}; M = ${M}, K = ${K}, N = ${N}`);
+  if (a.length !== M * K || b.length !== N * K)
+    throw new RangeError(`matmulTransposedForward: a has ${a.length} values, b ${b.length}; M = ${M}, K = ${K}, N = ${N}`);
   const out = new Float64Array(M * N);
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
@@ -80,9 +81,16 @@ export function linearForward(x: Float64Array, W: Float64Array, bias: Float64Arr
  * @param W (N, K)
  * @returns dx (T, K), dW (N, K), db (N)
  */
-export function linearBackward(dy: Float64Array, x: Float64Array, W: Float64Array, K: number, N: number): { dx: Float64Array; dW: Float64Array; db: Float64Array } {
+export function linearBackward(
+  dy: Float64Array,
+  x: Float64Array,
+  W: Float64Array,
+  K: number,
+  N: number,
+): { dx: Float64Array; dW: Float64Array; db: Float64Array } {
   const T = x.length / K;
-  if (dy.length !== T * N || W.length !== N * K) throw new RangeError(`linearBackward: dy has ${dy.length} values, W ${W.length}; T = ${T}, K = ${K}, N = ${N}`);
+  if (dy.length !== T * N || W.length !== N * K)
+    throw new RangeError(`linearBackward: dy has ${dy.length} values, W ${W.length}; T = ${T}, K = ${K}, N = ${N}`);
   return { dx: matmul(dy, W, T, N, K), dW: matmulTransposedA(dy, x, T, N, K), db: sumRows(dy, N) };
 }
 
@@ -114,7 +122,8 @@ function dropped(x: Float64Array, keep: Float64Array | undefined): Float64Array 
  */
 export function loraLinearForward(x: Float64Array, W: Float64Array, bias: Float64Array | undefined, lora: LoraParams, K: number, N: number): Float64Array {
   const { A, B, r, scaling } = lora;
-  if (A.length !== r * K || B.length !== N * r) throw new RangeError(`loraLinearForward: A has ${A.length} values, B ${B.length}; r = ${r}, K = ${K}, N = ${N}`);
+  if (A.length !== r * K || B.length !== N * r)
+    throw new RangeError(`loraLinearForward: A has ${A.length} values, B ${B.length}; r = ${r}, K = ${K}, N = ${N}`);
   const T = x.length / K;
   const y = linearForward(x, W, bias, K, N);
   const u = matmulTransposedForward(dropped(x, lora.keep), A, T, K, r); // (T, r)

@@ -35,6 +35,9 @@ export async function runTrainJob(config: ResolvedTrainJobConfig, ctx: JobContex
   } else if (config.validation.kind === 'dataset' && resolved.validationDataset) {
     evalRecords = await validRecords(resolved.validationDataset);
   }
-  ctx.report.log('info', `Training on ${records.length} records of "${resolved.dataset.name}" v${resolved.dataset.version}${evalRecords ? `, validating on ${evalRecords.length}` : ''}.`);
+  ctx.report.log(
+    'info',
+    `Training on ${records.length} records of "${resolved.dataset.name}" v${resolved.dataset.version}${evalRecords ? `, validating on ${evalRecords.length}` : ''}.`,
+  );
   return trainLora(trainLoraOptions(config, resolved, { train: { records }, ...(evalRecords ? { eval: { records: evalRecords } } : {}) }), ctx);
 }

@@ -68,9 +68,7 @@ export function AppLayout() {
         Skip to main content
       </a>
       <div className="flex min-h-dvh">
-        {isTablet && (
-          <Sidebar collapsed={collapsed} onToggleCollapsed={isDesktop ? () => update({ sidebarCollapsed: !prefs.sidebarCollapsed }) : undefined} />
-        )}
+        {isTablet && <Sidebar collapsed={collapsed} onToggleCollapsed={isDesktop ? () => update({ sidebarCollapsed: !prefs.sidebarCollapsed }) : undefined} />}
         <Dialog open={drawerOpen && !isTablet} onOpenChange={setDrawerOpen}>
           <SheetContent title="Navigation">
             <SidebarNav collapsed={false} onNavigate={() => setDrawerOpen(false)} />

@@ -38,12 +38,7 @@ export default function CommandPalette() {
         }}
       >
         <DialogTitle className="sr-only">Command palette</DialogTitle>
-        <Cmdk
-          label="Search commands"
-          loop
-          className="flex min-h-0 flex-col"
-          filter={(value, search, keywords) => scoreCommand(value, keywords ?? [], search)}
-        >
+        <Cmdk label="Search commands" loop className="flex min-h-0 flex-col" filter={(value, search, keywords) => scoreCommand(value, keywords ?? [], search)}>
           <div className="flex items-center gap-3 border-b border-line px-4">
             <Search className="size-5 shrink-0 text-fg-muted" aria-hidden />
             <Cmdk.Input

@@ -31,9 +31,7 @@ export function HealthIndicator() {
         <p className="font-semibold">
           {level === 'unreachable' ? 'The server can’t be reached' : level === 'checking' ? 'Checking the server…' : `Server ${meta.label.toLowerCase()}`}
         </p>
-        {health.isError && (
-          <p className="mt-1 text-sm text-fg-muted">{isApiClientError(health.error) ? health.error.hint : 'Reload the page.'}</p>
-        )}
+        {health.isError && <p className="mt-1 text-sm text-fg-muted">{isApiClientError(health.error) ? health.error.hint : 'Reload the page.'}</p>}
         {health.data && (
           <>
             <p className="text-sm text-fg-muted">

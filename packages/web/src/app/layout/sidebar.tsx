@@ -21,9 +21,7 @@ function NavEntry({ item, collapsed, onNavigate }: { item: NavItem; collapsed: b
         isActive ? 'bg-primary-soft text-primary-text hc:bg-primary hc:text-primary-fg' : 'text-fg-muted hover:bg-surface-muted hover:text-fg',
       )}
     >
-      {isActive && (
-        <span aria-hidden className={cn('absolute top-2 bottom-2 w-1 rounded-r-full bg-primary', collapsed ? '-left-1.5' : '-left-3')} />
-      )}
+      {isActive && <span aria-hidden className={cn('absolute top-2 bottom-2 w-1 rounded-r-full bg-primary', collapsed ? '-left-1.5' : '-left-3')} />}
       <Icon className="size-5 shrink-0" aria-hidden />
       <span className={cn(collapsed && 'max-w-full truncate')}>{item.label}</span>
     </Link>

@@ -39,7 +39,14 @@ export function TopBar({ showMenuButton }: { showMenuButton: boolean }) {
       </button>
       <div className="flex shrink-0 items-center gap-1 sm:ml-auto">
         <HealthIndicator />
-        <Tooltip content={<span className="flex items-center gap-2">Keyboard shortcuts <Shortcut shortcut="?" /></span>} side="bottom">
+        <Tooltip
+          content={
+            <span className="flex items-center gap-2">
+              Keyboard shortcuts <Shortcut shortcut="?" />
+            </span>
+          }
+          side="bottom"
+        >
           <Button variant="ghost" size="icon" aria-label="Keyboard shortcuts" onClick={() => setShortcutsOpen(true)} className="hidden sm:inline-flex">
             <Keyboard aria-hidden />
           </Button>

@@ -1,15 +1,5 @@
 import { processMetricNames } from '@qlora-studio/contracts';
-import {
-  Chart as ChartJS,
-  Filler,
-  Legend,
-  LinearScale,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartData,
-  type ChartOptions,
-} from 'chart.js';
+import { Chart as ChartJS, Filler, Legend, LinearScale, LineElement, PointElement, Tooltip, type ChartData, type ChartOptions } from 'chart.js';
 import { useEffect, useMemo, useState } from 'react';
 import { Line } from 'react-chartjs-2';
 import { formatBytes, formatNumber } from '../../lib/format';
@@ -93,15 +83,51 @@ const trainingCharts: ChartSpec[] = [
     ],
     format: (v) => formatNumber(v, 4),
   },
-  { id: 'lr', title: 'Learning rate', xLabel: byStep, series: [{ name: 'learning_rate', label: 'Learning rate', tone: 'success' }], format: (v) => v.toExponential(2) },
-  { id: 'grad', title: 'Gradient norm', xLabel: byStep, series: [{ name: 'grad_norm', label: 'Gradient norm', tone: 'secondary' }], format: (v) => formatNumber(v, 3) },
-  { id: 'tps', title: 'Tokens per second', xLabel: byStep, series: [{ name: 'tokens_per_second', label: 'Tokens per second', tone: 'primary' }], format: (v) => formatNumber(v, 1) },
+  {
+    id: 'lr',
+    title: 'Learning rate',
+    xLabel: byStep,
+    series: [{ name: 'learning_rate', label: 'Learning rate', tone: 'success' }],
+    format: (v) => v.toExponential(2),
+  },
+  {
+    id: 'grad',
+    title: 'Gradient norm',
+    xLabel: byStep,
+    series: [{ name: 'grad_norm', label: 'Gradient norm', tone: 'secondary' }],
+    format: (v) => formatNumber(v, 3),
+  },
+  {
+    id: 'tps',
+    title: 'Tokens per second',
+    xLabel: byStep,
+    series: [{ name: 'tokens_per_second', label: 'Tokens per second', tone: 'primary' }],
+    format: (v) => formatNumber(v, 1),
+  },
 ];
 
 const processCharts: ChartSpec[] = [
-  { id: 'cpu', title: 'CPU use', xLabel: bySeconds, series: [{ name: processMetricNames.cpuPercent, label: 'CPU % of one core', tone: 'primary' }], format: (v) => `${formatNumber(v, 1)}%` },
-  { id: 'rss', title: 'Memory (resident)', xLabel: bySeconds, series: [{ name: processMetricNames.rssBytes, label: 'Resident memory', tone: 'success' }], format: (v) => formatBytes(v) },
-  { id: 'disk', title: 'Disk used by outputs', xLabel: bySeconds, series: [{ name: processMetricNames.outputBytes, label: 'Output size', tone: 'warning' }], format: (v) => formatBytes(v) },
+  {
+    id: 'cpu',
+    title: 'CPU use',
+    xLabel: bySeconds,
+    series: [{ name: processMetricNames.cpuPercent, label: 'CPU % of one core', tone: 'primary' }],
+    format: (v) => `${formatNumber(v, 1)}%`,
+  },
+  {
+    id: 'rss',
+    title: 'Memory (resident)',
+    xLabel: bySeconds,
+    series: [{ name: processMetricNames.rssBytes, label: 'Resident memory', tone: 'success' }],
+    format: (v) => formatBytes(v),
+  },
+  {
+    id: 'disk',
+    title: 'Disk used by outputs',
+    xLabel: bySeconds,
+    series: [{ name: processMetricNames.outputBytes, label: 'Output size', tone: 'warning' }],
+    format: (v) => formatBytes(v),
+  },
 ];
 
 /** A text alternative: the last value of each series and how many points there are. */
@@ -118,16 +144,18 @@ function MetricChart({ spec, metrics, palette }: { spec: ChartSpec; metrics: Rec
   const hasData = spec.series.some((s) => metrics[s.name]?.length);
   const data = useMemo<ChartData<'line', { x: number; y: number }[]>>(
     () => ({
-      datasets: spec.series.filter((s) => metrics[s.name]?.length).map((s) => ({
-        label: s.label,
-        data: metrics[s.name]!.map((p) => ({ x: p.step, y: p.value })),
-        borderColor: palette.tones[s.tone],
-        backgroundColor: palette.tones[s.tone],
-        borderWidth: 2,
-        borderDash: s.dashed ? [6, 4] : undefined,
-        pointRadius: metrics[s.name]!.length > 40 ? 0 : 2,
-        tension: 0.2,
-      })),
+      datasets: spec.series
+        .filter((s) => metrics[s.name]?.length)
+        .map((s) => ({
+          label: s.label,
+          data: metrics[s.name]!.map((p) => ({ x: p.step, y: p.value })),
+          borderColor: palette.tones[s.tone],
+          backgroundColor: palette.tones[s.tone],
+          borderWidth: 2,
+          borderDash: s.dashed ? [6, 4] : undefined,
+          pointRadius: metrics[s.name]!.length > 40 ? 0 : 2,
+          tension: 0.2,
+        })),
     }),
     [spec, metrics, palette],
   );
@@ -140,7 +168,12 @@ function MetricChart({ spec, metrics, palette }: { spec: ChartSpec; metrics: Rec
       normalized: true,
       interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: spec.xLabel, color: palette.muted }, ticks: { color: palette.muted }, grid: { color: palette.grid } },
+        x: {
+          type: 'linear',
+          title: { display: true, text: spec.xLabel, color: palette.muted },
+          ticks: { color: palette.muted },
+          grid: { color: palette.grid },
+        },
         y: { ticks: { color: palette.muted, callback: (v) => spec.format(Number(v)) }, grid: { color: palette.grid } },
       },
       plugins: {

@@ -41,10 +41,7 @@ export function JobRow({ job }: { job: Job }) {
   const Icon = typeIcons[job.type] ?? Cpu;
   return (
     <li>
-      <Link
-        to={jobPath(job.id)}
-        className="group flex min-h-11 items-center gap-4 rounded-lg px-3 py-3 transition-colors hover:bg-surface-muted sm:px-4"
-      >
+      <Link to={jobPath(job.id)} className="group flex min-h-11 items-center gap-4 rounded-lg px-3 py-3 transition-colors hover:bg-surface-muted sm:px-4">
         <span className="hidden size-10 shrink-0 place-items-center rounded-lg bg-primary-soft text-primary-text sm:grid hc:border hc:border-primary">
           <Icon className="size-5" aria-hidden />
         </span>

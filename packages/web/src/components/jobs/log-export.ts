@@ -8,10 +8,11 @@ export function toLogText(lines: readonly ViewerLine[]): string {
 /** JSON Lines: one event per line, a log line or a status change. */
 export function toJsonl(lines: readonly ViewerLine[]): string {
   return lines
-    .map((l) =>
-      JSON.stringify(
-        l.kind === 'log' ? { kind: 'log', id: l.id, at: l.at, level: l.level, message: l.message } : { kind: 'status', at: l.at, status: l.status },
-      ) + '\n',
+    .map(
+      (l) =>
+        JSON.stringify(
+          l.kind === 'log' ? { kind: 'log', id: l.id, at: l.at, level: l.level, message: l.message } : { kind: 'status', at: l.at, status: l.status },
+        ) + '\n',
     )
     .join('');
 }

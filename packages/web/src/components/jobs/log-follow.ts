@@ -13,11 +13,7 @@ export interface FollowState {
   scrollTop: number;
 }
 
-export type FollowAction =
-  | { type: 'scroll'; scrollTop: number; atBottom: boolean }
-  | { type: 'rows'; total: number }
-  | { type: 'pause' }
-  | { type: 'resume' };
+export type FollowAction = { type: 'scroll'; scrollTop: number; atBottom: boolean } | { type: 'rows'; total: number } | { type: 'pause' } | { type: 'resume' };
 
 export const initialFollow: FollowState = { following: true, seen: 0, total: 0, scrollTop: 0 };
 
@@ -31,7 +27,9 @@ export function isAtBottom(el: { scrollTop: number; scrollHeight: number; client
 export function followReducer(state: FollowState, action: FollowAction): FollowState {
   switch (action.type) {
     case 'rows':
-      return action.total === state.total ? state : { ...state, total: action.total, seen: state.following ? action.total : Math.min(state.seen, action.total) };
+      return action.total === state.total
+        ? state
+        : { ...state, total: action.total, seen: state.following ? action.total : Math.min(state.seen, action.total) };
     case 'pause':
       return state.following ? { ...state, following: false, seen: state.total } : state;
     case 'resume':

@@ -120,7 +120,10 @@ describe('log export', () => {
     );
   });
   it('writes one JSON event per line', () => {
-    const events = toJsonl(rows).trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    const events = toJsonl(rows)
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(events).toEqual([
       { kind: 'status', at: '2026-01-01T00:00:00.000Z', status: 'running' },
       { kind: 'log', id: 1, at: '2026-01-01T00:00:00.000Z', level: 'info', message: 'step 0 loss=1.0000 tokens/s=1234' },

@@ -55,10 +55,7 @@ const LogRow = memo(function LogRow({ line, index, start, pattern, activeMatch, 
       ref={measure}
       data-index={index}
       data-level={line.level}
-      className={cn(
-        'absolute top-0 left-0 flex w-full gap-3 px-4 hover:bg-surface',
-        targeted && 'bg-surface shadow-[inset_3px_0_0_var(--color-primary-text)]',
-      )}
+      className={cn('absolute top-0 left-0 flex w-full gap-3 px-4 hover:bg-surface', targeted && 'bg-surface shadow-[inset_3px_0_0_var(--color-primary-text)]')}
       style={{ transform: `translateY(${start}px)` }}
     >
       <time dateTime={line.at} className="shrink-0 text-fg-muted tabular-nums select-none">
@@ -71,10 +68,7 @@ const LogRow = memo(function LogRow({ line, index, start, pattern, activeMatch, 
             <mark
               key={s.start}
               data-current={s.start === activeMatch || undefined}
-              className={cn(
-                'rounded-sm text-fg ring-1 ring-primary-text',
-                s.start === activeMatch ? 'bg-primary text-primary-fg ring-2' : 'bg-primary-soft',
-              )}
+              className={cn('rounded-sm text-fg ring-1 ring-primary-text', s.start === activeMatch ? 'bg-primary text-primary-fg ring-2' : 'bg-primary-soft')}
             >
               {s.text}
             </mark>
@@ -109,10 +103,7 @@ export function LogViewer({ lines, droppedLines = 0, live, fileName, status, sta
   const matches = useMemo(() => findMatches(rows, deferredQuery), [rows, deferredQuery]);
   /** The current match, by row key and offset, so it survives new lines and filtering. */
   const [active, setActive] = useState<{ key: string; start: number } | null>(null);
-  const current = useMemo(
-    () => (active ? matches.findIndex((m) => m.start === active.start && rows[m.row]!.key === active.key) : -1),
-    [active, matches, rows],
-  );
+  const current = useMemo(() => (active ? matches.findIndex((m) => m.start === active.start && rows[m.row]!.key === active.key) : -1), [active, matches, rows]);
   const [targetKey, setTargetKey] = useState<string | null>(null);
 
   const [follow, dispatch] = useReducer(followReducer, initialFollow);

@@ -51,10 +51,7 @@ export function SystemCheckResultView({ result }: { result: SystemCheckResult })
                   {r.threads} {r.threads === 1 ? 'thread' : 'threads'}
                 </span>
                 <span className="h-2.5 overflow-hidden rounded-full bg-surface-muted hc:border hc:border-line-strong" aria-hidden>
-                  <span
-                    className={`block h-full rounded-full ${r === best ? 'bg-success' : 'bg-primary'}`}
-                    style={{ width: `${(r.gflops / scale) * 100}%` }}
-                  />
+                  <span className={`block h-full rounded-full ${r === best ? 'bg-success' : 'bg-primary'}`} style={{ width: `${(r.gflops / scale) * 100}%` }} />
                 </span>
                 <span className="text-right font-medium tabular-nums">{formatNumber(r.gflops, 1)} GFLOP/s</span>
               </li>
@@ -65,12 +62,7 @@ export function SystemCheckResultView({ result }: { result: SystemCheckResult })
 
       <dl className="grid gap-3 sm:grid-cols-2">
         <Fact icon={Cpu} label="Processor" value={result.cpuModel} sub={`${result.cpuCores} cores · ${result.platform} ${result.arch}`} />
-        <Fact
-          icon={MemoryStick}
-          label="Memory"
-          value={`${formatBytes(result.memoryTotalBytes)} total`}
-          sub={`${formatBytes(result.memoryFreeBytes)} free`}
-        />
+        <Fact icon={MemoryStick} label="Memory" value={`${formatBytes(result.memoryTotalBytes)} total`} sub={`${formatBytes(result.memoryFreeBytes)} free`} />
         <Fact
           icon={HardDrive}
           label="Workspace disk"

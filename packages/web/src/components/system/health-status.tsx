@@ -14,10 +14,5 @@ export const healthMeta: Record<HealthLevel, { label: string; dot: string; text:
 /** A coloured dot that pulses while live (unless motion is reduced). Decorative: pair it with text. */
 export function StatusDot({ level, pulse, className }: { level: HealthLevel; pulse?: boolean; className?: string }) {
   const meta = healthMeta[level];
-  return (
-    <span
-      aria-hidden
-      className={cn('inline-block size-2.5 shrink-0 rounded-full', meta.dot, pulse && `animate-pulse-ring ${meta.text}`, className)}
-    />
-  );
+  return <span aria-hidden className={cn('inline-block size-2.5 shrink-0 rounded-full', meta.dot, pulse && `animate-pulse-ring ${meta.text}`, className)} />;
 }

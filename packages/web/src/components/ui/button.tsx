@@ -15,8 +15,7 @@ export const buttonVariants = cva(
     variants: {
       variant: {
         primary: 'bg-primary text-primary-fg shadow-card hover:bg-primary-hover hover:shadow-raised',
-        secondary:
-          'border border-line bg-surface text-fg shadow-card hover:border-line-strong hover:bg-surface-muted hc:border-line-strong',
+        secondary: 'border border-line bg-surface text-fg shadow-card hover:border-line-strong hover:bg-surface-muted hc:border-line-strong',
         ghost: 'text-fg hover:bg-surface-muted',
         danger: 'bg-danger text-danger-fg shadow-card hover:bg-danger-hover',
         'danger-outline': 'border border-line bg-surface text-danger-text hover:border-danger hover:bg-danger-soft hc:border-danger',

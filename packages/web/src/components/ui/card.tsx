@@ -2,12 +2,7 @@ import type { ComponentProps } from 'react';
 import { cn } from '../../lib/cn';
 
 export function Card({ className, ...props }: ComponentProps<'section'>) {
-  return (
-    <section
-      className={cn('rounded-xl border border-line bg-surface text-fg shadow-card hc:border-line-strong', className)}
-      {...props}
-    />
-  );
+  return <section className={cn('rounded-xl border border-line bg-surface text-fg shadow-card hc:border-line-strong', className)} {...props} />;
 }
 
 export function CardHeader({ className, ...props }: ComponentProps<'div'>) {
@@ -27,7 +22,5 @@ export function CardContent({ className, ...props }: ComponentProps<'div'>) {
 }
 
 export function CardFooter({ className, ...props }: ComponentProps<'div'>) {
-  return (
-    <div className={cn('flex flex-wrap items-center gap-3 border-t border-line px-4 py-4 sm:px-6', className)} {...props} />
-  );
+  return <div className={cn('flex flex-wrap items-center gap-3 border-t border-line px-4 py-4 sm:px-6', className)} {...props} />;
 }

@@ -13,10 +13,7 @@ export function DropdownMenuContent({ className, ...props }: ComponentProps<type
       <M.Content
         sideOffset={8}
         collisionPadding={12}
-        className={cn(
-          'z-50 min-w-52 rounded-xl border border-line bg-surface p-1.5 text-fg shadow-raised animate-pop-in hc:border-line-strong',
-          className,
-        )}
+        className={cn('z-50 min-w-52 rounded-xl border border-line bg-surface p-1.5 text-fg shadow-raised animate-pop-in hc:border-line-strong', className)}
         {...props}
       />
     </M.Portal>

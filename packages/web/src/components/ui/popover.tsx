@@ -12,10 +12,7 @@ export function PopoverContent({ className, ...props }: ComponentProps<typeof P.
       <P.Content
         sideOffset={8}
         collisionPadding={12}
-        className={cn(
-          'z-50 w-80 rounded-xl border border-line bg-surface p-4 text-fg shadow-raised animate-pop-in hc:border-line-strong',
-          className,
-        )}
+        className={cn('z-50 w-80 rounded-xl border border-line bg-surface p-4 text-fg shadow-raised animate-pop-in hc:border-line-strong', className)}
         {...props}
       />
     </P.Portal>

@@ -27,11 +27,7 @@ export function Progress({ value, label, tone = 'primary', className, size = 'md
       )}
     >
       <P.Indicator
-        className={cn(
-          'h-full rounded-full transition-[width] duration-500 ease-out',
-          tones[tone],
-          clamped === null && 'w-2/5 animate-indeterminate',
-        )}
+        className={cn('h-full rounded-full transition-[width] duration-500 ease-out', tones[tone], clamped === null && 'w-2/5 animate-indeterminate')}
         style={clamped === null ? undefined : { width: `${clamped}%` }}
       />
     </P.Root>

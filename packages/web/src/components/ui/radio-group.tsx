@@ -27,10 +27,7 @@ export function RadioCard({ className, children, ...props }: ComponentProps<type
 /** A compact segmented control built from radio buttons. */
 export function Segmented({ className, ...props }: ComponentProps<typeof R.Root>) {
   return (
-    <R.Root
-      className={cn('inline-flex flex-wrap gap-1 rounded-xl border border-line bg-surface-muted p-1 hc:border-line-strong', className)}
-      {...props}
-    />
+    <R.Root className={cn('inline-flex flex-wrap gap-1 rounded-xl border border-line bg-surface-muted p-1 hc:border-line-strong', className)} {...props} />
   );
 }
 

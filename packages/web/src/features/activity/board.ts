@@ -58,10 +58,7 @@ export interface BoardFilter {
 /** Words a job is found by: title, id, type, and a fine-tune's model and dataset names. */
 export function searchText(job: Job): string {
   const info = resolvedInfo(job);
-  return [job.title, job.id, jobTypeLabels[job.type], info.modelName, info.datasetName, info.validationDatasetName]
-    .filter(Boolean)
-    .join(' ')
-    .toLowerCase();
+  return [job.title, job.id, jobTypeLabels[job.type], info.modelName, info.datasetName, info.validationDatasetName].filter(Boolean).join(' ').toLowerCase();
 }
 
 /** Jobs of the chosen type whose text has every word typed (any order, any case). */

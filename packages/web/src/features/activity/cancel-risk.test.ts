@@ -34,7 +34,11 @@ describe('what canceling a fine-tune loses', () => {
   });
 
   it('a resumed run without its own checkpoint keeps the one it started from', () => {
-    const resumed = job({ latestCheckpoint: null, config: { resolved: { resumeFrom: '/w/adapters/a/checkpoint-100' } }, progress: { step: 101, total: 300, etaSeconds: 60 } });
+    const resumed = job({
+      latestCheckpoint: null,
+      config: { resolved: { resumeFrom: '/w/adapters/a/checkpoint-100' } },
+      progress: { step: 101, total: 300, etaSeconds: 60 },
+    });
     expect(cancelRisk(resumed)).toEqual({ step: 101, lostSteps: 1, resumeFromStep: 100 });
   });
 

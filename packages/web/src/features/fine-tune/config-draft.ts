@@ -1,4 +1,12 @@
-import { plainIssueMessage, promptTemplateIds, promptTemplateInfo, trainJobConfigSchema, type PromptTemplateId, type TrainJobConfig, type TrainJobConfigInput } from '@qlora-studio/contracts';
+import {
+  plainIssueMessage,
+  promptTemplateIds,
+  promptTemplateInfo,
+  trainJobConfigSchema,
+  type PromptTemplateId,
+  type TrainJobConfig,
+  type TrainJobConfigInput,
+} from '@qlora-studio/contracts';
 import { z } from 'zod';
 import { settingsHelp, type SettingKey } from './settings-help';
 
@@ -166,7 +174,8 @@ export function draftToInput(d: Draft): TrainJobConfigInput {
     checkpointEvery: num(d.checkpointEvery),
     earlyStoppingPatience: num(d.earlyStoppingPatience),
     trainOn: d.trainOn,
-    promptTemplate: d.promptTemplate === '' ? undefined : d.promptTemplate === 'custom' ? { id: 'custom', template: d.customTemplate } : { id: d.promptTemplate },
+    promptTemplate:
+      d.promptTemplate === '' ? undefined : d.promptTemplate === 'custom' ? { id: 'custom', template: d.customTemplate } : { id: d.promptTemplate },
     packing: d.packing,
   };
 }
@@ -250,7 +259,8 @@ export function validateDraft(d: Draft, limits: { maxSeqLen?: number } = {}): Va
   if (d.stopBy === 'steps' && d.maxSteps.trim() === '') errors.maxSteps = 'Enter the number of steps, or train for epochs instead.';
   if (d.earlyStoppingPatience.trim() && !d.evalEvery.trim()) errors.earlyStoppingPatience = 'Early stopping needs “Evaluate every” to be set.';
   if (d.evalEvery.trim() && d.validation === 'none') errors.evalEvery = 'Evaluation needs validation data (Data tab).';
-  if (limits.maxSeqLen && Number(d.seqLen) > limits.maxSeqLen) errors.seqLen = `This model reads at most ${limits.maxSeqLen} tokens; use ${limits.maxSeqLen} or less.`;
+  if (limits.maxSeqLen && Number(d.seqLen) > limits.maxSeqLen)
+    errors.seqLen = `This model reads at most ${limits.maxSeqLen} tokens; use ${limits.maxSeqLen} or less.`;
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.join('.');

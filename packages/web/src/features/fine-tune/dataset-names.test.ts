@@ -13,8 +13,12 @@ describe('telling datasets apart', () => {
   });
 
   it('warns of a name another dataset has, without refusing it', () => {
-    expect(duplicateNameWarning('alpaca', all)).toBe('Another dataset is already named “alpaca”. Both keep working, but lists will tell them apart only by version and date.');
-    expect(duplicateNameWarning('gsm8k300', all, { upload: true })).toMatch(/^2 other datasets are already named “gsm8k300”\. This upload would be a separate dataset/);
+    expect(duplicateNameWarning('alpaca', all)).toBe(
+      'Another dataset is already named “alpaca”. Both keep working, but lists will tell them apart only by version and date.',
+    );
+    expect(duplicateNameWarning('gsm8k300', all, { upload: true })).toMatch(
+      /^2 other datasets are already named “gsm8k300”\. This upload would be a separate dataset/,
+    );
     // Renaming a dataset to its own name, or to a free one, is fine.
     expect(duplicateNameWarning('alpaca', all, { exceptId: 'c' })).toBeNull();
     expect(duplicateNameWarning('dolly', all)).toBeNull();

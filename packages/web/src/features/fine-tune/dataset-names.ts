@@ -13,7 +13,8 @@ export function namesakes(name: string, datasets: readonly Dataset[], exceptId?:
 }
 
 /** "added 5 Jan, 14:02": when a dataset was stored, to tell it from a namesake. */
-export const addedOn = (d: Pick<Dataset, 'createdAt'>) => `added ${new Date(d.createdAt).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
+export const addedOn = (d: Pick<Dataset, 'createdAt'>) =>
+  `added ${new Date(d.createdAt).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
 
 /** "gsm8k300 v4", and "gsm8k300 v4 (added 5 Jan, 14:02)" when another dataset has the same name. */
 export function datasetLabel(d: Dataset, all: readonly Dataset[]): string {

@@ -2,7 +2,13 @@ import { defaultTrainJobTitle, jobTitleSchema, type BaseModel, type Dataset, typ
 
 /** The name the server gives this run when none is sent (the same rule, from contracts). */
 export function defaultJobName(config: TrainJobConfig, model: BaseModel, dataset: Dataset): string {
-  return defaultTrainJobTitle({ modelName: model.name, datasetName: dataset.name, datasetVersion: dataset.latest.version, method: config.method, r: config.lora.r });
+  return defaultTrainJobTitle({
+    modelName: model.name,
+    datasetName: dataset.name,
+    datasetVersion: dataset.latest.version,
+    method: config.method,
+    r: config.lora.r,
+  });
 }
 
 /**

@@ -9,7 +9,10 @@ describe('the prompt template in the Fine-tune form', () => {
   it('sends nothing for the model’s own template, the id for a named one, and the text for a custom one', () => {
     expect(draftToInput(base).promptTemplate).toBeUndefined();
     expect(draftToInput({ ...base, promptTemplate: 'question-answer' }).promptTemplate).toEqual({ id: 'question-answer' });
-    expect(draftToInput({ ...base, promptTemplate: 'custom', customTemplate: 'Q: {prompt}\nA: {response}' }).promptTemplate).toEqual({ id: 'custom', template: 'Q: {prompt}\nA: {response}' });
+    expect(draftToInput({ ...base, promptTemplate: 'custom', customTemplate: 'Q: {prompt}\nA: {response}' }).promptTemplate).toEqual({
+      id: 'custom',
+      template: 'Q: {prompt}\nA: {response}',
+    });
   });
 
   it('round-trips through a config (duplicate, presets, YAML import)', () => {

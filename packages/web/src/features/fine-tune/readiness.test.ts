@@ -2,7 +2,19 @@ import type { DatasetReport, TokenStats } from '@qlora-studio/contracts';
 import { describe, expect, it } from 'vitest';
 import { datasetCounts, stepsDone, trainBlocker } from './readiness';
 
-const tokens: TokenStats = { seqLen: 512, min: 10, mean: 20, p50: 20, p90: 30, p99: 40, max: 40, totalTokens: 6000, trainedTokens: 0, overSeqLen: 0, histogram: [] };
+const tokens: TokenStats = {
+  seqLen: 512,
+  min: 10,
+  mean: 20,
+  p50: 20,
+  p90: 30,
+  p99: 40,
+  max: 40,
+  totalTokens: 6000,
+  trainedTokens: 0,
+  overSeqLen: 0,
+  histogram: [],
+};
 /** 300 records that read fine, but the chosen model's template refuses every one (a base model without a chat template). */
 const refused: DatasetReport = {
   fileType: 'jsonl',
@@ -37,7 +49,12 @@ describe('whether anything would train', () => {
 
   it('does not tick "Method & parameters" while nothing would train', () => {
     const base = { hasModel: true, version, errors: {} };
-    expect(stepsDone({ ...base, report: refused, blocker: trainBlocker(refused, { seqLen: 512 }) })).toEqual({ model: true, dataset: false, params: false, review: false });
+    expect(stepsDone({ ...base, report: refused, blocker: trainBlocker(refused, { seqLen: 512 }) })).toEqual({
+      model: true,
+      dataset: false,
+      params: false,
+      review: false,
+    });
     const fine = { ...refused, valid: 300, errorCount: 0, tokens: { ...tokens, trainedTokens: 900 } };
     expect(stepsDone({ ...base, report: fine, blocker: null })).toEqual({ model: true, dataset: true, params: true, review: false });
     // Records that read but train nothing at this sequence length: the dataset is fine, the settings are not.

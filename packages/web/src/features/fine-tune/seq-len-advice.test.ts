@@ -58,7 +58,9 @@ describe('sequence-length advice', () => {
     const short = seqLenAdvice(statsOf([30, 35, 40], 8, 0), { valid: 3, modelMax: 2048 })!;
     expect(short.tone).toBe('danger');
     expect(short.title).toBe('Nothing would train at a sequence length of 8');
-    expect(short.blocker).toBe("nothing would train at a sequence length of 8: every record's answer starts after it. Raise the sequence length to 64 (step 3).");
+    expect(short.blocker).toBe(
+      "nothing would train at a sequence length of 8: every record's answer starts after it. Raise the sequence length to 64 (step 3).",
+    );
     const atLimit = seqLenAdvice(statsOf([600, 700], 512, 0), { valid: 2, modelMax: 512 })!;
     expect(atLimit.body).toContain('a longer sequence length is not possible');
     expect(atLimit.blocker).toMatch(/reads at most 512 tokens: shorten the prompts\.$/);

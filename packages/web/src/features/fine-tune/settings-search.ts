@@ -24,16 +24,18 @@ export function searchShownSettings(query: string, d: Draft): { shown: SettingKe
   const found = searchSettings(query);
   const shown = found.filter((k) => isShown(k, d));
   const hidden = found.filter((k) => !isShown(k, d));
-  const hiddenNote = hidden.length
-    ? hidden.map((k) => `${settingsHelp[k].label} shows when ${shownWhen[k]!.when}.`).join(' ')
-    : null;
+  const hiddenNote = hidden.length ? hidden.map((k) => `${settingsHelp[k].label} shows when ${shownWhen[k]!.when}.`).join(' ') : null;
   return { shown, hidden, hiddenNote };
 }
 
 /** The line above the matches: how many show, or that none does. */
 export function searchSummary(query: string, result: { shown: SettingKey[]; hiddenNote: string | null }): string {
   const q = `“${query.trim()}”`;
-  const head = result.shown.length ? result.shown.length === 1 ? `1 setting matches ${q}.` : `${result.shown.length} settings match ${q}.` : `No setting shown matches ${q}.`;
+  const head = result.shown.length
+    ? result.shown.length === 1
+      ? `1 setting matches ${q}.`
+      : `${result.shown.length} settings match ${q}.`
+    : `No setting shown matches ${q}.`;
   if (result.hiddenNote) return `${head} ${result.hiddenNote}`;
   return result.shown.length ? head : `No setting matches ${q}. Try another word.`;
 }

@@ -12,7 +12,11 @@ describe('settings far outside the usual range', () => {
 
   it('warns of a learning rate of 1, naming the usual range', () => {
     expect(unusualSettings(config({ learningRate: 1 }))).toEqual([
-      { setting: 'learningRate', message: 'A learning rate of 1 is far above the usual 1e-5 to 5e-4 (2e-4 for QLoRA): training will likely diverge, the loss jumping or turning into NaN.' },
+      {
+        setting: 'learningRate',
+        message:
+          'A learning rate of 1 is far above the usual 1e-5 to 5e-4 (2e-4 for QLoRA): training will likely diverge, the loss jumping or turning into NaN.',
+      },
     ]);
   });
 

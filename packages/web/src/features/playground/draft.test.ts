@@ -66,7 +66,9 @@ describe('draftVariables', () => {
   it('finds variables in the editor text, and in chat also in the system prompt and conversation', () => {
     expect(draftVariables(draft({ text: 'Translate {{text}} to {{lang}}', system: '{{ignored}}' }))).toEqual(['text', 'lang']);
     expect(
-      draftVariables(draft({ mode: 'chat', system: 'You are {{persona}}.', conversation: [{ role: 'user', content: 'Hi {{name}}' }], text: '{{name}}, {{q}}' })),
+      draftVariables(
+        draft({ mode: 'chat', system: 'You are {{persona}}.', conversation: [{ role: 'user', content: 'Hi {{name}}' }], text: '{{name}}, {{q}}' }),
+      ),
     ).toEqual(['persona', 'name', 'q']);
   });
 
@@ -83,7 +85,10 @@ describe('draftVariables', () => {
     expect(draftVariables(d)).toEqual(['product']);
     const { body, problems } = draftToRunBody(d, { sessionId: null, maxNewTokens: null });
     expect(problems.variables).toEqual({});
-    expect(body?.prompt).toMatchObject({ variables: { product: 'Acme' }, messages: [{}, { role: 'assistant', content: 'Hello {{customer}}, welcome to {{product}}!' }, {}] });
+    expect(body?.prompt).toMatchObject({
+      variables: { product: 'Acme' },
+      messages: [{}, { role: 'assistant', content: 'Hello {{customer}}, welcome to {{product}}!' }, {}],
+    });
   });
 });
 
@@ -108,13 +113,25 @@ describe('draftToRunBody', () => {
   });
 
   it('builds a chat prompt whose last message is the editor text, without a session when there is none', () => {
-    const d = draft({ mode: 'chat', system: 'Be brief.', conversation: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }], text: 'And now?' });
+    const d = draft({
+      mode: 'chat',
+      system: 'Be brief.',
+      conversation: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello!' },
+      ],
+      text: 'And now?',
+    });
     const { body } = draftToRunBody(d, { sessionId: null, maxNewTokens: null });
     expect(body).not.toHaveProperty('sessionId');
     expect(body?.prompt).toEqual({
       mode: 'chat',
       system: 'Be brief.',
-      messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }, { role: 'user', content: 'And now?' }],
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello!' },
+        { role: 'user', content: 'And now?' },
+      ],
       variables: {},
     });
   });
@@ -140,18 +157,31 @@ describe('chat on a model without a chat template', () => {
   it('is a problem in chat mode that names the model and points to Text mode', () => {
     const { body, problems } = draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: twoPanes }), { sessionId: null, maxNewTokens: null, models });
     expect(body).toBeNull();
-    expect(problems.chatTemplate).toBe('“Base only” has no chat template, so it can’t run a chat prompt: choose a chat prompt template for its pane, or use Text mode.');
+    expect(problems.chatTemplate).toBe(
+      '“Base only” has no chat template, so it can’t run a chat prompt: choose a chat prompt template for its pane, or use Text mode.',
+    );
     expect(countProblems(problems)).toBe(1);
   });
 
   it('is no problem when the pane has a prompt template, or its adapter was trained with one', () => {
     const qa = { id: 'question-answer' as const };
     const chosen = [model, { ...model, modelId: 'm2', promptTemplate: qa }];
-    expect(draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: chosen }), { sessionId: null, maxNewTokens: null, models }).problems.chatTemplate).toBeNull();
+    expect(
+      draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: chosen }), { sessionId: null, maxNewTokens: null, models }).problems.chatTemplate,
+    ).toBeNull();
     const tuned = [{ ...model, modelId: 'm2', adapterId: 'job1' }];
     const adapters = [{ id: 'job1', promptTemplate: qa }];
-    expect(draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: tuned }), { sessionId: null, maxNewTokens: null, models, adapters }).body?.panes).toEqual(tuned);
-    expect(draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: tuned }), { sessionId: null, maxNewTokens: null, models, adapters: [{ id: 'job1', promptTemplate: null }] }).body).toBeNull();
+    expect(draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: tuned }), { sessionId: null, maxNewTokens: null, models, adapters }).body?.panes).toEqual(
+      tuned,
+    );
+    expect(
+      draftToRunBody(draft({ mode: 'chat', text: 'Hi', panes: tuned }), {
+        sessionId: null,
+        maxNewTokens: null,
+        models,
+        adapters: [{ id: 'job1', promptTemplate: null }],
+      }).body,
+    ).toBeNull();
   });
 
   it('is no problem in text mode, nor for models that have one', () => {
@@ -163,11 +193,20 @@ describe('chat on a model without a chat template', () => {
 describe('conversationWarning', () => {
   it('is null for no turns, or turns that alternate and end with the assistant', () => {
     expect(conversationWarning([])).toBeNull();
-    expect(conversationWarning([{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }])).toBeNull();
+    expect(
+      conversationWarning([
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+      ]),
+    ).toBeNull();
   });
 
   it('names two turns of the same role in a row', () => {
-    const turns = [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'assistant', content: 'c' }] as const;
+    const turns = [
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: 'b' },
+      { role: 'assistant', content: 'c' },
+    ] as const;
     expect(conversationWarning(turns)).toMatch(/^Turns 2 and 3 are both assistant turns\./);
   });
 
@@ -183,7 +222,16 @@ describe('conversationWarning', () => {
 
 describe('saved drafts', () => {
   it('round-trip a chat draft through the saved form', () => {
-    const d = draft({ mode: 'chat', system: 'S {{p}}', conversation: [{ role: 'user', content: 'one' }, { role: 'assistant', content: 'two' }], text: 'three', values: { p: 'v' } });
+    const d = draft({
+      mode: 'chat',
+      system: 'S {{p}}',
+      conversation: [
+        { role: 'user', content: 'one' },
+        { role: 'assistant', content: 'two' },
+      ],
+      text: 'three',
+      values: { p: 'v' },
+    });
     const saved = draftToSaved(d);
     expect(saved.prompt).toMatchObject({ mode: 'chat', messages: [{ content: 'one' }, { content: 'two' }, { role: 'user', content: 'three' }] });
     expect(savedToDraft(saved)).toEqual(d);
@@ -196,7 +244,19 @@ describe('saved drafts', () => {
   });
 
   it('restore a chat that ends with the assistant with an empty editor', () => {
-    const d = savedToDraft({ prompt: { mode: 'chat', system: '', messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }], variables: {} }, settings: defaultGenerationSettings, panes: [model] });
+    const d = savedToDraft({
+      prompt: {
+        mode: 'chat',
+        system: '',
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+        ],
+        variables: {},
+      },
+      settings: defaultGenerationSettings,
+      panes: [model],
+    });
     expect(d.text).toBe('');
     expect(d.conversation).toHaveLength(2);
   });
@@ -205,7 +265,10 @@ describe('saved drafts', () => {
 describe('continueChat', () => {
   it('adds the reply to what was sent and empties the editor', () => {
     const next = continueChat(draft({ mode: 'chat', text: 'edited since' }), [{ role: 'user', content: 'Hi' }], 'Hello!');
-    expect(next.conversation).toEqual([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }]);
+    expect(next.conversation).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+    ]);
     expect(next.text).toBe('');
   });
 });

@@ -77,7 +77,12 @@ export function applyPreset(form: SettingsForm, name: GenerationPresetName): Set
 /** The preset whose settings the form matches, if any. */
 export function matchingPreset(form: SettingsForm): GenerationPresetName | null {
   for (const [name, preset] of Object.entries(generationPresets) as [GenerationPresetName, (typeof generationPresets)[GenerationPresetName]][]) {
-    if (Object.entries(preset.settings).every(([key, value]) => Number((form as Record<string, string>)[key]) === value && (form as Record<string, string>)[key] !== '')) return name;
+    if (
+      Object.entries(preset.settings).every(
+        ([key, value]) => Number((form as Record<string, string>)[key]) === value && (form as Record<string, string>)[key] !== '',
+      )
+    )
+      return name;
   }
   return null;
 }
@@ -188,7 +193,8 @@ export function conversationWarning(conversation: readonly PlaygroundChatMessage
     if (role === conversation[i - 1]!.role) return `Turns ${i} and ${i + 1} are both ${role} turns. ${why}`;
   }
   const n = conversation.length;
-  if (conversation[n - 1]?.role === 'user') return `Turn ${n} is a user turn, and so is your message after it: add an assistant turn or remove turn ${n}. ${why}`;
+  if (conversation[n - 1]?.role === 'user')
+    return `Turn ${n} is a user turn, and so is your message after it: add an assistant turn or remove turn ${n}. ${why}`;
   return null;
 }
 

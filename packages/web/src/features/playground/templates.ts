@@ -18,8 +18,7 @@ interface TemplateBase {
 }
 
 export type PromptTemplate =
-  | (TemplateBase & { mode: 'text'; system?: undefined })
-  | (TemplateBase & { mode: 'chat'; /** The system message. */ system: string });
+  (TemplateBase & { mode: 'text'; system?: undefined }) | (TemplateBase & { mode: 'chat'; /** The system message. */ system: string });
 
 export const promptTemplates: PromptTemplate[] = [
   {
@@ -127,14 +126,7 @@ export const promptTemplates: PromptTemplate[] = [
     name: 'ChatML markup',
     description: 'A raw prompt in the ChatML format (<|im_start|> … <|im_end|>), for models trained on it.',
     mode: 'text',
-    template: [
-      '<|im_start|>system',
-      '{{system}}<|im_end|>',
-      '<|im_start|>user',
-      '{{question}}<|im_end|>',
-      '<|im_start|>assistant',
-      '',
-    ].join('\n'),
+    template: ['<|im_start|>system', '{{system}}<|im_end|>', '<|im_start|>user', '{{question}}<|im_end|>', '<|im_start|>assistant', ''].join('\n'),
     sampleValues: {
       system: 'You are a concise assistant.',
       question: 'Name three uses of a fine-tuned small language model.',

@@ -9,7 +9,15 @@ describe('isEditorDraft', () => {
   });
 
   it('refuses what an older version or another app may have left', () => {
-    for (const value of [null, 'text', {}, { ...emptyDraft(), mode: 'voice' }, { ...emptyDraft(), panes: [] }, { ...emptyDraft(), values: { n: 1 } }, { ...emptyDraft(), conversation: [{ role: 'system', content: 'x' }] }]) {
+    for (const value of [
+      null,
+      'text',
+      {},
+      { ...emptyDraft(), mode: 'voice' },
+      { ...emptyDraft(), panes: [] },
+      { ...emptyDraft(), values: { n: 1 } },
+      { ...emptyDraft(), conversation: [{ role: 'system', content: 'x' }] },
+    ]) {
       expect(isEditorDraft(value), JSON.stringify(value)).toBe(false);
     }
     const { seed: _seed, ...settings } = emptyDraft().settings;

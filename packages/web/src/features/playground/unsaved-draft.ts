@@ -26,7 +26,10 @@ const editorDraftSchema = z.object({
     })
     .catchall(z.string()),
   // Loose: a pane's other fields (its prompt template) are kept as they were.
-  panes: z.array(z.looseObject({ modelId: z.string(), adapterId: z.string().nullable(), quant: z.enum(['nf4', 'none']) })).min(1).max(4),
+  panes: z
+    .array(z.looseObject({ modelId: z.string(), adapterId: z.string().nullable(), quant: z.enum(['nf4', 'none']) }))
+    .min(1)
+    .max(4),
 }) satisfies z.ZodType<EditorDraft>;
 
 export function isEditorDraft(value: unknown): value is EditorDraft {

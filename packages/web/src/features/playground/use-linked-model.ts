@@ -8,7 +8,11 @@ import { emptyPane, type EditorDraft } from './draft';
  * (`?model=<id>`) a link names, else on the first model; and a workspace bound below the default
  * reply length lowers the default. Done once, when the catalogue has a model.
  */
-export function useLinkedModel(catalogue: PlaygroundCatalogue | undefined, sessionId: string | null, setDraft: (update: (d: EditorDraft) => EditorDraft) => void): void {
+export function useLinkedModel(
+  catalogue: PlaygroundCatalogue | undefined,
+  sessionId: string | null,
+  setDraft: (update: (d: EditorDraft) => EditorDraft) => void,
+): void {
   const [search] = useSearchParams();
   const preset = useRef(false);
   const wantedAdapter = search.get('adapter');
@@ -22,7 +26,10 @@ export function useLinkedModel(catalogue: PlaygroundCatalogue | undefined, sessi
     if (modelId) preset.current = true;
     setDraft((current) => {
       // A workspace bound below the default reply length lowers the default.
-      const d = Number(current.settings.maxNewTokens) > c.limits.maxNewTokens ? { ...current, settings: { ...current.settings, maxNewTokens: String(c.limits.maxNewTokens) } } : current;
+      const d =
+        Number(current.settings.maxNewTokens) > c.limits.maxNewTokens
+          ? { ...current, settings: { ...current.settings, maxNewTokens: String(c.limits.maxNewTokens) } }
+          : current;
       if (adapter && modelId) return { ...d, panes: [{ ...emptyPane, modelId, adapterId: adapter.id }] };
       return modelId && d.panes.length === 1 && !d.panes[0]!.modelId ? { ...d, panes: [{ ...emptyPane, modelId }] } : d;
     });

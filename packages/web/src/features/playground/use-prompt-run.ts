@@ -81,7 +81,22 @@ export function usePromptRun({ sessionId, sessionTitle, busy, canRun, sessionDra
         }
       },
     });
-  }, [body, busy, canRun, createRun, draft, navigate, sessionTitle, sessionId, markStored, setRestoredSession, setStartedRun, setTried, pageRef, updateSession]);
+  }, [
+    body,
+    busy,
+    canRun,
+    createRun,
+    draft,
+    navigate,
+    sessionTitle,
+    sessionId,
+    markStored,
+    setRestoredSession,
+    setStartedRun,
+    setTried,
+    pageRef,
+    updateSession,
+  ]);
 
   return {
     onRun,

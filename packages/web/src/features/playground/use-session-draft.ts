@@ -45,7 +45,11 @@ export interface SessionDraft {
  * as you type and when the page goes away, so nothing typed is lost. `onOpened` hears of each
  * session restored, with its newest run.
  */
-export function useSessionDraft(sessionId: string | null, session: PlaygroundSession | undefined, onOpened: (newest: PlaygroundRun | undefined) => void): SessionDraft {
+export function useSessionDraft(
+  sessionId: string | null,
+  session: PlaygroundSession | undefined,
+  onOpened: (newest: PlaygroundRun | undefined) => void,
+): SessionDraft {
   // With no session open, the prompt you left unsaved (reload, closed tab, another page) comes back.
   const [draft, setDraft] = useState<EditorDraft>(() => (sessionId ? null : readUnsavedDraft(null)) ?? emptyDraft());
 
@@ -67,7 +71,10 @@ export function useSessionDraft(sessionId: string | null, session: PlaygroundSes
     const kept = readUnsavedDraft(s.id);
     if (kept && promptKey(kept) !== storedPrompt.current) {
       setDraft(kept);
-      toast.info('Restored your unsaved edits to this session', { duration: actionToastMs, action: { label: 'Undo', onClick: () => setDraft(next ?? emptyDraft()) } });
+      toast.info('Restored your unsaved edits to this session', {
+        duration: actionToastMs,
+        action: { label: 'Undo', onClick: () => setDraft(next ?? emptyDraft()) },
+      });
     }
     onOpened(newest);
   }, [session, onOpened]);

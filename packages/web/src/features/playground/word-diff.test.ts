@@ -8,7 +8,12 @@ describe('wordDiff', () => {
     expect(segments.filter((s) => s.kind === 'removed').map((s) => s.text.trim())).toEqual(['cat']);
     expect(segments.filter((s) => s.kind === 'added').map((s) => s.text.trim())).toEqual(['dog', 'today']);
     // Reading only same + added gives the other text back.
-    expect(segments.filter((s) => s.kind !== 'removed').map((s) => s.text).join('')).toBe('The dog sat on the mat today');
+    expect(
+      segments
+        .filter((s) => s.kind !== 'removed')
+        .map((s) => s.text)
+        .join(''),
+    ).toBe('The dog sat on the mat today');
   });
 
   it('is one unchanged segment for equal texts', () => {

@@ -40,8 +40,21 @@ describe('step time and the labelled estimate', () => {
 });
 
 describe('estimate versus actual', () => {
-  const estimate: LaunchEstimate = { basis: 'measured', seconds: 840, lowSeconds: 720, highSeconds: 960, secondsPerStep: 2.9, steps: 290, measuredAt: '2026-01-01T00:00:00Z', estimatedAt: '2026-01-01T00:00:00Z' };
-  const job = (status: Job['status'], tookSeconds: number | null, withEstimate = true): Pick<Job, 'type' | 'config' | 'status' | 'startedAt' | 'finishedAt'> => ({
+  const estimate: LaunchEstimate = {
+    basis: 'measured',
+    seconds: 840,
+    lowSeconds: 720,
+    highSeconds: 960,
+    secondsPerStep: 2.9,
+    steps: 290,
+    measuredAt: '2026-01-01T00:00:00Z',
+    estimatedAt: '2026-01-01T00:00:00Z',
+  };
+  const job = (
+    status: Job['status'],
+    tookSeconds: number | null,
+    withEstimate = true,
+  ): Pick<Job, 'type' | 'config' | 'status' | 'startedAt' | 'finishedAt'> => ({
     type: 'train',
     status,
     config: { modelId: 'm', resolved: withEstimate ? { outputDir: '/x', estimate } : { outputDir: '/x' } },

@@ -36,9 +36,12 @@ export function useJobStream(jobId: string, enabled = true): { state: JobStreamS
     [jobId, flush],
   );
 
-  useEffect(() => () => {
-    if (frame.current !== null) cancelAnimationFrame(frame.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
 
   // Once the job has finished, give trailing events a moment, then let the connection go.
   const terminal = state.status !== null && isTerminal(state.status);

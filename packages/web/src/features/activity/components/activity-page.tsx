@@ -99,7 +99,14 @@ function Toolbar({
             if (el) el.indeterminate = selectedInView > 0 && !allInView;
           }}
           disabled={!visible.length}
-          onChange={() => onSelected(toggleAll(selected, visible.map((j) => j.id)))}
+          onChange={() =>
+            onSelected(
+              toggleAll(
+                selected,
+                visible.map((j) => j.id),
+              ),
+            )
+          }
         />
         Select all in view <span className="text-fg-muted tabular-nums">({visible.length})</span>
       </label>
@@ -115,7 +122,12 @@ function Board({ jobs, selected, onToggle }: { jobs: Job[]; selected: Set<string
         const list = groups[column.id];
         const headingId = `column-${column.id}`;
         return (
-          <section key={column.id} aria-labelledby={headingId} data-column={column.id} className="flex min-w-0 flex-col gap-3 rounded-xl bg-surface-muted p-3 hc:border hc:border-line-strong">
+          <section
+            key={column.id}
+            aria-labelledby={headingId}
+            data-column={column.id}
+            className="flex min-w-0 flex-col gap-3 rounded-xl bg-surface-muted p-3 hc:border hc:border-line-strong"
+          >
             <h2 id={headingId} className="flex items-center justify-between gap-2 px-1 text-sm font-semibold">
               {column.title}
               <span className="rounded-full bg-surface px-2 text-xs text-fg-muted tabular-nums">{list.length}</span>
@@ -204,11 +216,7 @@ export default function ActivityPage() {
           <CardContent className="flex flex-col gap-4 pt-6 sm:pt-6">
             <Toolbar filter={filter} onFilter={setFilter} visible={visible} selected={selected} onSelected={setSelected} />
             {selected.size > 0 && (
-              <BulkActions
-                selected={selectedJobs}
-                onClear={() => setSelected(new Set())}
-                onDone={(_, failedIds) => setSelected(new Set(failedIds))}
-              />
+              <BulkActions selected={selectedJobs} onClear={() => setSelected(new Set())} onDone={(_, failedIds) => setSelected(new Set(failedIds))} />
             )}
           </CardContent>
         </Card>

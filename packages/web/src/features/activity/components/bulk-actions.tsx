@@ -25,7 +25,15 @@ const plural = (n: number) => `${n} job${n === 1 ? '' : 's'}`;
  * Cancel, retry or delete the selected jobs together. Each job is tried on its own; the toast
  * names any that failed and why, and the rest stay done.
  */
-export function BulkActions({ selected, onDone, onClear }: { selected: Job[]; onDone: (action: BulkAction, failedIds: string[]) => void; onClear: () => void }) {
+export function BulkActions({
+  selected,
+  onDone,
+  onClear,
+}: {
+  selected: Job[];
+  onDone: (action: BulkAction, failedIds: string[]) => void;
+  onClear: () => void;
+}) {
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState<BulkAction | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -71,7 +79,10 @@ export function BulkActions({ selected, onDone, onClear }: { selected: Job[]; on
         ),
         duration: 15_000,
       });
-    onDone(action, failed.map((f) => f.job.id));
+    onDone(
+      action,
+      failed.map((f) => f.job.id),
+    );
   };
 
   const button = (action: BulkAction, label: string, icon: React.ReactNode, onClick: () => void, variant: 'secondary' | 'danger-outline' = 'secondary') => {
@@ -83,7 +94,13 @@ export function BulkActions({ selected, onDone, onClear }: { selected: Job[]; on
         disabled={count === 0 || !permission.allowed || busy !== null}
         loading={busy === action}
         onClick={onClick}
-        title={!permission.allowed ? (permission.reason ?? undefined) : count === 0 ? `None of the selected jobs can be ${action === 'cancel' ? 'canceled' : action === 'retry' ? 'retried' : 'deleted'} in their state` : undefined}
+        title={
+          !permission.allowed
+            ? (permission.reason ?? undefined)
+            : count === 0
+              ? `None of the selected jobs can be ${action === 'cancel' ? 'canceled' : action === 'retry' ? 'retried' : 'deleted'} in their state`
+              : undefined
+        }
       >
         {icon} {label} {count > 0 && <span className="tabular-nums">({count})</span>}
       </Button>

@@ -54,7 +54,8 @@ export function useJobActions(job: Job | undefined) {
         }),
       retry: () => retryJob(id, { onSuccess: newJob('Queued a new run with the same settings') }),
       resume: () => resumeJob(id, { onSuccess: newJob('Resuming from the last checkpoint') }),
-      duplicate: () => void navigate('/fine-tune', { state: { duplicateConfig: config ? userConfig({ config }) : undefined, duplicateOf: `${title} (${id})` } }),
+      duplicate: () =>
+        void navigate('/fine-tune', { state: { duplicateConfig: config ? userConfig({ config }) : undefined, duplicateOf: `${title} (${id})` } }),
       askDelete: () => setConfirmDelete(true),
     };
   }, [cancelJob, retryJob, resumeJob, navigate, id, config, title]);
@@ -64,14 +65,64 @@ export function useJobActions(job: Job | undefined) {
     if (!job) return [];
     const list: Command[] = [];
     const group = 'This job';
-    if (active) list.push({ id: 'job.cancel', title: 'Cancel this job', group, keywords: ['stop'], icon: Ban, run: cancel, disabledReason: perms.cancel ? undefined : 'Your role cannot cancel jobs.' });
+    if (active)
+      list.push({
+        id: 'job.cancel',
+        title: 'Cancel this job',
+        group,
+        keywords: ['stop'],
+        icon: Ban,
+        run: cancel,
+        disabledReason: perms.cancel ? undefined : 'Your role cannot cancel jobs.',
+      });
     else {
-      list.push({ id: 'job.retry', title: 'Retry this job with the same settings', group, keywords: ['again', 'rerun'], icon: RotateCcw, run: actions.retry, disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.' });
-      if (resumable) list.push({ id: 'job.resume', title: 'Resume this fine-tune from its last checkpoint', group, keywords: ['continue'], icon: History, run: actions.resume, disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.' });
-      list.push({ id: 'job.delete', title: 'Delete this job and its files', group, keywords: ['remove'], icon: Trash2, run: actions.askDelete, disabledReason: perms.remove ? undefined : 'Your role cannot delete jobs.' });
+      list.push({
+        id: 'job.retry',
+        title: 'Retry this job with the same settings',
+        group,
+        keywords: ['again', 'rerun'],
+        icon: RotateCcw,
+        run: actions.retry,
+        disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.',
+      });
+      if (resumable)
+        list.push({
+          id: 'job.resume',
+          title: 'Resume this fine-tune from its last checkpoint',
+          group,
+          keywords: ['continue'],
+          icon: History,
+          run: actions.resume,
+          disabledReason: perms.launch ? undefined : 'Your role cannot launch jobs.',
+        });
+      list.push({
+        id: 'job.delete',
+        title: 'Delete this job and its files',
+        group,
+        keywords: ['remove'],
+        icon: Trash2,
+        run: actions.askDelete,
+        disabledReason: perms.remove ? undefined : 'Your role cannot delete jobs.',
+      });
     }
-    list.push({ id: 'job.rename', title: 'Rename this job', group, keywords: ['name', 'title'], icon: Pencil, run: () => setRenaming(true), disabledReason: perms.launch ? undefined : 'Your role cannot rename jobs.' });
-    if (isTrain) list.push({ id: 'job.duplicate', title: 'Duplicate into the Fine-tune form', group, keywords: ['copy', 'clone'], icon: CopyPlus, run: actions.duplicate });
+    list.push({
+      id: 'job.rename',
+      title: 'Rename this job',
+      group,
+      keywords: ['name', 'title'],
+      icon: Pencil,
+      run: () => setRenaming(true),
+      disabledReason: perms.launch ? undefined : 'Your role cannot rename jobs.',
+    });
+    if (isTrain)
+      list.push({
+        id: 'job.duplicate',
+        title: 'Duplicate into the Fine-tune form',
+        group,
+        keywords: ['copy', 'clone'],
+        icon: CopyPlus,
+        run: actions.duplicate,
+      });
     return list;
   }, [job, active, resumable, isTrain, actions, cancel, perms.cancel, perms.launch, perms.remove]);
   useRegisterCommands(commands);
@@ -89,7 +140,12 @@ export function useJobActions(job: Job | undefined) {
               <History aria-hidden /> Resume from step {job.latestCheckpoint!.step}
             </PermissionButton>
           )}
-          <PermissionButton permission="jobs:launch" variant={resumable || job.status === 'succeeded' ? 'secondary' : 'primary'} loading={retrying} onClick={actions.retry}>
+          <PermissionButton
+            permission="jobs:launch"
+            variant={resumable || job.status === 'succeeded' ? 'secondary' : 'primary'}
+            loading={retrying}
+            onClick={actions.retry}
+          >
             <RotateCcw aria-hidden /> Retry
           </PermissionButton>
         </>

@@ -4,7 +4,12 @@ import { testJob } from '../../../lib/jobs/test-job';
 import { configRows, trainsOnText } from './job-config';
 
 function trainJob(trainOn: 'completions' | 'all'): Job {
-  return testJob('j1', { type: 'train', title: 'Fine-tune', status: 'succeeded', config: trainJobConfigSchema.parse({ modelId: 'm1', datasetId: 'd1', trainOn }) });
+  return testJob('j1', {
+    type: 'train',
+    title: 'Fine-tune',
+    status: 'succeeded',
+    config: trainJobConfigSchema.parse({ modelId: 'm1', datasetId: 'd1', trainOn }),
+  });
 }
 
 const trainsOn = (job: Job, format: Parameters<typeof configRows>[1]) => configRows(job, format).find(([label]) => label === 'Trains on')?.[1];
@@ -16,7 +21,8 @@ describe('what a fine-tune trains on, as the job page says it', () => {
   });
 
   it('chats, instructions and prompt/completion pairs train on completions only', () => {
-    for (const format of ['alpaca', 'sharegpt', 'messages', 'prompt-completion'] as const) expect(trainsOn(trainJob('completions'), format)).toBe('Completions only');
+    for (const format of ['alpaca', 'sharegpt', 'messages', 'prompt-completion'] as const)
+      expect(trainsOn(trainJob('completions'), format)).toBe('Completions only');
   });
 
   it('whole records whatever the layout, when asked', () => {

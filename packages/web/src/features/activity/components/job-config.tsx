@@ -107,7 +107,13 @@ export function JobLineage({ job, childJobs }: { job: Job; childJobs: Job[] }) {
   if (info.modelName) items.push(['Base model', info.modelName]);
   if (info.datasetName) items.push(['Dataset', `${info.datasetName}${info.datasetVersion !== null ? ` (version ${info.datasetVersion})` : ''}`]);
   if (info.validationDatasetName) items.push(['Validation dataset', info.validationDatasetName]);
-  if (info.resumeFrom) items.push(['Resumed from', <code key="r" className="font-mono text-sm break-all">{info.resumeFrom}</code>]);
+  if (info.resumeFrom)
+    items.push([
+      'Resumed from',
+      <code key="r" className="font-mono text-sm break-all">
+        {info.resumeFrom}
+      </code>,
+    ]);
   items.push([
     'Parent job',
     job.parentId ? (

@@ -179,7 +179,14 @@ export default function JobDetailPage() {
         </div>
 
         <Section title="Log" description={active ? 'Streaming as the job writes it' : 'Everything the job wrote'}>
-          <LogViewer lines={stream.logs} droppedLines={stream.droppedLogs} live={active} fileName={`${job.type}-${job.id}`} status={stream.status} statusAt={stream.statusAt} />
+          <LogViewer
+            lines={stream.logs}
+            droppedLines={stream.droppedLogs}
+            live={active}
+            fileName={`${job.type}-${job.id}`}
+            status={stream.status}
+            statusAt={stream.statusAt}
+          />
         </Section>
       </div>
       {dialog}

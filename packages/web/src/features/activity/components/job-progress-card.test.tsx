@@ -3,7 +3,16 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { JobProgressDetail } from './job-progress-card';
 
-const estimate = { basis: 'measured', seconds: 840, lowSeconds: 720, highSeconds: 960, secondsPerStep: 2.9, steps: 290, measuredAt: '2026-01-01T00:00:00Z', estimatedAt: '2026-01-01T00:00:00Z' };
+const estimate = {
+  basis: 'measured',
+  seconds: 840,
+  lowSeconds: 720,
+  highSeconds: 960,
+  secondsPerStep: 2.9,
+  steps: 290,
+  measuredAt: '2026-01-01T00:00:00Z',
+  estimatedAt: '2026-01-01T00:00:00Z',
+};
 
 function fineTune(status: Job['status'], withEstimate: boolean): Job {
   return {
@@ -32,7 +41,9 @@ describe('JobProgressDetail with the estimate a fine-tune was launched with', ()
   });
 
   it('sets what it took beside the estimate once done', () => {
-    expect(renderToStaticMarkup(<JobProgressDetail job={fineTune('succeeded', true)} samples={[]} />)).toContain('Estimated 12–16 min · took 14 min 21 s, within the estimate');
+    expect(renderToStaticMarkup(<JobProgressDetail job={fineTune('succeeded', true)} samples={[]} />)).toContain(
+      'Estimated 12–16 min · took 14 min 21 s, within the estimate',
+    );
   });
 
   it('says nothing of an estimate when the job was launched without one', () => {

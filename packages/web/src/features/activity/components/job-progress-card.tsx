@@ -43,10 +43,12 @@ export function JobProgressDetail({ job, samples }: { job: Job; samples: Progres
   ];
   return (
     <div className="flex flex-col gap-3">
-      <Progress value={progressBarValue(job)} label={`Progress of ${job.title}`} tone={job.status in tones ? tones[job.status as keyof typeof tones] : 'primary'} />
-      <p className="min-h-6 truncate text-sm text-fg-muted">
-        {progressMessage(job)}
-      </p>
+      <Progress
+        value={progressBarValue(job)}
+        label={`Progress of ${job.title}`}
+        tone={job.status in tones ? tones[job.status as keyof typeof tones] : 'primary'}
+      />
+      <p className="min-h-6 truncate text-sm text-fg-muted">{progressMessage(job)}</p>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
         {facts.map(([label, value]) => (
           <div key={label}>
@@ -108,10 +110,6 @@ export function JobOutcome({ job }: { job: Job }) {
       </Alert>
     );
   if (job.status === 'canceled')
-    return (
-      <Alert title="This job was canceled">
-        It was stopped on request before it finished. Its log up to that point is kept below.{resumeNote}
-      </Alert>
-    );
+    return <Alert title="This job was canceled">It was stopped on request before it finished. Its log up to that point is kept below.{resumeNote}</Alert>;
   return null;
 }

@@ -14,10 +14,7 @@ export default function DashboardPage() {
   const checkActive = !!jobs.data?.jobs.some((j) => j.type === 'system-check' && (j.status === 'queued' || j.status === 'running'));
   return (
     <>
-      <PageHeader
-        title="Dashboard"
-        description="Your workspace at a glance: what is running, how the machine is doing, and what happened lately."
-      />
+      <PageHeader title="Dashboard" description="Your workspace at a glance: what is running, how the machine is doing, and what happened lately." />
       <div className="flex flex-col gap-6">
         <OverviewCards />
         <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-5">

@@ -37,8 +37,24 @@ interface CardSpec {
 const plural = (n: number, one: string, many: string) => `${whole.format(n)} ${n === 1 ? one : many}`;
 
 export const overviewCards: CardSpec[] = [
-  { key: 'models', label: 'Models', value: (o) => o.models, hint: () => 'base models ready to fine-tune', icon: Boxes, tone: () => 'primary', to: '/fine-tune' },
-  { key: 'adapters', label: 'Adapters', value: (o) => o.adapters, hint: () => 'LoRA adapters trained', icon: Layers, tone: () => 'success', to: '/activity?type=train' },
+  {
+    key: 'models',
+    label: 'Models',
+    value: (o) => o.models,
+    hint: () => 'base models ready to fine-tune',
+    icon: Boxes,
+    tone: () => 'primary',
+    to: '/fine-tune',
+  },
+  {
+    key: 'adapters',
+    label: 'Adapters',
+    value: (o) => o.adapters,
+    hint: () => 'LoRA adapters trained',
+    icon: Layers,
+    tone: () => 'success',
+    to: '/activity?type=train',
+  },
   { key: 'datasets', label: 'Datasets', value: (o) => o.datasets, hint: () => 'uploaded or imported', icon: Database, tone: () => 'primary', to: '/fine-tune' },
   {
     key: 'running',
@@ -49,7 +65,15 @@ export const overviewCards: CardSpec[] = [
     tone: (o) => (o.jobs.running ? 'primary' : 'neutral'),
     to: '/activity',
   },
-  { key: 'completed', label: 'Completed jobs', value: (o) => o.jobs.succeeded, hint: () => 'finished fine', icon: CheckCircle2, tone: () => 'success', to: '/activity' },
+  {
+    key: 'completed',
+    label: 'Completed jobs',
+    value: (o) => o.jobs.succeeded,
+    hint: () => 'finished fine',
+    icon: CheckCircle2,
+    tone: () => 'success',
+    to: '/activity',
+  },
   {
     key: 'failed',
     label: 'Failed jobs',

@@ -2,8 +2,7 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { api } from '../../../lib/api-client';
 import { datasetKeys, type ReportQuery } from '../../../lib/query-keys';
 
-export const getDatasetReport = (id: string, query: ReportQuery, signal?: AbortSignal) =>
-  api.call('getDatasetReport', { params: { id }, query }, { signal });
+export const getDatasetReport = (id: string, query: ReportQuery, signal?: AbortSignal) => api.call('getDatasetReport', { params: { id }, query }, { signal });
 
 /** Validation report; with a model, token statistics and the masking preview too. */
 export const datasetReportQueryOptions = (id: string, query: ReportQuery) =>
@@ -14,5 +13,4 @@ export const datasetReportQueryOptions = (id: string, query: ReportQuery) =>
     placeholderData: keepPreviousData,
   });
 
-export const useDatasetReport = (id: string | null, query: ReportQuery) =>
-  useQuery({ ...datasetReportQueryOptions(id ?? '', query), enabled: !!id });
+export const useDatasetReport = (id: string | null, query: ReportQuery) => useQuery({ ...datasetReportQueryOptions(id ?? '', query), enabled: !!id });

@@ -29,7 +29,10 @@ export function TokenHistogram({ stats }: { stats: TokenStats }) {
             <div
               key={b.start}
               title={`${b.start}–${b.end} tokens: ${b.count} records${over ? ' (over the sequence length)' : ''}`}
-              className={cn('min-w-1 flex-1 rounded-t-sm', over ? 'bg-warning bg-[repeating-linear-gradient(45deg,transparent_0_3px,rgb(0_0_0/0.25)_3px_6px)]' : 'bg-primary')}
+              className={cn(
+                'min-w-1 flex-1 rounded-t-sm',
+                over ? 'bg-warning bg-[repeating-linear-gradient(45deg,transparent_0_3px,rgb(0_0_0/0.25)_3px_6px)]' : 'bg-primary',
+              )}
               style={{ height: `${Math.max(b.count ? 4 : 0, (b.count / max) * 100)}%` }}
             />
           );

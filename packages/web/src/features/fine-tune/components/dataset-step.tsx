@@ -73,7 +73,16 @@ function TextDialog(props: {
           </DialogHeader>
           <DialogBody className="flex flex-col gap-4">
             <Field label={props.label} error={problem}>
-              {(ids) => <Input {...ids} value={value} placeholder={props.placeholder} onChange={(e) => setValue(e.target.value)} autoComplete="off" spellCheck={false} />}
+              {(ids) => (
+                <Input
+                  {...ids}
+                  value={value}
+                  placeholder={props.placeholder}
+                  onChange={(e) => setValue(e.target.value)}
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+              )}
             </Field>
             {warning && <NameWarning>{warning}</NameWarning>}
             {props.error ? <ApiErrorAlert title={props.errorTitle} error={props.error} /> : null}
@@ -128,7 +137,9 @@ function DatasetRow({
           </span>
         </label>
       </td>
-      <td className="px-2 text-sm">{v.format ? datasetFormatLabels[v.format] : 'Layout not recognised'} · {v.fileType.toUpperCase()}</td>
+      <td className="px-2 text-sm">
+        {v.format ? datasetFormatLabels[v.format] : 'Layout not recognised'} · {v.fileType.toUpperCase()}
+      </td>
       <td className="px-2 text-right tabular-nums">{v.records.toLocaleString()}</td>
       <td className="px-2 text-right tabular-nums">
         {counts.valid.toLocaleString()}
@@ -196,7 +207,8 @@ export function DatasetPicker({
   /** A new dataset may share a name (that is allowed): say so, and how to rename it. */
   const warnIfNamesake = (dataset: Dataset) => {
     const warning = duplicateNameWarning(dataset.name, list, { exceptId: dataset.id });
-    if (warning) toast.warning(`Two datasets are now named “${dataset.name}”`, { description: `${warning} Rename one with its pencil button.`, duration: 10_000 });
+    if (warning)
+      toast.warning(`Two datasets are now named “${dataset.name}”`, { description: `${warning} Rename one with its pencil button.`, duration: 10_000 });
   };
 
   const send = (file: File, target?: Dataset) => {
@@ -232,7 +244,12 @@ export function DatasetPicker({
                   onClick: () =>
                     reparse.mutate(
                       { id: dataset.id, parseOptions: chosen.parseOptions },
-                      { onSuccess: (d) => toast.success(`Read again as version ${d.latest.version}`, { description: `${d.latest.valid} of ${d.latest.records} records will train.` }) },
+                      {
+                        onSuccess: (d) =>
+                          toast.success(`Read again as version ${d.latest.version}`, {
+                            description: `${d.latest.valid} of ${d.latest.records} records will train.`,
+                          }),
+                      },
                     ),
                 },
               }
@@ -290,12 +307,24 @@ export function DatasetPicker({
             <caption className="sr-only">Stored datasets; choose one to train on</caption>
             <thead className="border-b border-line bg-surface-muted text-fg-muted">
               <tr>
-                <th scope="col" className="py-2 pr-2 pl-3 font-medium">Name</th>
-                <th scope="col" className="px-2 font-medium">Format</th>
-                <th scope="col" className="px-2 text-right font-medium">Records</th>
-                <th scope="col" className="px-2 text-right font-medium">Will train</th>
-                <th scope="col" className="px-2 font-medium">Problems</th>
-                <th scope="col" className="px-2 text-right font-medium">Version</th>
+                <th scope="col" className="py-2 pr-2 pl-3 font-medium">
+                  Name
+                </th>
+                <th scope="col" className="px-2 font-medium">
+                  Format
+                </th>
+                <th scope="col" className="px-2 text-right font-medium">
+                  Records
+                </th>
+                <th scope="col" className="px-2 text-right font-medium">
+                  Will train
+                </th>
+                <th scope="col" className="px-2 font-medium">
+                  Problems
+                </th>
+                <th scope="col" className="px-2 text-right font-medium">
+                  Version
+                </th>
                 <th scope="col" className="py-2 pr-3 pl-2 text-right font-medium">
                   <span className="sr-only">Actions</span>
                 </th>

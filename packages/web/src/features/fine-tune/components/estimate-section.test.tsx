@@ -19,7 +19,8 @@ const measured: TrainingEstimate = {
   machine: { memoryTotalBytes: 8 * GiB, memoryAvailableBytes: 4 * GiB, gemmGflops: 47, gemmSource: 'system-check' },
   warnings: [],
 };
-const render = (data: TrainingEstimate) => renderToStaticMarkup(<EstimateSection estimate={{ data, error: null, isFetching: false } as unknown as Parameters<typeof EstimateSection>[0]['estimate']} />);
+const render = (data: TrainingEstimate) =>
+  renderToStaticMarkup(<EstimateSection estimate={{ data, error: null, isFetching: false } as unknown as Parameters<typeof EstimateSection>[0]['estimate']} />);
 
 describe('EstimateSection', () => {
   it('states a measured range and the step time it rests on', () => {
@@ -30,7 +31,11 @@ describe('EstimateSection', () => {
   });
 
   it('shows progress, not a number, while this machine is measured', () => {
-    const html = render({ ...measured, time: { ...measured.time, basis: 'rough', measuredAt: null }, calibration: { state: 'measuring', message: 'Timing training step 2…', fraction: 0.5, measuredWhileBusy: false } });
+    const html = render({
+      ...measured,
+      time: { ...measured.time, basis: 'rough', measuredAt: null },
+      calibration: { state: 'measuring', message: 'Timing training step 2…', fraction: 0.5, measuredWhileBusy: false },
+    });
     expect(html).toContain('Measuring this machine&#x27;s speed for this model…');
     expect(html).toContain('Timing training step 2…');
     expect(html).toContain('aria-valuetext="50%"');
@@ -38,8 +43,12 @@ describe('EstimateSection', () => {
   });
 
   it('labels the FLOP count as rough when the speed cannot be measured', () => {
-    const html = render({ ...measured, time: { ...measured.time, basis: 'rough', lowSeconds: 98, highSeconds: 392, measuredAt: null }, calibration: { state: 'unavailable', message: 'Not enough memory.', fraction: null, measuredWhileBusy: false } });
+    const html = render({
+      ...measured,
+      time: { ...measured.time, basis: 'rough', lowSeconds: 98, highSeconds: 392, measuredAt: null },
+      calibration: { state: 'unavailable', message: 'Not enough memory.', fraction: null, measuredWhileBusy: false },
+    });
     expect(html).toContain('≈ 1–7 min (rough)');
-    expect(html).toContain("rough: counted from the work a step computes at this machine&#x27;s measured 47 GFLOP/s");
+    expect(html).toContain('rough: counted from the work a step computes at this machine&#x27;s measured 47 GFLOP/s');
   });
 });

@@ -18,7 +18,9 @@ function Measuring({ e }: { e: TrainingEstimate }) {
       </p>
       <p className="text-sm text-fg-muted">{e.calibration.message}</p>
       <Progress value={fraction > 0 ? fraction * 100 : null} label="Measuring this machine's training speed" size="sm" />
-      <p className="text-sm text-fg-muted">A few real training steps run in the background, once for this model shape and these settings; it takes seconds to a minute.</p>
+      <p className="text-sm text-fg-muted">
+        A few real training steps run in the background, once for this model shape and these settings; it takes seconds to a minute.
+      </p>
     </div>
   );
 }
@@ -29,7 +31,10 @@ function timeLine(e: TrainingEstimate): string {
   if (e.time.basis === 'measured') {
     return `${range} (measured: ${formatStepSeconds(e.time.secondsPerStep)} per step on this machine × ${e.time.steps.toLocaleString()} steps, plus setup and evaluations; most likely about ${formatDuration(e.time.seconds)})`;
   }
-  const rate = e.machine.gemmSource === 'system-check' ? `this machine's measured ${Math.round(e.machine.gemmGflops)} GFLOP/s (last system check)` : `an assumed ${Math.round(e.machine.gemmGflops)} GFLOP/s`;
+  const rate =
+    e.machine.gemmSource === 'system-check'
+      ? `this machine's measured ${Math.round(e.machine.gemmGflops)} GFLOP/s (last system check)`
+      : `an assumed ${Math.round(e.machine.gemmGflops)} GFLOP/s`;
   return `${range} (rough: counted from the work a step computes at ${rate}; small models take several times longer than such a count)`;
 }
 
@@ -57,8 +62,8 @@ export function EstimateSection({ estimate }: { estimate: ReturnType<typeof useT
             <Measuring e={e} />
           ) : (
             <p className="text-sm text-fg-muted">
-              {timeLine(e)}. An estimate, not a promise{e.time.basis === 'measured' ? ': the range allows for other work slowing the machine' : ''}. {formatBytes(e.machine.memoryAvailableBytes)} of{' '}
-              {formatBytes(e.machine.memoryTotalBytes)} memory is free now.
+              {timeLine(e)}. An estimate, not a promise{e.time.basis === 'measured' ? ': the range allows for other work slowing the machine' : ''}.{' '}
+              {formatBytes(e.machine.memoryAvailableBytes)} of {formatBytes(e.machine.memoryTotalBytes)} memory is free now.
               {e.savedActivations ? '' : ' Activations are recomputed in the backward pass to save memory.'}
             </p>
           )}

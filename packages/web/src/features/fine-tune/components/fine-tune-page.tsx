@@ -117,7 +117,13 @@ export default function FineTunePage() {
   const defaults = useMemo(
     () =>
       model && dataset
-        ? smartDefaults({ method: draft.method, parameters: model.parameters, maxPositionEmbeddings: model.maxPositionEmbeddings, records: dataset.latest.valid, tokenP99 })
+        ? smartDefaults({
+            method: draft.method,
+            parameters: model.parameters,
+            maxPositionEmbeddings: model.maxPositionEmbeddings,
+            records: dataset.latest.valid,
+            tokenP99,
+          })
         : null,
     [model, dataset, draft.method, tokenP99],
   );
@@ -184,7 +190,13 @@ export default function FineTunePage() {
     if (step) goTo(step.id);
   }, [location.hash]);
 
-  const done: Record<StepId, boolean> = stepsDone({ hasModel: !!model, version: dataset?.latest ?? null, report: currentReport, errors: validated.errors, blocker });
+  const done: Record<StepId, boolean> = stepsDone({
+    hasModel: !!model,
+    version: dataset?.latest ?? null,
+    report: currentReport,
+    errors: validated.errors,
+    blocker,
+  });
 
   const defaultsNote = defaults
     ? `Smart defaults for ${model?.name} and ${dataset?.latest.valid} records${tokenP99 ? ` (99% of records ≤ ${tokenP99} tokens)` : ''}: r ${defaults.loraR}, ${defaults.epochs} epochs, sequence length ${defaults.seqLen}, batch ${defaults.batchSize} × ${defaults.gradAccum}. Values you typed are kept.`
@@ -273,7 +285,12 @@ export default function FineTunePage() {
                   <details className="rounded-xl border border-line">
                     <summary className="flex min-h-11 cursor-pointer items-center px-4 font-medium">Format and columns</summary>
                     <div className="border-t border-line p-4">
-                      <ReparseForm key={`${dataset.id}-${dataset.latest.version}`} dataset={dataset} columns={report.data?.columns ?? []} detected={report.data?.mapping} />
+                      <ReparseForm
+                        key={`${dataset.id}-${dataset.latest.version}`}
+                        dataset={dataset}
+                        columns={report.data?.columns ?? []}
+                        detected={report.data?.mapping}
+                      />
                     </div>
                   </details>
                 </section>

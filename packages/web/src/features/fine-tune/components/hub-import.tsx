@@ -19,14 +19,16 @@ const copy = {
   model: {
     button: 'Download from the Hub',
     title: 'Download a model from the Hugging Face Hub',
-    description: 'Runs as a job: config, tokenizer and safetensors weights go into the workspace, and the model appears here when the download completes. Interrupted downloads resume.',
+    description:
+      'Runs as a job: config, tokenizer and safetensors weights go into the workspace, and the model appears here when the download completes. Interrupted downloads resume.',
     placeholder: 'HuggingFaceTB/SmolLM2-135M-Instruct',
     jobType: 'download-model',
   },
   dataset: {
     button: 'Import from the Hub',
     title: 'Import a dataset from the Hugging Face Hub',
-    description: 'Runs as a job: one data file of the dataset repo (JSON, JSONL, CSV, TSV, Parquet or text) is downloaded and stored as a dataset when complete.',
+    description:
+      'Runs as a job: one data file of the dataset repo (JSON, JSONL, CSV, TSV, Parquet or text) is downloaded and stored as a dataset when complete.',
     placeholder: 'tatsu-lab/alpaca',
     jobType: 'import-dataset',
   },
@@ -48,7 +50,10 @@ export function HubImportButton({ kind }: { kind: Kind }) {
     e.preventDefault();
     setTouched(true);
     if (!parsed.success) return;
-    const body = kind === 'model' ? { type: 'download-model' as const, config: downloadModelConfigSchema.parse({ repo }) } : { type: 'import-dataset' as const, config: importHubDatasetConfigSchema.parse({ repo, ...(file.trim() ? { file: file.trim() } : {}) }) };
+    const body =
+      kind === 'model'
+        ? { type: 'download-model' as const, config: downloadModelConfigSchema.parse({ repo }) }
+        : { type: 'import-dataset' as const, config: importHubDatasetConfigSchema.parse({ repo, ...(file.trim() ? { file: file.trim() } : {}) }) };
     create.mutate(body, {
       onSuccess: (job) => {
         toast.success(`${job.title} queued`, { description: `${repo}: follow it here or in Activity.` });
@@ -74,12 +79,27 @@ export function HubImportButton({ kind }: { kind: Kind }) {
               <DialogDescription>{text.description}</DialogDescription>
             </DialogHeader>
             <DialogBody className="flex flex-col gap-4">
-              <Field label={kind === 'model' ? 'Model id' : 'Dataset id'} description="owner/name, as on huggingface.co. Gated or private repos need HF_TOKEN set where the server runs." error={repoError}>
-                {(ids) => <Input {...ids} value={repo} onChange={(e) => setRepo(e.target.value)} placeholder={text.placeholder} autoComplete="off" spellCheck={false} />}
+              <Field
+                label={kind === 'model' ? 'Model id' : 'Dataset id'}
+                description="owner/name, as on huggingface.co. Gated or private repos need HF_TOKEN set where the server runs."
+                error={repoError}
+              >
+                {(ids) => (
+                  <Input {...ids} value={repo} onChange={(e) => setRepo(e.target.value)} placeholder={text.placeholder} autoComplete="off" spellCheck={false} />
+                )}
               </Field>
               {kind === 'dataset' && (
                 <Field label="Data file (optional)" description="Its path in the repo; needed only when the repo has several data files.">
-                  {(ids) => <Input {...ids} value={file} onChange={(e) => setFile(e.target.value)} placeholder="data/train.jsonl" autoComplete="off" spellCheck={false} />}
+                  {(ids) => (
+                    <Input
+                      {...ids}
+                      value={file}
+                      onChange={(e) => setFile(e.target.value)}
+                      placeholder="data/train.jsonl"
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
+                  )}
                 </Field>
               )}
               {create.isError && <ApiErrorAlert title="The download could not be queued" error={create.error} />}
@@ -102,7 +122,10 @@ export function HubImportButton({ kind }: { kind: Kind }) {
 /** Hub downloads of this kind that are queued, running or just failed, with live progress. */
 export function HubDownloads({ kind }: { kind: Kind }) {
   const jobs = useJobs({ type: copy[kind].jobType, limit: 10 });
-  const recent = (jobs.data?.jobs ?? []).filter((j: Job) => j.status === 'queued' || j.status === 'running' || (j.status === 'failed' && Date.now() - Date.parse(j.finishedAt ?? j.createdAt) < 10 * 60_000));
+  const recent = (jobs.data?.jobs ?? []).filter(
+    (j: Job) =>
+      j.status === 'queued' || j.status === 'running' || (j.status === 'failed' && Date.now() - Date.parse(j.finishedAt ?? j.createdAt) < 10 * 60_000),
+  );
   if (recent.length === 0) return null;
   return (
     <ul aria-label={kind === 'model' ? 'Model downloads' : 'Dataset imports'} className="flex flex-col gap-3">

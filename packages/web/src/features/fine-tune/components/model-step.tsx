@@ -17,12 +17,23 @@ import { useRegisterModel } from '../api/register-model';
 import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { HubDownloads, HubImportButton } from './hub-import';
 
-function RegisterModelDialog({ open, onOpenChange, onRegistered }: { open: boolean; onOpenChange: (o: boolean) => void; onRegistered: (m: BaseModel) => void }) {
+function RegisterModelDialog({
+  open,
+  onOpenChange,
+  onRegistered,
+}: {
+  open: boolean;
+  onOpenChange: (o: boolean) => void;
+  onRegistered: (m: BaseModel) => void;
+}) {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [touched, setTouched] = useState(false);
   const register = useRegisterModel();
-  const pathError = touched && !path.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path.trim()) ? 'Enter an absolute path to a folder on the server, e.g. /models/SmolLM2-135M.' : null;
+  const pathError =
+    touched && !path.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path.trim())
+      ? 'Enter an absolute path to a folder on the server, e.g. /models/SmolLM2-135M.'
+      : null;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -49,11 +60,22 @@ function RegisterModelDialog({ open, onOpenChange, onRegistered }: { open: boole
         <form onSubmit={onSubmit} noValidate className="flex min-h-0 flex-col">
           <DialogHeader>
             <DialogTitle>Register a model folder</DialogTitle>
-            <DialogDescription>A Hugging Face model folder on the server with config.json, safetensors weights and tokenizer.json. It stays where it is.</DialogDescription>
+            <DialogDescription>
+              A Hugging Face model folder on the server with config.json, safetensors weights and tokenizer.json. It stays where it is.
+            </DialogDescription>
           </DialogHeader>
           <DialogBody className="flex flex-col gap-4">
             <Field label="Folder path" error={pathError}>
-              {(ids) => <Input {...ids} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/models/SmolLM2-135M-Instruct" autoComplete="off" spellCheck={false} />}
+              {(ids) => (
+                <Input
+                  {...ids}
+                  value={path}
+                  onChange={(e) => setPath(e.target.value)}
+                  placeholder="/models/SmolLM2-135M-Instruct"
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+              )}
             </Field>
             <Field label="Name (optional)" description="Defaults to the folder name.">
               {(ids) => <Input {...ids} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}

@@ -23,8 +23,20 @@ type Control =
   | { type: 'dataset' };
 
 const controls: Record<SettingKey, Control> = {
-  method: { type: 'choice', options: [{ value: 'qlora', label: 'QLoRA (4-bit base)' }, { value: 'lora', label: 'LoRA (fp32 base)' }] },
-  stopBy: { type: 'choice', options: [{ value: 'epochs', label: 'Epochs' }, { value: 'steps', label: 'Max steps' }] },
+  method: {
+    type: 'choice',
+    options: [
+      { value: 'qlora', label: 'QLoRA (4-bit base)' },
+      { value: 'lora', label: 'LoRA (fp32 base)' },
+    ],
+  },
+  stopBy: {
+    type: 'choice',
+    options: [
+      { value: 'epochs', label: 'Epochs' },
+      { value: 'steps', label: 'Max steps' },
+    ],
+  },
   epochs: { type: 'number', min: 1, max: 1000, step: '1' },
   maxSteps: { type: 'number', min: 1, step: '1' },
   learningRate: { type: 'number', step: 'any', min: 0, placeholder: '0.0002' },
@@ -35,17 +47,43 @@ const controls: Record<SettingKey, Control> = {
   loraDropout: { type: 'number', min: 0, max: 0.99, step: '0.01' },
   targetModules: { type: 'text', placeholder: 'all-linear or q_proj,v_proj' },
   useRslora: { type: 'switch', on: 'Scale by alpha / √r' },
-  optimizer: { type: 'select', options: [{ value: 'adamw', label: 'AdamW' }, { value: 'sgd', label: 'SGD' }] },
+  optimizer: {
+    type: 'select',
+    options: [
+      { value: 'adamw', label: 'AdamW' },
+      { value: 'sgd', label: 'SGD' },
+    ],
+  },
   weightDecay: { type: 'number', min: 0, max: 1, step: '0.01' },
-  scheduler: { type: 'select', options: [{ value: 'linear', label: 'Linear decay' }, { value: 'cosine', label: 'Cosine' }, { value: 'constant', label: 'Constant' }] },
+  scheduler: {
+    type: 'select',
+    options: [
+      { value: 'linear', label: 'Linear decay' },
+      { value: 'cosine', label: 'Cosine' },
+      { value: 'constant', label: 'Constant' },
+    ],
+  },
   warmupSteps: { type: 'number', min: 0, step: '1', unit: 'steps' },
   maxGradNorm: { type: 'number', min: 0, step: '0.1' },
   gradAccum: { type: 'number', min: 1, max: 1024, step: '1' },
-  validation: { type: 'choice', options: [{ value: 'none', label: 'None' }, { value: 'split', label: 'Split off' }, { value: 'dataset', label: 'Another dataset' }] },
+  validation: {
+    type: 'choice',
+    options: [
+      { value: 'none', label: 'None' },
+      { value: 'split', label: 'Split off' },
+      { value: 'dataset', label: 'Another dataset' },
+    ],
+  },
   valRatio: { type: 'number', min: 0.01, max: 0.5, step: '0.01' },
   valSeed: { type: 'number', min: 0, step: '1' },
   valDatasetId: { type: 'dataset' },
-  trainOn: { type: 'choice', options: [{ value: 'completions', label: 'Completions only' }, { value: 'all', label: 'All tokens' }] },
+  trainOn: {
+    type: 'choice',
+    options: [
+      { value: 'completions', label: 'Completions only' },
+      { value: 'all', label: 'All tokens' },
+    ],
+  },
   packing: { type: 'switch', on: 'Pack short records together' },
   seed: { type: 'number', min: 0, step: '1' },
   evalEvery: { type: 'number', min: 1, step: '1', unit: 'steps', placeholder: 'Only at the end' },
@@ -96,7 +134,10 @@ function SettingField({ setting, draft, errors, onChange, datasets, showTab }: S
       const options =
         c.type === 'select'
           ? c.options
-          : [{ value: '', label: 'Choose a dataset…' }, ...datasets.filter((d) => d.id !== draft.datasetId).map((d) => ({ value: d.id, label: datasetLabel(d, datasets) }))];
+          : [
+              { value: '', label: 'Choose a dataset…' },
+              ...datasets.filter((d) => d.id !== draft.datasetId).map((d) => ({ value: d.id, label: datasetLabel(d, datasets) })),
+            ];
       control = (
         <select {...common} className={selectClass} value={String(value)} onChange={(e) => set(e.target.value)}>
           {options.map((o) => (
@@ -190,7 +231,14 @@ export function ParamsStep({ onApplyDefaults, defaultsNote, ...props }: Settings
           </label>
           <div className="relative">
             <Search className="pointer-events-none absolute top-3 left-3 size-5 text-fg-muted" aria-hidden />
-            <Input id={searchId} type="search" className="pl-10" placeholder="e.g. overfitting, memory, warmup" value={query} onChange={(e) => setQuery(e.target.value)} />
+            <Input
+              id={searchId}
+              type="search"
+              className="pl-10"
+              placeholder="e.g. overfitting, memory, warmup"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
           </div>
         </div>
         <Button variant="secondary" onClick={onApplyDefaults ?? undefined} disabled={!onApplyDefaults} title={defaultsNote}>

@@ -45,7 +45,12 @@ function GroupItem({ group }: { group: ProblemGroup }) {
         </Button>
       )}
       {open && (
-        <ul id={listId} className="max-h-64 overflow-auto rounded-md border border-line bg-surface-muted px-3 py-2 text-sm" tabIndex={0} aria-label={`Records with “${group.message}”`}>
+        <ul
+          id={listId}
+          className="max-h-64 overflow-auto rounded-md border border-line bg-surface-muted px-3 py-2 text-sm"
+          tabIndex={0}
+          aria-label={`Records with “${group.message}”`}
+        >
           {group.problems.map((p, i) => (
             <li key={i} className="py-0.5">
               <span className="font-medium">{p.location}</span>

@@ -1,4 +1,13 @@
-import { checkCustomTemplate, datasetFormatLabels, promptTemplateIds, promptTemplateInfo, type BaseModel, type ColumnMapping, type DatasetFormat, type PromptTemplateId } from '@qlora-studio/contracts';
+import {
+  checkCustomTemplate,
+  datasetFormatLabels,
+  promptTemplateIds,
+  promptTemplateInfo,
+  type BaseModel,
+  type ColumnMapping,
+  type DatasetFormat,
+  type PromptTemplateId,
+} from '@qlora-studio/contracts';
 import { Alert } from '../../../components/ui/alert';
 import { Field, selectClass } from '../../../components/ui/input';
 import type { Draft } from '../config-draft';
@@ -100,7 +109,10 @@ export function PromptTemplatePicker({
           </div>
         )
       )}
-      <p className="text-sm text-fg-muted">The masking preview below shows it on your first records. The adapter keeps it, so the Playground and exports prompt the fine-tune the way it was trained.</p>
+      <p className="text-sm text-fg-muted">
+        The masking preview below shows it on your first records. The adapter keeps it, so the Playground and exports prompt the fine-tune the way it was
+        trained.
+      </p>
     </section>
   );
 }

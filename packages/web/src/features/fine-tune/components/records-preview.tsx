@@ -66,7 +66,18 @@ export function RecordsPreview({ datasetId, version }: { datasetId: string; vers
         </span>
         <form onSubmit={jump} className="flex items-end gap-2">
           <Field label="Go to record" description={total ? `1–${total.toLocaleString()}` : undefined}>
-            {(ids) => <Input {...ids} type="number" inputMode="numeric" min={1} max={total || undefined} value={target} onChange={(e) => setTarget(e.target.value)} className="w-28" />}
+            {(ids) => (
+              <Input
+                {...ids}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={total || undefined}
+                value={target}
+                onChange={(e) => setTarget(e.target.value)}
+                className="w-28"
+              />
+            )}
           </Field>
           <Button type="submit" variant="secondary" disabled={!total}>
             Go
@@ -80,7 +91,13 @@ export function RecordsPreview({ datasetId, version }: { datasetId: string; vers
       ) : total === 0 ? (
         <p className="text-sm text-fg-muted">This version has no records.</p>
       ) : (
-        <div ref={scroller} role="region" aria-label={`Records, ${total.toLocaleString()} in all`} tabIndex={0} className="relative max-h-[32rem] overflow-auto rounded-lg border border-line literal-text">
+        <div
+          ref={scroller}
+          role="region"
+          aria-label={`Records, ${total.toLocaleString()} in all`}
+          tabIndex={0}
+          className="relative max-h-[32rem] overflow-auto rounded-lg border border-line literal-text"
+        >
           <ol className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
               const entry = recordAt(item.index);

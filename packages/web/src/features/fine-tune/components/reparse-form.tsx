@@ -16,7 +16,15 @@ const layoutFields: Record<DatasetFormat, (keyof ColumnMapping)[]> = {
 };
 
 /** Overrides auto-detection: the layout, which column holds each field, the text separator. */
-export function ReparseForm({ dataset, columns, detected = {} }: { dataset: Dataset; columns: string[]; /** The columns the report read each field from. */ detected?: ColumnMapping }) {
+export function ReparseForm({
+  dataset,
+  columns,
+  detected = {},
+}: {
+  dataset: Dataset;
+  columns: string[];
+  /** The columns the report read each field from. */ detected?: ColumnMapping;
+}) {
   const current = dataset.latest.parseOptions;
   const [format, setFormat] = useState<DatasetFormat>(current.format ?? dataset.latest.format ?? 'messages');
   const [mapping, setMapping] = useState<ColumnMapping>(current.columns ?? {});
@@ -38,7 +46,8 @@ export function ReparseForm({ dataset, columns, detected = {} }: { dataset: Data
         },
       },
       {
-        onSuccess: (d) => toast.success(`Read again as version ${d.latest.version}`, { description: `${d.latest.valid} of ${d.latest.records} records will train.` }),
+        onSuccess: (d) =>
+          toast.success(`Read again as version ${d.latest.version}`, { description: `${d.latest.valid} of ${d.latest.records} records will train.` }),
       },
     );
   };
@@ -46,7 +55,8 @@ export function ReparseForm({ dataset, columns, detected = {} }: { dataset: Data
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-4">
       <p className="text-sm text-fg-muted">
-        {dataset.latest.format ? `Detected: ${datasetFormatLabels[dataset.latest.format]}.` : 'The layout was not recognised.'} If that is wrong, or your columns have other names, set them here; the stored file is read again as a new version.
+        {dataset.latest.format ? `Detected: ${datasetFormatLabels[dataset.latest.format]}.` : 'The layout was not recognised.'} If that is wrong, or your
+        columns have other names, set them here; the stored file is read again as a new version.
       </p>
       <div className="flex flex-col gap-1.5">
         <label htmlFor={formatId} className="text-sm font-medium">
@@ -67,7 +77,13 @@ export function ReparseForm({ dataset, columns, detected = {} }: { dataset: Data
       </datalist>
       <div className="grid gap-4 sm:grid-cols-2">
         {layoutFields[format].map((f) => (
-          <Field key={f} label={`Column for “${f}”`} description={detected[f] && format === dataset.latest.format ? `Leave empty to use “${detected[f]}” (found in the file).` : `Leave empty to use “${f}”.`}>
+          <Field
+            key={f}
+            label={`Column for “${f}”`}
+            description={
+              detected[f] && format === dataset.latest.format ? `Leave empty to use “${detected[f]}” (found in the file).` : `Leave empty to use “${f}”.`
+            }
+          >
             {(ids) => (
               <Input
                 {...ids}

@@ -30,7 +30,14 @@ function Summary({ config, model, dataset }: { config: TrainJobConfig; model: Ba
     ['Effective batch', `${config.batchSize} × ${config.gradAccum} = ${config.batchSize * config.gradAccum}`],
     ['Sequence length', `${config.seqLen} tokens`],
     ['LoRA', `r ${config.lora.r}, alpha ${config.lora.alpha}, dropout ${config.lora.dropout}${config.lora.useRslora ? ', rsLoRA' : ''}`],
-    ['Validation', config.validation.kind === 'split' ? `${Math.round(config.validation.ratio * 100)}% split` : config.validation.kind === 'dataset' ? 'another dataset' : 'none'],
+    [
+      'Validation',
+      config.validation.kind === 'split'
+        ? `${Math.round(config.validation.ratio * 100)}% split`
+        : config.validation.kind === 'dataset'
+          ? 'another dataset'
+          : 'none',
+    ],
     ['Train on', config.trainOn === 'completions' ? 'completions' : 'all tokens'],
     ...(dataset.latest.format === 'text' ? [] : [['Prompt template', promptTemplateLabel(config.promptTemplate)] as [string, string]]),
   ];
@@ -161,7 +168,10 @@ export function ReviewStep({
   const launch = () => {
     if (!config || blocker) return;
     if (jobName.error) return;
-    createJob.mutate({ type: 'train', config, ...(jobName.title ? { title: jobName.title } : {}) }, { onSuccess: (job) => (onLaunched(), navigate(jobPath(job.id))) });
+    createJob.mutate(
+      { type: 'train', config, ...(jobName.title ? { title: jobName.title } : {}) },
+      { onSuccess: (job) => (onLaunched(), navigate(jobPath(job.id))) },
+    );
   };
 
   return (
@@ -170,9 +180,7 @@ export function ReviewStep({
         <Alert tone="warning" title="Fix these before launching">
           <ul className="list-disc pl-5">
             {errorEntries.map(([k, msg]) => (
-              <li key={k}>
-                {withLabel(k === 'modelId' ? 'Base model' : k === 'datasetId' ? 'Dataset' : settingsHelp[k]?.label, msg)}
-              </li>
+              <li key={k}>{withLabel(k === 'modelId' ? 'Base model' : k === 'datasetId' ? 'Dataset' : settingsHelp[k]?.label, msg)}</li>
             ))}
             {blocker && <li>Dataset: {blocker}</li>}
           </ul>
@@ -213,7 +221,11 @@ export function ReviewStep({
           </Alert>
         )}
         {config ? (
-          <pre className="max-h-72 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-sm" tabIndex={0} aria-label="Training config as YAML">
+          <pre
+            className="max-h-72 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-sm"
+            tabIndex={0}
+            aria-label="Training config as YAML"
+          >
             {yaml}
           </pre>
         ) : (
@@ -228,13 +240,22 @@ export function ReviewStep({
             </h4>
             <Button
               variant="secondary"
-              onClick={() => void navigator.clipboard?.writeText(cliCommand(config, model.path)).then(() => toast.success('Command copied'), () => toast.error('Copying is not allowed here; select the text instead.'))}
+              onClick={() =>
+                void navigator.clipboard?.writeText(cliCommand(config, model.path)).then(
+                  () => toast.success('Command copied'),
+                  () => toast.error('Copying is not allowed here; select the text instead.'),
+                )
+              }
             >
               <Copy aria-hidden />
               Copy command
             </Button>
           </div>
-          <pre className="max-h-72 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-sm" tabIndex={0} aria-label="qlora train command">
+          <pre
+            className="max-h-72 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-sm"
+            tabIndex={0}
+            aria-label="qlora train command"
+          >
             {cliCommand(config, model.path)}
           </pre>
           <p className="text-sm text-fg-muted">Replace the --data placeholder with your dataset file; the app trains on its stored copy.</p>
@@ -253,7 +274,16 @@ export function ReviewStep({
           description="How Activity and the Playground list this run. Proposed from the model, dataset and method; an empty field keeps that name."
           error={jobName.error}
         >
-          {(ids) => <Input {...ids} value={typedName ?? defaultName} onChange={(e) => setTypedName(e.target.value)} autoComplete="off" spellCheck={false} maxLength={200} />}
+          {(ids) => (
+            <Input
+              {...ids}
+              value={typedName ?? defaultName}
+              onChange={(e) => setTypedName(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={200}
+            />
+          )}
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">

@@ -100,8 +100,15 @@ export function UploadZone({
       ) : (
         <>
           <p className="font-medium">{over ? 'Drop the file to upload it' : 'Drag a dataset file here'}</p>
-          <p className="text-sm text-fg-muted">JSONL, JSON, CSV, TSV, Parquet or plain text: Alpaca, ShareGPT, OpenAI messages, prompt/completion or raw text.</p>
-          <Button variant="secondary" onClick={() => !disabled && input.current?.click()} aria-disabled={disabled || undefined} title={disabled ? (disabledReason ?? undefined) : undefined}>
+          <p className="text-sm text-fg-muted">
+            JSONL, JSON, CSV, TSV, Parquet or plain text: Alpaca, ShareGPT, OpenAI messages, prompt/completion or raw text.
+          </p>
+          <Button
+            variant="secondary"
+            onClick={() => !disabled && input.current?.click()}
+            aria-disabled={disabled || undefined}
+            title={disabled ? (disabledReason ?? undefined) : undefined}
+          >
             <Upload aria-hidden />
             Choose a file
           </Button>

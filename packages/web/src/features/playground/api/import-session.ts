@@ -14,7 +14,12 @@ export async function readSessionFile(file: File): Promise<PlaygroundSessionFile
     throw new ApiClientError('VALIDATION_FAILED', `“${file.name}” is not JSON.`, 0);
   }
   const parsed = playgroundSessionFileSchema.safeParse(data);
-  if (!parsed.success) throw new ApiClientError('VALIDATION_FAILED', `“${file.name}” is not a Playground session export (${parsed.error.issues[0]?.message ?? 'unknown format'}).`, 0);
+  if (!parsed.success)
+    throw new ApiClientError(
+      'VALIDATION_FAILED',
+      `“${file.name}” is not a Playground session export (${parsed.error.issues[0]?.message ?? 'unknown format'}).`,
+      0,
+    );
   return parsed.data;
 }
 

@@ -5,6 +5,11 @@ describe('nextTurnRole', () => {
   it('starts with the user and alternates after the last turn', () => {
     expect(nextTurnRole([])).toBe('user');
     expect(nextTurnRole([{ role: 'user', content: 'Q' }])).toBe('assistant');
-    expect(nextTurnRole([{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'A' }])).toBe('user');
+    expect(
+      nextTurnRole([
+        { role: 'user', content: 'Q' },
+        { role: 'assistant', content: 'A' },
+      ]),
+    ).toBe('user');
   });
 });

@@ -43,7 +43,10 @@ export function ConversationTurns({ conversation, onChange, warning, textareaCla
   const clear = () => {
     const before = conversation;
     onChange([]);
-    toast.success(`Cleared ${before.length} ${before.length === 1 ? 'turn' : 'turns'}`, { duration: actionToastMs, action: { label: 'Undo', onClick: () => onChange(before) } });
+    toast.success(`Cleared ${before.length} ${before.length === 1 ? 'turn' : 'turns'}`, {
+      duration: actionToastMs,
+      action: { label: 'Undo', onClick: () => onChange(before) },
+    });
   };
 
   const addTurn = () => {

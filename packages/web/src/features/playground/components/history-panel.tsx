@@ -72,12 +72,27 @@ function RenameDialog({ session, onClose }: { session: PlaygroundSessionSummary 
   );
 }
 
-function SessionItem({ s, current, onOpen, onRename, onDelete }: { s: PlaygroundSessionSummary; current: boolean; onOpen: () => void; onRename: () => void; onDelete: () => void }) {
+function SessionItem({
+  s,
+  current,
+  onOpen,
+  onRename,
+  onDelete,
+}: {
+  s: PlaygroundSessionSummary;
+  current: boolean;
+  onOpen: () => void;
+  onRename: () => void;
+  onDelete: () => void;
+}) {
   const update = useUpdateSession();
   const exportSession = useExportSession();
   const titleId = useId();
   return (
-    <li aria-current={current || undefined} className="flex flex-col gap-2 rounded-xl border border-line p-3 aria-[current]:border-primary hc:border-line-strong">
+    <li
+      aria-current={current || undefined}
+      className="flex flex-col gap-2 rounded-xl border border-line p-3 aria-[current]:border-primary hc:border-line-strong"
+    >
       <div className="flex flex-wrap items-center gap-2">
         <p id={titleId} className="min-w-0 font-semibold break-words">
           {s.title}
@@ -95,7 +110,14 @@ function SessionItem({ s, current, onOpen, onRename, onDelete }: { s: Playground
           <FolderOpen aria-hidden />
           Open
         </Button>
-        <Button variant="ghost" size="icon" aria-label={`Export ${s.title}`} title="Export as JSON" onClick={() => exportSession.mutate(s.id)} loading={exportSession.isPending}>
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-label={`Export ${s.title}`}
+          title="Export as JSON"
+          onClick={() => exportSession.mutate(s.id)}
+          loading={exportSession.isPending}
+        >
           <Download aria-hidden />
         </Button>
         {s.ownedByMe && (
@@ -159,7 +181,14 @@ export function HistoryPanel({ open, onOpenChange, currentSessionId, onOpenSessi
           <div className="flex flex-col gap-3 border-b border-line px-5 py-4">
             <div className="relative">
               <Search className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-fg-muted" aria-hidden />
-              <Input type="search" aria-label="Search sessions" placeholder="Search titles, prompts and outputs" value={search} onChange={(e) => setSearch(e.target.value)} className="pl-9" />
+              <Input
+                type="search"
+                aria-label="Search sessions"
+                placeholder="Search titles, prompts and outputs"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                className="pl-9"
+              />
             </div>
             <div className="flex flex-wrap gap-2">
               <Button variant="secondary" onClick={() => fileRef.current?.click()} loading={importSession.isPending}>

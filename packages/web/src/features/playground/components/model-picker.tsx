@@ -1,4 +1,13 @@
-import { promptTemplateIds, promptTemplateInfo, promptTemplateLabel, type BaseModel, type ModelChoice, type PlaygroundAdapter, type PlaygroundCatalogue, type PromptTemplate } from '@qlora-studio/contracts';
+import {
+  promptTemplateIds,
+  promptTemplateInfo,
+  promptTemplateLabel,
+  type BaseModel,
+  type ModelChoice,
+  type PlaygroundAdapter,
+  type PlaygroundCatalogue,
+  type PromptTemplate,
+} from '@qlora-studio/contracts';
 import { X } from 'lucide-react';
 import { useId, type Ref } from 'react';
 import { Link } from 'react-router';
@@ -158,7 +167,13 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
               aria-describedby={`${id}-template-help`}
               onChange={(e) => onChange({ ...choice, promptTemplate: e.target.value ? ({ id: e.target.value } as PromptTemplate) : null })}
             >
-              <option value="">{adapter?.promptTemplate ? `As fine-tuned: ${promptTemplateLabel(adapter.promptTemplate)}` : model.hasChatTemplate ? "The model's chat template" : 'None: Text mode only'}</option>
+              <option value="">
+                {adapter?.promptTemplate
+                  ? `As fine-tuned: ${promptTemplateLabel(adapter.promptTemplate)}`
+                  : model.hasChatTemplate
+                    ? "The model's chat template"
+                    : 'None: Text mode only'}
+              </option>
               {namedTemplates.map((t) => (
                 <option key={t} value={t}>
                   {promptTemplateInfo[t].label}

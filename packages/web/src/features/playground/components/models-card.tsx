@@ -15,7 +15,15 @@ import { PaneModelFields } from './model-picker';
 export const maxPanes = 4;
 
 /** The models to run: one pane, or up to four to compare. */
-export function ModelsCard({ catalogue, panes, onChange }: { catalogue: UseQueryResult<PlaygroundCatalogue>; panes: ModelChoice[]; onChange: (panes: ModelChoice[]) => void }) {
+export function ModelsCard({
+  catalogue,
+  panes,
+  onChange,
+}: {
+  catalogue: UseQueryResult<PlaygroundCatalogue>;
+  panes: ModelChoice[];
+  onChange: (panes: ModelChoice[]) => void;
+}) {
   const addButton = useRef<HTMLButtonElement>(null);
   const removeRef = useFocusFallback<HTMLButtonElement>(() => addButton.current);
   return (
@@ -54,7 +62,11 @@ export function ModelsCard({ catalogue, panes, onChange }: { catalogue: UseQuery
             {panes.length < maxPanes && (
               <div>
                 {/* A new pane starts on the last pane's base model: the usual comparison is base vs adapter. */}
-                <Button ref={addButton} variant="secondary" onClick={() => onChange([...panes, { ...(panes[panes.length - 1] ?? emptyPane), adapterId: null }])}>
+                <Button
+                  ref={addButton}
+                  variant="secondary"
+                  onClick={() => onChange([...panes, { ...(panes[panes.length - 1] ?? emptyPane), adapterId: null }])}
+                >
                   <Plus aria-hidden />
                   Add model to compare
                 </Button>

@@ -49,8 +49,8 @@ export function OutputGrid({ run, editable, onContinue }: { run: PlaygroundRun |
       </p>
       {comparing && diff && (
         <p id={`${id}-legend`} className="pg-diff text-sm text-fg-muted">
-          Compared with {names[0]}: <ins>underlined words</ins> are added, <del>struck-through words</del> are missing. Shown as plain text, once both
-          replies have finished.
+          Compared with {names[0]}: <ins>underlined words</ins> are added, <del>struck-through words</del> are missing. Shown as plain text, once both replies
+          have finished.
         </p>
       )}
       {!run ? (

@@ -107,10 +107,26 @@ function VoteButtons({ run, pane, editable }: { run: PlaygroundRun; pane: PaneOu
   };
   return (
     <>
-      <Button variant="ghost" size="icon" aria-label="Vote up" aria-pressed={vote === 'up'} disabled={!editable} onClick={() => cast('up')} className={cn(vote === 'up' && 'bg-success-soft text-success-text')}>
+      <Button
+        variant="ghost"
+        size="icon"
+        aria-label="Vote up"
+        aria-pressed={vote === 'up'}
+        disabled={!editable}
+        onClick={() => cast('up')}
+        className={cn(vote === 'up' && 'bg-success-soft text-success-text')}
+      >
         <ThumbsUp aria-hidden className={cn(vote === 'up' && 'fill-current')} />
       </Button>
-      <Button variant="ghost" size="icon" aria-label="Vote down" aria-pressed={vote === 'down'} disabled={!editable} onClick={() => cast('down')} className={cn(vote === 'down' && 'bg-danger-soft text-danger-text')}>
+      <Button
+        variant="ghost"
+        size="icon"
+        aria-label="Vote down"
+        aria-pressed={vote === 'down'}
+        disabled={!editable}
+        onClick={() => cast('down')}
+        className={cn(vote === 'down' && 'bg-danger-soft text-danger-text')}
+      >
         <ThumbsDown aria-hidden className={cn(vote === 'down' && 'fill-current')} />
       </Button>
     </>
@@ -129,7 +145,10 @@ export function OutputPane({ run, pane, name, diffBase, editable, onContinue, he
   const base = `${fileSlug(name)}-${run.id}`;
 
   return (
-    <section aria-label={`Output of ${fullName}`} className="flex min-w-0 flex-col gap-3 rounded-xl border border-line bg-surface p-4 shadow-card hc:border-line-strong">
+    <section
+      aria-label={`Output of ${fullName}`}
+      className="flex min-w-0 flex-col gap-3 rounded-xl border border-line bg-surface p-4 shadow-card hc:border-line-strong"
+    >
       <div className="flex flex-wrap items-start justify-between gap-2">
         <Heading id={headingId} className="min-w-0 font-semibold break-words">
           {name}
@@ -178,7 +197,10 @@ export function OutputPane({ run, pane, name, diffBase, editable, onContinue, he
           <summary className="flex min-h-11 cursor-pointer items-center font-medium text-primary-text">
             Exact prompt the model read{pane.promptTokens !== null && ` (${pane.promptTokens.toLocaleString()} tokens)`}
           </summary>
-          <pre className="mt-1 max-h-64 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-xs whitespace-pre-wrap break-words" tabIndex={0}>
+          <pre
+            className="mt-1 max-h-64 overflow-auto rounded-lg border border-line bg-surface-muted p-3 font-mono text-xs whitespace-pre-wrap break-words"
+            tabIndex={0}
+          >
             {pane.renderedPrompt}
           </pre>
         </details>

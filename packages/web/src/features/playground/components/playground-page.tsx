@@ -125,7 +125,18 @@ export default function PlaygroundPage() {
   }, [ended, sessionId, refetchSession]);
 
   const pageRef = useRef<HTMLDivElement>(null);
-  const prompt = usePromptRun({ sessionId, sessionTitle: session.data?.title, busy, canRun, sessionDraft, body, updateSession, setStartedRun, setTried, pageRef });
+  const prompt = usePromptRun({
+    sessionId,
+    sessionTitle: session.data?.title,
+    busy,
+    canRun,
+    sessionDraft,
+    body,
+    updateSession,
+    setStartedRun,
+    setTried,
+    pageRef,
+  });
   const actions = useSessionActions({ sessionId, session: session.data, owned, sessionDraft, createSession, updateSession, resetRun });
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -172,7 +183,17 @@ export default function PlaygroundPage() {
       />
 
       <div className="flex flex-col gap-6">
-        {session.isError && <ApiErrorAlert title="This session could not be opened" error={session.error} action={<Button variant="secondary" onClick={actions.clearSession}>Start a new session</Button>} />}
+        {session.isError && (
+          <ApiErrorAlert
+            title="This session could not be opened"
+            error={session.error}
+            action={
+              <Button variant="secondary" onClick={actions.clearSession}>
+                Start a new session
+              </Button>
+            }
+          />
+        )}
         {!canRun.allowed && canRun.reason && !canRun.reason.startsWith('Checking') && (
           <Alert tone="warning" title="You can look around but not run prompts">
             {canRun.reason}
@@ -184,7 +205,10 @@ export default function PlaygroundPage() {
           onSave={actions.save}
           sharing={updateSession.isPending}
           onTitleInput={prompt.noteTitle}
-          onShare={(shared) => sessionId && updateSession.mutate({ id: sessionId, shared }, { onSuccess: () => toast.success(shared ? 'Shared with the workspace' : 'No longer shared') })}
+          onShare={(shared) =>
+            sessionId &&
+            updateSession.mutate({ id: sessionId, shared }, { onSuccess: () => toast.success(shared ? 'Shared with the workspace' : 'No longer shared') })
+          }
         />
 
         <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(20rem,2fr)]">

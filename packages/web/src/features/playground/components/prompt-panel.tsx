@@ -31,7 +31,14 @@ function templatePatch(t: PromptTemplate, values: Record<string, string>): Parti
 }
 
 /** One labelled field per `{{variable}}` the prompt uses. */
-function VariablesForm({ names, values, errors, showErrors, onChange, readOnly }: {
+function VariablesForm({
+  names,
+  values,
+  errors,
+  showErrors,
+  onChange,
+  readOnly,
+}: {
   names: string[];
   values: Record<string, string>;
   errors: Record<string, string>;
@@ -97,7 +104,14 @@ export function PromptPanel({ draft, onChange, variables, variableErrors, prompt
       {chat && (
         <Field label="System prompt" description="How the assistant should behave. May use {{variables}}.">
           {(ids) => (
-            <textarea {...ids} rows={3} value={draft.system} readOnly={readOnly} onChange={(e) => onChange({ system: e.target.value })} className={textareaClass} />
+            <textarea
+              {...ids}
+              rows={3}
+              value={draft.system}
+              readOnly={readOnly}
+              onChange={(e) => onChange({ system: e.target.value })}
+              className={textareaClass}
+            />
           )}
         </Field>
       )}

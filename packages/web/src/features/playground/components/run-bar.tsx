@@ -36,7 +36,10 @@ export function RunBar({ onRun, starting, busy, onStop, stopping, paneCount, for
   const count = list.length;
   return (
     <>
-      <div ref={bar} className="sticky bottom-0 z-10 -mx-2 flex flex-wrap items-center gap-3 rounded-xl border border-line bg-surface/95 px-4 py-3 shadow-raised backdrop-blur hc:border-line-strong">
+      <div
+        ref={bar}
+        className="sticky bottom-0 z-10 -mx-2 flex flex-wrap items-center gap-3 rounded-xl border border-line bg-surface/95 px-4 py-3 shadow-raised backdrop-blur hc:border-line-strong"
+      >
         {/* aria-disabled rather than disabled, so focus stays on Run when a run starts from it. */}
         <PermissionButton
           permission="inference:run"

@@ -52,7 +52,16 @@ export function SessionRuns({ runs, editable, onReuse, onStop, stoppingId }: Ses
                 </div>
                 <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-[repeat(auto-fit,minmax(18rem,1fr))]">
                   {run.panes.map((pane, j) => (
-                    <OutputPane key={pane.index} run={run} pane={pane} name={names[j]!} diffBase={null} editable={editable} headingLevel="h4" context={`run ${sorted.length - i}`} />
+                    <OutputPane
+                      key={pane.index}
+                      run={run}
+                      pane={pane}
+                      name={names[j]!}
+                      diffBase={null}
+                      editable={editable}
+                      headingLevel="h4"
+                      context={`run ${sorted.length - i}`}
+                    />
                   ))}
                 </div>
               </div>

@@ -62,7 +62,9 @@ export function SettingsPanel({ form, errors, onChange, maxNewTokensLimit, readO
         {fields.map((f) => {
           const max = f.key === 'maxNewTokens' && maxNewTokensLimit !== null ? Math.min(f.max, maxNewTokensLimit) : f.max;
           const description =
-            f.key === 'maxNewTokens' && maxNewTokensLimit !== null ? `${help(f.key)} This workspace allows up to ${maxNewTokensLimit.toLocaleString()}.` : help(f.key);
+            f.key === 'maxNewTokens' && maxNewTokensLimit !== null
+              ? `${help(f.key)} This workspace allows up to ${maxNewTokensLimit.toLocaleString()}.`
+              : help(f.key);
           return (
             <Field key={f.key} label={f.label} description={description} error={errors[f.key]}>
               {(ids) => (

@@ -147,7 +147,13 @@ export default function MonacoPromptEditor({ hintId, ...props }: PromptEditorPro
           armed.set(true);
         },
       }),
-      ed.addAction({ id: 'prompt-editor.leave-next', label: 'Leave the editor', keybindings: [KeyCode.Tab], keybindingContext: 'promptEditorLeaveArmed', run: () => leave('next') }),
+      ed.addAction({
+        id: 'prompt-editor.leave-next',
+        label: 'Leave the editor',
+        keybindings: [KeyCode.Tab],
+        keybindingContext: 'promptEditorLeaveArmed',
+        run: () => leave('next'),
+      }),
       ed.addAction({
         id: 'prompt-editor.leave-previous',
         label: 'Leave the editor backwards',

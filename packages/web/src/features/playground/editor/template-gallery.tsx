@@ -24,7 +24,10 @@ export function TemplateGallery({ templates, onPick, disabled, className }: Temp
           <LayoutTemplate aria-hidden /> Templates <ChevronDown className="size-4" aria-hidden />
         </Button>
       </DropdownMenuTrigger>
-      <DropdownMenuContent align="start" className="max-h-[min(32rem,var(--radix-dropdown-menu-content-available-height))] w-[min(26rem,calc(100vw-2rem))] overflow-y-auto">
+      <DropdownMenuContent
+        align="start"
+        className="max-h-[min(32rem,var(--radix-dropdown-menu-content-available-height))] w-[min(26rem,calc(100vw-2rem))] overflow-y-auto"
+      >
         <DropdownMenuLabel>Start from a template</DropdownMenuLabel>
         {templates.map((t) => (
           <DropdownMenuItem key={t.id} textValue={t.name} onSelect={() => onPick(t)} className="items-start py-2.5">

@@ -26,12 +26,7 @@ export function AccessibilitySection() {
         <SettingRow
           title="Reduce motion"
           titleId="motion-title"
-          description={
-            <>
-              Stops animations and transitions. Your device currently {system.reducedMotion ? 'asks for' : 'does not ask for'} reduced
-              motion.
-            </>
-          }
+          description={<>Stops animations and transitions. Your device currently {system.reducedMotion ? 'asks for' : 'does not ask for'} reduced motion.</>}
         >
           <Segmented aria-labelledby="motion-title" value={prefs.motion} onValueChange={(v) => update({ motion: v as MotionPreference })}>
             <SegmentedItem value="system">Follow system</SegmentedItem>

@@ -34,8 +34,8 @@ function BrowserNotificationsRow() {
       description={
         <>
           <p>
-            A system notification when a job succeeds, fails or stops while this tab is in the background. Clicking it opens the job. Off
-            until you turn it on; the browser asks for permission first.
+            A system notification when a job succeeds, fails or stops while this tab is in the background. Clicking it opens the job. Off until you turn it on;
+            the browser asks for permission first.
           </p>
           <p role="status" className={blocked || (prefs.browserNotifyJobs && !on) ? 'mt-1 font-medium text-warning-text' : 'sr-only'}>
             {blocked ?? (prefs.browserNotifyJobs && !on ? 'Permission was not given, so notifications stay off.' : on ? 'Notifications are on.' : '')}

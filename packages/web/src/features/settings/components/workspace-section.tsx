@@ -47,9 +47,7 @@ function WorkspaceForm({ settings, canWrite, reason }: { settings: Settings; can
     event.preventDefault();
     setSubmitted(true);
     if (!canWrite || Object.keys(validate(draft)).length) return;
-    const patch = Object.fromEntries(
-      fields.filter((f) => Number(draft[f.key]) !== settings[f.key]).map((f) => [f.key, Number(draft[f.key])]),
-    );
+    const patch = Object.fromEntries(fields.filter((f) => Number(draft[f.key]) !== settings[f.key]).map((f) => [f.key, Number(draft[f.key])]));
     update.mutate(patch, {
       onSuccess: (saved) => {
         setDraft(toDraft(saved));

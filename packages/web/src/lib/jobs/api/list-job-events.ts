@@ -14,5 +14,4 @@ export const jobEventsQueryOptions = (id: string, kind?: JobEventKind) =>
     staleTime: Infinity,
   });
 
-export const useJobEvents = (id: string, kind?: JobEventKind, enabled = true) =>
-  useQuery({ ...jobEventsQueryOptions(id, kind), enabled });
+export const useJobEvents = (id: string, kind?: JobEventKind, enabled = true) => useQuery({ ...jobEventsQueryOptions(id, kind), enabled });
