@@ -13,7 +13,10 @@
  */
 import type { ArchitectureFeatures, ConfigFields, FamilyDescriptor, LayerType, ModelDims } from '../architecture.js';
 
-/** Gemma (1): transformers runs tanh-GELU unless `hidden_activation` says otherwise (its `hidden_act: "gelu"` is ignored). */
+/**
+ * Gemma (1), and what Gemma 2/3 start from. transformers runs tanh-GELU unless
+ * `hidden_activation` says otherwise (Gemma 1's `hidden_act: "gelu"` is ignored).
+ */
 function gemma1(f: ConfigFields, dims: ModelDims): ArchitectureFeatures {
   const rope = f.rope(10000);
   const attentionBias = f.bool('attention_bias');
@@ -46,23 +49,17 @@ export const gemma: FamilyDescriptor = {
     // Gemma 2: layer i slides when i is even; Gemma 3: unless (i + 1) is a multiple of the pattern.
     const slides = (layer: number): LayerType => (gemma3 ? ((layer + 1) % pattern !== 0 ? 'sliding' : 'full') : layer % 2 === 0 ? 'sliding' : 'full');
     const rope = f.rope(gemma3 ? 1_000_000 : 10000);
-    const attentionBias = f.bool('attention_bias');
     return {
-      qkvBias: attentionBias,
-      oBias: attentionBias,
-      mlpBias: false,
-      normOffset: 1,
+      ...gemma1(f, dims),
       activation: f.activation(['hidden_activation', 'hidden_act'], 'gelu_tanh'),
       qkNorm: gemma3,
       sandwichNorms: true,
-      embeddingScale: Math.fround(Math.sqrt(dims.hiddenSize)),
       attentionScale: 1 / Math.sqrt(f.num('query_pre_attn_scalar', 256)),
       attnSoftcap: f.optionalNum('attn_logit_softcapping', gemma3 ? null : 50),
       finalSoftcap: f.optionalNum('final_logit_softcapping', gemma3 ? null : 30),
       ...f.layerTypes(dims.numLayers, slides),
       rope,
       localRope: gemma3 ? { theta: f.num('rope_local_base_freq', 10000), scaling: { type: 'none' } } : rope,
-      tieWordEmbeddings: f.bool('tie_word_embeddings', true),
     };
   },
   exampleConfig(modelType, dims) {
