@@ -22,11 +22,6 @@ export type TrainingMetricName = keyof typeof trainingMetrics;
 /** Every training metric name, in the catalogue's order. */
 export const trainingMetricNames = Object.keys(trainingMetrics) as TrainingMetricName[];
 
-/** Whether `name` is a training metric's. */
-export function isTrainingMetricName(name: string): name is TrainingMetricName {
-  return Object.hasOwn(trainingMetrics, name);
-}
-
 /** What the system check reports: its matrix-multiply speed (GFLOP/s), one point per thread setting. */
 export const systemCheckMetricNames = { oneThread: 'gflops_1_thread', allThreads: 'gflops_all_threads' } as const;
 
