@@ -27,10 +27,21 @@ export { readLoraAdapter } from './io/peft.js';
 export { generateTokens, type GenerateOptions } from './infer/generate.js';
 export { scoreExamples, scoreTexts } from './infer/score.js';
 // Datasets: reading, reports and tokenizing.
-export { readDatasetFile, type ParsedDataset } from './data/parse.js';
+export { readDatasetFile, readDatasetRows, type ParsedDataset } from './data/parse.js';
 export { buildDatasetReport } from './data/report.js';
 export { readTrainingFile } from './train/data.js';
 export { tokenizeRecord } from './train/tokenize.js';
+// Evaluation: benchmark items from dataset rows, and the multiple-choice, generate and loss tasks.
+export {
+  DEFAULT_GENERATE_TEMPLATE,
+  DEFAULT_MULTIPLE_CHOICE_TEMPLATE,
+  multipleChoiceItem,
+  referenceItem,
+  type EvalFields,
+  type EvalTemplate,
+} from './eval/items.js';
+export { evaluateGenerate, evaluateLoss, evaluateMultipleChoice, type EvalResult } from './eval/run.js';
+export type { AnswerExtractor } from './eval/metrics.js';
 // Training: options, LoRA configuration, the learning-rate schedule and the training loop.
 export { checkTrainLoraOptions, trainLora, type TrainingDataSource, type TrainLoraOptions, type TrainLoraResult } from './train/loop.js';
 export { createLoraConfig } from './io/peft.js';

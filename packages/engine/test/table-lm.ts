@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../src/io/config.js';
-import type { CausalLM, TextCodec } from '../src/infer/causal-lm.js';
+import type { CacheState, CausalLM, TextCodec } from '../src/infer/causal-lm.js';
 import type { LoraWeights } from '../src/model/lora.js';
 import { testModelConfig } from '../src/model/random-weights.js';
 
@@ -35,6 +35,14 @@ export class TableLM implements CausalLM {
 
   get cacheLength(): number {
     return this.cache.length;
+  }
+
+  saveCache(): CacheState & { ids: number[] } {
+    return { length: this.cache.length, ids: [...this.cache] };
+  }
+
+  restoreCache(state: CacheState): void {
+    this.cache = [...(state as CacheState & { ids: number[] }).ids];
   }
 
   async forward(ids: readonly number[], options: { allLogits?: boolean } = {}): Promise<Float32Array> {

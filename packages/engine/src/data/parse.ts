@@ -78,8 +78,8 @@ export async function parseDatasetBytes(bytes: Uint8Array, name: string, options
   return applyLayout(await readParquet(bytes, name), name, options);
 }
 
-/** Read a dataset file; whole-file problems throw INVALID_ARGUMENT, record problems are collected. */
-export async function readDatasetFile(file: string, options: ReadDatasetOptions = {}): Promise<ParsedDataset> {
+/** A file's bytes, its size checked first; whole-file problems throw INVALID_ARGUMENT naming the file. */
+async function readFileBytes(file: string, maxBytes: number | undefined): Promise<Uint8Array> {
   const read = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -88,6 +88,22 @@ export async function readDatasetFile(file: string, options: ReadDatasetOptions 
     }
   };
   // Refuse an oversized file before reading it into memory.
-  checkFileSize((await read(() => fs.promises.stat(file))).size, file, options.maxBytes);
-  return parseDatasetBytes(await read(() => fs.promises.readFile(file)), file, options);
+  checkFileSize((await read(() => fs.promises.stat(file))).size, file, maxBytes);
+  return read(() => fs.promises.readFile(file));
+}
+
+/** Read a dataset file; whole-file problems throw INVALID_ARGUMENT, record problems are collected. */
+export async function readDatasetFile(file: string, options: ReadDatasetOptions = {}): Promise<ParsedDataset> {
+  return parseDatasetBytes(await readFileBytes(file, options.maxBytes), file, options);
+}
+
+/**
+ * A dataset file's rows as they are, before any layout: for evaluation, whose fields
+ * (question, choices, answer…) are no training layout. Rows that could not be read carry their problem.
+ */
+export async function readDatasetRows(file: string, options: Pick<ReadDatasetOptions, 'maxBytes' | 'fileType' | 'separator'> = {}): Promise<SourceFile> {
+  const bytes = await readFileBytes(file, options.maxBytes);
+  checkFileBytes(bytes, file, options.maxBytes);
+  const fileType = detectFileType(file, bytes, options.fileType);
+  return fileType === 'parquet' ? readParquet(bytes, file) : readTextual(decodeUtf8(bytes, file), fileType, file, options);
 }

@@ -11,12 +11,24 @@ export interface CausalLM {
   forward(ids: readonly number[], options?: { allLogits?: boolean }): Promise<Float32Array>;
   readonly cacheLength: number;
   resetCache(): void;
+  /**
+   * The cache as it is now, to come back to with `restoreCache` (e.g. to score several
+   * continuations of one prompt with the prompt computed once). Cheap: nothing is copied.
+   */
+  saveCache(): CacheState;
+  /** Puts back a cache `saveCache` returned (of this model); later forwards continue from it. */
+  restoreCache(state: CacheState): void;
   /** Unmerged LoRA: y = x·Wᵀ + scaling·(x·Aᵀ)·Bᵀ on the targeted linears. Several may be loaded; one (or none) is active. */
   loadAdapter(name: string, adapter: LoraWeights): void;
   setActiveAdapter(name: string | null): void;
   /** Forget a loaded adapter and its memory; if it was active, none is. */
   unloadAdapter(name: string): void;
   dispose(): Promise<void>;
+}
+
+/** A saved KV cache: opaque, only its length is readable. */
+export interface CacheState {
+  readonly length: number;
 }
 
 /** What generation and scoring need of a tokenizer. */

@@ -39,7 +39,7 @@ import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
 import { readModelConfig } from '../io/model-folder.js';
 import { ModelWeights } from '../io/weights.js';
-import type { CausalLM } from '../infer/causal-lm.js';
+import type { CacheState, CausalLM } from '../infer/causal-lm.js';
 import type { TensorValue } from '../onnx/model.js';
 import { ropeInvFreq, ropeTables } from './rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
@@ -74,6 +74,12 @@ export function kernelsFor(options: LoadCausalLMOptions): LinearKernels {
 
 function tensorOf(ort: OrtModule, t: TensorValue): OrtTensor {
   return new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
+}
+
+/** What `OrtCausalLM.saveCache` returns. */
+interface OrtCacheState extends CacheState {
+  past: OrtTensor[];
+  model: OrtCausalLM;
 }
 
 /** A causal LM running one ONNX Runtime session; see the file comment for the design. */
@@ -126,6 +132,20 @@ export class OrtCausalLM implements CausalLM {
     const empty = new this.ort.Tensor('float32', new Float32Array(0), [1, Hkv, 0, D]);
     this.past = Array.from({ length: 2 * numLayers }, () => empty);
     this.length = 0;
+    this.epoch++;
+  }
+
+  saveCache(): CacheState {
+    // The past tensors are ONNX Runtime outputs no run writes into again: keeping them is enough.
+    return { length: this.length, past: this.past, model: this } as OrtCacheState;
+  }
+
+  restoreCache(state: CacheState): void {
+    const saved = state as OrtCacheState;
+    if (saved.model !== this) throw new EngineError('INVALID_ARGUMENT', 'restoreCache was given the cache of another model.');
+    if (this.busy) throw new EngineError('INVALID_ARGUMENT', 'restoreCache was called while a forward of this model is running; await it first.');
+    this.past = saved.past;
+    this.length = saved.length;
     this.epoch++;
   }
 

@@ -4,6 +4,7 @@ import { resolveConfig } from '../config.js';
 import { serve, UserError } from './serve.js';
 import { systemCheckCommand } from './system-check-command.js';
 import { makeTinyModelCommand } from './make-tiny-model-command.js';
+import { evalCommand } from './eval-command.js';
 import { generateCommand, scoreCommand } from './model-commands.js';
 import { tokenCommand } from './token-command.js';
 import { trainCommand } from './train-command.js';
@@ -22,15 +23,26 @@ Usage:
       Versions, cores, memory, disk and an ONNX Runtime MatMul benchmark (GFLOP/s).
   qlora generate --model DIR|HUB_ID [--adapter DIR ...] (--prompt TEXT | --chat FILE.json)
       [--max-new-tokens N] [--temperature T] [--top-p P] [--top-k K] [--repetition-penalty R]
-      [--seed S] [--stop TEXT ...] [--quant nf4|none] [--threads N] [--prompt-template NAME] [--json]
+      [--seed S] [--stop TEXT ...] [--quant nf4|none] [--kernels exact|fast] [--threads N] [--prompt-template NAME] [--json]
       Print the continuation as it is generated (temperature 0 = greedy; defaults come from the
       model's generation_config.json). --json prints {text, tokenIds, finishReason, timings}.
   qlora score --model DIR|HUB_ID [--adapter DIR] --data FILE [--separator TEXT] [--quant nf4|none]
-      [--prompt-template NAME] [--json]
+      [--kernels exact|fast] [--prompt-template NAME] [--json]
       Loss and perplexity of any dataset file the app reads. Raw text scores every token after
       the first of each text; chats score the assistant replies, as fine-tuning trains them.
       A .txt holds documents separated by blank lines, or by <|endoftext|> when it contains one
       (--separator names another).
+  qlora eval --model DIR|HUB_ID [--adapter DIR] --data FILE --task multiple-choice|generate|loss
+      [--question-field question] [--choices-field choices | --choices-field A,B,C,D] [--answer-field answer]
+      [--template TEXT] [--continuation TEXT] [--answer-regex RE|last-number] [--max-new-tokens 64]
+      [--stop TEXT ...] [--limit N] [--quant nf4|none] [--kernels exact|fast] [--json]
+      A model on a benchmark file (any type the app reads). multiple-choice scores each choice by
+      its log-likelihood after the prompt (accuracy, accuracy_norm); generate compares the answer
+      extracted from a greedy generation with the reference (exact_match, f1, rouge_l); loss is
+      the reference answers' loss and perplexity. The template (default "Question: {question}\nAnswer:")
+      fills {field} from each record; the continuation (" {choice}" or " {answer}") follows it.
+      --kernels exact runs the bitsandbytes NF4 math (MatMulBnb4); fast (default) int8 kernels.
+      --json prints {"metrics", "items": [{"index", "target", "prediction", "correct", "choices" | "output"}]}.
   qlora train --model DIR --data FILE --output DIR [--config FILE.yaml] [--eval-data FILE] [--separator TEXT]
       [--method qlora|lora] [--lora-r 16] [--lora-alpha 32] [--lora-dropout 0.05]
       [--target-modules all-linear|q_proj,v_proj]
@@ -94,6 +106,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'score':
         await scoreCommand(rest);
+        return 0;
+      case 'eval':
+        await evalCommand(rest);
         return 0;
       case 'train':
         await trainCommand(rest);

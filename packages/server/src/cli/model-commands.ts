@@ -25,17 +25,18 @@ import { promptTemplateFlags, promptTemplateFromFlags } from './prompt-template-
 import { UserError } from './serve.js';
 import { textSeparator } from './text-separator.js';
 
-const modelOptions = {
+export const modelOptions = {
   model: { type: 'string' },
   adapter: { type: 'string', multiple: true },
   quant: { type: 'string' },
+  kernels: { type: 'string' },
   threads: { type: 'string' },
   home: { type: 'string' },
   json: { type: 'boolean' },
   ...promptTemplateFlags,
 } as const;
 
-function numberFlag(name: string, raw: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
+export function numberFlag(name: string, raw: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || !check(value)) throw new UserError(`--${name} ${rule}, not "${raw}".`);
@@ -58,10 +59,25 @@ async function resolveModel(model: string | undefined, home: string): Promise<st
 }
 
 /** Load the model (and its adapters, each named by its folder; the last one given is active). */
-type ModelFlags = { model?: string; adapter?: string[]; quant?: string; threads?: string; home?: string };
+type ModelFlags = { model?: string; adapter?: string[]; quant?: string; kernels?: string; threads?: string; home?: string };
+
+/**
+ * --quant and --kernels as loadCausalLM takes them. `exact` runs the bitsandbytes NF4 math
+ * (MatMulBnb4, fp32 head), what other QLoRA tools compute; `fast` (the default) int8 kernels
+ * built from the NF4 weights. Kernels choose how NF4 weights are multiplied, so they need nf4.
+ */
+export function quantAndKernels(values: Pick<ModelFlags, 'quant' | 'kernels'>): { quant: 'nf4' | 'none'; kernels: 'exact' | 'fast' } {
+  const quant = values.quant ?? 'nf4';
+  if (quant !== 'nf4' && quant !== 'none') throw new UserError(`--quant must be nf4 or none, not "${quant}".`);
+  const kernels = values.kernels ?? 'fast';
+  if (kernels !== 'exact' && kernels !== 'fast') throw new UserError(`--kernels must be exact or fast, not "${kernels}".`);
+  if (quant === 'none' && values.kernels !== undefined)
+    throw new UserError('--kernels chooses how NF4 weights are multiplied: it needs --quant nf4 (float32 weights have one kernel).');
+  return { quant, kernels };
+}
 
 /** The model's folder (config, tokenizer, chat template) without its weights: cheap, so checks against it come before a load. */
-async function openFolder(values: ModelFlags): Promise<{ dir: string; folder: ModelFolder }> {
+export async function openFolder(values: ModelFlags): Promise<{ dir: string; folder: ModelFolder }> {
   const dir = await resolveModel(values.model, values.home ?? defaultHome());
   const folder = loadModelFolder(dir);
   folder.weights.close();
@@ -69,12 +85,11 @@ async function openFolder(values: ModelFlags): Promise<{ dir: string; folder: Mo
 }
 
 /** The model loaded for inference, with its adapters; `opened` reuses a folder already read. */
-async function openModel(values: ModelFlags, opened?: { dir: string; folder: ModelFolder }): Promise<{ folder: ModelFolder; model: CausalLM }> {
-  const quant = values.quant ?? 'nf4';
-  if (quant !== 'nf4' && quant !== 'none') throw new UserError(`--quant must be nf4 or none, not "${quant}".`);
+export async function openModel(values: ModelFlags, opened?: { dir: string; folder: ModelFolder }): Promise<{ folder: ModelFolder; model: CausalLM }> {
+  const { quant, kernels } = quantAndKernels(values);
   const threads = numberFlag('threads', values.threads, (n) => Number.isInteger(n) && n > 0, 'must be a whole number > 0');
   const { dir, folder } = opened ?? (await openFolder(values));
-  const model = await loadCausalLM(dir, { quant, ...(threads ? { threads } : {}) });
+  const model = await loadCausalLM(dir, { quant, kernels, ...(threads ? { threads } : {}) });
   for (const adapterDir of values.adapter ?? []) {
     const adapter = readLoraAdapter(adapterDir, { modelConfig: folder.config });
     model.loadAdapter(adapterDir, { scaling: adapter.scaling, modules: adapter.weights });

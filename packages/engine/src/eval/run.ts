@@ -1,0 +1,143 @@
+/**
+ * Running an evaluation task over items with one model: per-item results and the task's
+ * metrics, in the shape `qlora eval --json` prints.
+ */
+import { EngineError } from '../errors.js';
+import type { CausalLM, TextCodec } from '../infer/causal-lm.js';
+import { generateTokens, type GenerateOptions } from '../infer/generate.js';
+import type { MultipleChoiceItem, ReferenceItem } from './items.js';
+import { exactMatch, extractAnswer, rougeL, tokenF1, type AnswerExtractor } from './metrics.js';
+import { pickChoices, scoreChoices, scoreContinuationIds, splitContinuation } from './multiple-choice.js';
+
+/** One item's result. `choices` for multiple choice; `output` for generation. */
+export interface EvalItemResult {
+  index: number;
+  target: string;
+  prediction: string;
+  correct: boolean;
+  choices?: { text: string; logprob: number }[];
+  output?: string;
+  /** The loss task: Σ −log p and the tokens of the reference (`correct`: greedy decoding would write it). */
+  nll?: number;
+  tokens?: number;
+}
+
+export interface EvalResult {
+  metrics: Record<string, number>;
+  items: EvalItemResult[];
+}
+
+/** Called after each item, with how many are done. */
+export type EvalProgress = (done: number, total: number) => void;
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw Object.assign(new Error('The evaluation was canceled.'), { name: 'AbortError' });
+}
+
+/**
+ * Multiple choice by log-likelihood: `accuracy` (the most likely choice is the answer) and
+ * `accuracy_norm` (the most likely per character), as fractions of the items.
+ */
+export async function evaluateMultipleChoice(
+  model: CausalLM,
+  tokenizer: TextCodec,
+  items: readonly MultipleChoiceItem[],
+  options: { onProgress?: EvalProgress; signal?: AbortSignal } = {},
+): Promise<EvalResult> {
+  if (items.length === 0) throw new EngineError('INVALID_ARGUMENT', 'There are no items to evaluate.');
+  const results: EvalItemResult[] = [];
+  let normCorrect = 0;
+  for (const [index, item] of items.entries()) {
+    throwIfAborted(options.signal);
+    const scores = await scoreChoices(model, tokenizer, item.prompt, item.continuations);
+    const picked = pickChoices(scores);
+    if (picked.norm === item.answer) normCorrect++;
+    results.push({
+      index,
+      target: item.choices[item.answer]!,
+      prediction: item.choices[picked.raw]!,
+      correct: picked.raw === item.answer,
+      choices: scores.map((s, i) => ({ text: item.choices[i]!, logprob: s.logprob })),
+    });
+    options.onProgress?.(index + 1, items.length);
+  }
+  const accuracy = results.filter((r) => r.correct).length / items.length;
+  return { metrics: { accuracy, accuracy_norm: normCorrect / items.length }, items: results };
+}
+
+/**
+ * Held-out loss on the reference answers, completion-only as training counts it: the mean
+ * −log p per token of each reference after its prompt, and its perplexity.
+ */
+export async function evaluateLoss(
+  model: CausalLM,
+  tokenizer: TextCodec,
+  items: readonly ReferenceItem[],
+  options: { onProgress?: EvalProgress; signal?: AbortSignal } = {},
+): Promise<EvalResult> {
+  if (items.length === 0) throw new EngineError('INVALID_ARGUMENT', 'There are no items to evaluate.');
+  const results: EvalItemResult[] = [];
+  let nll = 0;
+  let tokens = 0;
+  for (const [index, item] of items.entries()) {
+    throwIfAborted(options.signal);
+    const split = splitContinuation(tokenizer, item.prompt, item.continuation);
+    if (split.continuationIds.length === 0) throw new EngineError('INVALID_ARGUMENT', `Item ${index + 1}: the reference adds no tokens to the prompt.`);
+    const [score] = await scoreContinuationIds(model, split.promptIds, [split.continuationIds]);
+    nll -= score!.logprob;
+    tokens += score!.tokens;
+    results.push({ index, target: item.reference, prediction: item.reference, correct: score!.greedy, nll: -score!.logprob, tokens: score!.tokens });
+    options.onProgress?.(index + 1, items.length);
+  }
+  const loss = nll / tokens;
+  return { metrics: { loss, perplexity: Math.exp(loss), tokens }, items: results };
+}
+
+/** Options of the generate task: generation (greedy unless a temperature is given) and the answer extractor. */
+export interface GenerateTaskOptions extends Partial<GenerateOptions> {
+  extractor: AnswerExtractor;
+  onProgress?: EvalProgress;
+}
+
+/** Generation for the items of a generate task, with the prompt encoded as generation encodes it. */
+async function generateOutputs(model: CausalLM, tokenizer: TextCodec, items: readonly ReferenceItem[], options: GenerateTaskOptions): Promise<string[]> {
+  const outputs: string[] = [];
+  for (const [index, item] of items.entries()) {
+    throwIfAborted(options.signal);
+    const stream = generateTokens(model, tokenizer, tokenizer.encode(item.prompt, { addSpecialTokens: true }), { temperature: 0, ...options });
+    let step = await stream.next();
+    while (!step.done) step = await stream.next();
+    outputs.push(step.value.text);
+    options.onProgress?.(index + 1, items.length);
+  }
+  return outputs;
+}
+
+/**
+ * Generation: the answer `extractor` takes from the output and from the reference is compared —
+ * `exact_match` (normalised), `f1` (SQuAD token F1) and `rouge_l` (F-measure), averaged over the
+ * items, as fractions.
+ */
+export async function evaluateGenerate(
+  model: CausalLM,
+  tokenizer: TextCodec,
+  items: readonly ReferenceItem[],
+  options: GenerateTaskOptions,
+): Promise<EvalResult> {
+  if (items.length === 0) throw new EngineError('INVALID_ARGUMENT', 'There are no items to evaluate.');
+  const outputs = await generateOutputs(model, tokenizer, items, options);
+  const results: EvalItemResult[] = [];
+  const sums = { exact_match: 0, f1: 0, rouge_l: 0 };
+  outputs.forEach((output, index) => {
+    const reference = items[index]!.reference;
+    const target = extractAnswer(reference, options.extractor) ?? reference.trim();
+    const prediction = extractAnswer(output, options.extractor);
+    const exact = exactMatch(prediction, target);
+    sums.exact_match += exact;
+    sums.f1 += tokenF1(prediction, target);
+    sums.rouge_l += rougeL(prediction, target).fmeasure;
+    results.push({ index, target, prediction: prediction ?? '', correct: exact === 1, output });
+  });
+  const n = items.length;
+  return { metrics: { exact_match: sums.exact_match / n, f1: sums.f1 / n, rouge_l: sums.rouge_l / n }, items: results };
+}
