@@ -9,12 +9,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MULTIPLE_CHOICE_TEMPLATE, multipleChoiceItem, referenceItem } from '../src/eval/items.js';
 import { pickChoices, scoreChoices, splitContinuation, type ChoiceScore } from '../src/eval/multiple-choice.js';
-import { evaluateMultipleChoice } from '../src/eval/run.js';
+import { evaluateGenerate, evaluateMultipleChoice } from '../src/eval/run.js';
 import { scoreTokenIds } from '../src/infer/score.js';
 import { Tokenizer } from '../src/io/tokenizer.js';
 import { loadCausalLM, type OrtCausalLM } from '../src/model/causal-lm.js';
 import { makeTinyModel } from '../src/testing/tiny-model.js';
 import { errorOf } from './helpers.js';
+import { bytesCodec, scriptedTable, TableLM } from './table-lm.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qlora-eval-'));
 let model: OrtCausalLM;
@@ -121,5 +122,24 @@ describe('multiple-choice items from rows', () => {
       reference: 'This.',
       continuation: ' This.',
     });
+  });
+});
+
+describe('evaluateGenerate', () => {
+  it('generates greedily, extracts the answers from output and reference, and averages the item scores', async () => {
+    const eos = 200;
+    const model = new TableLM(scriptedTable('=42.', eos), 256);
+    const items = [
+      { prompt: 'Q: six times seven?\nA:', reference: 'The answer is 42', continuation: '' },
+      { prompt: 'Q: three and four?\nA:', reference: '7', continuation: '' },
+    ];
+    const result = await evaluateGenerate(model, bytesCodec, items, { maxNewTokens: 16, eosTokenIds: [eos], extractor: { kind: 'last-number' } });
+    expect(result.items.map((i) => [i.output, i.prediction, i.target, i.correct])).toEqual([
+      ['=42.', '42', '42', true],
+      ['=42.', '42', '7', false],
+    ]);
+    expect(result.metrics).toMatchObject({ exact_match: 0.5, f1: 0.5, rouge_l: 0.5 });
+    expect(result.metrics.chrf).toBeGreaterThan(0);
+    expect(result.metrics.chrf).toBeLessThan(100);
   });
 });

@@ -104,7 +104,7 @@ describe('qlora eval --task generate and loss', () => {
     const gen = await run(['eval', '--model', model, '--data', qaFile, '--task', 'generate', '--max-new-tokens', '4', '--quant', 'none', '--json']);
     expect(gen.code, gen.err).toBe(0);
     const generated = JSON.parse(gen.out) as { metrics: Record<string, number>; items: { target: string; output: string; prediction: string }[] };
-    expect(Object.keys(generated.metrics)).toEqual(expect.arrayContaining(['exact_match', 'f1', 'rouge_l']));
+    expect(Object.keys(generated.metrics)).toEqual(['exact_match', 'f1', 'rouge_l', 'bleu', 'chrf']);
     expect(generated.items.map((i) => i.target)).toEqual(['two', 'blue']);
     // Greedy: the same output as qlora generate for the same prompt.
     const direct = await run([

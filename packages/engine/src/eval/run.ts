@@ -6,6 +6,8 @@ import { EngineError } from '../errors.js';
 import type { CausalLM, TextCodec } from '../infer/causal-lm.js';
 import { generateTokens, type GenerateOptions } from '../infer/generate.js';
 import type { MultipleChoiceItem, ReferenceItem } from './items.js';
+import { corpusBleu } from './bleu.js';
+import { corpusChrf } from './chrf.js';
 import { exactMatch, extractAnswer, rougeL, tokenF1, type AnswerExtractor } from './metrics.js';
 import { pickChoices, scoreChoices, scoreContinuationIds, splitContinuation } from './multiple-choice.js';
 
@@ -116,7 +118,8 @@ async function generateOutputs(model: CausalLM, tokenizer: TextCodec, items: rea
 /**
  * Generation: the answer `extractor` takes from the output and from the reference is compared —
  * `exact_match` (normalised), `f1` (SQuAD token F1) and `rouge_l` (F-measure), averaged over the
- * items, as fractions.
+ * items, as fractions; and over the whole set `bleu` and `chrf`, sacreBLEU's corpus scores
+ * (13a tokens, exp smoothing; chrF2), on their usual 0–100 scale.
  */
 export async function evaluateGenerate(
   model: CausalLM,
@@ -139,5 +142,16 @@ export async function evaluateGenerate(
     results.push({ index, target, prediction: prediction ?? '', correct: exact === 1, output });
   });
   const n = items.length;
-  return { metrics: { exact_match: sums.exact_match / n, f1: sums.f1 / n, rouge_l: sums.rouge_l / n }, items: results };
+  const predictions = results.map((r) => r.prediction);
+  const targets = results.map((r) => r.target);
+  return {
+    metrics: {
+      exact_match: sums.exact_match / n,
+      f1: sums.f1 / n,
+      rouge_l: sums.rouge_l / n,
+      bleu: corpusBleu(predictions, targets).score,
+      chrf: corpusChrf(predictions, targets).score,
+    },
+    items: results,
+  };
 }

@@ -38,7 +38,8 @@ Usage:
       [--stop TEXT ...] [--limit N] [--quant nf4|none] [--kernels exact|fast] [--json]
       A model on a benchmark file (any type the app reads). multiple-choice scores each choice by
       its log-likelihood after the prompt (accuracy, accuracy_norm); generate compares the answer
-      extracted from a greedy generation with the reference (exact_match, f1, rouge_l); loss is
+      extracted from a greedy generation with the reference (exact_match, f1, rouge_l as 0–1; bleu,
+      chrf as sacreBLEU computes them, 0–100); loss is
       the reference answers' loss and perplexity. The template (default "Question: {question}\nAnswer:")
       fills {field} from each record; the continuation (" {choice}" or " {answer}") follows it.
       --kernels exact runs the bitsandbytes NF4 math (MatMulBnb4); fast (default) int8 kernels.
