@@ -42,6 +42,7 @@ export {
 } from './eval/items.js';
 export { evaluateGenerate, evaluateLoss, evaluateMultipleChoice, type EvalResult } from './eval/run.js';
 export type { AnswerExtractor } from './eval/metrics.js';
+export { pairedBootstrap, tokenF1, verdictText, type BootstrapResult } from './eval/index.js';
 // Training: options, LoRA configuration, the learning-rate schedule and the training loop.
 export { checkTrainLoraOptions, trainLora, type TrainingDataSource, type TrainLoraOptions, type TrainLoraResult } from './train/loop.js';
 export { createLoraConfig } from './io/peft.js';
