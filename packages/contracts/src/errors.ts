@@ -35,6 +35,12 @@ export const errorCatalogue = {
   PLAYGROUND_RUN_NOT_FOUND: { status: 404, hint: 'The run may have been deleted with its session.' },
   PROMPT_INVALID: { status: 422, hint: 'Change the prompt as the message says; nothing was run.' },
   PLAYGROUND_BUSY: { status: 429, hint: 'Wait for your running generations to finish, or stop some, then try again.' },
+  BENCHMARK_NOT_FOUND: { status: 404, hint: 'The benchmark or version may not exist. List the benchmarks to see those stored.' },
+  BENCHMARK_INVALID: {
+    status: 422,
+    hint: 'Fix the field mapping or the template (or the dataset rows) as the message says; nothing was stored. The preview shows every row that cannot become an item.',
+  },
+  EVALUATE_CONFIG_INVALID: { status: 422, hint: 'Change the model, adapter or benchmark named in the message; nothing was queued.' },
   TRAIN_CONFIG_INVALID: { status: 422, hint: 'Change the setting named in the message; nothing was queued.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send the body as JSON with "Content-Type: application/json".' },
   RATE_LIMITED: { status: 429, hint: 'Wait a moment and try again.' },

@@ -15,3 +15,4 @@ export * from './text.js';
 export * from './issue-messages.js';
 export * from './job-titles.js';
 export * from './job-results.js';
+export * from './evaluation.js';

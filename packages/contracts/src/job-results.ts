@@ -5,7 +5,8 @@
  * rows stored by older versions may not match, and readers treat those as no result.
  */
 import { z } from 'zod';
-import type { JobType } from './jobs.js';
+import { benchmarkFieldsSchema, benchmarkGenerationSchema, benchmarkTaskSchema, benchmarkTemplateSchema } from './evaluation.js';
+import { evalKernelsSchema, evalQuantSchema, type JobType } from './jobs.js';
 import { systemCheckResultSchema } from './system.js';
 
 /** One optimizer step of a fine-tune. */
@@ -43,12 +44,62 @@ export type DownloadModelResult = z.infer<typeof downloadModelResultSchema>;
 export const importDatasetResultSchema = z.object({ file: z.string(), repo: z.string() });
 export type ImportDatasetResult = z.infer<typeof importDatasetResultSchema>;
 
+/** One item of an evaluation, in the shape `qlora eval --json` prints (mirrors the engine's EvalResult items). */
+export const evalItemResultSchema = z.object({
+  index: z.number(),
+  target: z.string(),
+  prediction: z.string(),
+  correct: z.boolean(),
+  /** Multiple choice: each choice's summed log-probability after the prompt. */
+  choices: z.array(z.object({ text: z.string(), logprob: z.number() })).optional(),
+  /** Generate: the model's whole output. */
+  output: z.string().optional(),
+  /** Loss: Σ −log p of the reference, and its tokens. */
+  nll: z.number().optional(),
+  tokens: z.number().optional(),
+});
+export type EvalItemResultData = z.infer<typeof evalItemResultSchema>;
+
+/**
+ * An evaluation: the metrics and items `qlora eval --json` prints, and everything that produced
+ * them — the benchmark version and its dataset version, the model, the adapter, quant, kernels
+ * and limit. `cached`: the same pair ran before (job `cachedFrom`) and its result was reused.
+ */
+export const evaluateJobResultSchema = z.object({
+  metrics: z.record(z.string(), z.number()),
+  items: z.array(evalItemResultSchema),
+  benchmark: z.object({
+    id: z.string(),
+    name: z.string(),
+    version: z.number(),
+    task: benchmarkTaskSchema,
+    datasetId: z.string(),
+    datasetVersion: z.number(),
+    fields: benchmarkFieldsSchema,
+    template: benchmarkTemplateSchema,
+    generation: benchmarkGenerationSchema.nullable(),
+  }),
+  model: z.object({ id: z.string(), name: z.string() }),
+  adapter: z.object({ ref: z.string(), label: z.string(), path: z.string() }).nullable(),
+  quant: evalQuantSchema,
+  /** null with quant none (float32 weights have one kernel). */
+  kernels: evalKernelsSchema.nullable(),
+  limit: z.number().nullable(),
+  /** Seconds the evaluation took (of the job that computed it, for a cached result). */
+  seconds: z.number(),
+  cached: z.boolean(),
+  /** The job that computed a cached result. */
+  cachedFrom: z.string().nullable(),
+});
+export type EvaluateJobResult = z.infer<typeof evaluateJobResultSchema>;
+
 /** The result schema of each job type. */
 export const jobResultSchemas = {
   'system-check': systemCheckResultSchema,
   train: trainJobResultSchema,
   'download-model': downloadModelResultSchema,
   'import-dataset': importDatasetResultSchema,
+  evaluate: evaluateJobResultSchema,
 } as const satisfies Record<JobType, z.ZodType>;
 export type JobResults = { [T in JobType]: z.infer<(typeof jobResultSchemas)[T]> };
 

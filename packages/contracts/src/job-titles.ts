@@ -19,3 +19,8 @@ export type UpdateJobBody = z.infer<typeof updateJobBodySchema>;
 export function defaultTrainJobTitle(p: { modelName: string; datasetName: string; datasetVersion: number; method: 'qlora' | 'lora'; r: number }): string {
   return `${p.modelName} · ${p.datasetName} v${p.datasetVersion} · ${p.method === 'qlora' ? 'QLoRA' : 'LoRA'} r${p.r}`;
 }
+
+/** The default name of an evaluation: model (+ adapter) · benchmark and version. */
+export function defaultEvaluateJobTitle(p: { modelName: string; adapterLabel: string | null; benchmarkName: string; benchmarkVersion: number }): string {
+  return `${p.modelName}${p.adapterLabel ? ` + ${p.adapterLabel}` : ''} · ${p.benchmarkName} v${p.benchmarkVersion}`;
+}

@@ -97,6 +97,38 @@ export const trainJobConfigSchema = z
 export type TrainJobConfig = z.infer<typeof trainJobConfigSchema>;
 export type TrainJobConfigInput = z.input<typeof trainJobConfigSchema>;
 
+// ---- evaluation (#14): one model on one benchmark version; benchmarks are in evaluation.ts ----
+
+export const evalQuantSchema = z.enum(['nf4', 'none']).describe('nf4: the base in 4-bit NF4 as QLoRA trains it; none: float32 weights.');
+export const evalKernelsSchema = z
+  .enum(['exact', 'fast'])
+  .describe('nf4 only. exact: the bitsandbytes NF4 math (MatMulBnb4); fast: int8 kernels built from the NF4 weights.');
+
+/** One model to evaluate: a base model, alone or with an adapter. */
+export const evaluateAdapterRefSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1000)
+  .describe("A fine-tune job id (its adapter), or an adapter or checkpoint folder inside the workspace's adapters.");
+
+/** An `evaluate` job: one model (with an adapter or not) on one benchmark version. */
+export const evaluateJobConfigSchema = z
+  .object({
+    benchmarkId: z.string().min(1, 'Choose a benchmark.'),
+    benchmarkVersion: z.number().int().positive().optional().describe('A version of the benchmark (default: its newest).'),
+    modelId: z.string().min(1, 'Choose a base model.'),
+    adapter: evaluateAdapterRefSchema.optional(),
+    quant: evalQuantSchema.default('nf4'),
+    kernels: evalKernelsSchema.default('fast'),
+    limit: z.number().int().min(1, 'Evaluate at least 1 item.').optional().describe('Evaluate only the first N items.'),
+    /** The batch it was launched in (set by the server). */
+    batchId: z.string().optional(),
+  })
+  .meta({ id: 'EvaluateJobConfig' });
+export type EvaluateJobConfig = z.infer<typeof evaluateJobConfigSchema>;
+export type EvaluateJobConfigInput = z.input<typeof evaluateJobConfigSchema>;
+
 /** A Hub repo id, owner/name, with no part starting with "." (so never a path like ../x). */
 function hubRepoId(example: string, kind: string) {
   const message = `Give a Hub ${kind} id as owner/name, e.g. ${example}.`;
@@ -154,11 +186,16 @@ export const createJobBodySchema = z
       config: importHubDatasetConfigSchema,
       title: jobTitleField,
     }),
+    z.object({
+      type: z.literal('evaluate'),
+      config: evaluateJobConfigSchema,
+      title: jobTitleField,
+    }),
   ])
   .meta({ id: 'CreateJobBody' });
 export type CreateJobBody = z.infer<typeof createJobBodySchema>;
 export type JobType = CreateJobBody['type'];
-export const jobTypes = ['system-check', 'train', 'download-model', 'import-dataset'] as const satisfies readonly JobType[];
+export const jobTypes = ['system-check', 'train', 'download-model', 'import-dataset', 'evaluate'] as const satisfies readonly JobType[];
 export const jobTypeSchema = z.enum(jobTypes);
 
 export const jobTypeLabels: Record<JobType, string> = {
@@ -166,6 +203,7 @@ export const jobTypeLabels: Record<JobType, string> = {
   train: 'Fine-tune',
   'download-model': 'Model download',
   'import-dataset': 'Dataset import from the Hub',
+  evaluate: 'Evaluation',
 };
 
 // ---- the job as the API shows it -------------------------------------------------------------

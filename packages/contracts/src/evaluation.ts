@@ -1,0 +1,240 @@
+/**
+ * Evaluation (#14): benchmarks — a stored dataset version read as a task (multiple choice,
+ * generation, held-out loss) through a field mapping and a prompt template, versioned like
+ * datasets — and batches of `evaluate` jobs (models × adapters × benchmarks) whose results are
+ * cached by what produced them.
+ */
+import { z } from 'zod';
+import { evalKernelsSchema, evalQuantSchema, evaluateAdapterRefSchema, jobSchema } from './jobs.js';
+
+export const benchmarkTasks = ['multiple-choice', 'generate', 'loss'] as const;
+export const benchmarkTaskSchema = z.enum(benchmarkTasks).meta({ id: 'BenchmarkTask' });
+export type BenchmarkTask = z.infer<typeof benchmarkTaskSchema>;
+
+export const benchmarkTaskLabels: Record<BenchmarkTask, string> = {
+  'multiple-choice': 'Multiple choice (log-likelihood)',
+  generate: 'Generation (answer extracted and compared)',
+  loss: 'Held-out loss and perplexity',
+};
+
+const fieldName = z.string().trim().min(1, 'Name the field (column) that holds this part of each row.').max(200);
+
+/**
+ * Which row fields hold what. `choices` (multiple choice only): one field holding a list, a JSON
+ * list or letter-prefixed strings ("A)5"), or one field per choice.
+ */
+export const benchmarkFieldsSchema = z
+  .object({
+    question: fieldName,
+    choices: z.union([fieldName, z.array(fieldName).min(2, 'Give at least two choice fields, or one field that holds the list.').max(26)]).optional(),
+    answer: fieldName,
+  })
+  .meta({ id: 'BenchmarkFields' });
+export type BenchmarkFields = z.infer<typeof benchmarkFieldsSchema>;
+
+/** `{field}` placeholders are row fields; `{choice}` (multiple choice) or `{answer}` (generate, loss) in the continuation. */
+export const benchmarkTemplateSchema = z
+  .object({
+    prompt: z.string().min(1, 'Write the prompt template, e.g. "Question: {question}\\nAnswer:".').max(20_000),
+    continuation: z.string().max(2_000),
+  })
+  .meta({ id: 'BenchmarkTemplate' });
+export type BenchmarkTemplate = z.infer<typeof benchmarkTemplateSchema>;
+
+/** lm-evaluation-harness's default multiple-choice prompt (the engine's DEFAULT_MULTIPLE_CHOICE_TEMPLATE). */
+export const defaultBenchmarkTemplates: Record<BenchmarkTask, BenchmarkTemplate> = {
+  'multiple-choice': { prompt: 'Question: {question}\nAnswer:', continuation: ' {choice}' },
+  generate: { prompt: 'Question: {question}\nAnswer:', continuation: ' {answer}' },
+  loss: { prompt: 'Question: {question}\nAnswer:', continuation: ' {answer}' },
+};
+
+function isRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How the answer is taken from a generation and from the reference: a regex's first group, the last number, or the whole text. */
+export const answerExtractorSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('regex'),
+      pattern: z.string().min(1).max(500).refine(isRegex, 'The answer pattern is not a valid regular expression: fix it (e.g. "#### (-?[0-9.,]+)").'),
+    }),
+    z.object({ kind: z.literal('last-number') }),
+    z.object({ kind: z.literal('whole') }),
+  ])
+  .meta({ id: 'AnswerExtractor' });
+export type AnswerExtractorSetting = z.infer<typeof answerExtractorSchema>;
+
+/** Generation settings of a `generate` benchmark (greedy). */
+export const benchmarkGenerationSchema = z
+  .object({
+    maxNewTokens: z.number().int().min(1, 'Generate at least 1 token.').max(4096, 'Generate at most 4096 tokens.').default(64),
+    stop: z.array(z.string().min(1)).max(16, 'Give at most 16 stop strings.').default([]),
+    extractor: answerExtractorSchema.default({ kind: 'whole' }),
+  })
+  .meta({ id: 'BenchmarkGeneration' });
+export type BenchmarkGeneration = z.infer<typeof benchmarkGenerationSchema>;
+
+/** What defines a benchmark version: the data, the task, the mapping, the template and (generate) the generation settings. */
+const benchmarkDefinitionShape = {
+  datasetId: z.string().min(1, 'Choose the dataset the benchmark reads.'),
+  datasetVersion: z.number().int().positive().optional().describe('A stored version of the dataset (default: its newest).'),
+  task: benchmarkTaskSchema,
+  fields: benchmarkFieldsSchema,
+  template: benchmarkTemplateSchema.optional().describe("The prompt and continuation templates (default: the task's)."),
+  generation: benchmarkGenerationSchema.optional().describe('generate only: max new tokens, stop strings, answer extractor.'),
+};
+
+function checkDefinition(d: { task: BenchmarkTask; fields: BenchmarkFields; generation?: unknown }, ctx: z.RefinementCtx): void {
+  if (d.task === 'multiple-choice' && d.fields.choices === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['fields', 'choices'], message: 'A multiple-choice benchmark needs the field (or fields) holding the choices.' });
+  }
+  if (d.task !== 'generate' && d.generation !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['generation'], message: 'Generation settings apply to a generate benchmark only: leave them out.' });
+  }
+}
+
+export const benchmarkDefinitionSchema = z.object(benchmarkDefinitionShape).superRefine(checkDefinition).meta({ id: 'BenchmarkDefinition' });
+export type BenchmarkDefinition = z.infer<typeof benchmarkDefinitionSchema>;
+
+const benchmarkNameSchema = z.string().trim().min(1, 'Give the benchmark a name.').max(120, 'Keep the name under 120 characters.');
+
+/** POST /api/benchmarks: a new benchmark (its version 1). */
+export const createBenchmarkBodySchema = z
+  .object({ name: benchmarkNameSchema, ...benchmarkDefinitionShape })
+  .superRefine(checkDefinition)
+  .meta({ id: 'CreateBenchmarkBody' });
+export type CreateBenchmarkBody = z.infer<typeof createBenchmarkBodySchema>;
+
+/** POST /api/benchmarks/:id/versions: edit a benchmark — a new version; the old ones stay. */
+export const createBenchmarkVersionBodySchema = z
+  .object({ name: benchmarkNameSchema.optional(), ...benchmarkDefinitionShape })
+  .superRefine(checkDefinition)
+  .meta({ id: 'CreateBenchmarkVersionBody' });
+export type CreateBenchmarkVersionBody = z.infer<typeof createBenchmarkVersionBodySchema>;
+
+/** One version of a benchmark, with every setting resolved (template and generation defaults filled). */
+export const benchmarkSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    version: z.number().int().positive(),
+    datasetId: z.string(),
+    datasetVersion: z.number().int().positive(),
+    /** The dataset's name when this version was made. */
+    datasetName: z.string(),
+    task: benchmarkTaskSchema,
+    fields: benchmarkFieldsSchema,
+    template: benchmarkTemplateSchema,
+    /** generate only (null otherwise). */
+    generation: benchmarkGenerationSchema.nullable(),
+    /** How many items the dataset version gives. */
+    items: z.number().int().nonnegative(),
+    createdAt: z.string(),
+    /** Every version of this benchmark, newest first. */
+    versions: z.array(z.number().int().positive()),
+  })
+  .meta({ id: 'Benchmark' });
+export type Benchmark = z.infer<typeof benchmarkSchema>;
+
+export const benchmarkListSchema = z.object({ benchmarks: z.array(benchmarkSchema) }).meta({ id: 'BenchmarkList' });
+export type BenchmarkList = z.infer<typeof benchmarkListSchema>;
+
+export const benchmarkIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+export const benchmarkVersionQuerySchema = z.object({ version: z.coerce.number().int().positive().optional() });
+
+/** POST /api/benchmarks/preview: the first items as a definition renders them (nothing stored). */
+export const previewBenchmarkBodySchema = z
+  .object({ ...benchmarkDefinitionShape, count: z.number().int().min(1).max(50).default(5) })
+  .superRefine(checkDefinition)
+  .meta({ id: 'PreviewBenchmarkBody' });
+export type PreviewBenchmarkBody = z.infer<typeof previewBenchmarkBodySchema>;
+
+/** A row that cannot become an item: where it is in the file, and why. */
+export const benchmarkProblemSchema = z
+  .object({ row: z.number().int().nonnegative(), location: z.string(), message: z.string() })
+  .meta({ id: 'BenchmarkProblem' });
+export type BenchmarkProblem = z.infer<typeof benchmarkProblemSchema>;
+
+export const benchmarkPreviewSchema = z
+  .object({
+    /** Rows in the dataset version. */
+    rows: z.number().int().nonnegative(),
+    items: z.array(
+      z.object({
+        row: z.number().int().nonnegative(),
+        location: z.string(),
+        prompt: z.string(),
+        /** Multiple choice: each choice as scored after the prompt; generate / loss: the reference after it. */
+        continuations: z.array(z.string()),
+        /** The answer: the right choice's text, or the reference. */
+        target: z.string(),
+      }),
+    ),
+    /** Every row that cannot become an item (empty when all can). */
+    problems: z.array(benchmarkProblemSchema),
+  })
+  .meta({ id: 'BenchmarkPreview' });
+export type BenchmarkPreview = z.infer<typeof benchmarkPreviewSchema>;
+
+// ---- evaluate jobs -----------------------------------------------------------------------------
+
+/** POST /api/evaluations: models × benchmarks, one `evaluate` job each, as one batch. */
+export const launchEvaluationBodySchema = z
+  .object({
+    models: z
+      .array(z.object({ modelId: z.string().min(1, 'Choose a base model.'), adapter: evaluateAdapterRefSchema.optional() }))
+      .min(1, 'Choose at least one model to evaluate.')
+      .max(32, 'Evaluate at most 32 models in one batch.'),
+    benchmarks: z
+      .array(z.object({ id: z.string().min(1), version: z.number().int().positive().optional() }))
+      .min(1, 'Choose at least one benchmark.')
+      .max(32, 'Use at most 32 benchmarks in one batch.'),
+    quant: evalQuantSchema.default('nf4'),
+    kernels: evalKernelsSchema.default('fast'),
+    limit: z.number().int().min(1, 'Evaluate at least 1 item.').optional(),
+  })
+  .meta({ id: 'LaunchEvaluationBody' });
+export type LaunchEvaluationBody = z.infer<typeof launchEvaluationBodySchema>;
+
+export const evaluationBatchSchema = z.object({ batchId: z.string(), jobs: z.array(jobSchema) }).meta({ id: 'EvaluationBatch' });
+export type EvaluationBatch = z.infer<typeof evaluationBatchSchema>;
+
+export const listEvaluationsQuerySchema = z.object({
+  batchId: z.string().min(1).optional(),
+  benchmarkId: z.string().min(1).optional(),
+  modelId: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+export type ListEvaluationsQuery = z.infer<typeof listEvaluationsQuerySchema>;
+
+/** One evaluate job as the results list shows it: what ran, how it went, its metrics (items: GET the job). */
+export const evaluationSummarySchema = z
+  .object({
+    jobId: z.string(),
+    batchId: z.string().nullable(),
+    title: z.string(),
+    status: jobSchema.shape.status,
+    benchmark: z.object({ id: z.string(), name: z.string(), version: z.number().int(), task: benchmarkTaskSchema }),
+    model: z.object({ id: z.string(), name: z.string() }),
+    adapter: z.object({ ref: z.string(), label: z.string() }).nullable(),
+    quant: evalQuantSchema,
+    /** null with quant none (float32 weights have one kernel). */
+    kernels: evalKernelsSchema.nullable(),
+    limit: z.number().int().nullable(),
+    metrics: z.record(z.string(), z.number()).nullable(),
+    /** The result came from the cache (the same pair ran before). */
+    cached: z.boolean(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'EvaluationSummary' });
+export type EvaluationSummary = z.infer<typeof evaluationSummarySchema>;
+
+export const evaluationListSchema = z.object({ evaluations: z.array(evaluationSummarySchema) }).meta({ id: 'EvaluationList' });
+export type EvaluationList = z.infer<typeof evaluationListSchema>;
