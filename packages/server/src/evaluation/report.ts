@@ -123,6 +123,11 @@ function markdownTable(header: string[], rows: string[][]): string {
   return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/** A tight bullet list (one block, so no blank lines between the items). */
+function markdownList(lines: readonly string[]): string {
+  return lines.map((l) => `- ${escapeMarkdown(l)}`).join('\n');
+}
+
 /** The comparison as Markdown with the chosen sections (charts are HTML only; Markdown says so). */
 export function reportMarkdown(comparison: Comparison, options: ReportOptions): string {
   const sections = chosen(options);
@@ -132,8 +137,7 @@ export function reportMarkdown(comparison: Comparison, options: ReportOptions): 
   );
   if (sections.has('summary')) {
     out.push('## Summary');
-    for (const s of summaryLines(comparison))
-      out.push(`### ${escapeMarkdown(s.model)} vs base`, ...s.lines.map((l) => `- ${escapeMarkdown(l)}`), `- examples: ${s.outcomes}`);
+    for (const s of summaryLines(comparison)) out.push(`### ${escapeMarkdown(s.model)} vs base`, markdownList([...s.lines, `examples: ${s.outcomes}`]));
   }
   if (sections.has('metrics')) out.push('## Metrics', markdownTable(metricsHeader(comparison), comparison.metrics.map(metricsRow)));
   if (sections.has('charts')) out.push('## Charts', 'The charts are in the HTML report.');
@@ -144,8 +148,7 @@ export function reportMarkdown(comparison: Comparison, options: ReportOptions): 
   }
   if (sections.has('settings')) {
     out.push('## Settings and versions');
-    for (const group of settingsLines(comparison, options))
-      out.push(`### ${escapeMarkdown(group.heading)}`, ...group.lines.map((l) => `- ${escapeMarkdown(l)}`));
+    for (const group of settingsLines(comparison, options)) out.push(`### ${escapeMarkdown(group.heading)}`, markdownList(group.lines));
   }
   return `${out.join('\n\n')}\n`;
 }
