@@ -221,6 +221,10 @@ describe('reports', () => {
     expect(JSON.parse(body[1]![10]!)).toEqual(comparison.examples[0]!.models[1]!.choices);
     expect(body[5]![9]).toBe('won');
     expect(csvField(' lead')).toBe('" lead"');
+    // A spreadsheet must not run a model's output as a formula; numbers stay numbers.
+    expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField(-0.25)).toBe('-0.25');
   });
 
   it('JSON holds everything, including settings and versions', () => {

@@ -24,10 +24,13 @@ export function escapeMarkdown(text: string): string {
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or leading or
- * trailing space, with quotes doubled. The text itself is not altered.
+ * trailing space, with quotes doubled. Text a spreadsheet would run as a formula (starting with
+ * =, +, -, @, a tab or a carriage return: a model's output or a dataset's prompt can) gets a
+ * leading apostrophe, as OWASP advises; numbers are written as they are.
  */
 export function csvField(value: string | number | boolean | undefined): string {
-  const text = value === undefined ? '' : String(value);
+  let text = value === undefined ? '' : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
