@@ -12,10 +12,12 @@ import { JobEventBus } from './jobs/event-bus.js';
 import { JobService } from './jobs/job-service.js';
 import { JobRunner } from './jobs/runner.js';
 import { DatasetService } from './datasets/dataset-service.js';
+import { EvaluationService } from './evaluation/evaluation-service.js';
 import { ModelService } from './models/model-service.js';
 import { InferencePool } from './playground/inference-pool.js';
 import { PlaygroundService, replySlots } from './playground/playground-service.js';
 import { datasetRoutes } from './routes/datasets.js';
+import { evaluationRoutes } from './routes/evaluation.js';
 import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
 import { playgroundRoutes } from './routes/playground.js';
@@ -102,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sampler,
     models: new ModelService(db, options.home),
     datasets: new DatasetService(db, options.home, () => readSettings(db).uploadLimitMiB * 2 ** 20),
+    evaluation: new EvaluationService(db, options.home, jobs),
     inference,
     playground: new PlaygroundService(db, inference, () => readSettings(db)),
     startedAt: Date.now(),
@@ -137,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   jobRoutes(app, ctx);
   modelRoutes(app, ctx);
   datasetRoutes(app, ctx);
+  evaluationRoutes(app, ctx);
   workspaceRoutes(app, ctx);
   streamRoutes(app, ctx);
   playgroundRoutes(app, ctx);

@@ -1,5 +1,6 @@
 import type { RouteRecord } from './auth/auth.js';
 import type { DatasetService } from './datasets/dataset-service.js';
+import type { EvaluationService } from './evaluation/evaluation-service.js';
 import type { ModelService } from './models/model-service.js';
 import type { InferencePool } from './playground/inference-pool.js';
 import type { PlaygroundService } from './playground/playground-service.js';
@@ -19,6 +20,7 @@ export interface AppContext {
   sampler: ResourceSampler;
   models: ModelService;
   datasets: DatasetService;
+  evaluation: EvaluationService;
   inference: InferencePool;
   playground: PlaygroundService;
   startedAt: number;

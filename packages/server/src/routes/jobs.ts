@@ -12,9 +12,11 @@ export function jobRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'listJobs', ({ query }) => ({ jobs: listJobs(ctx.db, query) }));
 
   defineRoute(app, 'createJob', ({ body }) => {
-    const job = ctx.jobs.create(
-      body.type === 'train' ? { type: 'train', config: resolveTrainJob(ctx.db, ctx.workspace, body.config), title: body.title } : body,
-    );
+    // An evaluation is resolved (and may come from the results cache) by the evaluation service.
+    const job =
+      body.type === 'evaluate'
+        ? ctx.evaluation.launchOne(body.config, body.title)
+        : ctx.jobs.create(body.type === 'train' ? { type: 'train', config: resolveTrainJob(ctx.db, ctx.workspace, body.config), title: body.title } : body);
     ctx.runner.pump();
     return job;
   });

@@ -176,4 +176,42 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'benchmarks and their versions, and the evaluation results cache',
+    sql: `
+      CREATE TABLE benchmarks (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      -- A version is never changed: editing a benchmark adds one.
+      CREATE TABLE benchmark_versions (
+        benchmark_id TEXT NOT NULL REFERENCES benchmarks (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        dataset_id TEXT NOT NULL,
+        dataset_version INTEGER NOT NULL,
+        dataset_name TEXT NOT NULL,
+        task TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        template TEXT NOT NULL,
+        generation TEXT,
+        items INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (benchmark_id, version)
+      );
+
+      -- An evaluate job's result by a hash of what produced it (model files, adapter files,
+      -- benchmark version, limit, quant, kernels; see evaluation/evaluation-service.ts).
+      CREATE TABLE evaluation_cache (
+        key TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -4,8 +4,10 @@
  * runs itself.
  */
 import { systemCheckConfigSchema, type JobResults, type JobType } from '@qlora-studio/contracts';
-import { runSystemCheck, type JobContext, type TrainLoraResult } from '@qlora-studio/engine';
+import { runSystemCheck, type EvalResult, type JobContext, type TrainLoraResult } from '@qlora-studio/engine';
+import type { ResolvedEvaluateJobConfig } from '../evaluate-config.js';
 import type { ResolvedTrainJobConfig } from '../train-config.js';
+import { runEvaluateJob } from './evaluate-handler.js';
 import { runDownloadModel, runImportHubDataset } from './hub-handlers.js';
 import { runTrainJob } from './train-handler.js';
 
@@ -18,6 +20,8 @@ export const jobHandlers: { [T in JobType]: JobHandler<T> } = {
   train: (config, ctx) => runTrainJob(config as ResolvedTrainJobConfig, ctx),
   'download-model': runDownloadModel,
   'import-dataset': runImportHubDataset,
+  // Checked and resolved (ids → folders, the benchmark version whole) by the server when queued; see evaluation/evaluation-service.ts.
+  evaluate: (config, ctx) => runEvaluateJob(config as ResolvedEvaluateJobConfig, ctx),
 };
 
 /**
@@ -28,3 +32,7 @@ export const jobHandlers: { [T in JobType]: JobHandler<T> } = {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const trainResultMirrorsEngine: Same<JobResults['train'], TrainLoraResult> = true;
 void trainResultMirrorsEngine;
+
+/** Likewise an evaluation's items mirror the engine's EvalResult items (the `qlora eval --json` shape). */
+const evalItemsMirrorEngine: Same<JobResults['evaluate']['items'][number], EvalResult['items'][number]> = true;
+void evalItemsMirrorEngine;

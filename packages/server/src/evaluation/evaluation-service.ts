@@ -1,0 +1,300 @@
+/**
+ * Benchmarks and evaluate jobs on the server side: a benchmark is stored only when every row of
+ * its dataset version becomes an item (each bad row is named); a batch queues one evaluate job
+ * per model × benchmark, resolved (ids → folders, the benchmark version whole) so the worker
+ * needs no database. Results are cached by what produced them — the model's files, the
+ * adapter's files, the benchmark version, the limit, quant and kernels — so the same pair again
+ * finishes at once, its result saying `cached: true`.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  ApiError,
+  benchmarkGenerationSchema,
+  defaultBenchmarkTemplates,
+  evaluateJobConfigSchema,
+  evaluateJobResultSchema,
+  jobResult,
+  type Benchmark,
+  type BenchmarkPreview,
+  type CreateBenchmarkBody,
+  type CreateBenchmarkVersionBody,
+  type EvaluateJobConfig,
+  type EvaluateJobResult,
+  type EvaluationBatch,
+  type EvaluationSummary,
+  type Job,
+  type LaunchEvaluationBody,
+  type ListEvaluationsQuery,
+  type PreviewBenchmarkBody,
+} from '@qlora-studio/contracts';
+import { EngineError } from '@qlora-studio/engine';
+import { buildBenchmarkItems, type EvaluateJobResolved, type ResolvedEvaluateJobConfig } from '../jobs/evaluate-config.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { ResolvedDataset } from '../jobs/train-config.js';
+import { getAdapterOrThrow } from '../playground/adapters.js';
+import { getBenchmarkOrThrow, getCachedEvaluation, insertBenchmarkVersion, listBenchmarks, putCachedEvaluation } from '../store/benchmarks-repo.js';
+import type { Db } from '../store/database.js';
+import { getDatasetOrThrow, getVersionOrThrow } from '../store/datasets-repo.js';
+import { getJob, listJobs } from '../store/jobs-repo.js';
+import { getModelOrThrow } from '../store/models-repo.js';
+import { newId } from '../store/rows.js';
+
+type Definition = Omit<PreviewBenchmarkBody, 'count'>;
+
+/** How many bad rows an error message names before "and N more" (the details list them all). */
+const namedProblems = 5;
+
+/** What identifies a folder's files without reading them: names, sizes and modification times (subfolders, e.g. checkpoints, left out). */
+function filesIdentity(dir: string): [string, number, number][] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const stat = fs.statSync(path.join(dir, e.name));
+      return [e.name, stat.size, Math.round(stat.mtimeMs)] as [string, number, number];
+    })
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+export class EvaluationService {
+  constructor(
+    private readonly db: Db,
+    private readonly workspace: string,
+    private readonly jobs: JobService,
+  ) {
+    // A computed result is cached when its job succeeds (a cached one already is).
+    jobs.onSucceeded('evaluate', (job) => {
+      const result = jobResult(job, 'evaluate');
+      const key = (job.config as Partial<ResolvedEvaluateJobConfig>).resolved?.cacheKey;
+      if (result && key && !result.cached) putCachedEvaluation(this.db, key, job.id, result);
+    });
+  }
+
+  list(): { benchmarks: Benchmark[] } {
+    return { benchmarks: listBenchmarks(this.db) };
+  }
+
+  get(id: string, version?: number): Benchmark {
+    return getBenchmarkOrThrow(this.db, id, version);
+  }
+
+  private dataset(def: Definition): { name: string; resolved: ResolvedDataset } {
+    const dataset = getDatasetOrThrow(this.db, def.datasetId);
+    const v = getVersionOrThrow(this.db, def.datasetId, def.datasetVersion);
+    return {
+      name: dataset.name,
+      resolved: { id: dataset.id, name: dataset.name, version: v.version, file: v.filePath, parseOptions: v.parseOptions, format: v.format },
+    };
+  }
+
+  private async items(def: Definition & { template: Benchmark['template'] }, dataset: ResolvedDataset, limit?: number) {
+    try {
+      return await buildBenchmarkItems(dataset, def, limit);
+    } catch (error) {
+      // A whole-file problem (the stored file cannot be read any more).
+      if (error instanceof EngineError) throw new ApiError('BENCHMARK_INVALID', `"${dataset.name}" v${dataset.version} cannot be read: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** The first items as the definition renders them, and every row that cannot become one. */
+  async preview(body: PreviewBenchmarkBody): Promise<BenchmarkPreview> {
+    const { resolved } = this.dataset(body);
+    const template = body.template ?? defaultBenchmarkTemplates[body.task];
+    const built = await this.items({ ...body, template }, resolved);
+    const items = built.items
+      .slice(0, body.count)
+      .map(({ row, location, item }) =>
+        'continuations' in item
+          ? { row, location, prompt: item.prompt, continuations: item.continuations, target: item.choices[item.answer]! }
+          : { row, location, prompt: item.prompt, continuations: [item.continuation], target: item.reference },
+      );
+    return { rows: built.rows, items, problems: built.problems };
+  }
+
+  /** A new benchmark (version 1). */
+  create(body: CreateBenchmarkBody): Promise<Benchmark> {
+    return this.store(newId('bench'), body.name, body);
+  }
+
+  /** An edit: the next version of the benchmark; the old versions stay. */
+  createVersion(id: string, body: CreateBenchmarkVersionBody): Promise<Benchmark> {
+    const current = getBenchmarkOrThrow(this.db, id);
+    return this.store(id, body.name ?? current.name, body);
+  }
+
+  private async store(id: string, name: string, def: Definition): Promise<Benchmark> {
+    const { resolved } = this.dataset(def);
+    const template = def.template ?? defaultBenchmarkTemplates[def.task];
+    const built = await this.items({ ...def, template }, resolved);
+    const where = `"${resolved.name}" v${resolved.version}`;
+    if (built.rows === 0) throw new ApiError('BENCHMARK_INVALID', `${where} has no rows: upload a file with at least one row.`);
+    if (built.problems.length > 0) {
+      const more = built.problems.length - namedProblems;
+      throw new ApiError(
+        'BENCHMARK_INVALID',
+        `${built.problems.length} of ${built.rows} rows of ${where} cannot become ${def.task} items: ${built.problems
+          .slice(0, namedProblems)
+          .map((p) => p.message)
+          .join(
+            ' ',
+          )}${more > 0 ? ` …and ${more} more (listed in the details).` : ''} Fix the field mapping or the template, or fix those rows and upload a new version.`,
+        { problems: built.problems },
+      );
+    }
+    return insertBenchmarkVersion(this.db, id, {
+      name,
+      datasetId: resolved.id,
+      datasetVersion: resolved.version,
+      datasetName: resolved.name,
+      task: def.task,
+      fields: def.fields,
+      template,
+      generation: def.task === 'generate' ? benchmarkGenerationSchema.parse(def.generation ?? {}) : null,
+      items: built.items.length,
+    });
+  }
+
+  /** The adapter a reference names: a fine-tune's job id, or an adapter / checkpoint folder under the workspace's adapters. */
+  private adapter(ref: string, modelId: string, modelName: string): EvaluateJobResolved['adapter'] {
+    if (getJob(this.db, ref)) {
+      const adapter = getAdapterOrThrow(this.db, ref);
+      if (adapter.baseModelId !== modelId) {
+        throw new ApiError(
+          'EVALUATE_CONFIG_INVALID',
+          `The adapter "${adapter.title}" was trained on ${adapter.baseModelName}, not ${modelName}: evaluate it with its own base model.`,
+        );
+      }
+      return { ref, label: adapter.title, path: adapter.path };
+    }
+    const adapters = path.join(this.workspace, 'adapters');
+    const dir = path.resolve(adapters, ref);
+    const inside = path.relative(adapters, dir);
+    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
+      throw new ApiError(
+        'EVALUATE_CONFIG_INVALID',
+        `"${ref}" is neither a fine-tune job id nor a folder inside the workspace's adapters (${adapters}): give a fine-tune's id or one of its adapter or checkpoint folders.`,
+      );
+    }
+    if (!fs.existsSync(path.join(dir, 'adapter_config.json'))) {
+      throw new ApiError(
+        'EVALUATE_CONFIG_INVALID',
+        `${dir} holds no adapter (no adapter_config.json): give a fine-tune's adapter folder or one of its checkpoint-N folders.`,
+      );
+    }
+    return { ref, label: inside.split(path.sep).join('/'), path: dir };
+  }
+
+  /** An evaluate job's config resolved for the worker, with its cache key. */
+  private resolve(config: EvaluateJobConfig): ResolvedEvaluateJobConfig {
+    const model = getModelOrThrow(this.db, config.modelId);
+    const benchmark = getBenchmarkOrThrow(this.db, config.benchmarkId, config.benchmarkVersion);
+    const v = getVersionOrThrow(this.db, benchmark.datasetId, benchmark.datasetVersion);
+    const adapter = config.adapter ? this.adapter(config.adapter, model.id, model.name) : null;
+    if (!fs.existsSync(model.path)) {
+      throw new ApiError('EVALUATE_CONFIG_INVALID', `The files of ${model.name} are gone from ${model.path}: register the model again, or choose another.`);
+    }
+    const kernels = config.quant === 'nf4' ? config.kernels : null;
+    const cacheKey = createHash('sha256')
+      .update(
+        JSON.stringify({
+          model: filesIdentity(model.path),
+          adapter: adapter ? filesIdentity(adapter.path) : null,
+          benchmark: [benchmark.id, benchmark.version],
+          limit: config.limit ?? null,
+          quant: config.quant,
+          kernels,
+        }),
+      )
+      .digest('hex');
+    const resolved: EvaluateJobResolved = {
+      modelDir: model.path,
+      modelName: model.name,
+      adapter,
+      benchmark,
+      dataset: { id: benchmark.datasetId, name: benchmark.datasetName, version: v.version, file: v.filePath, parseOptions: v.parseOptions, format: v.format },
+      cacheKey,
+    };
+    return { ...config, benchmarkVersion: benchmark.version, resolved };
+  }
+
+  /**
+   * Queue one evaluate job, or — when the same pair was evaluated before with the same files and
+   * settings — record it as succeeded at once with the cached result (`cached: true`).
+   */
+  launchOne(input: EvaluateJobConfig, title?: string): Job {
+    const config = this.resolve(evaluateJobConfigSchema.parse(input));
+    const body = { type: 'evaluate' as const, config, ...(title ? { title } : {}) };
+    const cached = getCachedEvaluation(this.db, config.resolved.cacheKey);
+    const result = cached ? evaluateJobResultSchema.safeParse(cached.result) : null;
+    if (!cached || !result?.success) return this.jobs.create(body);
+    const job = this.jobs.create(body);
+    this.jobs.setStatus(job.id, 'running');
+    this.jobs.recordWorkerEvent(job.id, {
+      kind: 'log',
+      level: 'info',
+      message: `The same model files, adapter, benchmark version and settings were evaluated by job ${cached.jobId}: its result is reused (cached).`,
+    });
+    const reused: EvaluateJobResult = { ...result.data, cached: true, cachedFrom: cached.jobId };
+    this.jobs.recordWorkerEvent(job.id, { kind: 'result', data: reused });
+    return this.jobs.setStatus(job.id, 'succeeded');
+  }
+
+  /** Models × benchmarks, one job each, as one batch; every pair is checked before any is queued. */
+  launch(body: LaunchEvaluationBody): EvaluationBatch {
+    const batchId = newId('batch');
+    const configs = body.models.flatMap((m) =>
+      body.benchmarks.map((b) =>
+        evaluateJobConfigSchema.parse({
+          benchmarkId: b.id,
+          ...(b.version !== undefined ? { benchmarkVersion: b.version } : {}),
+          modelId: m.modelId,
+          ...(m.adapter ? { adapter: m.adapter } : {}),
+          quant: body.quant,
+          kernels: body.kernels,
+          ...(body.limit !== undefined ? { limit: body.limit } : {}),
+          batchId,
+        }),
+      ),
+    );
+    configs.forEach((config) => this.resolve(config)); // a bad pair refuses the whole batch
+    return { batchId, jobs: configs.map((config) => this.launchOne(config)) };
+  }
+
+  /** Evaluate jobs with their metrics, newest first. */
+  results(query: ListEvaluationsQuery): { evaluations: EvaluationSummary[] } {
+    const evaluations = listJobs(this.db, { type: 'evaluate', limit: 500 })
+      .flatMap((job): EvaluationSummary[] => {
+        const config = job.config as Partial<ResolvedEvaluateJobConfig>;
+        const resolved = config.resolved;
+        if (!resolved?.benchmark || !config.modelId) return [];
+        if (query.batchId && config.batchId !== query.batchId) return [];
+        if (query.benchmarkId && resolved.benchmark.id !== query.benchmarkId) return [];
+        if (query.modelId && config.modelId !== query.modelId) return [];
+        const result = jobResult(job, 'evaluate');
+        const quant = config.quant ?? 'nf4';
+        return [
+          {
+            jobId: job.id,
+            batchId: config.batchId ?? null,
+            title: job.title,
+            status: job.status,
+            benchmark: { id: resolved.benchmark.id, name: resolved.benchmark.name, version: resolved.benchmark.version, task: resolved.benchmark.task },
+            model: { id: config.modelId, name: resolved.modelName },
+            adapter: resolved.adapter ? { ref: resolved.adapter.ref, label: resolved.adapter.label } : null,
+            quant,
+            kernels: quant === 'nf4' ? (config.kernels ?? 'fast') : null,
+            limit: config.limit ?? null,
+            metrics: result?.metrics ?? null,
+            cached: result?.cached ?? false,
+            createdAt: job.createdAt,
+            finishedAt: job.finishedAt,
+          },
+        ];
+      })
+      .slice(0, query.limit);
+    return { evaluations };
+  }
+}

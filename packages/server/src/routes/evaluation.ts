@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { defineRoute } from '../http/define-route.js';
+
+/** Benchmarks, their preview, batches of evaluate jobs and their results (see evaluation/evaluation-service.ts). */
+export function evaluationRoutes(app: FastifyInstance, ctx: AppContext): void {
+  defineRoute(app, 'listBenchmarks', () => ctx.evaluation.list());
+  defineRoute(app, 'createBenchmark', ({ body }) => ctx.evaluation.create(body));
+  defineRoute(app, 'previewBenchmark', ({ body }) => ctx.evaluation.preview(body));
+  defineRoute(app, 'getBenchmark', ({ params, query }) => ctx.evaluation.get(params.id, query.version));
+  defineRoute(app, 'createBenchmarkVersion', ({ params, body }) => ctx.evaluation.createVersion(params.id, body));
+  defineRoute(app, 'launchEvaluation', ({ body }) => {
+    const batch = ctx.evaluation.launch(body);
+    ctx.runner.pump();
+    return batch;
+  });
+  defineRoute(app, 'listEvaluations', ({ query }) => ctx.evaluation.results(query));
+}

@@ -1,0 +1,195 @@
+/**
+ * Benchmarks and evaluate jobs through the API (app.inject, a temp workspace, the demo model):
+ * a benchmark made from an uploaded dataset, its preview, a bad mapping refused with every bad
+ * row named, a batch of evaluate jobs (multiple choice and loss) run in the worker, and the same
+ * batch again answered from the results cache.
+ */
+import type { BaseModel, Benchmark, BenchmarkPreview, Dataset, EvaluateJobResult, EvaluationBatch, EvaluationList, Job } from '@qlora-studio/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, waitForStatus } from './helpers.js';
+
+type App = Awaited<ReturnType<typeof makeApp>>;
+let app: App;
+let model: BaseModel;
+let dataset: Dataset;
+
+const rows = [
+  { question: 'What is 2 + 2?', choices: ['3', '4', '5'], answer: 1, reference: 'Four.' },
+  { question: 'Which colour is the sky?', choices: ['Blue', 'Green', 'Red'], answer: 'Blue', reference: 'Blue.' },
+  { question: 'How many legs has a cat?', choices: ['A) two', 'B) four', 'C) six'], answer: 'B', reference: 'Four legs.' },
+];
+
+beforeAll(async () => {
+  app = await makeApp();
+  model = (await app.inject({ method: 'POST', url: '/api/models/demo', payload: {} })).json<BaseModel>();
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/datasets/upload?fileName=quiz.jsonl',
+    headers: { 'content-type': 'application/octet-stream' },
+    payload: rows.map((r) => JSON.stringify(r)).join('\n') + '\n',
+  });
+  expect(res.statusCode).toBe(201);
+  dataset = res.json<Dataset>();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const multipleChoice = { task: 'multiple-choice', fields: { question: 'question', choices: 'choices', answer: 'answer' } };
+const loss = { task: 'loss', fields: { question: 'question', answer: 'reference' } };
+
+async function createBenchmark(name: string, def: object): Promise<Benchmark> {
+  const res = await app.inject({ method: 'POST', url: '/api/benchmarks', payload: { name, datasetId: dataset.id, ...def } });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json<Benchmark>();
+}
+
+async function launch(benchmarks: Benchmark[]): Promise<EvaluationBatch> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/evaluations',
+    payload: { models: [{ modelId: model.id }], benchmarks: benchmarks.map((b) => ({ id: b.id })), quant: 'nf4', kernels: 'fast' },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json<EvaluationBatch>();
+}
+
+describe('benchmarks and evaluate jobs', () => {
+  let mc: Benchmark;
+  let lossBenchmark: Benchmark;
+
+  it('previews the rendered prompts of the first items', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/benchmarks/preview', payload: { datasetId: dataset.id, ...multipleChoice, count: 2 } });
+    expect(res.statusCode, res.body).toBe(200);
+    const preview = res.json<BenchmarkPreview>();
+    expect(preview).toMatchObject({ rows: 3, problems: [] });
+    expect(preview.items).toEqual([
+      { row: 0, location: 'line 1', prompt: 'Question: What is 2 + 2?\nAnswer:', continuations: [' 3', ' 4', ' 5'], target: '4' },
+      { row: 1, location: 'line 2', prompt: 'Question: Which colour is the sky?\nAnswer:', continuations: [' Blue', ' Green', ' Red'], target: 'Blue' },
+    ]);
+  });
+
+  it('creates benchmarks from a stored dataset version, versioned like datasets', async () => {
+    mc = await createBenchmark('Quiz', multipleChoice);
+    expect(mc).toMatchObject({
+      version: 1,
+      datasetVersion: 1,
+      task: 'multiple-choice',
+      items: 3,
+      template: { continuation: ' {choice}' },
+      generation: null,
+      versions: [1],
+    });
+    lossBenchmark = await createBenchmark('Quiz answers', loss);
+    expect(lossBenchmark).toMatchObject({ task: 'loss', items: 3 });
+
+    const edited = await app.inject({
+      method: 'POST',
+      url: `/api/benchmarks/${mc.id}/versions`,
+      payload: { datasetId: dataset.id, ...multipleChoice, template: { prompt: 'Q: {question}\nA:', continuation: ' {choice}' } },
+    });
+    expect(edited.statusCode, edited.body).toBe(201);
+    expect(edited.json<Benchmark>()).toMatchObject({ id: mc.id, name: 'Quiz', version: 2, versions: [2, 1] });
+    expect((await app.inject({ url: `/api/benchmarks/${mc.id}?version=1` })).json<Benchmark>().template.prompt).toBe('Question: {question}\nAnswer:');
+    const list = (await app.inject({ url: '/api/benchmarks' })).json<{ benchmarks: Benchmark[] }>().benchmarks;
+    expect(list.map((b) => [b.id, b.version])).toEqual(
+      expect.arrayContaining([
+        [mc.id, 2],
+        [lossBenchmark.id, 1],
+      ]),
+    );
+    expect((await app.inject({ url: `/api/benchmarks/${mc.id}?version=9` })).json()).toMatchObject({ error: { code: 'BENCHMARK_NOT_FOUND' } });
+  });
+
+  it('refuses a mapping that does not fit, naming every bad row, and stores nothing', async () => {
+    const before = (await app.inject({ url: '/api/benchmarks' })).json<{ benchmarks: Benchmark[] }>().benchmarks.length;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/benchmarks',
+      payload: { name: 'Bad', datasetId: dataset.id, task: 'multiple-choice', fields: { question: 'question', choices: 'options', answer: 'answer' } },
+    });
+    expect(res.statusCode).toBe(422);
+    const body = res.json<{ error: { code: string; message: string; details: { problems: { location: string; message: string }[] } } }>();
+    expect(body.error.code).toBe('BENCHMARK_INVALID');
+    expect(body.error.message).toMatch(/3 of 3 rows of "quiz.*" v1 cannot become multiple-choice items/);
+    expect(body.error.message).toContain('line 1: has no field "options"');
+    expect(body.error.details.problems.map((p) => p.location)).toEqual(['line 1', 'line 2', 'line 3']);
+    // A multiple-choice benchmark without choices is refused by the schema.
+    const noChoices = await app.inject({
+      method: 'POST',
+      url: '/api/benchmarks',
+      payload: { name: 'Bad', datasetId: dataset.id, ...loss, task: 'multiple-choice' },
+    });
+    expect(noChoices.statusCode).toBe(400);
+    expect((await app.inject({ url: '/api/benchmarks' })).json<{ benchmarks: Benchmark[] }>().benchmarks.length).toBe(before);
+  });
+
+  it('runs a batch of evaluate jobs in the worker, then answers the same batch from the cache', async () => {
+    const batch = await launch([mc, lossBenchmark]);
+    expect(batch.jobs.map((j) => j.type)).toEqual(['evaluate', 'evaluate']);
+    expect(batch.jobs[0]!.title).toBe(`${model.name} · Quiz v2`);
+    const done = await Promise.all(batch.jobs.map((j) => waitForStatus(app, j.id, ['succeeded', 'failed'], 120_000)));
+    for (const job of done) expect(job.error, JSON.stringify(job.error)).toBeNull();
+    const [mcResult, lossResult] = done.map((j) => j.result as EvaluateJobResult);
+    expect(done[0]!.progress).toMatchObject({ step: 3, total: 3 });
+
+    expect(mcResult).toMatchObject({
+      cached: false,
+      cachedFrom: null,
+      quant: 'nf4',
+      kernels: 'fast',
+      limit: null,
+      benchmark: { id: mc.id, version: 2, task: 'multiple-choice' },
+    });
+    expect(mcResult!.items).toHaveLength(3);
+    for (const item of mcResult!.items) expect(item.choices).toHaveLength(3);
+    const accuracy = mcResult!.items.filter((i) => i.correct).length / 3;
+    expect(mcResult!.metrics.accuracy).toBeCloseTo(accuracy, 12);
+    expect(mcResult!.items.map((i) => i.target)).toEqual(['4', 'Blue', 'four']);
+    // The prediction is the choice with the highest log-probability.
+    for (const item of mcResult!.items) {
+      const best = item.choices!.reduce((a, b) => (b.logprob > a.logprob ? b : a));
+      expect(item.prediction).toBe(best.text);
+    }
+
+    expect(lossResult!.metrics.loss).toBeGreaterThan(0);
+    expect(lossResult!.metrics.perplexity).toBeCloseTo(Math.exp(lossResult!.metrics.loss!), 9);
+    expect(lossResult!.items.every((i) => typeof i.nll === 'number' && (i.tokens ?? 0) > 0)).toBe(true);
+
+    const again = await launch([mc, lossBenchmark]);
+    expect(again.batchId).not.toBe(batch.batchId);
+    // Answered at once: already succeeded when the launch returns.
+    expect(again.jobs.map((j) => j.status)).toEqual(['succeeded', 'succeeded']);
+    const [mcCached, lossCached] = await Promise.all(
+      again.jobs.map(async (j) => (await app.inject({ url: `/api/jobs/${j.id}` })).json<Job>().result as EvaluateJobResult),
+    );
+    expect(mcCached).toMatchObject({ cached: true, cachedFrom: batch.jobs[0]!.id, metrics: mcResult!.metrics });
+    expect(lossCached).toMatchObject({ cached: true, cachedFrom: batch.jobs[1]!.id, metrics: lossResult!.metrics });
+
+    // Other settings are another evaluation: not cached.
+    const exact = await app.inject({
+      method: 'POST',
+      url: '/api/evaluations',
+      payload: { models: [{ modelId: model.id }], benchmarks: [{ id: lossBenchmark.id }], quant: 'nf4', kernels: 'exact', limit: 2 },
+    });
+    expect(exact.statusCode, exact.body).toBe(201);
+    const exactJob = await waitForStatus(app, exact.json<EvaluationBatch>().jobs[0]!.id, ['succeeded', 'failed'], 120_000);
+    expect(exactJob.result).toMatchObject({ cached: false, kernels: 'exact', limit: 2, items: [{}, {}] });
+
+    const results = (await app.inject({ url: `/api/evaluations?batchId=${again.batchId}` })).json<EvaluationList>().evaluations;
+    expect(results).toHaveLength(2);
+    expect(results.every((r) => r.cached && r.status === 'succeeded' && r.model.id === model.id && r.metrics !== null)).toBe(true);
+    expect((await app.inject({ url: '/api/evaluations' })).json<EvaluationList>().evaluations).toHaveLength(5);
+  }, 240_000);
+
+  it('refuses an adapter that is not one, saying what to give', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/evaluations',
+      payload: { models: [{ modelId: model.id, adapter: '../../etc' }], benchmarks: [{ id: lossBenchmark.id }] },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: { code: 'EVALUATE_CONFIG_INVALID' } });
+    expect(res.json<{ error: { message: string } }>().error.message).toMatch(/neither a fine-tune job id nor a folder inside/);
+  });
+});
