@@ -37,6 +37,7 @@ afterAll(async () => {
 
 const multipleChoice = { task: 'multiple-choice', fields: { question: 'question', choices: 'choices', answer: 'answer' } };
 const loss = { task: 'loss', fields: { question: 'question', answer: 'reference' } };
+const generate = { task: 'generate', fields: { question: 'question', answer: 'reference' }, generation: { maxNewTokens: 3, extractor: { kind: 'whole' } } };
 
 async function createBenchmark(name: string, def: object): Promise<Benchmark> {
   const res = await app.inject({ method: 'POST', url: '/api/benchmarks', payload: { name, datasetId: dataset.id, ...def } });
@@ -57,6 +58,7 @@ async function launch(benchmarks: Benchmark[]): Promise<EvaluationBatch> {
 describe('benchmarks and evaluate jobs', () => {
   let mc: Benchmark;
   let lossBenchmark: Benchmark;
+  let generateBenchmark: Benchmark;
 
   it('previews the rendered prompts of the first items', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/benchmarks/preview', payload: { datasetId: dataset.id, ...multipleChoice, count: 2 } });
@@ -82,6 +84,8 @@ describe('benchmarks and evaluate jobs', () => {
     });
     lossBenchmark = await createBenchmark('Quiz answers', loss);
     expect(lossBenchmark).toMatchObject({ task: 'loss', items: 3 });
+    generateBenchmark = await createBenchmark('Quiz generation', generate);
+    expect(generateBenchmark).toMatchObject({ task: 'generate', generation: { maxNewTokens: 3, stop: [], extractor: { kind: 'whole' } } });
 
     const edited = await app.inject({
       method: 'POST',
@@ -125,12 +129,12 @@ describe('benchmarks and evaluate jobs', () => {
   });
 
   it('runs a batch of evaluate jobs in the worker, then answers the same batch from the cache', async () => {
-    const batch = await launch([mc, lossBenchmark]);
-    expect(batch.jobs.map((j) => j.type)).toEqual(['evaluate', 'evaluate']);
+    const batch = await launch([mc, lossBenchmark, generateBenchmark]);
+    expect(batch.jobs.map((j) => j.type)).toEqual(['evaluate', 'evaluate', 'evaluate']);
     expect(batch.jobs[0]!.title).toBe(`${model.name} · Quiz v2`);
     const done = await Promise.all(batch.jobs.map((j) => waitForStatus(app, j.id, ['succeeded', 'failed'], 120_000)));
     for (const job of done) expect(job.error, JSON.stringify(job.error)).toBeNull();
-    const [mcResult, lossResult] = done.map((j) => j.result as EvaluateJobResult);
+    const [mcResult, lossResult, generateResult] = done.map((j) => j.result as EvaluateJobResult);
     expect(done[0]!.progress).toMatchObject({ step: 3, total: 3 });
 
     expect(mcResult).toMatchObject({
@@ -156,6 +160,10 @@ describe('benchmarks and evaluate jobs', () => {
     expect(lossResult!.metrics.perplexity).toBeCloseTo(Math.exp(lossResult!.metrics.loss!), 9);
     expect(lossResult!.items.every((i) => typeof i.nll === 'number' && (i.tokens ?? 0) > 0)).toBe(true);
 
+    expect(Object.keys(generateResult!.metrics).sort()).toEqual(['bleu', 'chrf', 'exact_match', 'f1', 'rouge_l']);
+    expect(generateResult!.items.map((i) => i.target)).toEqual(['Four.', 'Blue.', 'Four legs.']);
+    expect(generateResult!.items.every((i) => typeof i.output === 'string')).toBe(true);
+
     const again = await launch([mc, lossBenchmark]);
     expect(again.batchId).not.toBe(batch.batchId);
     // Answered at once: already succeeded when the launch returns.
@@ -179,7 +187,7 @@ describe('benchmarks and evaluate jobs', () => {
     const results = (await app.inject({ url: `/api/evaluations?batchId=${again.batchId}` })).json<EvaluationList>().evaluations;
     expect(results).toHaveLength(2);
     expect(results.every((r) => r.cached && r.status === 'succeeded' && r.model.id === model.id && r.metrics !== null)).toBe(true);
-    expect((await app.inject({ url: '/api/evaluations' })).json<EvaluationList>().evaluations).toHaveLength(5);
+    expect((await app.inject({ url: '/api/evaluations' })).json<EvaluationList>().evaluations).toHaveLength(6);
   }, 240_000);
 
   it('refuses an adapter that is not one, saying what to give', async () => {

@@ -139,13 +139,13 @@ export function deleteJobRow(db: Db, id: string): void {
   db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
 }
 
-/** Queued or running jobs whose config reads dataset `id` (for training or validation). */
+/** Queued or running jobs whose config reads dataset `id` (for training, validation, or an evaluation's benchmark). */
 export function jobsUsingDataset(db: Db, id: string): string[] {
   const rows = db.prepare("SELECT id, config FROM jobs WHERE status IN ('queued', 'running')").all() as { id: string; config: string }[];
   return rows
     .filter((row) => {
-      const config = JSON.parse(row.config) as { datasetId?: string; validation?: { datasetId?: string } };
-      return config.datasetId === id || config.validation?.datasetId === id;
+      const config = JSON.parse(row.config) as { datasetId?: string; validation?: { datasetId?: string }; resolved?: { dataset?: { id?: string } } };
+      return config.datasetId === id || config.validation?.datasetId === id || config.resolved?.dataset?.id === id;
     })
     .map((row) => row.id);
 }
