@@ -187,8 +187,38 @@ describe('benchmarks and evaluate jobs', () => {
     const results = (await app.inject({ url: `/api/evaluations?batchId=${again.batchId}` })).json<EvaluationList>().evaluations;
     expect(results).toHaveLength(2);
     expect(results.every((r) => r.cached && r.status === 'succeeded' && r.model.id === model.id && r.metrics !== null)).toBe(true);
-    expect((await app.inject({ url: '/api/evaluations' })).json<EvaluationList>().evaluations).toHaveLength(6);
+    expect((await app.inject({ url: '/api/evaluations' })).json<EvaluationList>().evaluations).toHaveLength(6); // 3 + 2 cached + 1 with other settings
   }, 240_000);
+
+  it('shows progress in items and stops when canceled', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => ({ question: `What is ${i} + 1?`, choices: [`${i}`, `${i + 1}`, `${i + 2}`], answer: 1 }));
+    const uploaded = await app.inject({
+      method: 'POST',
+      url: '/api/datasets/upload?fileName=long-quiz.jsonl',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: many.map((r) => JSON.stringify(r)).join('\n') + '\n',
+    });
+    expect(uploaded.statusCode).toBe(201);
+    const long = await app.inject({
+      method: 'POST',
+      url: '/api/benchmarks',
+      payload: { name: 'Long quiz', datasetId: uploaded.json<Dataset>().id, ...multipleChoice },
+    });
+    expect(long.statusCode, long.body).toBe(201);
+    const [job] = (await launch([long.json<Benchmark>()])).jobs;
+    const deadline = Date.now() + 60_000;
+    let running = (await app.inject({ url: `/api/jobs/${job!.id}` })).json<Job>();
+    while (!(running.status === 'running' && (running.progress?.step ?? 0) > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      running = (await app.inject({ url: `/api/jobs/${job!.id}` })).json<Job>();
+    }
+    expect(running.progress).toMatchObject({ total: 3000, message: expect.stringMatching(/^\d+ of 3000 items$/) });
+    expect(running.progress!.etaSeconds).toBeGreaterThan(0);
+    expect((await app.inject({ method: 'POST', url: `/api/jobs/${job!.id}/cancel` })).statusCode).toBe(202);
+    const canceled = await waitForStatus(app, job!.id, ['canceled', 'succeeded', 'failed'], 30_000);
+    expect(canceled.status).toBe('canceled');
+    expect(canceled.result).toBeNull();
+  }, 120_000);
 
   it('refuses an adapter that is not one, saying what to give', async () => {
     const res = await app.inject({
