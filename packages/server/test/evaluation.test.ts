@@ -4,6 +4,7 @@
  * row named, a batch of evaluate jobs (multiple choice and loss) run in the worker, and the same
  * batch again answered from the results cache.
  */
+import path from 'node:path';
 import type { BaseModel, Benchmark, BenchmarkPreview, Dataset, EvaluateJobResult, EvaluationBatch, EvaluationList, Job } from '@qlora-studio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, waitForStatus } from './helpers.js';
@@ -219,6 +220,55 @@ describe('benchmarks and evaluate jobs', () => {
     expect(canceled.status).toBe('canceled');
     expect(canceled.result).toBeNull();
   }, 120_000);
+
+  it("evaluates a fine-tune's adapter and its checkpoints, each its own cached result", async () => {
+    const chats = rows.map((r) => ({
+      messages: [
+        { role: 'user', content: r.question },
+        { role: 'assistant', content: r.reference },
+      ],
+    }));
+    const uploaded = await app.inject({
+      method: 'POST',
+      url: '/api/datasets/upload?fileName=chats.jsonl',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: chats.map((r) => JSON.stringify(r)).join('\n') + '\n',
+    });
+    const train = await app.inject({
+      method: 'POST',
+      url: '/api/jobs',
+      payload: {
+        type: 'train',
+        config: { modelId: model.id, datasetId: uploaded.json<Dataset>().id, maxSteps: 2, seqLen: 64, learningRate: 1e-2, checkpointEvery: 1 },
+      },
+    });
+    expect(train.statusCode, train.body).toBe(201);
+    const trained = await waitForStatus(app, train.json<Job>().id, ['succeeded', 'failed'], 120_000);
+    expect(trained.error, JSON.stringify(trained.error)).toBeNull();
+    const outputDir = (trained.config as { resolved: { outputDir: string } }).resolved.outputDir;
+    const checkpoint = path.relative(path.join(app.home, 'adapters'), path.join(outputDir, 'checkpoint-1'));
+
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/evaluations',
+      payload: {
+        models: [{ modelId: model.id }, { modelId: model.id, adapter: trained.id }, { modelId: model.id, adapter: checkpoint }],
+        benchmarks: [{ id: lossBenchmark.id }],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const jobs = res.json<EvaluationBatch>().jobs;
+    // The base model's result is cached from the first batch; the adapter and the checkpoint are computed.
+    expect(jobs[0]!.status).toBe('succeeded');
+    const done = await Promise.all(jobs.map((j) => waitForStatus(app, j.id, ['succeeded', 'failed'], 120_000)));
+    for (const job of done) expect(job.error, JSON.stringify(job.error)).toBeNull();
+    const [base, adapted, atCheckpoint] = done.map((j) => j.result as EvaluateJobResult);
+    expect(base).toMatchObject({ cached: true, adapter: null });
+    expect(adapted).toMatchObject({ cached: false, adapter: { ref: trained.id, path: outputDir } });
+    expect(atCheckpoint).toMatchObject({ cached: false, adapter: { ref: checkpoint, label: checkpoint.split(path.sep).join('/') } });
+    expect(adapted!.metrics.loss).not.toBe(base!.metrics.loss);
+    expect(jobs[1]!.title).toContain(`${model.name} + `);
+  }, 240_000);
 
   it('refuses an adapter that is not one, saying what to give', async () => {
     const res = await app.inject({
