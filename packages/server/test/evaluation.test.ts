@@ -221,7 +221,7 @@ describe('benchmarks and evaluate jobs', () => {
     expect(canceled.result).toBeNull();
   }, 120_000);
 
-  it("evaluates a fine-tune's adapter and its checkpoints, each its own cached result", async () => {
+  it("evaluates a fine-tune's adapter and a checkpoint beside the base model, whose result comes from the cache", async () => {
     const chats = rows.map((r) => ({
       messages: [
         { role: 'user', content: r.question },
