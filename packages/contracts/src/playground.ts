@@ -116,6 +116,13 @@ export type GenerationPresetName = keyof typeof generationPresets;
 export const quantModeSchema = z.enum(['nf4', 'none']);
 export type QuantMode = z.infer<typeof quantModeSchema>;
 
+/**
+ * How NF4 weights are multiplied: fast (int8 kernels built from them, the default) or exact
+ * (MatMulBnb4, the bitsandbytes NF4 math other QLoRA tools compute, about half as fast).
+ */
+export const kernelChoiceSchema = z.enum(['fast', 'exact']);
+export type KernelChoice = z.infer<typeof kernelChoiceSchema>;
+
 /** One model to run: a base model, optionally with the adapter a fine-tune produced. */
 export const modelChoiceSchema = z
   .object({
@@ -124,6 +131,8 @@ export const modelChoiceSchema = z
     adapterId: z.string().min(1).nullable().default(null),
     /** nf4: weights quantized to 4 bits as QLoRA trains them (less memory); none: full precision. */
     quant: quantModeSchema.default('nf4'),
+    /** With nf4: fast or exact kernels (see `kernelChoiceSchema`); full precision has one kind. */
+    kernels: kernelChoiceSchema.default('fast'),
     /**
      * Chat mode: how the conversation is written out. null: as the adapter was trained (its
      * prompt template), else the model's own chat template; a template here overrides both, so a

@@ -4,7 +4,7 @@ import { defaultGenerationSettings } from '@qlora-studio/contracts';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InferencePool, type TaskEvent } from '../src/playground/inference-pool.js';
-import type { GenerateTask } from '../src/playground/inference-protocol.js';
+import { loadedModelKey, type GenerateTask } from '../src/playground/inference-protocol.js';
 import { fixture } from './helpers.js';
 
 const pools: InferencePool[] = [];
@@ -28,6 +28,7 @@ const task = (taskId: string, text: string, modelDir = '/models/a'): GenerateTas
   taskId,
   modelDir,
   quant: 'nf4',
+  kernels: 'fast',
   adapterDir: null,
   prompt: { kind: 'text', text },
   settings: defaultGenerationSettings,
@@ -173,5 +174,13 @@ describe('the inference pool', () => {
     expect(pool.workerPids()).toEqual([pid]); // the warm worker took it
     expect(events.at(-1)).toMatchObject({ type: 'done' });
     await expect.poll(() => pool.workerPids(), { timeout: 5000 }).toEqual([]);
+  });
+});
+
+describe('loadedModelKey', () => {
+  it('tells NF4 kernels apart (a worker holding the fast model does not answer an exact request), full precision has one', () => {
+    const dir = '/models/a';
+    expect(loadedModelKey({ quant: 'nf4', kernels: 'fast', modelDir: dir })).not.toBe(loadedModelKey({ quant: 'nf4', kernels: 'exact', modelDir: dir }));
+    expect(loadedModelKey({ quant: 'none', kernels: 'fast', modelDir: dir })).toBe(loadedModelKey({ quant: 'none', kernels: 'exact', modelDir: dir }));
   });
 });

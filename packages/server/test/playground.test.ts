@@ -179,10 +179,14 @@ describe('running prompts', () => {
     const created = await call<PlaygroundRun>('POST', '/api/playground/runs', {
       prompt: { mode: 'text', template: 'Tell a long story.', variables: {} },
       settings: { ...sampled, maxNewTokens: 1000, stopStrings: [] },
-      panes: [{ modelId: model.id, quant: 'none' }, { modelId: model.id }],
+      panes: [
+        { modelId: model.id, quant: 'none' },
+        { modelId: model.id, kernels: 'exact' },
+      ],
     });
     expect(created.body.panes[1]!.statusText).toMatch(/Waiting/);
-    expect(created.body.panes.map((p) => p.label)).toEqual([`${model.name}, full precision`, model.name]);
+    expect(created.body.panes.map((p) => p.label)).toEqual([`${model.name}, full precision`, `${model.name}, exact NF4 kernels`]);
+    expect(created.body.panes.map((p) => p.model.kernels)).toEqual(['fast', 'exact']);
     // Stop the waiting pane at once: it never starts.
     const stopped = await call<PlaygroundRun>('POST', `/api/playground/runs/${created.body.id}/stop`, { pane: 1 });
     expect(stopped.body.panes[1]).toMatchObject({ status: 'stopped', finishReason: 'aborted', text: '' });
@@ -345,7 +349,7 @@ describe('sessions', () => {
     const sessionId = insertSession(db, { tokenId: null, label: 'this machine' }, { title: 'Interrupted', draft: null });
     const pane = {
       index: 0,
-      model: { modelId: model.id, adapterId: null, quant: 'nf4' as const },
+      model: { modelId: model.id, adapterId: null, quant: 'nf4' as const, kernels: 'fast' as const },
       label: 'x',
       status: 'running' as const,
       text: 'half a rep',

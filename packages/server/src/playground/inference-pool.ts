@@ -4,7 +4,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import { explainWorkerExit } from '../jobs/failure.js';
-import { inferenceMessageSchema, modelsPerWorker, type GenerateTask, type InferenceCommand, type InferenceMessage } from './inference-protocol.js';
+import {
+  inferenceMessageSchema,
+  loadedModelKey,
+  modelsPerWorker,
+  type GenerateTask,
+  type InferenceCommand,
+  type InferenceMessage,
+} from './inference-protocol.js';
 
 /** What a task hears from its worker; `failed` also comes from the pool when the worker dies. */
 export type TaskEvent = InferenceMessage extends infer M ? (M extends { taskId: string } ? Omit<M, 'taskId'> : never) : never;
@@ -62,7 +69,7 @@ const tsxLoader = import.meta.resolve('tsx');
 const workerNiceness = 10;
 
 function modelKey(task: GenerateTask): string {
-  return `${task.quant}|${task.modelDir}`;
+  return loadedModelKey(task);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { generationSettingsSchema, jobErrorSchema, promptTemplateSchema, quantModeSchema } from '@qlora-studio/contracts';
+import { generationSettingsSchema, jobErrorSchema, kernelChoiceSchema, promptTemplateSchema, quantModeSchema } from '@qlora-studio/contracts';
 
 /**
  * The IPC protocol between the server and an inference worker process. A worker keeps models
@@ -13,6 +13,7 @@ export const generateTaskSchema = z.object({
   taskId: z.string(),
   modelDir: z.string(),
   quant: quantModeSchema,
+  kernels: kernelChoiceSchema,
   /** A PEFT adapter folder applied unmerged, or null for the base model. */
   adapterDir: z.string().nullable(),
   /** Chat prompts: the template to write them with; null: the adapter's (as trained), else the model's. */
@@ -24,6 +25,11 @@ export const generateTaskSchema = z.object({
   settings: generationSettingsSchema,
 });
 export type GenerateTask = z.infer<typeof generateTaskSchema>;
+
+/** What tells two loaded models apart: the folder, the quantization and (for NF4) the kernels. */
+export function loadedModelKey(task: Pick<GenerateTask, 'quant' | 'kernels' | 'modelDir'>): string {
+  return `${task.quant}${task.quant === 'nf4' ? `:${task.kernels}` : ''}|${task.modelDir}`;
+}
 
 export type InferenceCommand = ({ type: 'generate' } & GenerateTask) | { type: 'abort'; taskId: string };
 

@@ -14,7 +14,7 @@ import {
   type ModelFolder,
 } from '@qlora-studio/engine';
 import { explainJobError } from '../jobs/failure.js';
-import { modelsPerWorker, type GenerateTask, type InferenceCommand, type InferenceMessage } from './inference-protocol.js';
+import { loadedModelKey, modelsPerWorker, type GenerateTask, type InferenceCommand, type InferenceMessage } from './inference-protocol.js';
 
 interface LoadedModel {
   folder: ModelFolder;
@@ -36,7 +36,7 @@ function send(message: InferenceMessage): void {
 }
 
 async function modelFor(task: GenerateTask): Promise<LoadedModel> {
-  const key = `${task.quant}|${task.modelDir}`;
+  const key = loadedModelKey(task);
   let entry = loaded.get(key);
   if (entry) {
     loaded.delete(key); // re-inserted below: Map order is recency order
@@ -50,7 +50,7 @@ async function modelFor(task: GenerateTask): Promise<LoadedModel> {
     send({ type: 'loading', taskId: task.taskId, message: `Loading the model${task.quant === 'nf4' ? ' (quantizing to NF4)' : ''}…` });
     const folder = loadModelFolder(task.modelDir);
     folder.weights.close();
-    entry = { folder, model: await loadCausalLM(task.modelDir, { quant: task.quant }), adapters: new Set() };
+    entry = { folder, model: await loadCausalLM(task.modelDir, { quant: task.quant, kernels: task.kernels }), adapters: new Set() };
   }
   loaded.set(key, entry);
   if (task.adapterDir) {

@@ -187,7 +187,8 @@ export class PlaygroundService {
         );
       }
       // Named by what it runs; full precision is said, since comparing it with NF4 is a common question.
-      const label = `${adapter ? `${model.name} + ${adapter.title}` : model.name}${choice.quant === 'none' ? ', full precision' : ''}`;
+      const precision = choice.quant === 'none' ? ', full precision' : choice.kernels === 'exact' ? ', exact NF4 kernels' : '';
+      const label = `${adapter ? `${model.name} + ${adapter.title}` : model.name}${precision}`;
       return { index, choice, modelDir: model.path, adapterDir: adapter?.path ?? null, label };
     });
 
@@ -215,6 +216,7 @@ export class PlaygroundService {
         taskId: `${run.id}:${pane.index}`,
         modelDir: pane.modelDir,
         quant: pane.choice.quant,
+        kernels: pane.choice.kernels,
         adapterDir: pane.adapterDir,
         promptTemplate: pane.choice.promptTemplate ?? null,
         prompt: rendered,

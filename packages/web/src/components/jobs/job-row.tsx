@@ -1,5 +1,5 @@
 import { jobTypeLabels, type Job } from '@qlora-studio/contracts';
-import { ChevronRight, Cpu, Database, Download, Sparkles } from 'lucide-react';
+import { ChevronRight, ClipboardCheck, Cpu, Database, Download, Sparkles } from 'lucide-react';
 import { Link } from 'react-router';
 import { RelativeTime } from '../ui/relative-time';
 import { formatDuration, secondsBetween } from '../../lib/format';
@@ -8,7 +8,7 @@ import { JobProgress, JobStatusBadge } from './job-status';
 
 export const jobPath = (id: string) => `/activity/jobs/${encodeURIComponent(id)}`;
 
-const typeIcons = { 'system-check': Cpu, train: Sparkles, 'download-model': Download, 'import-dataset': Database } as const;
+const typeIcons = { 'system-check': Cpu, train: Sparkles, 'download-model': Download, 'import-dataset': Database, evaluate: ClipboardCheck } as const;
 
 /** Type (when the title does not say it), when it was created, and how long it ran or has run. */
 export function JobMeta({ job, className }: { job: Job; className?: string }) {

@@ -18,7 +18,7 @@ import {
   type EditorDraft,
 } from './draft';
 
-const model = { modelId: 'm1', adapterId: null, quant: 'nf4' as const };
+const model = { modelId: 'm1', adapterId: null, quant: 'nf4' as const, kernels: 'fast' as const };
 
 function draft(patch: Partial<EditorDraft> = {}): EditorDraft {
   return { ...emptyDraft(), panes: [model], ...patch };

@@ -37,7 +37,7 @@ export interface EditorDraft {
   panes: ModelChoice[];
 }
 
-export const emptyPane: ModelChoice = { modelId: '', adapterId: null, quant: 'nf4' };
+export const emptyPane: ModelChoice = { modelId: '', adapterId: null, quant: 'nf4', kernels: 'fast' };
 
 /** `"a\\nb"` (as typed) ↔ `"a\nb"`: stop strings are written one per line, escapes for breaks. */
 export function parseStopStrings(text: string): string[] {

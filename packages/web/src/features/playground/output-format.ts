@@ -62,7 +62,7 @@ export function paneToMarkdown(run: PlaygroundRun, pane: PaneOutput): string {
     `# ${pane.label}`,
     '',
     `- Run: ${run.id} (${run.createdAt})`,
-    `- Model: ${pane.model.modelId}${pane.model.adapterId ? ` + adapter ${pane.model.adapterId}` : ''} (${pane.model.quant === 'nf4' ? '4-bit NF4' : 'full precision'})`,
+    `- Model: ${pane.model.modelId}${pane.model.adapterId ? ` + adapter ${pane.model.adapterId}` : ''} (${pane.model.quant === 'nf4' ? `4-bit NF4, ${pane.model.kernels === 'exact' ? 'exact' : 'fast'} kernels` : 'full precision'})`,
     `- Settings: temperature ${s.temperature}, top-p ${s.topP}, top-k ${s.topK}, max new tokens ${s.maxNewTokens}, repetition penalty ${s.repetitionPenalty}, seed ${s.seed}`,
     ...(s.stopStrings.length ? [`- Stop strings: ${s.stopStrings.map((x) => JSON.stringify(x)).join(', ')}`] : []),
     ...(finishReasonText(pane.finishReason) ? [`- Finish: ${finishReasonText(pane.finishReason)}`] : []),

@@ -2,7 +2,7 @@ import { defaultGenerationSettings, queuedPane, type PaneOutput, type Playground
 
 /** A pane as the server would send it, with overrides. */
 export function testPane(overrides: Partial<PaneOutput> = {}): PaneOutput {
-  const { statusText: _statusText, ...pane } = queuedPane(0, { modelId: 'm1', adapterId: null, quant: 'nf4' }, 'Demo model');
+  const { statusText: _statusText, ...pane } = queuedPane(0, { modelId: 'm1', adapterId: null, quant: 'nf4', kernels: 'fast' }, 'Demo model');
   return { ...pane, status: 'running', ...overrides };
 }
 

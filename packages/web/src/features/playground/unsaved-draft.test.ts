@@ -8,6 +8,12 @@ describe('isEditorDraft', () => {
     expect(isEditorDraft({ ...emptyDraft(), mode: 'chat', conversation: [{ role: 'user', content: 'Hi' }], values: { name: 'Ada' } })).toBe(true);
   });
 
+  it('keeps a draft kept before the kernels choice, as the fast kernels it ran', () => {
+    const { kernels: _kernels, ...pane } = emptyDraft().panes[0]!;
+    expect(isEditorDraft({ ...emptyDraft(), panes: [pane] })).toBe(true);
+    expect(isEditorDraft({ ...emptyDraft(), panes: [{ ...pane, kernels: 'turbo' }] })).toBe(false);
+  });
+
   it('refuses what an older version or another app may have left', () => {
     for (const value of [
       null,

@@ -27,7 +27,15 @@ const editorDraftSchema = z.object({
     .catchall(z.string()),
   // Loose: a pane's other fields (its prompt template) are kept as they were.
   panes: z
-    .array(z.looseObject({ modelId: z.string(), adapterId: z.string().nullable(), quant: z.enum(['nf4', 'none']) }))
+    .array(
+      z.looseObject({
+        modelId: z.string(),
+        adapterId: z.string().nullable(),
+        quant: z.enum(['nf4', 'none']),
+        // Drafts kept before the kernels choice existed ran the fast kernels.
+        kernels: z.enum(['fast', 'exact']).default('fast'),
+      }),
+    )
     .min(1)
     .max(4),
 }) satisfies z.ZodType<EditorDraft>;

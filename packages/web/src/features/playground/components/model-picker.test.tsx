@@ -49,7 +49,7 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '
 describe('the pane model picker', () => {
   const html = renderToStaticMarkup(
     <MemoryRouter>
-      <PaneModelFields index={0} choice={{ modelId: 'm1', adapterId: 'job1', quant: 'nf4' }} catalogue={catalogue} onChange={() => {}} />
+      <PaneModelFields index={0} choice={{ modelId: 'm1', adapterId: 'job1', quant: 'nf4', kernels: 'fast' }} catalogue={catalogue} onChange={() => {}} />
     </MemoryRouter>,
   );
 
@@ -62,5 +62,18 @@ describe('the pane model picker', () => {
   it('names the dataset once in the adapter choice', () => {
     const option = /<option value="job1"[^>]*>([^<]*)<\/option>/.exec(html)?.[1];
     expect(option).toBe(adapter.title);
+  });
+
+  it('offers fast and exact NF4 kernels and full precision in one labelled select, and says which runs', () => {
+    const exact = renderToStaticMarkup(
+      <MemoryRouter>
+        <PaneModelFields index={0} choice={{ modelId: 'm1', adapterId: null, quant: 'nf4', kernels: 'exact' }} catalogue={catalogue} onChange={() => {}} />
+      </MemoryRouter>,
+    );
+    const options = [...exact.matchAll(/<option value="(nf4-fast|nf4-exact|none)"[^>]*>/g)].map((m) => m[1]);
+    expect(options).toEqual(['nf4-fast', 'nf4-exact', 'none']);
+    expect(exact).toMatch(/<option value="nf4-exact" selected="">/);
+    expect(text(exact)).toContain('exact bitsandbytes math');
+    expect(text(html)).toContain('fast int8 kernels');
   });
 });

@@ -33,7 +33,19 @@ export interface PaneModelFieldsProps {
   wide?: boolean;
 }
 
-function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: PlaygroundAdapter | null; quant: ModelChoice['quant'] }) {
+/**
+ * One select for how weights run: NF4 with fast kernels (int8, the default), NF4 with the exact
+ * bitsandbytes math (what other QLoRA tools compute), or full precision.
+ */
+function weightsValue(choice: ModelChoice): string {
+  return choice.quant === 'none' ? 'none' : `nf4-${choice.kernels ?? 'fast'}`;
+}
+
+function weightsChoice(value: string): Pick<ModelChoice, 'quant' | 'kernels'> {
+  return value === 'none' ? { quant: 'none', kernels: 'fast' } : { quant: 'nf4', kernels: value === 'nf4-exact' ? 'exact' : 'fast' };
+}
+
+function ModelFacts({ model, adapter, choice }: { model: BaseModel; adapter: PlaygroundAdapter | null; choice: ModelChoice }) {
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm">
       <dt className="text-fg-muted">Architecture</dt>
@@ -43,7 +55,11 @@ function ModelFacts({ model, adapter, quant }: { model: BaseModel; adapter: Play
         {formatParameters(model.parameters)} parameters, {formatBytes(model.sizeBytes)}
       </dd>
       <dt className="text-fg-muted">Weights</dt>
-      <dd>{quant === 'nf4' ? '4-bit NF4 (as QLoRA trains)' : 'Full precision'}</dd>
+      <dd>
+        {choice.quant === 'none'
+          ? 'Full precision'
+          : `4-bit NF4 (as QLoRA trains), ${choice.kernels === 'exact' ? 'exact bitsandbytes math' : 'fast int8 kernels'}`}
+      </dd>
       <dt className="text-fg-muted">Chat template</dt>
       <dd>
         {adapter?.promptTemplate
@@ -146,11 +162,12 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
           <select
             id={`${id}-quant`}
             className={selectClass}
-            value={choice.quant}
+            value={weightsValue(choice)}
             disabled={readOnly}
-            onChange={(e) => onChange({ ...choice, quant: e.target.value as ModelChoice['quant'] })}
+            onChange={(e) => onChange({ ...choice, ...weightsChoice(e.target.value) })}
           >
-            <option value="nf4">4-bit NF4 (less memory)</option>
+            <option value="nf4-fast">4-bit NF4, fast kernels (less memory)</option>
+            <option value="nf4-exact">4-bit NF4, exact bitsandbytes math (slower)</option>
             <option value="none">None (full precision)</option>
           </select>
         </div>
@@ -193,7 +210,7 @@ export function PaneModelFields({ index, choice, catalogue, onChange, onRemove, 
               <Badge tone="warning">Demo: random weights</Badge>
             </p>
           )}
-          <ModelFacts model={model} adapter={adapter} quant={choice.quant} />
+          <ModelFacts model={model} adapter={adapter} choice={choice} />
         </>
       ) : choice.modelId ? (
         <p className="text-sm text-danger-text">This model is no longer registered. Choose another one.</p>
