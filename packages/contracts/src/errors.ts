@@ -41,6 +41,10 @@ export const errorCatalogue = {
     hint: 'Fix the field mapping or the template (or the dataset rows) as the message says; nothing was stored. The preview shows every row that cannot become an item.',
   },
   EVALUATE_CONFIG_INVALID: { status: 422, hint: 'Change the model, adapter or benchmark named in the message; nothing was queued.' },
+  EVALUATION_COMPARE_INVALID: {
+    status: 422,
+    hint: 'Choose two or more succeeded evaluate jobs of one benchmark version, evaluated with the same limit, the base first.',
+  },
   TRAIN_CONFIG_INVALID: { status: 422, hint: 'Change the setting named in the message; nothing was queued.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send the body as JSON with "Content-Type: application/json".' },
   RATE_LIMITED: { status: 429, hint: 'Wait a moment and try again.' },

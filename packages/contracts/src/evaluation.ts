@@ -238,3 +238,113 @@ export type EvaluationSummary = z.infer<typeof evaluationSummarySchema>;
 
 export const evaluationListSchema = z.object({ evaluations: z.array(evaluationSummarySchema) }).meta({ id: 'EvaluationList' });
 export type EvaluationList = z.infer<typeof evaluationListSchema>;
+
+// ---- comparison and report ---------------------------------------------------------------------
+
+const jobIdList = z
+  .string()
+  .regex(/^[^,\s]+(,[^,\s]+)+$/, 'Give two or more evaluate job ids separated by commas, the base first, e.g. "job_a,job_b".')
+  .max(4_000)
+  .describe('Evaluate job ids separated by commas; the first is the base the others are compared with.');
+
+/** GET /api/evaluations/compare: succeeded evaluate jobs of one benchmark version, the base first. */
+export const compareEvaluationsQuerySchema = z.object({ jobIds: jobIdList });
+export type CompareEvaluationsQuery = z.infer<typeof compareEvaluationsQuerySchema>;
+
+export const evaluationReportFormats = ['markdown', 'html', 'csv', 'json'] as const;
+export type EvaluationReportFormat = (typeof evaluationReportFormats)[number];
+export const evaluationReportSections = ['summary', 'metrics', 'charts', 'examples', 'settings'] as const;
+export type EvaluationReportSection = (typeof evaluationReportSections)[number];
+
+const sectionList = z
+  .string()
+  .regex(
+    new RegExp(`^(${evaluationReportSections.join('|')})(,(${evaluationReportSections.join('|')}))*$`),
+    `Name the sections separated by commas, from: ${evaluationReportSections.join(', ')}.`,
+  )
+  .describe(`Markdown and HTML: the sections, separated by commas (default all: ${evaluationReportSections.join(',')}).`);
+
+/** GET /api/evaluations/report: the comparison as a file to download. */
+export const evaluationReportQuerySchema = z.object({
+  jobIds: jobIdList,
+  format: z.enum(evaluationReportFormats).default('html'),
+  sections: sectionList.optional(),
+});
+export type EvaluationReportQuery = z.infer<typeof evaluationReportQuerySchema>;
+
+/** The report file itself (HTML, Markdown, CSV or JSON, as `format` asks), sent as an attachment. */
+export const evaluationReportFileSchema = z.string().meta({ id: 'EvaluationReportFile' });
+
+/** A paired bootstrap of one model against the base on one per-item metric. */
+const bootstrapResultSchema = z.object({
+  delta: z.number(),
+  low: z.number(),
+  high: z.number(),
+  /** Items where the model did better than the base (in the metric's good direction). */
+  better: z.number().int(),
+  worse: z.number().int(),
+  ties: z.number().int(),
+  n: z.number().int(),
+  confidence: z.number(),
+  resamples: z.number().int(),
+});
+
+export const exampleOutcomes = ['won', 'lost', 'both right', 'both wrong'] as const;
+
+/**
+ * Models compared on one benchmark version: each metric's value per model, every model against
+ * the first (the base) with a seeded 95% paired bootstrap interval and a plain-words verdict,
+ * and every item with each model's answer and its outcome against the base.
+ */
+export const evaluationComparisonSchema = z
+  .object({
+    benchmark: z.object({ name: z.string(), task: benchmarkTaskSchema, version: z.union([z.number(), z.string()]).optional(), items: z.number().int() }),
+    /** The models in order; the first is the base. */
+    models: z.array(z.object({ label: z.string(), quant: z.string(), kernels: z.string(), settings: z.record(z.string(), z.unknown()) })),
+    metrics: z.array(
+      z.object({
+        name: z.string(),
+        /** Each model's value, in the order of the models (null when its result lacks the metric). */
+        values: z.array(z.number().nullable()),
+        lowerIsBetter: z.boolean(),
+        /** The metric has per-item scores, hence intervals and verdicts. */
+        perItem: z.boolean(),
+        unit: z.string(),
+        scale: z.number(),
+        /** Every model after the first against the first. */
+        deltas: z.array(
+          z.object({
+            label: z.string(),
+            /** null when a value is missing. */
+            delta: z.number().nullable(),
+            bootstrap: bootstrapResultSchema.optional(),
+            /** e.g. "better on 62 items, worse on 40, 95% CI +1.2 to +6.8 points". */
+            verdict: z.string().optional(),
+          }),
+        ),
+      }),
+    ),
+    examples: z.array(
+      z.object({
+        index: z.number().int(),
+        prompt: z.string(),
+        reference: z.string(),
+        models: z.array(
+          z.object({
+            label: z.string(),
+            prediction: z.string(),
+            correct: z.boolean(),
+            output: z.string().optional(),
+            choices: z.array(z.object({ text: z.string(), logprob: z.number() })).optional(),
+            scores: z.record(z.string(), z.number()),
+            /** Against the base; absent for the base itself. */
+            outcome: z.enum(exampleOutcomes).optional(),
+          }),
+        ),
+      }),
+    ),
+    /** The bootstrap's settings, so the intervals can be reproduced. */
+    bootstrap: z.object({ resamples: z.number().int(), confidence: z.number(), seed: z.number().int() }),
+  })
+  .meta({ id: 'EvaluationComparison' });
+export type EvaluationComparison = z.infer<typeof evaluationComparisonSchema>;

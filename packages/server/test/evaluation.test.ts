@@ -5,7 +5,17 @@
  * batch again answered from the results cache.
  */
 import path from 'node:path';
-import type { BaseModel, Benchmark, BenchmarkPreview, Dataset, EvaluateJobResult, EvaluationBatch, EvaluationList, Job } from '@qlora-studio/contracts';
+import type {
+  BaseModel,
+  Benchmark,
+  BenchmarkPreview,
+  Dataset,
+  EvaluateJobResult,
+  EvaluationBatch,
+  EvaluationComparison,
+  EvaluationList,
+  Job,
+} from '@qlora-studio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, waitForStatus } from './helpers.js';
 
@@ -60,6 +70,11 @@ describe('benchmarks and evaluate jobs', () => {
   let mc: Benchmark;
   let lossBenchmark: Benchmark;
   let generateBenchmark: Benchmark;
+  // Jobs the comparison test reuses: the multiple-choice one, the loss one with the exact kernels and a limit, and the base and adapter on the loss benchmark.
+  let mcJobId: string;
+  let limitedLossJobId: string;
+  let baseLossJobId: string;
+  let adapterLossJobId: string;
 
   it('previews the rendered prompts of the first items', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/benchmarks/preview', payload: { datasetId: dataset.id, ...multipleChoice, count: 2 } });
@@ -184,6 +199,8 @@ describe('benchmarks and evaluate jobs', () => {
     expect(exact.statusCode, exact.body).toBe(201);
     const exactJob = await waitForStatus(app, exact.json<EvaluationBatch>().jobs[0]!.id, ['succeeded', 'failed'], 120_000);
     expect(exactJob.result).toMatchObject({ cached: false, kernels: 'exact', limit: 2, items: [{}, {}] });
+    mcJobId = batch.jobs[0]!.id;
+    limitedLossJobId = exactJob.id;
 
     const results = (await app.inject({ url: `/api/evaluations?batchId=${again.batchId}` })).json<EvaluationList>().evaluations;
     expect(results).toHaveLength(2);
@@ -268,7 +285,71 @@ describe('benchmarks and evaluate jobs', () => {
     expect(atCheckpoint).toMatchObject({ cached: false, adapter: { ref: checkpoint, label: checkpoint.split(path.sep).join('/') } });
     expect(adapted!.metrics.loss).not.toBe(base!.metrics.loss);
     expect(jobs[1]!.title).toContain(`${model.name} + `);
+    baseLossJobId = jobs[0]!.id;
+    adapterLossJobId = jobs[1]!.id;
   }, 240_000);
+
+  it('compares the base with its adapter on one benchmark version, and downloads the report as HTML and CSV', async () => {
+    const res = await app.inject({ url: `/api/evaluations/compare?jobIds=${baseLossJobId},${adapterLossJobId}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const comparison = res.json<EvaluationComparison>();
+    expect(comparison.benchmark).toEqual({ name: 'Quiz answers', task: 'loss', version: 1, items: 3 });
+    expect(comparison.models[0]!.label).toBe(model.name);
+    expect(comparison.models[1]!.label.startsWith(`${model.name} + `)).toBe(true);
+    expect(comparison.models[0]).toMatchObject({ quant: 'nf4', kernels: 'fast', settings: { job: baseLossJobId, adapter: null } });
+    const itemLoss = comparison.metrics.find((m) => m.name === 'item_loss')!;
+    expect(itemLoss).toMatchObject({ perItem: true, lowerIsBetter: true });
+    expect(itemLoss.deltas).toHaveLength(1);
+    expect(itemLoss.deltas[0]!.verdict).toMatch(/better on \d+ items?, worse on \d+/);
+    expect(itemLoss.deltas[0]!.bootstrap).toMatchObject({ n: 3 });
+    // Every item, with its prompt and reference from the dataset and each model's answer.
+    expect(comparison.examples).toHaveLength(3);
+    expect(comparison.examples[0]).toMatchObject({ index: 0, prompt: 'Question: What is 2 + 2?\nAnswer:', reference: 'Four.' });
+    for (const row of comparison.examples) {
+      expect(row.models).toHaveLength(2);
+      expect(row.models[0]!.outcome).toBeUndefined();
+      expect(['won', 'lost', 'both right', 'both wrong']).toContain(row.models[1]!.outcome);
+    }
+
+    const html = await app.inject({ url: `/api/evaluations/report?jobIds=${baseLossJobId},${adapterLossJobId}&format=html&sections=summary,metrics,examples` });
+    expect(html.statusCode, html.body).toBe(200);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.headers['content-disposition']).toBe('attachment; filename="quiz-answers-report.html"');
+    expect(html.body).toMatch(/^<!DOCTYPE html>/i);
+    expect(html.body).toContain('Quiz answers');
+    expect(html.body).not.toMatch(/https?:\/\//);
+    const csv = await app.inject({ url: `/api/evaluations/report?jobIds=${baseLossJobId},${adapterLossJobId}&format=csv` });
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="quiz-answers-report.csv"');
+    expect(csv.body.trimEnd().split('\r\n')).toHaveLength(1 + 3 * 2); // a header, then a row per example and model
+    const json = await app.inject({ url: `/api/evaluations/report?jobIds=${baseLossJobId},${adapterLossJobId}&format=json` });
+    expect(json.headers['content-disposition']).toBe('attachment; filename="quiz-answers-report.json"');
+    expect(json.json()).toMatchObject({
+      kind: 'qlora-studio-evaluation-report',
+      versions: { 'QLoRA Studio': expect.any(String) },
+      comparison: { benchmark: { items: 3 } },
+    });
+  });
+
+  it('refuses to compare evaluations of different benchmarks or limits, saying what to choose', async () => {
+    const refused = async (url: string): Promise<string> => {
+      const res = await app.inject({ url });
+      expect(res.statusCode, res.body).toBe(422);
+      const body = res.json<{ error: { code: string; message: string } }>();
+      expect(body.error.code).toBe('EVALUATION_COMPARE_INVALID');
+      return body.error.message;
+    };
+    expect(await refused(`/api/evaluations/compare?jobIds=${baseLossJobId},${mcJobId}`)).toMatch(
+      /was evaluated on "Quiz" v2, the base .* on "Quiz answers" v1: compare evaluations of one benchmark version only/,
+    );
+    expect(await refused(`/api/evaluations/compare?jobIds=${baseLossJobId},${limitedLossJobId}`)).toMatch(
+      /scored the first 2 items, the base .* every item: compare evaluations with the same limit/,
+    );
+    expect(await refused(`/api/evaluations/report?jobIds=${baseLossJobId},job_missing&format=csv`)).toMatch(/There is no job job_missing/);
+    const one = await app.inject({ url: `/api/evaluations/compare?jobIds=${baseLossJobId}` });
+    expect(one.statusCode).toBe(400);
+  });
 
   it('refuses an adapter that is not one, saying what to give', async () => {
     const res = await app.inject({

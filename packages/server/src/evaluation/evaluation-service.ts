@@ -23,14 +23,17 @@ import {
   type EvaluateJobConfig,
   type EvaluateJobResult,
   type EvaluationBatch,
+  type EvaluationComparison,
+  type EvaluationReportFormat,
+  type EvaluationReportSection,
   type EvaluationSummary,
   type Job,
   type LaunchEvaluationBody,
   type ListEvaluationsQuery,
   type PreviewBenchmarkBody,
 } from '@qlora-studio/contracts';
-import { EngineError } from '@qlora-studio/engine';
-import { buildBenchmarkItems, type EvaluateJobResolved, type ResolvedEvaluateJobConfig } from '../jobs/evaluate-config.js';
+import { checkEngine, EngineError } from '@qlora-studio/engine';
+import { buildBenchmarkItems, type BenchmarkItems, type EvaluateJobResolved, type ResolvedEvaluateJobConfig } from '../jobs/evaluate-config.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { ResolvedDataset } from '../jobs/train-config.js';
 import { getAdapterOrThrow } from '../playground/adapters.js';
@@ -40,8 +43,39 @@ import { getDatasetOrThrow, getVersionOrThrow } from '../store/datasets-repo.js'
 import { getJob, listJobs } from '../store/jobs-repo.js';
 import { getModelOrThrow } from '../store/models-repo.js';
 import { newId } from '../store/rows.js';
+import { appVersion } from '../version.js';
+import { compareModels, type Comparison, type ComparisonBenchmark, type ModelResult } from './compare.js';
+import { renderReport, type RenderedReport, type ReportFormat, type ReportSection } from './report.js';
 
 type Definition = Omit<PreviewBenchmarkBody, 'count'>;
+
+// The contracts' report formats and sections are the report generator's.
+const sameFormats: [EvaluationReportFormat, ReportFormat] extends [ReportFormat, EvaluationReportFormat] ? true : never = true;
+const sameSections: [EvaluationReportSection, ReportSection] extends [ReportSection, EvaluationReportSection] ? true : never = true;
+void sameFormats;
+void sameSections;
+
+/** A number the API can send (JSON has no NaN or Infinity): null otherwise. */
+const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+
+/** A comparison as the API sends it: a missing value or delta is null. */
+function comparisonJson(comparison: Comparison): EvaluationComparison {
+  return {
+    ...comparison,
+    metrics: comparison.metrics.map((m) => ({
+      ...m,
+      values: m.values.map(finite),
+      deltas: m.deltas.map((d) => ({ ...d, delta: finite(d.delta) })),
+    })),
+  };
+}
+
+/** The prompt and reference of each item, as the evaluate job built them. */
+function comparisonItems(built: BenchmarkItems): ComparisonBenchmark['items'] {
+  return built.task === 'multiple-choice'
+    ? built.items.map(({ item }) => ({ prompt: item.prompt, reference: item.choices[item.answer]! }))
+    : built.items.map(({ item }) => ({ prompt: item.prompt, reference: item.reference }));
+}
 
 /** How many bad rows an error message names before "and N more" (the details list them all). */
 const namedProblems = 5;
@@ -261,6 +295,105 @@ export class EvaluationService {
     );
     configs.forEach((config) => this.resolve(config)); // a bad pair refuses the whole batch
     return { batchId, jobs: configs.map((config) => this.launchOne(config)) };
+  }
+
+  /**
+   * Evaluate jobs compared on their benchmark version, the first the base: each must have
+   * succeeded, and all must share the benchmark version and limit (so they scored the same items).
+   */
+  async compareJobs(jobIds: readonly string[]): Promise<Comparison> {
+    const refuse = (message: string): never => {
+      throw new ApiError('EVALUATION_COMPARE_INVALID', message);
+    };
+    if (jobIds.length < 2) refuse('A comparison needs at least two evaluate jobs: the base first, then the ones to compare with it.');
+    const twice = jobIds.find((id, i) => jobIds.indexOf(id) !== i);
+    if (twice) refuse(`Job ${twice} is listed twice: list each evaluate job once.`);
+    const runs = jobIds.map((id) => {
+      const job = getJob(this.db, id);
+      if (!job) return refuse(`There is no job ${id}: list the evaluations to see the evaluate jobs that exist.`);
+      if (job.type !== 'evaluate') return refuse(`Job ${id} ("${job.title}") is a ${job.type} job, not an evaluation: choose evaluate jobs only.`);
+      if (job.status !== 'succeeded') {
+        return refuse(
+          `The evaluation "${job.title}" (${id}) is ${job.status}, not succeeded: compare only evaluations that finished; run it again if it failed.`,
+        );
+      }
+      const result = jobResult(job, 'evaluate');
+      const resolved = (job.config as Partial<ResolvedEvaluateJobConfig>).resolved;
+      if (!result || !resolved?.dataset) return refuse(`The evaluation "${job.title}" (${id}) holds no readable result: evaluate the model again.`);
+      return { job, result, resolved };
+    });
+    const base = runs[0]!;
+    const bench = base.result.benchmark;
+    for (const run of runs.slice(1)) {
+      const other = run.result.benchmark;
+      if (other.id !== bench.id || other.version !== bench.version) {
+        refuse(
+          `"${run.job.title}" was evaluated on "${other.name}" v${other.version}, the base "${base.job.title}" on "${bench.name}" v${bench.version}: compare evaluations of one benchmark version only.`,
+        );
+      }
+      if (run.result.limit !== base.result.limit) {
+        const limit = (l: number | null): string => (l === null ? 'every item' : `the first ${l} items`);
+        refuse(
+          `"${run.job.title}" scored ${limit(run.result.limit)}, the base "${base.job.title}" ${limit(base.result.limit)}: compare evaluations with the same limit (evaluate again with the base's limit).`,
+        );
+      }
+    }
+    let built: BenchmarkItems;
+    try {
+      built = await buildBenchmarkItems(base.resolved.dataset, base.resolved.benchmark ?? { ...bench }, base.result.limit ?? undefined);
+    } catch (error) {
+      if (error instanceof EngineError) {
+        refuse(
+          `The items of "${bench.name}" v${bench.version} cannot be read again from its dataset version: ${error.message} The comparison needs their prompts.`,
+        );
+      }
+      throw error;
+    }
+    const items = comparisonItems(built!);
+    if (built!.problems.length > 0 || items.length !== base.result.items.length) {
+      refuse(
+        `The dataset file of "${bench.name}" v${bench.version} no longer gives the ${base.result.items.length} items that were evaluated: create a new benchmark version and evaluate again.`,
+      );
+    }
+    // Labels name the model and adapter; settings tell apart runs of the same one.
+    const names = runs.map(({ result }) => (result.adapter ? `${result.model.name} + ${result.adapter.label}` : result.model.name));
+    const settingsText = runs.map(({ result }) => (result.quant === 'nf4' ? `nf4, ${result.kernels ?? 'fast'} kernels` : 'float32'));
+    const labels = names.map((name, i) => (names.filter((n) => n === name).length > 1 ? `${name} (${settingsText[i]})` : name));
+    const unique = labels.map((label, i) => (labels.filter((l) => l === label).length > 1 ? `${label} · ${runs[i]!.job.id}` : label));
+    const models: ModelResult[] = runs.map(({ job, result }, i) => ({
+      label: unique[i]!,
+      result: { metrics: result.metrics, items: result.items },
+      quant: result.quant,
+      kernels: result.quant === 'nf4' ? (result.kernels ?? 'fast') : 'float32',
+      settings: {
+        job: job.id,
+        title: job.title,
+        model: result.model.name,
+        adapter: result.adapter?.label ?? null,
+        limit: result.limit,
+        ...(result.benchmark.generation ? { maxNewTokens: result.benchmark.generation.maxNewTokens } : {}),
+        cached: result.cached,
+        ...(result.cachedFrom ? { cachedFrom: result.cachedFrom } : {}),
+      },
+    }));
+    try {
+      return compareModels({ name: bench.name, task: bench.task, version: bench.version, items }, models);
+    } catch (error) {
+      return refuse(`These evaluations cannot be compared: ${(error as Error).message}`);
+    }
+  }
+
+  /** The comparison as the API sends it. */
+  async compare(jobIds: readonly string[]): Promise<EvaluationComparison> {
+    return comparisonJson(await this.compareJobs(jobIds));
+  }
+
+  /** The comparison as a report file: made now, with the versions of the app and ONNX Runtime. */
+  async report(jobIds: readonly string[], format: ReportFormat, sections?: readonly ReportSection[]): Promise<RenderedReport> {
+    const comparison = await this.compareJobs(jobIds);
+    const engine = await checkEngine();
+    const versions: Record<string, string> = { 'QLoRA Studio': appVersion, ...(engine.onnxruntime ? { 'ONNX Runtime': engine.onnxruntime } : {}) };
+    return renderReport(comparison, format, { generatedAt: new Date().toISOString(), versions, ...(sections ? { sections } : {}) });
   }
 
   /** Evaluate jobs with their metrics, newest first. */

@@ -1,3 +1,4 @@
+import type { EvaluationReportSection } from '@qlora-studio/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { defineRoute } from '../http/define-route.js';
@@ -15,4 +16,12 @@ export function evaluationRoutes(app: FastifyInstance, ctx: AppContext): void {
     return batch;
   });
   defineRoute(app, 'listEvaluations', ({ query }) => ctx.evaluation.results(query));
+  defineRoute(app, 'compareEvaluations', ({ query }) => ctx.evaluation.compare(query.jobIds.split(',')));
+  defineRoute(app, 'downloadEvaluationReport', async ({ query, reply }) => {
+    const sections = query.sections?.split(',') as EvaluationReportSection[] | undefined;
+    const report = await ctx.evaluation.report(query.jobIds.split(','), query.format, sections);
+    // The file name is ASCII (a slug of the benchmark's name).
+    reply.header('content-type', report.contentType).header('content-disposition', `attachment; filename="${report.filename}"`);
+    return report.body;
+  });
 }
