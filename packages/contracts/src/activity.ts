@@ -14,6 +14,7 @@ export const activityKinds = [
   'dataset.deleted',
   'model.added',
   'model.deleted',
+  'benchmark.deleted',
   'settings.changed',
   'server.started',
 ] as const;

@@ -25,7 +25,10 @@ export const errorCatalogue = {
     hint: 'Fix the file as the message says (or choose the format and columns by hand) and upload it again; nothing was stored.',
   },
   DATASET_TOO_LARGE: { status: 413, hint: 'Split the file, or raise the upload limit in Settings → Workspace.' },
-  DATASET_IN_USE: { status: 409, hint: 'Wait for the jobs that use this dataset to finish, or cancel them, then delete it.' },
+  DATASET_IN_USE: {
+    status: 409,
+    hint: 'Wait for the jobs that use this dataset to finish (or cancel them), and delete the benchmarks made from it, then delete it.',
+  },
   MODEL_INVALID: { status: 422, hint: 'Choose a folder holding a Hugging Face model: config.json, *.safetensors and tokenizer.json.' },
   ADAPTER_NOT_FOUND: { status: 404, hint: 'The fine-tune or its adapter folder may have been deleted. Open Activity to see the finished fine-tunes.' },
   PLAYGROUND_SESSION_NOT_FOUND: {
@@ -35,6 +38,7 @@ export const errorCatalogue = {
   PLAYGROUND_RUN_NOT_FOUND: { status: 404, hint: 'The run may have been deleted with its session.' },
   PROMPT_INVALID: { status: 422, hint: 'Change the prompt as the message says; nothing was run.' },
   PLAYGROUND_BUSY: { status: 429, hint: 'Wait for your running generations to finish, or stop some, then try again.' },
+  BENCHMARK_IN_USE: { status: 409, hint: 'Wait for the evaluate jobs that use this benchmark to finish, or cancel them, then delete it.' },
   BENCHMARK_NOT_FOUND: { status: 404, hint: 'The benchmark or version may not exist. List the benchmarks to see those stored.' },
   BENCHMARK_INVALID: {
     status: 422,

@@ -361,4 +361,27 @@ describe('benchmarks and evaluate jobs', () => {
     expect(res.json()).toMatchObject({ error: { code: 'EVALUATE_CONFIG_INVALID' } });
     expect(res.json<{ error: { message: string } }>().error.message).toMatch(/neither a fine-tune job id nor a folder inside/);
   });
+
+  it("keeps a benchmark's dataset until the benchmark is deleted; a deleted benchmark is gone with its versions", async () => {
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/api/datasets/upload?fileName=spare.jsonl',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: rows.map((r) => JSON.stringify(r)).join('\n') + '\n',
+    });
+    const spare = upload.json<Dataset>();
+    const res = await app.inject({ method: 'POST', url: '/api/benchmarks', payload: { name: 'Spare quiz', datasetId: spare.id, ...multipleChoice } });
+    const benchmark = res.json<Benchmark>();
+    const refused = await app.inject({ method: 'DELETE', url: `/api/datasets/${spare.id}` });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      error: { code: 'DATASET_IN_USE', message: expect.stringContaining('holds the items of benchmark "Spare quiz": delete it first') },
+    });
+    expect((await app.inject({ method: 'DELETE', url: `/api/benchmarks/${benchmark.id}` })).statusCode).toBe(204);
+    expect((await app.inject({ url: `/api/benchmarks/${benchmark.id}` })).json()).toMatchObject({ error: { code: 'BENCHMARK_NOT_FOUND' } });
+    expect((await app.inject({ url: '/api/benchmarks' })).json<{ benchmarks: Benchmark[] }>().benchmarks.map((b) => b.id)).not.toContain(benchmark.id);
+    expect((await app.inject({ method: 'DELETE', url: `/api/datasets/${spare.id}` })).statusCode).toBe(204);
+    // The other benchmarks' dataset is still guarded.
+    expect((await app.inject({ method: 'DELETE', url: `/api/datasets/${dataset.id}` })).statusCode).toBe(409);
+  });
 });

@@ -290,13 +290,21 @@ export class DatasetService {
     return dataset;
   }
 
-  /** Deletes the rows, then the files; `inUse` names active jobs that read the dataset. */
-  delete(id: string, inUse: string[]): void {
+  /**
+   * Deletes the rows, then the files; `inUse` names active jobs that read the dataset, and
+   * `benchmarks` the benchmarks made from it (their items are its rows: delete them first).
+   */
+  delete(id: string, inUse: string[], benchmarks: string[] = []): void {
     const dataset = getDatasetOrThrow(this.db, id);
     if (inUse.length > 0)
       throw new ApiError(
         'DATASET_IN_USE',
         `Dataset "${dataset.name}" is used by ${inUse.length === 1 ? 'job' : 'jobs'} ${inUse.join(', ')}, which ${inUse.length === 1 ? 'is' : 'are'} still queued or running.`,
+      );
+    if (benchmarks.length > 0)
+      throw new ApiError(
+        'DATASET_IN_USE',
+        `Dataset "${dataset.name}" holds the items of ${benchmarks.length === 1 ? 'benchmark' : 'benchmarks'} ${benchmarks.map((b) => `"${b}"`).join(', ')}: delete ${benchmarks.length === 1 ? 'it' : 'them'} first.`,
       );
     deleteDatasetRows(this.db, id);
     this.parsedCache.forget(`${id}@`);

@@ -37,7 +37,16 @@ import { buildBenchmarkItems, type BenchmarkItems, type EvaluateJobResolved, typ
 import type { JobService } from '../jobs/job-service.js';
 import type { ResolvedDataset } from '../jobs/train-config.js';
 import { getAdapterOrThrow } from '../playground/adapters.js';
-import { getBenchmarkOrThrow, getCachedEvaluation, insertBenchmarkVersion, listBenchmarks, putCachedEvaluation } from '../store/benchmarks-repo.js';
+import { recordActivity } from '../store/activity-repo.js';
+import {
+  deleteBenchmarkRows,
+  getBenchmarkOrThrow,
+  getCachedEvaluation,
+  insertBenchmarkVersion,
+  jobsUsingBenchmark,
+  listBenchmarks,
+  putCachedEvaluation,
+} from '../store/benchmarks-repo.js';
 import type { Db } from '../store/database.js';
 import { getDatasetOrThrow, getVersionOrThrow } from '../store/datasets-repo.js';
 import { getJob, listJobs } from '../store/jobs-repo.js';
@@ -112,6 +121,22 @@ export class EvaluationService {
 
   get(id: string, version?: number): Benchmark {
     return getBenchmarkOrThrow(this.db, id, version);
+  }
+
+  /**
+   * Deletes a benchmark with all its versions. Refused while an evaluate job on it is queued or
+   * running; finished jobs keep their results (and the cache its entries, keyed by what made them).
+   */
+  delete(id: string): void {
+    const benchmark = getBenchmarkOrThrow(this.db, id);
+    const inUse = jobsUsingBenchmark(this.db, id);
+    if (inUse.length > 0)
+      throw new ApiError(
+        'BENCHMARK_IN_USE',
+        `Benchmark "${benchmark.name}" is used by evaluate ${inUse.length === 1 ? 'job' : 'jobs'} ${inUse.join(', ')}, which ${inUse.length === 1 ? 'is' : 'are'} still queued or running.`,
+      );
+    deleteBenchmarkRows(this.db, id);
+    recordActivity(this.db, 'benchmark.deleted', `Benchmark "${benchmark.name}" deleted`);
   }
 
   private dataset(def: Definition): { name: string; resolved: ResolvedDataset } {

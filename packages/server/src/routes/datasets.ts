@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { defineRoute } from '../http/define-route.js';
 import { listDatasets } from '../store/datasets-repo.js';
+import { benchmarksUsingDataset } from '../store/benchmarks-repo.js';
 import { jobsUsingDataset } from '../store/jobs-repo.js';
 
 export function datasetRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -16,7 +17,9 @@ export function datasetRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'getDataset', ({ params }) => ctx.datasets.get(params.id));
   defineRoute(app, 'updateDataset', ({ params, body }) => ctx.datasets.rename(params.id, body.name));
   defineRoute(app, 'reparseDataset', ({ params, body }) => ctx.datasets.reparse(params.id, body.parseOptions));
-  defineRoute(app, 'deleteDataset', ({ params }) => ctx.datasets.delete(params.id, jobsUsingDataset(ctx.db, params.id)));
+  defineRoute(app, 'deleteDataset', ({ params }) =>
+    ctx.datasets.delete(params.id, jobsUsingDataset(ctx.db, params.id), benchmarksUsingDataset(ctx.db, params.id)),
+  );
   defineRoute(app, 'listDatasetRecords', ({ params, query }) => ctx.datasets.records(params.id, query));
   defineRoute(app, 'getDatasetReport', ({ params, query }) => ctx.datasets.report(params.id, query));
 }

@@ -10,6 +10,7 @@ export function evaluationRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'previewBenchmark', ({ body }) => ctx.evaluation.preview(body));
   defineRoute(app, 'getBenchmark', ({ params, query }) => ctx.evaluation.get(params.id, query.version));
   defineRoute(app, 'createBenchmarkVersion', ({ params, body }) => ctx.evaluation.createVersion(params.id, body));
+  defineRoute(app, 'deleteBenchmark', ({ params }) => ctx.evaluation.delete(params.id));
   defineRoute(app, 'launchEvaluation', ({ body }) => {
     const batch = ctx.evaluation.launch(body);
     ctx.runner.pump();

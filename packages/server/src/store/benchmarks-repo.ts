@@ -121,3 +121,22 @@ export function getCachedEvaluation(db: Db, key: string): { jobId: string; resul
 export function putCachedEvaluation(db: Db, key: string, jobId: string, result: EvaluateJobResult): void {
   db.prepare('INSERT OR REPLACE INTO evaluation_cache (key, job_id, result, created_at) VALUES (?, ?, ?, ?)').run(key, jobId, JSON.stringify(result), nowIso());
 }
+
+/** Deletes a benchmark and its versions (cached results stay: they are keyed by what produced them and belong to jobs). */
+export function deleteBenchmarkRows(db: Db, id: string): void {
+  db.prepare('DELETE FROM benchmarks WHERE id = ?').run(id);
+}
+
+/** Names of the benchmarks made from any version of dataset `datasetId`. */
+export function benchmarksUsingDataset(db: Db, datasetId: string): string[] {
+  const rows = db
+    .prepare('SELECT DISTINCT b.name FROM benchmarks b JOIN benchmark_versions v ON v.benchmark_id = b.id WHERE v.dataset_id = ? ORDER BY b.name')
+    .all(datasetId) as { name: string }[];
+  return rows.map((r) => r.name);
+}
+
+/** Queued or running evaluate jobs on benchmark `id`. */
+export function jobsUsingBenchmark(db: Db, id: string): string[] {
+  const rows = db.prepare("SELECT id, config FROM jobs WHERE type = 'evaluate' AND status IN ('queued', 'running')").all() as { id: string; config: string }[];
+  return rows.filter((row) => (JSON.parse(row.config) as { benchmarkId?: string }).benchmarkId === id).map((row) => row.id);
+}

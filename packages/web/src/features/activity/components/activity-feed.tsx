@@ -25,6 +25,7 @@ const kindMeta: Record<ActivityKind, { icon: typeof Clock; className: string }> 
   'dataset.deleted': { icon: Trash2, className: 'bg-surface-muted text-fg-muted' },
   'model.added': { icon: Boxes, className: 'bg-success-soft text-success-text' },
   'model.deleted': { icon: Trash2, className: 'bg-surface-muted text-fg-muted' },
+  'benchmark.deleted': { icon: Trash2, className: 'bg-surface-muted text-fg-muted' },
   'settings.changed': { icon: Settings2, className: 'bg-primary-soft text-primary-text' },
   'server.started': { icon: Power, className: 'bg-surface-muted text-fg-muted' },
 };
