@@ -103,7 +103,10 @@ export async function scoreChoices(model: CausalLM, tokenizer: TextCodec, prompt
   });
   const out: ChoiceScore[] = new Array(choices.length);
   const byPrompt = new Map<string, number[]>();
-  splits.forEach((s, i) => byPrompt.set(s.promptIds.join(','), [...(byPrompt.get(s.promptIds.join(',')) ?? []), i]));
+  splits.forEach((s, i) => {
+    const key = s.promptIds.join(',');
+    byPrompt.set(key, [...(byPrompt.get(key) ?? []), i]);
+  });
   for (const members of byPrompt.values()) {
     const scores = await scoreContinuationIds(
       model,
