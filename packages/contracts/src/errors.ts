@@ -44,6 +44,16 @@ export const errorCatalogue = {
     status: 422,
     hint: 'Fix the field mapping or the template (or the dataset rows) as the message says; nothing was stored. The preview shows every row that cannot become an item.',
   },
+  BENCHMARK_SAMPLE_NOT_FOUND: { status: 404, hint: 'List the built-in samples (GET /api/benchmarks/samples) to see their ids.' },
+  EVALUATION_BATCH_NOT_FOUND: { status: 404, hint: 'The batch id may be mistyped, or its jobs deleted. List the evaluations to see the batches.' },
+  JUDGE_NOT_CONFIGURED: {
+    status: 422,
+    hint: 'Open Settings → Connections and set an OpenAI-compatible judge endpoint (any server with /v1/chat/completions), then launch again; nothing was queued.',
+  },
+  JUDGE_UNREACHABLE: {
+    status: 502,
+    hint: 'Check the judge endpoint address, model name and API key in Settings → Connections, and that the server is running.',
+  },
   EVALUATE_CONFIG_INVALID: { status: 422, hint: 'Change the model, adapter or benchmark named in the message; nothing was queued.' },
   EVALUATION_COMPARE_INVALID: {
     status: 422,

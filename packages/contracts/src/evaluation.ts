@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { evalKernelsSchema, evalQuantSchema, evaluateAdapterRefSchema, jobSchema } from './jobs.js';
 
-export const benchmarkTasks = ['multiple-choice', 'generate', 'loss'] as const;
+export const benchmarkTasks = ['multiple-choice', 'generate', 'loss', 'judge'] as const;
 export const benchmarkTaskSchema = z.enum(benchmarkTasks).meta({ id: 'BenchmarkTask' });
 export type BenchmarkTask = z.infer<typeof benchmarkTaskSchema>;
 
@@ -15,6 +15,7 @@ export const benchmarkTaskLabels: Record<BenchmarkTask, string> = {
   'multiple-choice': 'Multiple choice (log-likelihood)',
   generate: 'Generation (answer extracted and compared)',
   loss: 'Held-out loss and perplexity',
+  judge: 'LLM as judge (a rubric, scored by another model)',
 };
 
 const fieldName = z.string().trim().min(1, 'Name the field (column) that holds this part of each row.').max(200);
@@ -46,6 +47,7 @@ export const defaultBenchmarkTemplates: Record<BenchmarkTask, BenchmarkTemplate>
   'multiple-choice': { prompt: 'Question: {question}\nAnswer:', continuation: ' {choice}' },
   generate: { prompt: 'Question: {question}\nAnswer:', continuation: ' {answer}' },
   loss: { prompt: 'Question: {question}\nAnswer:', continuation: ' {answer}' },
+  judge: { prompt: 'Question: {question}\nAnswer:', continuation: ' {answer}' },
 };
 
 function isRegex(pattern: string): boolean {
@@ -70,32 +72,94 @@ export const answerExtractorSchema = z
   .meta({ id: 'AnswerExtractor' });
 export type AnswerExtractorSetting = z.infer<typeof answerExtractorSchema>;
 
-/** Generation settings of a `generate` benchmark (greedy). */
+/** Sampling instead of greedy decoding: seeded, so a result can be reproduced. */
+export const benchmarkSamplingSchema = z
+  .object({
+    temperature: z.number().gt(0, 'Temperature must be above 0 (leave sampling off for greedy decoding).').max(2, 'Keep the temperature at 2 or below.'),
+    topP: z.number().gt(0).max(1, 'Top-p is a probability: at most 1.').default(1),
+    seed: z.number().int().min(0).default(0),
+  })
+  .meta({ id: 'BenchmarkSampling' });
+export type BenchmarkSampling = z.infer<typeof benchmarkSamplingSchema>;
+
+/** Generation settings of a `generate` or `judge` benchmark (greedy unless `sampling` is set). */
 export const benchmarkGenerationSchema = z
   .object({
     maxNewTokens: z.number().int().min(1, 'Generate at least 1 token.').max(4096, 'Generate at most 4096 tokens.').default(64),
     stop: z.array(z.string().min(1)).max(16, 'Give at most 16 stop strings.').default([]),
     extractor: answerExtractorSchema.default({ kind: 'whole' }),
+    sampling: benchmarkSamplingSchema.optional().describe('Sample with this temperature, top-p and seed instead of greedy decoding.'),
   })
   .meta({ id: 'BenchmarkGeneration' });
 export type BenchmarkGeneration = z.infer<typeof benchmarkGenerationSchema>;
 
-/** What defines a benchmark version: the data, the task, the mapping, the template and (generate) the generation settings. */
+/**
+ * Which rows of the dataset version are items: all of them, or only those a fine-tune held out
+ * for validation (`validation: {kind: 'split', ratio, seed}` in its config), computed the same
+ * way, so a benchmark made from a fine-tune's validation split never scores its training rows.
+ */
+export const benchmarkRowsSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('all') }),
+    z.object({
+      kind: z.literal('held-out'),
+      ratio: z.number().min(0.01, 'Hold out at least 1%.').max(0.5, 'Hold out at most half.'),
+      seed: z.number().int().min(0),
+      /** The fine-tune whose split this is (shown to the user; the split itself is ratio + seed). */
+      jobId: z.string().min(1).optional(),
+    }),
+  ])
+  .meta({ id: 'BenchmarkRows' });
+export type BenchmarkRows = z.infer<typeof benchmarkRowsSchema>;
+
+/** The judge's rubric; {question}, {reference} and {answer} are filled per item. */
+export const DEFAULT_JUDGE_RUBRIC = [
+  'You are grading an answer to a question. Compare the answer with the reference answer.',
+  'Score it from 1 (wrong or unhelpful) to 10 (correct, complete and clear).',
+  '',
+  'Question: {question}',
+  'Reference answer: {reference}',
+  'Answer to grade: {answer}',
+  '',
+  'Reply with one short sentence of reasoning, then a last line of the form "Score: N".',
+].join('\n');
+
+/** LLM-as-judge settings: the rubric sent to the judge model and the score that counts as a pass. */
+export const benchmarkJudgeSchema = z
+  .object({
+    rubric: z
+      .string()
+      .min(1, 'Write the rubric the judge follows.')
+      .max(20_000)
+      .refine((r) => r.includes('{answer}'), 'The rubric must show the judge the answer: put {answer} in it.')
+      .default(DEFAULT_JUDGE_RUBRIC),
+    /** A score at or above this is a pass (the per-item `correct`). */
+    passMark: z.number().int().min(1).max(10).default(7),
+  })
+  .meta({ id: 'BenchmarkJudge' });
+export type BenchmarkJudge = z.infer<typeof benchmarkJudgeSchema>;
+
+/** What defines a benchmark version: the data, the task, the mapping, the template and (generate, judge) the generation settings. */
 const benchmarkDefinitionShape = {
   datasetId: z.string().min(1, 'Choose the dataset the benchmark reads.'),
   datasetVersion: z.number().int().positive().optional().describe('A stored version of the dataset (default: its newest).'),
+  rows: benchmarkRowsSchema.optional().describe('All rows (default), or the rows a fine-tune held out for validation.'),
   task: benchmarkTaskSchema,
   fields: benchmarkFieldsSchema,
   template: benchmarkTemplateSchema.optional().describe("The prompt and continuation templates (default: the task's)."),
-  generation: benchmarkGenerationSchema.optional().describe('generate only: max new tokens, stop strings, answer extractor.'),
+  generation: benchmarkGenerationSchema.optional().describe('generate and judge: max new tokens, stop strings, answer extractor, sampling.'),
+  judge: benchmarkJudgeSchema.optional().describe('judge only: the rubric and pass mark (default rubric: DEFAULT_JUDGE_RUBRIC).'),
 };
 
-function checkDefinition(d: { task: BenchmarkTask; fields: BenchmarkFields; generation?: unknown }, ctx: z.RefinementCtx): void {
+function checkDefinition(d: { task: BenchmarkTask; fields: BenchmarkFields; generation?: unknown; judge?: unknown }, ctx: z.RefinementCtx): void {
   if (d.task === 'multiple-choice' && d.fields.choices === undefined) {
     ctx.addIssue({ code: 'custom', path: ['fields', 'choices'], message: 'A multiple-choice benchmark needs the field (or fields) holding the choices.' });
   }
-  if (d.task !== 'generate' && d.generation !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['generation'], message: 'Generation settings apply to a generate benchmark only: leave them out.' });
+  if (d.task !== 'generate' && d.task !== 'judge' && d.generation !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['generation'], message: 'Generation settings apply to generate and judge benchmarks only: leave them out.' });
+  }
+  if (d.task !== 'judge' && d.judge !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['judge'], message: 'Judge settings apply to a judge benchmark only: leave them out.' });
   }
 }
 
@@ -128,11 +192,15 @@ export const benchmarkSchema = z
     datasetVersion: z.number().int().positive(),
     /** The dataset's name when this version was made. */
     datasetName: z.string(),
+    /** Which rows are items (`{kind: 'all'}` unless made from a fine-tune's validation split). */
+    rows: benchmarkRowsSchema,
     task: benchmarkTaskSchema,
     fields: benchmarkFieldsSchema,
     template: benchmarkTemplateSchema,
-    /** generate only (null otherwise). */
+    /** generate and judge (null otherwise). */
     generation: benchmarkGenerationSchema.nullable(),
+    /** judge only (null otherwise). */
+    judge: benchmarkJudgeSchema.nullable(),
     /** How many items the dataset version gives. */
     items: z.number().int().nonnegative(),
     createdAt: z.string(),
@@ -147,6 +215,32 @@ export type BenchmarkList = z.infer<typeof benchmarkListSchema>;
 
 export const benchmarkIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 export const benchmarkVersionQuerySchema = z.object({ version: z.coerce.number().int().positive().optional() });
+
+// ---- built-in samples ----------------------------------------------------------------------
+
+/** A small benchmark that ships with the app (written by us, so its licence is ours to state). */
+export const benchmarkSampleSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    task: benchmarkTaskSchema,
+    description: z.string(),
+    items: z.number().int().positive(),
+    /** SPDX id, e.g. CC0-1.0, and who wrote it. */
+    licence: z.string(),
+    author: z.string(),
+  })
+  .meta({ id: 'BenchmarkSample' });
+export type BenchmarkSample = z.infer<typeof benchmarkSampleSchema>;
+
+export const benchmarkSampleListSchema = z.object({ samples: z.array(benchmarkSampleSchema) }).meta({ id: 'BenchmarkSampleList' });
+export type BenchmarkSampleList = z.infer<typeof benchmarkSampleListSchema>;
+
+export const benchmarkSampleParamsSchema = z.object({ sampleId: z.string().min(1).max(64) });
+
+/** POST /api/benchmarks/samples/:sampleId: store the sample's data as a dataset and make a benchmark of it. */
+export const createSampleBenchmarkBodySchema = z.object({ name: benchmarkNameSchema.optional() }).meta({ id: 'CreateSampleBenchmarkBody' });
+export type CreateSampleBenchmarkBody = z.infer<typeof createSampleBenchmarkBodySchema>;
 
 /** POST /api/benchmarks/preview: the first items as a definition renders them (nothing stored). */
 export const previewBenchmarkBodySchema = z
@@ -205,6 +299,14 @@ export type LaunchEvaluationBody = z.infer<typeof launchEvaluationBodySchema>;
 export const evaluationBatchSchema = z.object({ batchId: z.string(), jobs: z.array(jobSchema) }).meta({ id: 'EvaluationBatch' });
 export type EvaluationBatch = z.infer<typeof evaluationBatchSchema>;
 
+export const evaluationBatchParamsSchema = z.object({ batchId: z.string().min(1).max(64) });
+
+/** POST /api/evaluations/batches/:batchId/cancel: what was canceled (queued jobs at once, running ones asked to stop). */
+export const evaluationBatchCancelSchema = z
+  .object({ batchId: z.string(), canceled: z.number().int().nonnegative(), jobs: z.array(jobSchema) })
+  .meta({ id: 'EvaluationBatchCancel' });
+export type EvaluationBatchCancel = z.infer<typeof evaluationBatchCancelSchema>;
+
 export const listEvaluationsQuerySchema = z.object({
   batchId: z.string().min(1).optional(),
   benchmarkId: z.string().min(1).optional(),
@@ -228,6 +330,12 @@ export const evaluationSummarySchema = z
     kernels: evalKernelsSchema.nullable(),
     limit: z.number().int().nullable(),
     metrics: z.record(z.string(), z.number()).nullable(),
+    /** While queued or running: how far it is (items done of items) and the ETA. */
+    progress: jobSchema.shape.progress,
+    /** Why it failed (failed jobs only). */
+    error: jobSchema.shape.error,
+    /** The job it retried (a batch retry), or null. */
+    parentId: z.string().nullable(),
     /** The result came from the cache (the same pair ran before). */
     cached: z.boolean(),
     createdAt: z.string(),

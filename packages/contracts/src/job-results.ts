@@ -5,7 +5,14 @@
  * rows stored by older versions may not match, and readers treat those as no result.
  */
 import { z } from 'zod';
-import { benchmarkFieldsSchema, benchmarkGenerationSchema, benchmarkTaskSchema, benchmarkTemplateSchema } from './evaluation.js';
+import {
+  benchmarkFieldsSchema,
+  benchmarkGenerationSchema,
+  benchmarkJudgeSchema,
+  benchmarkRowsSchema,
+  benchmarkTaskSchema,
+  benchmarkTemplateSchema,
+} from './evaluation.js';
 import { evalKernelsSchema, evalQuantSchema, type JobType } from './jobs.js';
 import { systemCheckResultSchema } from './system.js';
 
@@ -57,6 +64,8 @@ export const evalItemResultSchema = z.object({
   /** Loss: Σ −log p of the reference, and its tokens. */
   nll: z.number().optional(),
   tokens: z.number().optional(),
+  /** Judge: the judge model's score (1–10) of `output` and its reply. */
+  judge: z.object({ score: z.number(), reply: z.string() }).optional(),
 });
 export type EvalItemResultData = z.infer<typeof evalItemResultSchema>;
 
@@ -78,7 +87,13 @@ export const evaluateJobResultSchema = z.object({
     fields: benchmarkFieldsSchema,
     template: benchmarkTemplateSchema,
     generation: benchmarkGenerationSchema.nullable(),
+    /** Absent in results stored before benchmarks had row selections (all rows). */
+    rows: benchmarkRowsSchema.optional(),
+    /** judge only. */
+    judge: benchmarkJudgeSchema.nullable().optional(),
   }),
+  /** judge only: the endpoint and model that judged (never the API key). */
+  judgedBy: z.object({ baseUrl: z.string(), model: z.string() }).nullable().optional(),
   model: z.object({ id: z.string(), name: z.string() }),
   adapter: z.object({ ref: z.string(), label: z.string(), path: z.string() }).nullable(),
   quant: evalQuantSchema,

@@ -52,6 +52,11 @@ import {
   benchmarkSchema,
   benchmarkVersionQuerySchema,
   createBenchmarkBodySchema,
+  createSampleBenchmarkBodySchema,
+  benchmarkSampleListSchema,
+  benchmarkSampleParamsSchema,
+  evaluationBatchParamsSchema,
+  evaluationBatchCancelSchema,
   compareEvaluationsQuerySchema,
   createBenchmarkVersionBodySchema,
   evaluationBatchSchema,
@@ -63,7 +68,7 @@ import {
   listEvaluationsQuerySchema,
   previewBenchmarkBodySchema,
 } from './evaluation.js';
-import { settingsPatchSchema, settingsSchema } from './settings.js';
+import { judgeConnectionSchema, judgeConnectionTestSchema, settingsPatchSchema, settingsSchema, updateJudgeConnectionBodySchema } from './settings.js';
 import { healthSchema, resourcesSchema } from './system.js';
 
 /**
@@ -411,6 +416,25 @@ export const apiRoutes = {
     body: previewBenchmarkBodySchema,
     response: benchmarkPreviewSchema,
   }),
+  listBenchmarkSamples: route({
+    method: 'GET',
+    path: '/api/benchmarks/samples',
+    permission: 'datasets:read',
+    summary: 'The small benchmarks that ship with the app, with their licence',
+    tags: ['evaluation'],
+    response: benchmarkSampleListSchema,
+  }),
+  createSampleBenchmark: route({
+    method: 'POST',
+    path: '/api/benchmarks/samples/:sampleId',
+    permission: 'datasets:write',
+    summary: "Store a built-in sample's data as a dataset and create a benchmark from it",
+    tags: ['evaluation'],
+    params: benchmarkSampleParamsSchema,
+    body: createSampleBenchmarkBodySchema,
+    response: benchmarkSchema,
+    successStatus: 201,
+  }),
   getBenchmark: route({
     method: 'GET',
     path: '/api/benchmarks/:id',
@@ -450,6 +474,25 @@ export const apiRoutes = {
       'Queue a batch of evaluate jobs, one per model × benchmark; a pair evaluated before with the same files and settings finishes at once from the cache',
     tags: ['evaluation'],
     body: launchEvaluationBodySchema,
+    response: evaluationBatchSchema,
+    successStatus: 201,
+  }),
+  cancelEvaluationBatch: route({
+    method: 'POST',
+    path: '/api/evaluations/batches/:batchId/cancel',
+    permission: 'jobs:launch',
+    summary: "Cancel a batch's queued and running evaluate jobs (finished ones keep their results)",
+    tags: ['evaluation'],
+    params: evaluationBatchParamsSchema,
+    response: evaluationBatchCancelSchema,
+  }),
+  retryEvaluationBatch: route({
+    method: 'POST',
+    path: '/api/evaluations/batches/:batchId/retry',
+    permission: 'jobs:launch',
+    summary: 'Queue again, in the same batch, each of its pairs whose newest job failed or was canceled',
+    tags: ['evaluation'],
+    params: evaluationBatchParamsSchema,
     response: evaluationBatchSchema,
     successStatus: 201,
   }),
@@ -622,6 +665,31 @@ export const apiRoutes = {
     tags: ['settings'],
     body: settingsPatchSchema,
     response: settingsSchema,
+  }),
+  getJudgeConnection: route({
+    method: 'GET',
+    path: '/api/settings/judge',
+    permission: 'settings:read',
+    summary: 'The OpenAI-compatible endpoint judge benchmarks use (the API key is never returned)',
+    tags: ['settings'],
+    response: judgeConnectionSchema,
+  }),
+  updateJudgeConnection: route({
+    method: 'PUT',
+    path: '/api/settings/judge',
+    permission: 'settings:write',
+    summary: 'Set or remove the judge endpoint, model and API key',
+    tags: ['settings'],
+    body: updateJudgeConnectionBodySchema,
+    response: judgeConnectionSchema,
+  }),
+  testJudgeConnection: route({
+    method: 'POST',
+    path: '/api/settings/judge/test',
+    permission: 'settings:write',
+    summary: 'Send the judge one short request and report the reply and latency (502 JUDGE_UNREACHABLE with the reason when it fails)',
+    tags: ['settings'],
+    response: judgeConnectionTestSchema,
   }),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -45,3 +45,55 @@ export const defaultSettings: Settings = settingsSchema.parse({});
 
 export const settingsPatchSchema = settingsSchema.partial().strict().meta({ id: 'SettingsPatch' });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+// ---- connections ---------------------------------------------------------------------------
+
+/**
+ * The OpenAI-compatible endpoint `judge` benchmarks send their rubric to (any server that speaks
+ * POST {baseUrl}/chat/completions: OpenAI, vLLM, llama.cpp's server, Ollama). The API key is
+ * write-only: it is stored on the server and never sent back.
+ */
+export const judgeConnectionSchema = z
+  .object({
+    /** e.g. http://localhost:8000/v1; null when no judge is configured. */
+    baseUrl: z.string().nullable(),
+    model: z.string().nullable(),
+    apiKeySet: z.boolean(),
+  })
+  .meta({ id: 'JudgeConnection' });
+export type JudgeConnection = z.infer<typeof judgeConnectionSchema>;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** PUT /api/settings/judge: set (or, with baseUrl null, remove) the judge endpoint. */
+export const updateJudgeConnectionBodySchema = z
+  .object({
+    baseUrl: z
+      .string()
+      .trim()
+      .max(2_000)
+      .refine(isHttpUrl, 'Give the endpoint as an http(s) address ending where /chat/completions starts, e.g. http://localhost:8000/v1.')
+      .nullable(),
+    model: z.string().trim().min(1, 'Name the judge model, e.g. gpt-4o-mini or the model your server serves.').max(200).optional(),
+    /** A new key; null removes the stored one; absent keeps it. */
+    apiKey: z.string().max(4_000).nullable().optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.baseUrl !== null && b.model === undefined)
+      ctx.addIssue({ code: 'custom', path: ['model'], message: 'Name the judge model the endpoint should use.' });
+  })
+  .meta({ id: 'UpdateJudgeConnectionBody' });
+export type UpdateJudgeConnectionBody = z.infer<typeof updateJudgeConnectionBodySchema>;
+
+/** POST /api/settings/judge/test: one short request to the configured judge, and what came back. */
+export const judgeConnectionTestSchema = z
+  .object({ model: z.string(), latencyMs: z.number().nonnegative(), reply: z.string() })
+  .meta({ id: 'JudgeConnectionTest' });
+export type JudgeConnectionTest = z.infer<typeof judgeConnectionTestSchema>;

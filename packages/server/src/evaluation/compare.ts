@@ -10,7 +10,7 @@
 import { pairedBootstrap, tokenF1, verdictText, type BootstrapResult, type EvalResult } from '@qlora-studio/engine';
 
 /** The benchmark's tasks that produce EvalResults here (the judge task has no per-item result yet). */
-export type ComparisonTask = 'multiple-choice' | 'generate' | 'loss';
+export type ComparisonTask = 'multiple-choice' | 'generate' | 'loss' | 'judge';
 
 /** One item of the benchmark, as the model saw it. */
 export interface BenchmarkItem {
@@ -150,6 +150,8 @@ const PER_ITEM_METRICS: Record<ComparisonTask, Record<string, PerItemMetric>> = 
     // unlike `loss`, which weighs tokens equally; hence its own name.
     item_loss: { lowerIsBetter: true, unit: 'nats/token', scale: 1, digits: 3, scores: itemLosses },
   },
+  // Pass (score at or above the benchmark's pass mark) per item; the judge's mean score is shown by value.
+  judge: { judge_pass: { ...POINTS, scores: correctness } },
 };
 
 /** −log p per token of each item, or undefined when a result does not record them. */

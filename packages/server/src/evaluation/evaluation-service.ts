@@ -12,6 +12,7 @@ import path from 'node:path';
 import {
   ApiError,
   benchmarkGenerationSchema,
+  benchmarkJudgeSchema,
   defaultBenchmarkTemplates,
   evaluateJobConfigSchema,
   evaluateJobResultSchema,
@@ -211,7 +212,9 @@ export class EvaluationService {
       task: def.task,
       fields: def.fields,
       template,
-      generation: def.task === 'generate' ? benchmarkGenerationSchema.parse(def.generation ?? {}) : null,
+      rows: def.rows ?? { kind: 'all' },
+      generation: def.task === 'generate' || def.task === 'judge' ? benchmarkGenerationSchema.parse(def.generation ?? {}) : null,
+      judge: def.task === 'judge' ? benchmarkJudgeSchema.parse(def.judge ?? {}) : null,
       items: built.items.length,
     });
   }
@@ -439,6 +442,9 @@ export class EvaluationService {
             batchId: config.batchId ?? null,
             title: job.title,
             status: job.status,
+            progress: job.progress,
+            error: job.error,
+            parentId: job.parentId,
             benchmark: { id: resolved.benchmark.id, name: resolved.benchmark.name, version: resolved.benchmark.version, task: resolved.benchmark.task },
             model: { id: config.modelId, name: resolved.modelName },
             adapter: resolved.adapter ? { ref: resolved.adapter.ref, label: resolved.adapter.label } : null,

@@ -29,7 +29,7 @@ type ReferenceItem = ReturnType<typeof referenceItem>;
 /** A benchmark's items from its dataset's rows: every row that cannot become one is a problem (the row is left out). */
 export type BenchmarkItems =
   | { task: 'multiple-choice'; rows: number; items: { row: number; location: string; item: MultipleChoiceItem }[]; problems: BenchmarkProblem[] }
-  | { task: 'generate' | 'loss'; rows: number; items: { row: number; location: string; item: ReferenceItem }[]; problems: BenchmarkProblem[] };
+  | { task: 'generate' | 'loss' | 'judge'; rows: number; items: { row: number; location: string; item: ReferenceItem }[]; problems: BenchmarkProblem[] };
 
 /** The definition part of a benchmark that builds its items. */
 export type BenchmarkDefinitionParts = Pick<Benchmark, 'task' | 'fields' | 'template'>;

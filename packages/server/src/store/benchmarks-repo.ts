@@ -4,6 +4,8 @@ import {
   type Benchmark,
   type BenchmarkFields,
   type BenchmarkGeneration,
+  type BenchmarkJudge,
+  type BenchmarkRows,
   type BenchmarkTemplate,
   type EvaluateJobResult,
 } from '@qlora-studio/contracts';
@@ -21,6 +23,9 @@ interface VersionRow {
   fields: string;
   template: string;
   generation: string | null;
+  /** JSON BenchmarkRows; null (rows stored before migration 7) means all rows. */
+  row_selection: string | null;
+  judge: string | null;
   items: number;
   created_at: string;
 }
@@ -39,10 +44,12 @@ function toBenchmark(db: Db, row: VersionRow): Benchmark {
     datasetId: row.dataset_id,
     datasetVersion: row.dataset_version,
     datasetName: row.dataset_name,
+    rows: fromJson<BenchmarkRows>(row.row_selection) ?? { kind: 'all' },
     task: row.task,
     fields: JSON.parse(row.fields) as BenchmarkFields,
     template: JSON.parse(row.template) as BenchmarkTemplate,
     generation: fromJson<BenchmarkGeneration>(row.generation),
+    judge: fromJson<BenchmarkJudge>(row.judge),
     items: row.items,
     createdAt: row.created_at,
     versions: versionNumbers(db, row.benchmark_id),
@@ -61,8 +68,8 @@ export function insertBenchmarkVersion(db: Db, id: string, v: NewBenchmarkVersio
     else db.prepare('INSERT INTO benchmarks (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, v.name, at, at);
     const next = ((db.prepare('SELECT MAX(version) AS v FROM benchmark_versions WHERE benchmark_id = ?').get(id) as { v: number | null }).v ?? 0) + 1;
     db.prepare(
-      `INSERT INTO benchmark_versions (benchmark_id, version, name, dataset_id, dataset_version, dataset_name, task, fields, template, generation, items, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO benchmark_versions (benchmark_id, version, name, dataset_id, dataset_version, dataset_name, task, fields, template, generation, row_selection, judge, items, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       next,
@@ -74,6 +81,8 @@ export function insertBenchmarkVersion(db: Db, id: string, v: NewBenchmarkVersio
       JSON.stringify(v.fields),
       JSON.stringify(v.template),
       v.generation ? JSON.stringify(v.generation) : null,
+      JSON.stringify(v.rows),
+      v.judge ? JSON.stringify(v.judge) : null,
       v.items,
       at,
     );

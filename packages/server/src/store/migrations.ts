@@ -214,4 +214,12 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'benchmark versions record which rows are items (all, or a fine-tune held-out split) and judge settings',
+    sql: `
+      ALTER TABLE benchmark_versions ADD COLUMN row_selection TEXT;
+      ALTER TABLE benchmark_versions ADD COLUMN judge TEXT;
+    `,
+  },
 ];
