@@ -1,4 +1,4 @@
-import { Activity, FlaskConical, LayoutDashboard, Settings, Sparkles, type LucideIcon } from 'lucide-react';
+import { Activity, ChartColumnBig, FlaskConical, LayoutDashboard, Settings, Sparkles, type LucideIcon } from 'lucide-react';
 
 export interface NavItem {
   to: string;
@@ -22,6 +22,13 @@ export const navItems: NavItem[] = [
     icon: FlaskConical,
     shortcut: 'g p',
     description: 'Try prompts on models and adapters, compare outputs, keep sessions',
+  },
+  {
+    to: '/evaluation',
+    label: 'Evaluation',
+    icon: ChartColumnBig,
+    shortcut: 'g e',
+    description: 'Benchmarks, scoring jobs and results: did fine-tuning help?',
   },
   { to: '/activity', label: 'Activity', icon: Activity, shortcut: 'g a', description: 'Jobs, live progress and logs' },
   { to: '/settings', label: 'Settings', icon: Settings, shortcut: 'g s', footer: true, description: 'Theme, accessibility and workspace' },

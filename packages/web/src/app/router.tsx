@@ -3,7 +3,7 @@ import { Button } from '../components/ui/button';
 import { AppLayout } from './layout/app-layout';
 import { NotFoundPage } from './not-found-page';
 import { Page } from './page';
-import { ActivityPage, DashboardPage, FineTunePage, JobDetailPage, PlaygroundPage, SettingsPage } from './pages';
+import { ActivityPage, DashboardPage, EvaluationPage, FineTunePage, JobDetailPage, PlaygroundPage, SettingsPage } from './pages';
 
 /** Last resort when the layout itself fails: say so and offer a way back. */
 function RootError() {
@@ -61,6 +61,14 @@ export const router = createBrowserRouter([
         ),
       },
       { path: 'playground/sessions/:sessionId', element: <PlaygroundSessionRedirect /> },
+      {
+        path: 'evaluation',
+        element: (
+          <Page>
+            <EvaluationPage />
+          </Page>
+        ),
+      },
       {
         path: 'activity',
         element: (

@@ -3,7 +3,7 @@
  * mutations and live updates invalidate by their prefixes (`jobKeys.lists()` refreshes every
  * job list), so a key written by hand elsewhere would silently miss those refreshes.
  */
-import type { ListJobsQuery, RouteInput, TrainJobConfig } from '@qlora-studio/contracts';
+import type { ListEvaluationsQuery, ListJobsQuery, PreviewBenchmarkBody, RouteInput, TrainJobConfig } from '@qlora-studio/contracts';
 
 /** Jobs. Mutations and live updates invalidate by these. */
 export const jobKeys = {
@@ -58,6 +58,25 @@ export const playgroundKeys = {
   session: (id: string) => [...playgroundKeys.sessions(), 'detail', id] as const,
   run: (id: string) => [...playgroundKeys.all, 'run', id] as const,
 };
+
+/**
+ * Evaluation: benchmarks, built-in samples, evaluate jobs and comparisons. Job changes (live
+ * updates) invalidate `evaluationKeys.results()`; benchmark changes `evaluationKeys.benchmarks()`.
+ */
+export const evaluationKeys = {
+  all: ['evaluation'] as const,
+  benchmarks: () => [...evaluationKeys.all, 'benchmarks'] as const,
+  benchmarkList: () => [...evaluationKeys.benchmarks(), 'list'] as const,
+  benchmark: (id: string, version?: number) => [...evaluationKeys.benchmarks(), 'detail', id, version ?? 'newest'] as const,
+  samples: () => [...evaluationKeys.all, 'samples'] as const,
+  preview: (body: Partial<PreviewBenchmarkBody> | null) => [...evaluationKeys.all, 'preview', body] as const,
+  results: () => [...evaluationKeys.all, 'results'] as const,
+  resultList: (query: Partial<ListEvaluationsQuery>) => [...evaluationKeys.results(), 'list', query] as const,
+  comparison: (jobIds: readonly string[]) => [...evaluationKeys.results(), 'compare', jobIds.join(',')] as const,
+};
+
+/** The judge endpoint (Settings → Connections). */
+export const judgeKeys = { all: ['judge-connection'] as const };
 
 /** Workspace settings. */
 export const settingsKeys = { all: ['settings'] as const };
