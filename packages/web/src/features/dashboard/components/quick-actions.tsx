@@ -1,4 +1,4 @@
-import { Gauge, MessagesSquare, Sparkles, Upload, type LucideIcon } from 'lucide-react';
+import { Gauge, MessagesSquare, Sparkles, Target, Upload, type LucideIcon } from 'lucide-react';
 import { Link } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
@@ -22,7 +22,7 @@ function LinkTile({ to, icon: Icon, title, hint, primary }: { to: string; icon: 
   );
 }
 
-/** The common next steps: start a fine-tune, try a model, bring a dataset, measure the machine. */
+/** The common next steps: start a fine-tune, try a model, evaluate one, bring a dataset, measure the machine. */
 export function QuickActions({ onSystemCheck, checkPending, checkActive }: { onSystemCheck: () => void; checkPending: boolean; checkActive: boolean }) {
   return (
     <Card aria-labelledby="quick-actions-title">
@@ -35,6 +35,7 @@ export function QuickActions({ onSystemCheck, checkPending, checkActive }: { onS
       <CardContent className="flex flex-col gap-3">
         <LinkTile to="/fine-tune" icon={Sparkles} title="New fine-tune" hint="Pick a model and a dataset, then launch" primary />
         <LinkTile to="/playground" icon={MessagesSquare} title="Try a model" hint="Prompt base models and adapters side by side in the Playground" />
+        <LinkTile to="/evaluation" icon={Target} title="Evaluate a model" hint="Score base models and adapters on benchmarks, then compare the results" />
         <LinkTile to="/fine-tune#step-dataset" icon={Upload} title="Upload dataset" hint="JSON, JSONL, CSV, Parquet or text, on the Fine-tune page" />
         <PermissionButton
           permission="jobs:launch"
