@@ -1,7 +1,7 @@
-import type { Job, JobEvent, JobList } from '@qlora-studio/contracts';
+import type { EvaluationList, EvaluationSummary, Job, JobEvent, JobList } from '@qlora-studio/contracts';
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
-import { jobKeys } from '../query-keys';
+import { evaluationKeys, jobKeys } from '../query-keys';
 import { applyLiveJobEvent } from './live-updates';
 import { testJob as job } from './test-job';
 
@@ -57,5 +57,35 @@ describe('applyLiveJobEvent', () => {
     const t = setup([job('a')]);
     t.apply({ id: 6, jobId: 'a', at, kind: 'log', level: 'info', message: 'hi' });
     expect(t.invalidated).toEqual([]);
+  });
+
+  it('refetches the evaluation lists when an evaluate job changes status or leaves a result, not for other jobs', () => {
+    const t = setup([job('e', { type: 'evaluate' }), job('s')]);
+    const results = JSON.stringify(evaluationKeys.results());
+    t.apply({ id: 7, jobId: 's', at, kind: 'status', status: 'running', error: null });
+    expect(t.invalidated).not.toContain(results);
+    t.apply({ id: 8, jobId: 'e', at, kind: 'status', status: 'succeeded', error: null });
+    expect(t.invalidated).toContain(results);
+    t.invalidated.length = 0;
+    t.apply({ id: 9, jobId: 'e', at, kind: 'result', data: {} });
+    expect(t.invalidated).toContain(results);
+  });
+
+  it('refetches the evaluation lists for a job no cache knows (it may be a new evaluation)', () => {
+    const t = setup([]);
+    t.apply({ id: 10, jobId: 'new', at, kind: 'status', status: 'queued', error: null });
+    expect(t.invalidated).toContain(JSON.stringify(evaluationKeys.results()));
+  });
+
+  it("moves an evaluation's progress bar in the queue without a refetch", () => {
+    const client = new QueryClient();
+    const summary = { jobId: 'e', status: 'queued', progress: null } as unknown as EvaluationSummary;
+    client.setQueryData<EvaluationList>(evaluationKeys.resultList({ limit: 200 }), { evaluations: [summary] });
+    const invalidated: unknown[] = [];
+    applyLiveJobEvent(client, { id: 11, jobId: 'e', at, kind: 'progress', step: 3, total: 10, etaSeconds: 7 }, (key) => invalidated.push(key));
+    const after = client.getQueryData<EvaluationList>(evaluationKeys.resultList({ limit: 200 }))!.evaluations[0]!;
+    expect(after.progress).toEqual({ step: 3, total: 10, etaSeconds: 7, message: undefined });
+    expect(after.status).toBe('running');
+    expect(invalidated).toEqual([]);
   });
 });
