@@ -46,6 +46,10 @@ export const errorCatalogue = {
   },
   BENCHMARK_SAMPLE_NOT_FOUND: { status: 404, hint: 'List the built-in samples (GET /api/benchmarks/samples) to see their ids.' },
   EVALUATION_BATCH_NOT_FOUND: { status: 404, hint: 'The batch id may be mistyped, or its jobs deleted. List the evaluations to see the batches.' },
+  EVALUATION_BATCH_NOT_RETRYABLE: {
+    status: 409,
+    hint: 'A batch retry queues only the pairs whose newest job failed, was canceled or interrupted; wait for running jobs, or launch the batch again.',
+  },
   JUDGE_NOT_CONFIGURED: {
     status: 422,
     hint: 'Open Settings → Connections and set an OpenAI-compatible judge endpoint (any server with /v1/chat/completions), then launch again; nothing was queued.',

@@ -17,18 +17,22 @@ import {
   evaluateJobConfigSchema,
   evaluateJobResultSchema,
   jobResult,
+  jobTypeLabels,
   type Benchmark,
   type BenchmarkPreview,
+  type BenchmarkRows,
   type CreateBenchmarkBody,
   type CreateBenchmarkVersionBody,
   type EvaluateJobConfig,
   type EvaluateJobResult,
   type EvaluationBatch,
+  type EvaluationBatchCancel,
   type EvaluationComparison,
   type EvaluationReportFormat,
   type EvaluationReportSection,
   type EvaluationSummary,
   type Job,
+  type JobStatus,
   type LaunchEvaluationBody,
   type ListEvaluationsQuery,
   type PreviewBenchmarkBody,
@@ -36,11 +40,12 @@ import {
 import { checkEngine, EngineError } from '@qlora-studio/engine';
 import { buildBenchmarkItems, type BenchmarkItems, type EvaluateJobResolved, type ResolvedEvaluateJobConfig } from '../jobs/evaluate-config.js';
 import type { JobService } from '../jobs/job-service.js';
-import type { ResolvedDataset } from '../jobs/train-config.js';
+import type { ResolvedDataset, ResolvedTrainJobConfig } from '../jobs/train-config.js';
 import { getAdapterOrThrow } from '../playground/adapters.js';
 import { recordActivity } from '../store/activity-repo.js';
 import {
   deleteBenchmarkRows,
+  evaluateJobIdsOfBatch,
   getBenchmarkOrThrow,
   getCachedEvaluation,
   insertBenchmarkVersion,
@@ -53,6 +58,7 @@ import { getDatasetOrThrow, getVersionOrThrow } from '../store/datasets-repo.js'
 import { getJob, listJobs } from '../store/jobs-repo.js';
 import { getModelOrThrow } from '../store/models-repo.js';
 import { newId } from '../store/rows.js';
+import { readJudgeEndpoint } from '../store/settings-repo.js';
 import { appVersion } from '../version.js';
 import { compareModels, type Comparison, type ComparisonBenchmark, type ModelResult } from './compare.js';
 import { renderReport, type RenderedReport, type ReportFormat, type ReportSection } from './report.js';
@@ -162,6 +168,7 @@ export class EvaluationService {
   /** The first items as the definition renders them, and every row that cannot become one. */
   async preview(body: PreviewBenchmarkBody): Promise<BenchmarkPreview> {
     const { resolved } = this.dataset(body);
+    this.checkHeldOutJob(body.rows, resolved);
     const template = body.template ?? defaultBenchmarkTemplates[body.task];
     const built = await this.items({ ...body, template }, resolved);
     const items = built.items
@@ -187,15 +194,22 @@ export class EvaluationService {
 
   private async store(id: string, name: string, def: Definition): Promise<Benchmark> {
     const { resolved } = this.dataset(def);
+    this.checkHeldOutJob(def.rows, resolved);
     const template = def.template ?? defaultBenchmarkTemplates[def.task];
     const built = await this.items({ ...def, template }, resolved);
     const where = `"${resolved.name}" v${resolved.version}`;
     if (built.rows === 0) throw new ApiError('BENCHMARK_INVALID', `${where} has no rows: upload a file with at least one row.`);
+    if (built.selected === 0) {
+      throw new ApiError(
+        'BENCHMARK_INVALID',
+        `A fine-tune holds out no rows of ${where}: fewer than 2 of its ${built.rows} rows are valid training records under its layout. Use all rows, or fix the dataset's layout (Fine-tune → Datasets).`,
+      );
+    }
     if (built.problems.length > 0) {
       const more = built.problems.length - namedProblems;
       throw new ApiError(
         'BENCHMARK_INVALID',
-        `${built.problems.length} of ${built.rows} rows of ${where} cannot become ${def.task} items: ${built.problems
+        `${built.problems.length} of ${built.selected} ${def.rows?.kind === 'held-out' ? 'held-out ' : ''}rows of ${where} cannot become ${def.task} items: ${built.problems
           .slice(0, namedProblems)
           .map((p) => p.message)
           .join(
@@ -217,6 +231,39 @@ export class EvaluationService {
       judge: def.task === 'judge' ? benchmarkJudgeSchema.parse(def.judge ?? {}) : null,
       items: built.items.length,
     });
+  }
+
+  /**
+   * A held-out selection that names its fine-tune must be that fine-tune's split of this very
+   * dataset version (same ratio and seed), or the benchmark would claim rows the adapter trained on.
+   */
+  private checkHeldOutJob(rows: BenchmarkRows | undefined, dataset: ResolvedDataset): void {
+    if (rows?.kind !== 'held-out' || rows.jobId === undefined) return;
+    const refuse = (why: string): never => {
+      throw new ApiError('BENCHMARK_INVALID', `The held-out rows name fine-tune ${rows.jobId}, but ${why}`);
+    };
+    const job = getJob(this.db, rows.jobId);
+    if (!job) return refuse('there is no such job: give the id of a fine-tune (Activity lists them), or leave the fine-tune out.');
+    if (job.type !== 'train') return refuse(`it is a ${jobTypeLabels[job.type].toLowerCase()} job, not a fine-tune: give the id of a fine-tune.`);
+    const config = job.config as Partial<ResolvedTrainJobConfig>;
+    const trained = config.resolved?.dataset;
+    if (!trained || trained.id !== dataset.id) {
+      return refuse(`it trained on ${trained ? `"${trained.name}"` : 'another dataset'}, not on "${dataset.name}": choose the dataset it trained on.`);
+    }
+    if (trained.version !== dataset.version) {
+      return refuse(`it trained on v${trained.version} of "${dataset.name}", not v${dataset.version}: choose dataset version ${trained.version}.`);
+    }
+    const validation = config.validation;
+    if (validation?.kind !== 'split') {
+      return refuse(
+        `it held out none of its rows (its validation is ${validation?.kind === 'dataset' ? 'another dataset' : 'none'}): evaluate on that dataset, or use all rows.`,
+      );
+    }
+    if (validation.ratio !== rows.ratio || validation.seed !== rows.seed) {
+      return refuse(
+        `it held out a ratio of ${validation.ratio} with seed ${validation.seed}, not ${rows.ratio} with seed ${rows.seed}: use its ratio and seed, or these rows include some it trained on.`,
+      );
+    }
   }
 
   /** The adapter a reference names: a fine-tune's job id, or an adapter / checkpoint folder under the workspace's adapters. */
@@ -259,6 +306,19 @@ export class EvaluationService {
       throw new ApiError('EVALUATE_CONFIG_INVALID', `The files of ${model.name} are gone from ${model.path}: register the model again, or choose another.`);
     }
     const kernels = config.quant === 'nf4' ? config.kernels : null;
+    // A judge benchmark needs the judge endpoint; its address and model (never the key) travel
+    // with the job and key its cache, as do the rubric and pass mark (part of the benchmark version).
+    let judge: EvaluateJobResolved['judge'] = null;
+    if (benchmark.task === 'judge') {
+      const endpoint = readJudgeEndpoint(this.db);
+      if (!endpoint) {
+        throw new ApiError(
+          'JUDGE_NOT_CONFIGURED',
+          `"${benchmark.name}" is a judge benchmark, and no judge endpoint is configured: set one in Settings → Connections.`,
+        );
+      }
+      judge = { baseUrl: endpoint.baseUrl, model: endpoint.model };
+    }
     const cacheKey = createHash('sha256')
       .update(
         JSON.stringify({
@@ -268,6 +328,7 @@ export class EvaluationService {
           limit: config.limit ?? null,
           quant: config.quant,
           kernels,
+          ...(judge ? { judge: [judge.baseUrl, judge.model, benchmark.judge?.rubric ?? null, benchmark.judge?.passMark ?? null] } : {}),
         }),
       )
       .digest('hex');
@@ -278,6 +339,7 @@ export class EvaluationService {
       benchmark,
       dataset: { id: benchmark.datasetId, name: benchmark.datasetName, version: v.version, file: v.filePath, parseOptions: v.parseOptions, format: v.format },
       cacheKey,
+      judge,
     };
     return { ...config, benchmarkVersion: benchmark.version, resolved };
   }
@@ -286,13 +348,13 @@ export class EvaluationService {
    * Queue one evaluate job, or — when the same pair was evaluated before with the same files and
    * settings — record it as succeeded at once with the cached result (`cached: true`).
    */
-  launchOne(input: EvaluateJobConfig, title?: string): Job {
+  launchOne(input: EvaluateJobConfig, title?: string, parentId: string | null = null): Job {
     const config = this.resolve(evaluateJobConfigSchema.parse(input));
     const body = { type: 'evaluate' as const, config, ...(title ? { title } : {}) };
     const cached = getCachedEvaluation(this.db, config.resolved.cacheKey);
     const result = cached ? evaluateJobResultSchema.safeParse(cached.result) : null;
-    if (!cached || !result?.success) return this.jobs.create(body);
-    const job = this.jobs.create(body);
+    if (!cached || !result?.success) return this.jobs.create(body, parentId);
+    const job = this.jobs.create(body, parentId);
     this.jobs.setStatus(job.id, 'running');
     this.jobs.recordWorkerEvent(job.id, {
       kind: 'log',
@@ -323,6 +385,66 @@ export class EvaluationService {
     );
     configs.forEach((config) => this.resolve(config)); // a bad pair refuses the whole batch
     return { batchId, jobs: configs.map((config) => this.launchOne(config)) };
+  }
+
+  /** A batch's evaluate jobs, oldest first (EVALUATION_BATCH_NOT_FOUND when it has none). */
+  private batchJobs(batchId: string): Job[] {
+    const jobs = evaluateJobIdsOfBatch(this.db, batchId).flatMap((id) => getJob(this.db, id) ?? []);
+    if (jobs.length === 0) {
+      throw new ApiError(
+        'EVALUATION_BATCH_NOT_FOUND',
+        `No evaluate jobs belong to batch "${batchId}": list the evaluations (GET /api/evaluations) to see the batches.`,
+      );
+    }
+    return jobs;
+  }
+
+  /**
+   * Cancels every queued or running job of a batch through the jobs' own cancel: a queued job is
+   * canceled at once, a running one is asked to stop (`stop`, the runner's cancel). Finished jobs
+   * keep their results. Queued jobs go first, so a slot freed by a stopping job cannot start one
+   * of them.
+   */
+  cancelBatch(batchId: string, stop: (jobId: string) => void): EvaluationBatchCancel {
+    const active = this.batchJobs(batchId).filter((job) => job.status === 'queued' || job.status === 'running');
+    const ordered = [...active.filter((job) => job.status === 'queued'), ...active.filter((job) => job.status === 'running')];
+    for (const job of ordered) {
+      this.jobs.requestCancel(job.id);
+      stop(job.id);
+    }
+    return { batchId, canceled: ordered.length, jobs: this.batchJobs(batchId) };
+  }
+
+  /**
+   * Queues again, in the same batch, each pair (model, adapter, benchmark version) whose newest
+   * job failed, was canceled or was interrupted; the new job names that one as its parent, as a
+   * job retry does. Each is resolved afresh (its model or adapter may be gone: then nothing is
+   * queued) and may come from the cache when another batch computed the pair meanwhile.
+   */
+  retryBatch(batchId: string): EvaluationBatch {
+    const jobs = this.batchJobs(batchId);
+    const newest = new Map<string, Job>();
+    for (const job of jobs) {
+      const c = job.config as Partial<ResolvedEvaluateJobConfig>;
+      newest.set(JSON.stringify([c.modelId, c.adapter ?? null, c.benchmarkId, c.benchmarkVersion ?? null]), job); // oldest first: the newest wins
+    }
+    const retryable: JobStatus[] = ['failed', 'canceled', 'interrupted'];
+    const retry = [...newest.values()].filter((job) => retryable.includes(job.status));
+    if (retry.length === 0) {
+      const active = [...newest.values()].filter((job) => job.status === 'queued' || job.status === 'running').length;
+      throw new ApiError(
+        'EVALUATION_BATCH_NOT_RETRYABLE',
+        active > 0
+          ? `No job of batch "${batchId}" failed or was canceled; ${active} ${active === 1 ? 'is' : 'are'} still queued or running: wait for ${active === 1 ? 'it' : 'them'} to finish.`
+          : `Every pair of batch "${batchId}" succeeded: there is nothing to retry. Launch the batch again to evaluate anew (an unchanged pair comes from the cache).`,
+      );
+    }
+    const configs = retry.map((job) => {
+      const { resolved: _resolved, ...config } = job.config as ResolvedEvaluateJobConfig;
+      return { job, config: evaluateJobConfigSchema.parse(config) };
+    });
+    configs.forEach(({ config }) => this.resolve(config)); // a pair that cannot run refuses the whole retry
+    return { batchId, jobs: configs.map(({ job, config }) => this.launchOne(config, job.title, job.id)) };
   }
 
   /**

@@ -1,18 +1,31 @@
 import type { EvaluationReportSection } from '@qlora-studio/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { createSampleBenchmark, listSampleBenchmarks } from '../evaluation/samples/index.js';
 import { defineRoute } from '../http/define-route.js';
 
-/** Benchmarks, their preview, batches of evaluate jobs and their results (see evaluation/evaluation-service.ts). */
+/** Benchmarks, their preview, built-in samples, batches of evaluate jobs and their results (see evaluation/evaluation-service.ts). */
 export function evaluationRoutes(app: FastifyInstance, ctx: AppContext): void {
   defineRoute(app, 'listBenchmarks', () => ctx.evaluation.list());
   defineRoute(app, 'createBenchmark', ({ body }) => ctx.evaluation.create(body));
   defineRoute(app, 'previewBenchmark', ({ body }) => ctx.evaluation.preview(body));
+  defineRoute(app, 'listBenchmarkSamples', () => listSampleBenchmarks());
+  defineRoute(app, 'createSampleBenchmark', ({ params, body }) => createSampleBenchmark(ctx, params.sampleId, body));
   defineRoute(app, 'getBenchmark', ({ params, query }) => ctx.evaluation.get(params.id, query.version));
   defineRoute(app, 'createBenchmarkVersion', ({ params, body }) => ctx.evaluation.createVersion(params.id, body));
   defineRoute(app, 'deleteBenchmark', ({ params }) => ctx.evaluation.delete(params.id));
   defineRoute(app, 'launchEvaluation', ({ body }) => {
     const batch = ctx.evaluation.launch(body);
+    ctx.runner.pump();
+    return batch;
+  });
+  defineRoute(app, 'cancelEvaluationBatch', ({ params }) => {
+    const canceled = ctx.evaluation.cancelBatch(params.batchId, (jobId) => ctx.runner.cancel(jobId));
+    // A canceled queued job frees nothing, but a stopping one will: the runner pumps when it exits.
+    return canceled;
+  });
+  defineRoute(app, 'retryEvaluationBatch', ({ params }) => {
+    const batch = ctx.evaluation.retryBatch(params.batchId);
     ctx.runner.pump();
     return batch;
   });

@@ -149,3 +149,11 @@ export function jobsUsingBenchmark(db: Db, id: string): string[] {
   const rows = db.prepare("SELECT id, config FROM jobs WHERE type = 'evaluate' AND status IN ('queued', 'running')").all() as { id: string; config: string }[];
   return rows.filter((row) => (JSON.parse(row.config) as { benchmarkId?: string }).benchmarkId === id).map((row) => row.id);
 }
+
+/** Ids of the evaluate jobs of batch `batchId` (its launch and its retries), oldest first. */
+export function evaluateJobIdsOfBatch(db: Db, batchId: string): string[] {
+  const rows = db.prepare("SELECT id FROM jobs WHERE type = 'evaluate' AND json_extract(config, '$.batchId') = ? ORDER BY seq").all(batchId) as {
+    id: string;
+  }[];
+  return rows.map((row) => row.id);
+}
