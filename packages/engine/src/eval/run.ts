@@ -95,18 +95,30 @@ export async function evaluateLoss(
   return { metrics: { loss, perplexity: Math.exp(loss), tokens }, items: results };
 }
 
-/** Options of the generate task: generation (greedy unless a temperature is given) and the answer extractor. */
-export interface GenerateTaskOptions extends Partial<GenerateOptions> {
+/** Seeded sampling for a generate task: item i samples with seed `seed + i`, so a run is reproducible. */
+export interface EvalSampling {
+  temperature: number;
+  topP: number;
+  seed: number;
+}
+
+/** Options of the generate task: generation (greedy unless `sampling` is given) and the answer extractor. */
+export interface GenerateTaskOptions extends Partial<Omit<GenerateOptions, 'temperature' | 'topP' | 'seed'>> {
   extractor: AnswerExtractor;
   onProgress?: EvalProgress;
+  sampling?: EvalSampling;
 }
 
 /** Generation for the items of a generate task, with the prompt encoded as generation encodes it. */
 async function generateOutputs(model: CausalLM, tokenizer: TextCodec, items: readonly ReferenceItem[], options: GenerateTaskOptions): Promise<string[]> {
   const outputs: string[] = [];
+  const { sampling, ...rest } = options;
   for (const [index, item] of items.entries()) {
     throwIfAborted(options.signal);
-    const stream = generateTokens(model, tokenizer, tokenizer.encode(item.prompt, { addSpecialTokens: true }), { temperature: 0, ...options });
+    // Each item its own seed: items do not share one random stream, so an item's output does not
+    // depend on how many tokens the items before it drew (a --limit run repeats the full run's start).
+    const decoding = sampling ? { temperature: sampling.temperature, topP: sampling.topP, seed: sampling.seed + index } : { temperature: 0 };
+    const stream = generateTokens(model, tokenizer, tokenizer.encode(item.prompt, { addSpecialTokens: true }), { ...rest, ...decoding });
     let step = await stream.next();
     while (!step.done) step = await stream.next();
     outputs.push(step.value.text);
