@@ -19,11 +19,8 @@ export function evaluationRoutes(app: FastifyInstance, ctx: AppContext): void {
     ctx.runner.pump();
     return batch;
   });
-  defineRoute(app, 'cancelEvaluationBatch', ({ params }) => {
-    const canceled = ctx.evaluation.cancelBatch(params.batchId, (jobId) => ctx.runner.cancel(jobId));
-    // A canceled queued job frees nothing, but a stopping one will: the runner pumps when it exits.
-    return canceled;
-  });
+  // Running jobs are asked to stop as a single job's cancel asks (the runner starts the next job when one exits).
+  defineRoute(app, 'cancelEvaluationBatch', ({ params }) => ctx.evaluation.cancelBatch(params.batchId, (jobId) => ctx.runner.cancel(jobId)));
   defineRoute(app, 'retryEvaluationBatch', ({ params }) => {
     const batch = ctx.evaluation.retryBatch(params.batchId);
     ctx.runner.pump();
