@@ -1,13 +1,14 @@
 /**
  * `qlora eval`: a model (with adapters) on a benchmark file, one task:
  * - multiple-choice: each choice scored by its log-likelihood after the prompt (accuracy, accuracy_norm);
- * - generate: greedy generation, an answer extracted from the output and the reference (exact
- *   match, token F1, ROUGE-L, BLEU, chrF);
+ * - generate: greedy generation (or seeded sampling with --temperature, --top-p, --seed), an
+ *   answer extracted from the output and the reference (exact match, token F1, ROUGE-L, BLEU, chrF);
  * - loss: held-out loss and perplexity of the reference answers after their prompts.
  * --json prints {"metrics", "items": [{"index", "target", "prediction", "correct", "choices" | "output"}]}.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { BenchmarkSampling } from '@qlora-studio/contracts';
 import {
   DEFAULT_GENERATE_TEMPLATE,
   DEFAULT_MULTIPLE_CHOICE_TEMPLATE,
@@ -44,6 +45,18 @@ function extractorOf(regex: string | undefined): AnswerExtractor {
   return { kind: 'regex', pattern: regex };
 }
 
+/** Seeded sampling from --temperature, --top-p and --seed; greedy (undefined) without a temperature. */
+function samplingOf(values: { temperature?: string; 'top-p'?: string; seed?: string }): BenchmarkSampling | undefined {
+  const temperature = numberFlag('temperature', values.temperature, (n) => n > 0 && n <= 2, 'must be above 0 and at most 2 (leave it out for greedy decoding)');
+  const topP = numberFlag('top-p', values['top-p'], (n) => n > 0 && n <= 1, 'must be above 0 and at most 1');
+  const seed = numberFlag('seed', values.seed, (n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0');
+  if (temperature === undefined) {
+    if (topP !== undefined || seed !== undefined) throw new UserError('--top-p and --seed sample: give a --temperature too (e.g. --temperature 0.7).');
+    return undefined;
+  }
+  return { temperature, topP: topP ?? 1, seed: seed ?? 0 };
+}
+
 export async function evalCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -60,6 +73,9 @@ export async function evalCommand(args: string[]): Promise<void> {
       'max-new-tokens': { type: 'string' },
       stop: { type: 'string', multiple: true },
       limit: { type: 'string' },
+      temperature: { type: 'string' },
+      'top-p': { type: 'string' },
+      seed: { type: 'string' },
     },
   });
   const task = values.task as Task;
@@ -85,6 +101,8 @@ export async function evalCommand(args: string[]): Promise<void> {
     continuation: values.continuation !== undefined ? unescape(values.continuation) : defaults.continuation,
   };
   const extractor = extractorOf(values['answer-regex']);
+  const sampling = samplingOf(values);
+  if (sampling && task !== 'generate') throw new UserError('--temperature, --top-p and --seed apply to --task generate only.');
 
   // Items are built (and every bad row named) before the model loads.
   const source = await readDatasetRows(values.data);
@@ -113,6 +131,7 @@ export async function evalCommand(args: string[]): Promise<void> {
               eosTokenIds: folder.tokenizer.eosTokenIds,
               extractor,
               onProgress: progress,
+              ...(sampling ? { sampling } : {}),
             });
     }
   } finally {

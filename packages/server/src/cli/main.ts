@@ -35,10 +35,11 @@ Usage:
   qlora eval --model DIR|HUB_ID [--adapter DIR] --data FILE --task multiple-choice|generate|loss
       [--question-field question] [--choices-field choices | --choices-field A,B,C,D] [--answer-field answer]
       [--template TEXT] [--continuation TEXT] [--answer-regex RE|last-number] [--max-new-tokens 64]
-      [--stop TEXT ...] [--limit N] [--quant nf4|none] [--kernels exact|fast] [--json]
+      [--stop TEXT ...] [--temperature T [--top-p P] [--seed N]] [--limit N] [--quant nf4|none]
+      [--kernels exact|fast] [--json]
       A model on a benchmark file (any type the app reads). multiple-choice scores each choice by
       its log-likelihood after the prompt (accuracy, accuracy_norm); generate compares the answer
-      extracted from a greedy generation with the reference (exact_match, f1, rouge_l as 0–1; bleu,
+      extracted from a greedy (or, with --temperature, seeded sampled) generation with the reference (exact_match, f1, rouge_l as 0–1; bleu,
       chrf as sacreBLEU computes them, 0–100); loss is
       the reference answers' loss and perplexity. The template (default "Question: {question}\nAnswer:")
       fills {field} from each record; the continuation (" {choice}" or " {answer}") follows it.

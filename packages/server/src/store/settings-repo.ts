@@ -1,4 +1,4 @@
-import { settingsSchema, type Settings, type SettingsPatch } from '@qlora-studio/contracts';
+import { settingsSchema, type JudgeConnection, type Settings, type SettingsPatch, type UpdateJudgeConnectionBody } from '@qlora-studio/contracts';
 import type { Db } from './database.js';
 import { nowIso } from './rows.js';
 
@@ -26,4 +26,66 @@ export function writeSettings(db: Db, patch: SettingsPatch): Settings {
     }
   })();
   return readSettings(db);
+}
+
+// ---- the judge connection -------------------------------------------------------------------
+
+/**
+ * The judge endpoint lives in the settings table under its own key (settingsSchema has no such
+ * field, so readSettings never returns it). The API key is stored here and nowhere else: not in
+ * job configs, which the API shows (the evaluate worker reads it from here; see
+ * evaluation/judge-worker.ts).
+ */
+const JUDGE_KEY = 'connection.judge';
+
+/** Where the judge is and how to reach it. The key never leaves the server except to this endpoint. */
+export interface JudgeEndpoint {
+  baseUrl: string;
+  model: string;
+  apiKey: string | null;
+}
+
+/** The stored endpoint with its key, or null when none is configured. */
+export function readJudgeEndpoint(db: Db): JudgeEndpoint | null {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(JUDGE_KEY) as { value: string } | undefined;
+  if (!row) return null;
+  const stored = JSON.parse(row.value) as Partial<JudgeEndpoint>;
+  if (typeof stored.baseUrl !== 'string' || typeof stored.model !== 'string') return null;
+  return { baseUrl: stored.baseUrl, model: stored.model, apiKey: typeof stored.apiKey === 'string' && stored.apiKey ? stored.apiKey : null };
+}
+
+/** What the API shows: never the key, only whether one is set. */
+export function readJudgeConnection(db: Db): JudgeConnection {
+  const endpoint = readJudgeEndpoint(db);
+  return endpoint
+    ? { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKeySet: endpoint.apiKey !== null }
+    : { baseUrl: null, model: null, apiKeySet: false };
+}
+
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Set the endpoint, or remove everything (baseUrl null). An absent apiKey keeps the stored one,
+ * but only while the endpoint stays on the same origin: a key is never sent to a server the user
+ * did not give it for.
+ */
+export function writeJudgeConnection(db: Db, body: UpdateJudgeConnectionBody): JudgeConnection {
+  if (body.baseUrl === null) {
+    db.prepare('DELETE FROM settings WHERE key = ?').run(JUDGE_KEY);
+    return readJudgeConnection(db);
+  }
+  const before = readJudgeEndpoint(db);
+  const kept = before && origin(before.baseUrl) === origin(body.baseUrl) ? before.apiKey : null;
+  const apiKey = body.apiKey === undefined ? kept : body.apiKey?.trim() || null;
+  const value: JudgeEndpoint = { baseUrl: body.baseUrl, model: body.model ?? before?.model ?? '', apiKey };
+  db.prepare(
+    'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  ).run(JUDGE_KEY, JSON.stringify(value), nowIso());
+  return readJudgeConnection(db);
 }

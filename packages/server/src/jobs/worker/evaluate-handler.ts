@@ -4,7 +4,7 @@
  * with progress per item (cancel stops between items), and return the metrics and items with
  * what produced them.
  */
-import type { EvaluateJobResult } from '@qlora-studio/contracts';
+import { benchmarkJudgeSchema, type EvaluateJobResult } from '@qlora-studio/contracts';
 import {
   EngineError,
   evaluateGenerate,
@@ -12,11 +12,66 @@ import {
   evaluateMultipleChoice,
   loadCausalLM,
   loadModelFolder,
+  readDatasetRows,
   readLoraAdapter,
   type EvalResult,
   type JobContext,
 } from '@qlora-studio/engine';
-import { buildBenchmarkItems, type ResolvedEvaluateJobConfig } from '../evaluate-config.js';
+import { judgeAnswers, judgeMetrics, workerJudgeEndpoint } from '../../evaluation/judge-worker.js';
+import { buildBenchmarkItems, type BenchmarkItems, type ResolvedEvaluateJobConfig } from '../evaluate-config.js';
+
+/**
+ * The judge half of a judge benchmark: each generated answer is scored by the judge endpoint
+ * (the key read from the workspace database, never from the config). Per item: `correct` is a
+ * pass, `prediction` the score, `output` the answer, `judge` the score and the judge's reply.
+ */
+async function judgeGenerated(
+  config: ResolvedEvaluateJobConfig,
+  ctx: JobContext,
+  items: BenchmarkItems['items'],
+  generated: EvalResult,
+  onProgress: (done: number, all: number) => void,
+): Promise<Pick<EvaluateJobResult, 'metrics' | 'items'>> {
+  const { benchmark, judge: queued, dataset } = config.resolved;
+  if (!queued) throw new EngineError('INVALID_ARGUMENT', 'This judge job was queued without a judge endpoint: launch it again.');
+  const settings = benchmark.judge ?? benchmarkJudgeSchema.parse({});
+  const endpoint = workerJudgeEndpoint(ctx.workspace, queued);
+  ctx.report.log('info', `Judging ${items.length} answers with ${queued.model} at ${queued.baseUrl} (pass mark ${settings.passMark}).`);
+  // Rubrics may name any field of the row, so the rows are read again (buildBenchmarkItems keeps only the items).
+  const source = await readDatasetRows(dataset.file, {
+    ...(dataset.parseOptions.fileType ? { fileType: dataset.parseOptions.fileType } : {}),
+    ...(dataset.parseOptions.separator ? { separator: dataset.parseOptions.separator } : {}),
+  });
+  const values = items.map(({ row, item }, i) => {
+    const record = source.entries[row]?.value as Record<string, unknown> | undefined;
+    const question = record?.[benchmark.fields.question];
+    return {
+      question: typeof question === 'string' || typeof question === 'number' ? String(question) : item.prompt,
+      reference: 'reference' in item ? item.reference : '',
+      answer: generated.items[i]!.output ?? '',
+      ...(record ? { row: record } : {}),
+    };
+  });
+  const judgments = await judgeAnswers(endpoint, settings, values, {
+    signal: ctx.signal,
+    onProgress,
+    warn: (message) => ctx.report.log('warn', message),
+  });
+  return {
+    metrics: judgeMetrics(judgments, settings.passMark),
+    items: generated.items.map((item, i) => {
+      const { score, reply } = judgments[i]!;
+      return {
+        index: item.index,
+        target: values[i]!.reference,
+        prediction: String(score),
+        correct: score >= settings.passMark,
+        output: values[i]!.answer,
+        judge: { score, reply },
+      };
+    }),
+  };
+}
 
 export async function runEvaluateJob(config: ResolvedEvaluateJobConfig, ctx: JobContext): Promise<EvaluateJobResult> {
   const { resolved } = config;
@@ -39,7 +94,7 @@ export async function runEvaluateJob(config: ResolvedEvaluateJobConfig, ctx: Job
   const folder = loadModelFolder(resolved.modelDir);
   folder.weights.close();
   const model = await loadCausalLM(resolved.modelDir, { quant: config.quant, kernels: config.kernels });
-  let result: EvalResult;
+  let result: Pick<EvaluateJobResult, 'metrics' | 'items'>;
   try {
     if (resolved.adapter) {
       const adapter = readLoraAdapter(resolved.adapter.path, { modelConfig: folder.config });
@@ -68,18 +123,31 @@ export async function runEvaluateJob(config: ResolvedEvaluateJobConfig, ctx: Job
       );
     } else {
       const generation = benchmark.generation ?? { maxNewTokens: 64, stop: [], extractor: { kind: 'whole' as const } };
-      result = await evaluateGenerate(
-        model,
-        folder.tokenizer,
-        built.items.map((i) => i.item),
-        {
-          ...options,
-          maxNewTokens: generation.maxNewTokens,
-          stopStrings: generation.stop,
-          eosTokenIds: folder.tokenizer.eosTokenIds,
-          extractor: generation.extractor,
-        },
-      );
+      const generateOptions = {
+        maxNewTokens: generation.maxNewTokens,
+        stopStrings: generation.stop,
+        eosTokenIds: folder.tokenizer.eosTokenIds,
+        ...(generation.sampling ? { sampling: generation.sampling } : {}),
+      };
+      if (built.task === 'judge') {
+        // The judge scores the whole answer, so nothing is extracted; generating is the first
+        // half of the progress, judging the second.
+        const judgeOptions = { ...generateOptions, signal: ctx.signal, extractor: { kind: 'whole' as const } };
+        const generated = await evaluateGenerate(
+          model,
+          folder.tokenizer,
+          built.items.map((i) => i.item),
+          { ...judgeOptions, onProgress: (done, all) => onProgress(done, 2 * all) },
+        );
+        result = await judgeGenerated(config, ctx, built.items, generated, (done, all) => onProgress(all + done, 2 * all));
+      } else {
+        result = await evaluateGenerate(
+          model,
+          folder.tokenizer,
+          built.items.map((i) => i.item),
+          { ...options, ...generateOptions, extractor: generation.extractor },
+        );
+      }
     }
   } finally {
     await model.dispose();
@@ -101,7 +169,9 @@ export async function runEvaluateJob(config: ResolvedEvaluateJobConfig, ctx: Job
       fields: benchmark.fields,
       template: benchmark.template,
       generation: benchmark.generation,
+      judge: benchmark.judge ?? null,
     },
+    judgedBy: resolved.judge ?? null,
     model: { id: config.modelId, name: resolved.modelName },
     adapter: resolved.adapter,
     quant: config.quant,
