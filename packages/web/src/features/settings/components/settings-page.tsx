@@ -1,6 +1,7 @@
 import { PageHeader } from '../../../components/ui/page-header';
 import { AccessibilitySection } from './accessibility-section';
 import { ConnectionSection } from './connection-section';
+import { JudgeConnectionSection } from './judge-connection-section';
 import { PreferencesSection } from './preferences-section';
 import { WorkspaceSection } from './workspace-section';
 
@@ -9,6 +10,7 @@ const sections = [
   { id: 'accessibility', label: 'Accessibility' },
   { id: 'workspace', label: 'Workspace' },
   { id: 'connection', label: 'Connection' },
+  { id: 'connections', label: 'Connections' },
 ];
 
 export default function SettingsPage() {
@@ -35,6 +37,7 @@ export default function SettingsPage() {
           <AccessibilitySection />
           <WorkspaceSection />
           <ConnectionSection />
+          <JudgeConnectionSection />
         </div>
       </div>
     </>
