@@ -4,7 +4,16 @@ import { useSearchParams } from 'react-router';
 import { emptyPane, type EditorDraft } from './draft';
 
 /**
- * With no session open, the first pane starts on the adapter (`?adapter=<job id>`) or model
+ * The draft with a linked prompt (`?prompt=`, e.g. a benchmark item opened from Evaluation) as its
+ * text. Benchmark prompts are plain completions ("Question: …\nAnswer:"), hence text mode.
+ */
+export function withLinkedPrompt(draft: EditorDraft, prompt: string | null): EditorDraft {
+  if (!prompt) return draft;
+  return { ...draft, mode: 'text', text: prompt };
+}
+
+/**
+ * With no session open, a linked prompt (`?prompt=`) fills the editor once, and the first pane starts on the adapter (`?adapter=<job id>`) or model
  * (`?model=<id>`) a link names, else on the first model; and a workspace bound below the default
  * reply length lowers the default. Done once, when the catalogue has a model.
  */
@@ -13,8 +22,22 @@ export function useLinkedModel(
   sessionId: string | null,
   setDraft: (update: (d: EditorDraft) => EditorDraft) => void,
 ): void {
-  const [search] = useSearchParams();
+  const [search, setSearch] = useSearchParams();
   const preset = useRef(false);
+  const wantedPrompt = search.get('prompt');
+  useEffect(() => {
+    if (sessionId || wantedPrompt === null) return;
+    setDraft((d) => withLinkedPrompt(d, wantedPrompt));
+    // Taken out of the address once used, so a reload keeps the edits made since.
+    setSearch(
+      (params) => {
+        const next = new URLSearchParams(params);
+        next.delete('prompt');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [sessionId, wantedPrompt, setDraft, setSearch]);
   const wantedAdapter = search.get('adapter');
   const wantedModel = search.get('model');
   useEffect(() => {
