@@ -4,7 +4,8 @@
  * judgments): the connection never shows its key, the test route names each failure, a launch
  * without a judge is refused, and a judge evaluation of the demo model runs end to end — the
  * rubric filled per item, the key sent as a Bearer token and kept out of the job's config, the
- * scores read from the replies, and the result cached by rubric.
+ * scores read from the replies, and the result cached by rubric; a cancel aborts the request in
+ * flight; generate benchmarks sample reproducibly with their seed.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,8 @@ const cannedJudge: Answer = (prompt, seen) => {
 };
 
 let answer: Answer = cannedJudge;
+/** How long the fake judge takes to answer (a slow judge, for cancel). */
+let delayMs = 0;
 const requests: Recorded[] = [];
 const seenPrompts = new Map<string, number>();
 let judgeServer: http.Server;
@@ -68,7 +71,9 @@ function startJudge(): Promise<void> {
       const seen = (seenPrompts.get(prompt) ?? 0) + 1;
       seenPrompts.set(prompt, seen);
       const { status, body: reply } = answer(prompt, seen);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+      setTimeout(() => {
+        if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+      }, delayMs);
     });
   });
   return new Promise((resolve) => judgeServer.listen(0, '127.0.0.1', resolve));
@@ -293,6 +298,63 @@ describe('judge evaluations', () => {
     const otherJudge = await launch(v2);
     expect(otherJudge.batch.jobs[0]!.status).toBe('queued');
     await waitForStatus(app, otherJudge.batch.jobs[0]!.id, ['succeeded', 'failed'], 120_000);
+  });
+});
+
+describe('seeded sampling in evaluate jobs', () => {
+  async function generated(name: string, generation: object): Promise<string[]> {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/benchmarks',
+      payload: { name, datasetId: dataset.id, task: 'generate', fields: { question: 'question', answer: 'reference' }, generation },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const launched = await launch(created.json<Benchmark>());
+    expect(launched.status, launched.body).toBe(201);
+    const job = await waitForStatus(app, launched.batch.jobs[0]!.id, ['succeeded', 'failed'], 120_000);
+    expect(job.error, JSON.stringify(job.error)).toBeNull();
+    return (job.result as EvaluateJobResult).items.map((i) => i.output ?? '');
+  }
+
+  it('samples with the benchmark seed: the same seed gives the same outputs, another seed or greedy decoding others', async () => {
+    const sampling = { temperature: 1.5, topP: 1, seed: 5 };
+    const first = await generated('Sampled A', { maxNewTokens: 8, sampling });
+    expect(await generated('Sampled B', { maxNewTokens: 8, sampling })).toEqual(first);
+    expect(await generated('Sampled C', { maxNewTokens: 8, sampling: { ...sampling, seed: 6 } })).not.toEqual(first);
+    expect(await generated('Greedy', { maxNewTokens: 8 })).not.toEqual(first);
+  });
+});
+
+describe('canceling a judge evaluation', () => {
+  it('stops while the judge is still answering, without waiting for its reply', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/benchmarks',
+      payload: { name: 'Slowly judged', datasetId: dataset.id, ...judgeDefinition, judge: { rubric: 'Slow: {question} {answer}', passMark: 5 } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    delayMs = 5_000;
+    requests.length = 0;
+    try {
+      const launched = await launch(created.json<Benchmark>());
+      expect(launched.status, launched.body).toBe(201);
+      const id = launched.batch.jobs[0]!.id;
+      // Generation done (3 of 6 steps) and the first judge request sent.
+      const deadline = Date.now() + 60_000;
+      while (requests.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(requests).toHaveLength(1);
+      const running = (await app.inject({ url: `/api/jobs/${id}` })).json<Job>();
+      expect(running.progress).toMatchObject({ step: 3, total: 6 });
+      const asked = Date.now();
+      expect((await app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel` })).statusCode).toBe(202);
+      const job = await waitForStatus(app, id, ['canceled', 'failed', 'succeeded'], 20_000);
+      expect(job.status).toBe('canceled');
+      // The request in flight was aborted: far sooner than the judge's 5 s, and nothing more was sent.
+      expect(Date.now() - asked).toBeLessThan(3_000);
+      expect(requests).toHaveLength(1);
+    } finally {
+      delayMs = 0;
+    }
   });
 });
 
