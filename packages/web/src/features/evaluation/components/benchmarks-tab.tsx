@@ -136,17 +136,10 @@ function BenchmarkCard({ benchmark: b, onEdit, onDelete }: { benchmark: Benchmar
           <Badge tone="primary">Version {b.version}</Badge>
         </CardHeader>
         <CardContent className="flex flex-1 flex-col gap-4">
-          <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
+          <dl className="grid grid-cols-3 gap-x-4 gap-y-3 text-sm">
             <div>
               <dt className="text-fg-muted">Items</dt>
               <dd className="font-medium tabular-nums">{b.items}</dd>
-            </div>
-            <div className="col-span-2 sm:col-span-1">
-              <dt className="text-fg-muted">Dataset</dt>
-              <dd className="font-medium break-words">
-                {b.datasetName} v{b.datasetVersion}
-                {b.rows.kind === 'held-out' && <span className="block font-normal text-fg-muted">{Math.round(b.rows.ratio * 100)}% held out</span>}
-              </dd>
             </div>
             <div>
               <dt className="text-fg-muted">Versions</dt>
@@ -156,6 +149,18 @@ function BenchmarkCard({ benchmark: b, onEdit, onDelete }: { benchmark: Benchmar
               <dt className="text-fg-muted">Created</dt>
               <dd className="font-medium">
                 <RelativeTime date={b.createdAt} />
+              </dd>
+            </div>
+            <div className="col-span-3">
+              <dt className="text-fg-muted">Dataset</dt>
+              <dd className="font-medium break-words">
+                {b.datasetName}, version {b.datasetVersion}
+                {b.rows.kind === 'held-out' && (
+                  <span className="font-normal text-fg-muted">
+                    {' '}
+                    · the {Math.round(b.rows.ratio * 100)}% a fine-tune held out (seed {b.rows.seed})
+                  </span>
+                )}
               </dd>
             </div>
           </dl>

@@ -39,7 +39,7 @@ export function QueueTab() {
   return (
     <div className="flex flex-col gap-6">
       <Card aria-labelledby="launch-title">
-        <CardHeader>
+        <CardHeader className={formOpen ? undefined : 'pb-5 sm:pb-6'}>
           <div>
             <CardTitle id="launch-title">New evaluation</CardTitle>
             <CardDescription>Choose models and benchmarks: each model runs on each benchmark, as one batch.</CardDescription>
@@ -68,7 +68,7 @@ export function QueueTab() {
       <section aria-labelledby="queue-title" className="flex flex-col gap-4">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 id="queue-title" className="text-lg font-semibold">
-            {batchFilter ? `Batch ${batchFilter.slice(-8)}` : 'Batches'}
+            {batchFilter ? 'Showing one batch' : 'Batches'}
           </h2>
           {batchFilter && (
             <Button variant="secondary" onClick={() => open('queue')}>
