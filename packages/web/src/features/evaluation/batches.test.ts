@@ -37,6 +37,11 @@ describe('groupByBatch', () => {
     expect(groups[0]!.jobs.map((j) => j.jobId)).toEqual(['a', 'b']);
     expect(groups[0]!.counts).toEqual({ succeeded: 1, running: 1 });
   });
+
+  it('keeps the launch order of jobs queued in the same instant (the API lists newest first)', () => {
+    const [g] = groupByBatch([summary('second'), summary('first')]);
+    expect(g!.jobs.map((j) => j.jobId)).toEqual(['first', 'second']);
+  });
 });
 
 describe('retries', () => {

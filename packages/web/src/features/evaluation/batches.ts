@@ -29,7 +29,8 @@ export function groupByBatch(evaluations: readonly EvaluationSummary[]): BatchGr
     if (e.createdAt > group.latestAt) group.latestAt = e.createdAt;
     group.counts[e.status] = (group.counts[e.status] ?? 0) + 1;
   }
-  for (const group of groups.values()) group.jobs.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.jobId.localeCompare(b.jobId));
+  // The API lists newest first; reversed and stably sorted, jobs queued in the same instant keep their launch order.
+  for (const group of groups.values()) group.jobs = group.jobs.reverse().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return [...groups.values()].sort((a, b) => b.latestAt.localeCompare(a.latestAt));
 }
 
