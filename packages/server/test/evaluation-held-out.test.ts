@@ -5,7 +5,7 @@
  */
 import type { BaseModel, Benchmark, BenchmarkPreview, Dataset, EvaluateJobResult, EvaluationBatch, Job, JobEvent } from '@qlora-studio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { splitIndices } from '../src/jobs/worker/train-handler.js';
+import { splitIndices } from '../src/jobs/train-config.js';
 import { makeApp, waitForStatus } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof makeApp>>;

@@ -6,8 +6,7 @@
  */
 import type { Benchmark, BenchmarkProblem, BenchmarkRows, EvaluateJobConfig } from '@qlora-studio/contracts';
 import { EngineError, multipleChoiceItem, readDatasetFile, readDatasetRows, referenceItem, type EvalFields, type EvalTemplate } from '@qlora-studio/engine';
-import type { ResolvedDataset } from './train-config.js';
-import { splitIndices } from './worker/train-handler.js';
+import { splitIndices, type ResolvedDataset } from './train-config.js';
 
 /** What the server resolved when the job was queued. */
 export interface EvaluateJobResolved {

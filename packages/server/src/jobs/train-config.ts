@@ -4,7 +4,7 @@
  * boundary, so it imports nothing of either.
  */
 import type { DatasetFormat, DatasetParseOptions, TrainJobConfig } from '@qlora-studio/contracts';
-import type { TrainLoraOptions, TrainingDataSource } from '@qlora-studio/engine';
+import { seededRng, type TrainLoraOptions, type TrainingDataSource } from '@qlora-studio/engine';
 
 /** A dataset version as the worker reads it. */
 export interface ResolvedDataset {
@@ -68,4 +68,22 @@ export function trainLoraOptions(
     outputDir: resolved.outputDir,
     ...(resolved.resumeFrom ? { resumeFrom: resolved.resumeFrom } : {}),
   };
+}
+
+/**
+ * Indices 0…n−1 split into train and held-out by a seeded shuffle (the same split for the same
+ * seed). Here, not in the worker, because a benchmark over a fine-tune's held-out rows (see
+ * evaluate-config.ts) must select them with this very function.
+ */
+export function splitIndices(n: number, ratio: number, seed: number): { train: number[]; held: number[] } {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rng = seededRng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const heldCount = Math.min(n - 1, Math.max(1, Math.round(n * ratio)));
+  const held = order.slice(0, heldCount).sort((a, b) => a - b);
+  const heldSet = new Set(held);
+  return { train: order.filter((i) => !heldSet.has(i)).sort((a, b) => a - b), held };
 }
