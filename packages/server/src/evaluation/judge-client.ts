@@ -37,6 +37,9 @@ function networkCause(error: unknown): string {
   if (code === 'ECONNREFUSED') return 'the connection was refused (nothing listens at that address and port)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';
   if (code === 'ECONNRESET') return 'the server closed the connection';
+  // Node's fetch refuses the ports browsers block (e.g. 1–79 but 21–23, 25, … see the Fetch standard).
+  if (cause?.message === 'bad port')
+    return 'Node refuses to connect to that port (it is on the Fetch standard’s list of blocked ports); serve the judge on another port, e.g. 8000';
   if (code) return `${code}${typeof cause?.message === 'string' ? `: ${cause.message}` : ''}`;
   return typeof cause?.message === 'string' ? cause.message : (error as Error).message;
 }
