@@ -1,6 +1,6 @@
 import type { LaunchEvaluationBody } from '@qlora-studio/contracts';
 import { ChevronDown, Play } from 'lucide-react';
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { PermissionButton } from '../../../components/system/permission-button';
@@ -16,15 +16,16 @@ import { useBenchmarks } from '../api/list-benchmarks';
 import { useModels } from '../api/list-models';
 import { adapterOptions, launchJobCount, launchModels, parseLimit } from '../launch';
 
-/** A labelled checkbox row with a 44px hit area. */
+/** A checkbox row whose label wraps it, so the whole row (44px or more) is the hit area. */
 function Check({ checked, onChange, children, hint }: { checked: boolean; onChange: (checked: boolean) => void; children: ReactNode; hint?: ReactNode }) {
-  const id = useId();
   return (
-    <li className="flex min-h-11 items-start gap-3 rounded-lg px-2 py-2 hover:bg-surface-muted">
-      <input id={id} type="checkbox" className="mt-0.5 size-5 shrink-0 accent-primary" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      <label htmlFor={id} className="min-w-0 flex-1 cursor-pointer text-sm">
-        <span className="font-medium break-words">{children}</span>
-        {hint && <span className="block text-fg-muted">{hint}</span>}
+    <li>
+      <label className="flex min-h-11 cursor-pointer items-start gap-3 rounded-lg px-2 py-2 text-sm hover:bg-surface-muted">
+        <input type="checkbox" className="mt-0.5 size-5 shrink-0 accent-primary" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+        <span className="min-w-0 flex-1">
+          <span className="font-medium break-words">{children}</span>
+          {hint && <span className="block text-fg-muted">{hint}</span>}
+        </span>
       </label>
     </li>
   );
@@ -80,14 +81,8 @@ export function LaunchForm({ preselectedBenchmark, onLaunched }: { preselectedBe
     return <ApiErrorAlert title="The benchmarks could not be loaded" error={benchmarks.error} onRetry={() => void benchmarks.refetch()} />;
 
   return (
-    <form
-      aria-label="New evaluation"
-      className="flex flex-col gap-6"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
+    // Not a <form>: inside one, Radix adds hidden inputs to its switches and radios that the page does not need.
+    <div className="flex flex-col gap-6">
       <div className="grid gap-6 lg:grid-cols-2">
         <fieldset className="flex min-w-0 flex-col gap-2">
           <legend className="mb-2 font-semibold">Models</legend>
@@ -219,8 +214,8 @@ export function LaunchForm({ preselectedBenchmark, onLaunched }: { preselectedBe
         </p>
         <PermissionButton
           permission="jobs:launch"
-          type="submit"
           size="lg"
+          onClick={submit}
           loading={launch.isPending}
           disabled={count === 0 || limitError !== null}
           aria-describedby="launch-count"
@@ -229,6 +224,6 @@ export function LaunchForm({ preselectedBenchmark, onLaunched }: { preselectedBe
           Launch evaluation
         </PermissionButton>
       </div>
-    </form>
+    </div>
   );
 }
