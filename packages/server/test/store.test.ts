@@ -60,7 +60,7 @@ describe('database', () => {
 
   it('refuses a database written by a newer version', () => {
     const file = path.join(home(), 'studio.db');
-    openDatabase(file, [...migrations, { version: 7, name: 'future', sql: 'SELECT 1;' }]).close();
+    openDatabase(file, [...migrations, { version: migrations.at(-1)!.version + 1, name: 'future', sql: 'SELECT 1;' }]).close();
     expect(() => openDatabase(file)).toThrow(/newer than this QLoRA Studio knows/);
   });
 });
