@@ -75,6 +75,7 @@ function PreviewItems({ task, preview }: { task: BenchmarkTask; preview: Preview
           </>
         )}
       </p>
+      <p className="text-sm text-fg-muted">The first {preview.items.length} items exactly as the model gets them; a · marks a leading space.</p>
       <ol aria-label="First items" className="flex flex-col gap-4">
         {preview.items.map((item) => (
           <li key={item.row} className="flex flex-col gap-2 rounded-xl border border-line p-4">
