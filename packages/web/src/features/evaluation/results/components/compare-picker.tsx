@@ -61,26 +61,34 @@ function GroupCard({
             return (
               <li key={e.jobId} className="flex flex-wrap items-center gap-x-4 gap-y-1 py-2">
                 <div className="min-w-0 flex-1 basis-60">
-                  <p className="font-medium break-words">{modelLabel(e)}</p>
+                  <p className="font-medium wrap-anywhere">{modelLabel(e)}</p>
                   <p className="text-sm text-fg-muted">
                     {mainText(e)} · {settingsText(e)} · {formatDateTime(e.finishedAt ?? e.createdAt)}
                     {e.cached ? ' · from cache' : ''}
                   </p>
                 </div>
                 <label className="flex min-h-11 items-center gap-2 text-sm">
-                  <input type="radio" name="results-base" className="size-5 accent-primary" checked={isBase} onChange={() => onBase(e.jobId)} />
-                  Base<span className="sr-only">: {modelLabel(e)}</span>
+                  <input
+                    type="radio"
+                    name="results-base"
+                    className="size-5 accent-primary"
+                    aria-label={`Base: ${modelLabel(e)}`}
+                    checked={isBase}
+                    onChange={() => onBase(e.jobId)}
+                  />
+                  Base
                 </label>
                 <label className="flex min-h-11 items-center gap-2 text-sm" title={reason && !isBase ? reason : undefined}>
                   <input
                     type="checkbox"
                     className="size-5 accent-primary"
+                    aria-label={`Compare ${modelLabel(e)} with the base`}
                     checked={others.has(e.jobId)}
                     disabled={reason !== null}
                     aria-describedby={groupReason ? noteId : undefined}
                     onChange={(ev) => onOther(e.jobId, ev.target.checked)}
                   />
-                  Compare<span className="sr-only"> {modelLabel(e)} with the base</span>
+                  Compare
                 </label>
               </li>
             );
@@ -167,7 +175,7 @@ export function ComparePicker() {
         <GroupCard key={g.key} group={g} base={base} others={others} onBase={chooseBase} onOther={chooseOther} />
       ))}
       <div className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-line bg-canvas py-3">
-        <p className="flex-1 text-sm text-fg-muted" role="status">
+        <p className="min-w-0 flex-1 text-sm wrap-anywhere text-fg-muted" role="status">
           {base ? `Base: ${modelLabel(base)}. ` : 'No base chosen. '}
           {picked.length} to compare.
         </p>

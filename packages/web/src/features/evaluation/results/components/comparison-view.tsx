@@ -78,7 +78,7 @@ export function ComparisonView({ jobIds }: { jobIds: string[] }) {
             {c.benchmark.name}
             {c.benchmark.version !== undefined ? ` v${c.benchmark.version}` : ''}
           </h2>
-          <p className="text-sm text-fg-muted">
+          <p className="text-sm wrap-anywhere text-fg-muted">
             {c.models.length} models on {c.benchmark.items} items; the base is {c.models[0]?.label}.
           </p>
         </div>

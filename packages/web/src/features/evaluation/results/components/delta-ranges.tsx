@@ -29,7 +29,7 @@ export function DeltaRanges({ metric }: { metric: Metric }) {
         const dir = direction(metric, d);
         const b = d.bootstrap;
         return (
-          <li key={d.label} className="flex flex-col gap-1.5">
+          <li key={d.label} className="flex min-w-0 flex-col gap-1.5 wrap-anywhere">
             <p className="text-sm">
               <span className="font-medium">{d.label}</span>{' '}
               <span className="text-fg-muted">

@@ -73,7 +73,7 @@ function ModelAnswer({
         <Link
           to={playgroundHref(example.prompt, job.model.id, job.adapter?.ref)}
           className={cn(buttonVariants({ variant: 'link' }), 'self-start text-sm')}
-          aria-label={`Open item ${example.index} in Playground with ${cell.label}`}
+          aria-label={`Open in Playground: item ${example.index} with ${cell.label}`}
         >
           <ExternalLink className="size-4" aria-hidden />
           Open in Playground

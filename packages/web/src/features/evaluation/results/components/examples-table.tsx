@@ -57,7 +57,7 @@ export function ExamplesTable({ comparison, jobs }: { comparison: EvaluationComp
       <CardHeader>
         <div>
           <CardTitle id={titleId}>Examples</CardTitle>
-          <CardDescription>
+          <CardDescription className="wrap-anywhere">
             Each item with every model&rsquo;s answer. Won: {modelName} right where the base was wrong; lost: the other way round.
           </CardDescription>
         </div>
@@ -65,10 +65,10 @@ export function ExamplesTable({ comparison, jobs }: { comparison: EvaluationComp
       <CardContent className="flex flex-col gap-4">
         <div className="flex flex-wrap items-end gap-3">
           {comparison.models.length > 2 && (
-            <label className="flex flex-col gap-1.5 text-sm font-medium">
+            <label className="flex w-full min-w-0 flex-col gap-1.5 text-sm font-medium sm:w-auto sm:max-w-md">
               Outcome and score of
               <select
-                className={selectClass}
+                className={`${selectClass} w-full min-w-0`}
                 value={model}
                 onChange={(e) => {
                   setModel(Number(e.target.value));
@@ -147,7 +147,7 @@ export function ExamplesTable({ comparison, jobs }: { comparison: EvaluationComp
           aria-label="Examples table"
           aria-describedby={statusId}
           tabIndex={0}
-          className="overflow-x-auto rounded-lg border border-line hc:border-line-strong"
+          className="relative overflow-x-auto rounded-lg border border-line hc:border-line-strong"
         >
           <table className="w-full min-w-[36rem] text-left text-sm">
             <thead className="bg-surface-muted text-fg-muted">

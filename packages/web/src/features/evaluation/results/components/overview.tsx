@@ -27,7 +27,7 @@ export function VerdictSummary({ comparison }: { comparison: EvaluationCompariso
       <CardHeader>
         <div>
           <CardTitle id={titleId}>Did it help?</CardTitle>
-          <CardDescription>
+          <CardDescription className="wrap-anywhere">
             Each model against the base, <span className="font-medium text-fg">{base.label}</span>, on {metric.name} over {comparison.benchmark.items} items of{' '}
             {comparison.benchmark.name}, with a {Math.round(comparison.bootstrap.confidence * 100)}% paired bootstrap interval ({comparison.bootstrap.resamples}{' '}
             resamples, seed {comparison.bootstrap.seed}).
@@ -42,7 +42,7 @@ export function VerdictSummary({ comparison }: { comparison: EvaluationCompariso
             return (
               <li key={d.label} className="flex gap-3">
                 <Icon className={cn('mt-0.5 size-5 shrink-0', className)} aria-hidden />
-                <p>
+                <p className="min-w-0 wrap-anywhere">
                   <span className="font-semibold">{d.label}</span> — {headline(metric, d)}
                 </p>
               </li>
@@ -57,7 +57,7 @@ export function VerdictSummary({ comparison }: { comparison: EvaluationCompariso
 /** What each model is and how its numbers were computed (the quant and kernels matter to the scores). */
 export function ModelsTable({ comparison }: { comparison: EvaluationComparison }) {
   return (
-    <div role="region" aria-label="Models compared" tabIndex={0} className="overflow-x-auto rounded-lg focus-visible:outline-2">
+    <div role="region" aria-label="Models compared" tabIndex={0} className="relative overflow-x-auto rounded-lg focus-visible:outline-2">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Models compared, the base first, with the weights and kernels each was evaluated with</caption>
         <thead className="text-fg-muted">
@@ -97,26 +97,29 @@ export function ModelsTable({ comparison }: { comparison: EvaluationComparison }
 function ValuesTable({ metric, labels, id }: { metric: Metric; labels: string[]; id: string }) {
   const unit = metric.unit ? ` (${metric.unit})` : '';
   return (
-    <table id={id} className="sr-only">
-      <caption>
-        {metric.name} per model{unit}
-        {metric.lowerIsBetter ? ', lower is better' : ''}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Model</th>
-          <th scope="col">Value</th>
-        </tr>
-      </thead>
-      <tbody>
-        {labels.map((label, i) => (
-          <tr key={label}>
-            <th scope="row">{label}</th>
-            <td>{scaled(metric.values[i] ?? null, metric.scale)}</td>
+    // The box that hides it is a div: a table ignores width and overflow, and would widen the page.
+    <div id={id} className="sr-only">
+      <table>
+        <caption>
+          {metric.name} per model{unit}
+          {metric.lowerIsBetter ? ', lower is better' : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col">Value</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {labels.map((label, i) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td>{scaled(metric.values[i] ?? null, metric.scale)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -128,7 +131,7 @@ function MetricCard({ metric, labels }: { metric: Metric; labels: string[] }) {
   const description = `${metric.name} per model: ${labels.map((l, i) => `${l} ${values[i] === null ? 'no value' : format(values[i]!)}`).join(', ')}${metric.unit ? ` ${metric.unit}` : ''}.`;
   const fraction = metric.scale === 100 && !metric.lowerIsBetter;
   return (
-    <Card aria-label={`Metric ${metric.name}`}>
+    <Card aria-label={`Metric ${metric.name}`} className="min-w-0">
       <CardHeader>
         <div>
           <CardTitle as="h3">{metric.name}</CardTitle>

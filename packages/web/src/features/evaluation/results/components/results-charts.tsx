@@ -58,6 +58,12 @@ const axis = (p: Palette, title?: string) => ({
   ...(title ? { title: { display: true, text: title, color: p.muted } } : {}),
 });
 
+/** "Model + adapter" on two lines under its bar, so long labels need no rotation. */
+function axisLabel(label: string): string | string[] {
+  const [model, ...adapters] = label.split(' + ');
+  return adapters.length ? [model!, ...adapters.map((a) => `+ ${a}`)] : label;
+}
+
 export interface BarsProps {
   /** One bar (or, with several series, one group) per label. */
   labels: string[];
@@ -77,7 +83,7 @@ export function BarsChart({ labels, series, colourBy, unit, format, description,
   const palette = usePalette();
   const data = useMemo<ChartData<'bar', (number | null)[]>>(
     () => ({
-      labels,
+      labels: labels.map(axisLabel),
       datasets: series.map((s, k) => ({
         label: s.label,
         data: s.values,
@@ -219,7 +225,7 @@ export function StepChart({ points, baseValue, baseLabel, runLabel, unit, format
       maintainAspectRatio: false,
       animation: false,
       parsing: false,
-      scales: { x: { type: 'linear', ...axis(palette, 'Training step') }, y: axis(palette, unit) },
+      scales: { x: { type: 'linear', ...axis(palette, 'Training step'), ticks: { color: palette.muted, precision: 0 } }, y: axis(palette, unit) },
       plugins: {
         legend: { labels: { color: palette.fg } },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(item.parsed.y ?? 0)}${unit ? ` ${unit}` : ''}` } },

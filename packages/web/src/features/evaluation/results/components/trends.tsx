@@ -27,7 +27,7 @@ export function BenchmarkProfile({ jobs, evaluations }: { jobs: EvaluationSummar
       <CardHeader>
         <div>
           <CardTitle id={titleId}>Across benchmarks</CardTitle>
-          <CardDescription>
+          <CardDescription className="wrap-anywhere">
             Each model&rsquo;s main metric (accuracy, exact match or judge pass rate, in points) on the {axes.length} benchmarks every one of them was evaluated
             on; the newest run of each counts.
             {radar ? '' : ' Shown as bars: a radar needs at least three benchmarks.'}
@@ -43,29 +43,31 @@ export function BenchmarkProfile({ jobs, evaluations }: { jobs: EvaluationSummar
             <BarsChart labels={axes} series={profile.series} colourBy="series" unit="points" format={pointsText} description={description} fromZero max={100} />
           )}
         </div>
-        <table id={tableId} className="sr-only">
-          <caption>Main metric in points per benchmark and model</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              {axes.map((a) => (
-                <th key={a} scope="col">
-                  {a}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {profile.series.map((s) => (
-              <tr key={s.label}>
-                <th scope="row">{s.label}</th>
-                {s.values.map((v, i) => (
-                  <td key={axes[i]}>{pointsText(v)}</td>
+        <div id={tableId} className="sr-only">
+          <table>
+            <caption>Main metric in points per benchmark and model</caption>
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                {axes.map((a) => (
+                  <th key={a} scope="col">
+                    {a}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {profile.series.map((s) => (
+                <tr key={s.label}>
+                  <th scope="row">{s.label}</th>
+                  {s.values.map((v, i) => (
+                    <td key={axes[i]}>{pointsText(v)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </CardContent>
     </Card>
   );
@@ -101,7 +103,7 @@ export function StepProgress({
       <CardHeader>
         <div>
           <CardTitle id={titleId}>By training step</CardTitle>
-          <CardDescription>
+          <CardDescription className="wrap-anywhere">
             {main.name} of each evaluated checkpoint of {series.run || 'the fine-tune'} on this benchmark version, against the base (dashed)
             {main.lowerIsBetter ? '; lower is better' : ''}.
           </CardDescription>
@@ -119,31 +121,33 @@ export function StepProgress({
             description={description}
           />
         </div>
-        <table id={tableId} className="sr-only">
-          <caption>
-            {main.name} by training step{main.unit ? ` (${main.unit})` : ''}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((p) => (
-              <tr key={p.step}>
-                <th scope="row">{p.step}</th>
-                <td>{format(p.value)}</td>
-              </tr>
-            ))}
-            {baseValue !== null && (
+        <div id={tableId} className="sr-only">
+          <table>
+            <caption>
+              {main.name} by training step{main.unit ? ` (${main.unit})` : ''}
+            </caption>
+            <thead>
               <tr>
-                <th scope="row">Base ({baseLabel})</th>
-                <td>{format(baseValue)}</td>
+                <th scope="col">Step</th>
+                <th scope="col">Value</th>
               </tr>
-            )}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {points.map((p) => (
+                <tr key={p.step}>
+                  <th scope="row">{p.step}</th>
+                  <td>{format(p.value)}</td>
+                </tr>
+              ))}
+              {baseValue !== null && (
+                <tr>
+                  <th scope="row">Base ({baseLabel})</th>
+                  <td>{format(baseValue)}</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
       </CardContent>
     </Card>
   );
