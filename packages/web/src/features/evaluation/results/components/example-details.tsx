@@ -52,7 +52,7 @@ function ModelAnswer({
           <tbody>
             {cell.choices.map((c, i) => (
               <tr key={i} className={c.logprob === best ? 'font-semibold' : undefined}>
-                <th scope="row" className="literal-text pr-3 text-left font-[inherit] break-words">
+                <th scope="row" className={cn('literal-text pr-3 text-left break-words', c.logprob === best ? 'font-semibold' : 'font-normal')}>
                   {c.text}
                   {c.logprob === best ? ' (chosen)' : ''}
                 </th>

@@ -149,8 +149,9 @@ export function ExamplesTable({ comparison, jobs }: { comparison: EvaluationComp
           tabIndex={0}
           className="relative overflow-x-auto rounded-lg border border-line hc:border-line-strong"
         >
-          <table className="w-full min-w-[36rem] text-left text-sm">
-            <thead className="bg-surface-muted text-fg-muted">
+          {/* Below 640 px each row is a small card (number, outcome, score, button; the prompt under them) instead of a wide table. */}
+          <table className="w-full text-left text-sm max-sm:block sm:min-w-[36rem]">
+            <thead className="bg-surface-muted text-fg-muted max-sm:hidden">
               <tr>
                 <th scope="col" className="w-12 px-3 py-2 font-medium" aria-sort={sort === 'index' ? (descending ? 'descending' : 'ascending') : undefined}>
                   #
@@ -169,20 +170,26 @@ export function ExamplesTable({ comparison, jobs }: { comparison: EvaluationComp
                 </th>
               </tr>
             </thead>
-            <tbody>
+            <tbody className="max-sm:block">
               {current.items.map((e) => {
                 const expanded = open.has(e.index);
                 const score = scoreOf(e, model, scoreName);
                 const detailsId = `${titleId}-item-${e.index}`;
                 return (
                   <Fragment key={e.index}>
-                    <tr className="border-t border-line align-top">
-                      <td className="px-3 py-2 tabular-nums">{e.index}</td>
+                    <tr className="border-t border-line align-top first:border-t-0 max-sm:grid max-sm:grid-cols-[auto_1fr_auto_auto] max-sm:items-center sm:first:border-t">
+                      <td className="px-3 py-2 tabular-nums">
+                        <span className="text-fg-muted sm:hidden">#</span>
+                        {e.index}
+                      </td>
                       <td className="px-3 py-2">
                         <OutcomeBadge outcome={outcomeOf(e, model)} />
                       </td>
-                      <td className="px-3 py-2 tabular-nums">{Number.isNaN(score) ? '—' : Number.isInteger(score) ? score : score.toFixed(3)}</td>
-                      <td className="px-3 py-2">
+                      <td className="px-3 py-2 whitespace-nowrap tabular-nums">
+                        <span className="text-fg-muted sm:hidden">{scoreName} </span>
+                        {Number.isNaN(score) ? '—' : Number.isInteger(score) ? score : score.toFixed(3)}
+                      </td>
+                      <td className="px-3 py-2 max-sm:order-last max-sm:col-span-full max-sm:pt-0">
                         <p className="literal-text line-clamp-2 break-words">{e.prompt}</p>
                       </td>
                       <td className="px-1 py-1 text-right">
@@ -199,8 +206,8 @@ export function ExamplesTable({ comparison, jobs }: { comparison: EvaluationComp
                       </td>
                     </tr>
                     {expanded && (
-                      <tr id={detailsId}>
-                        <td colSpan={5} className="px-3 pb-3">
+                      <tr id={detailsId} className="max-sm:block">
+                        <td colSpan={5} className="px-3 pb-3 max-sm:block">
                           <ExampleDetails example={e} jobs={jobs} />
                         </td>
                       </tr>

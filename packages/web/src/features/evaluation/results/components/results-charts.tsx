@@ -15,6 +15,7 @@ import {
 } from 'chart.js';
 import { useMemo } from 'react';
 import { Bar, Line, Radar } from 'react-chartjs-2';
+import { wrapLabel } from '../chart-labels';
 import { modelColour, usePalette, type Palette } from './chart-palette';
 
 /**
@@ -58,12 +59,6 @@ const axis = (p: Palette, title?: string) => ({
   ...(title ? { title: { display: true, text: title, color: p.muted } } : {}),
 });
 
-/** "Model + adapter" on two lines under its bar, so long labels need no rotation. */
-function axisLabel(label: string): string | string[] {
-  const [model, ...adapters] = label.split(' + ');
-  return adapters.length ? [model!, ...adapters.map((a) => `+ ${a}`)] : label;
-}
-
 export interface BarsProps {
   /** One bar (or, with several series, one group) per label. */
   labels: string[];
@@ -83,7 +78,7 @@ export function BarsChart({ labels, series, colourBy, unit, format, description,
   const palette = usePalette();
   const data = useMemo<ChartData<'bar', (number | null)[]>>(
     () => ({
-      labels: labels.map(axisLabel),
+      labels,
       datasets: series.map((s, k) => ({
         label: s.label,
         data: s.values,
@@ -102,15 +97,27 @@ export function BarsChart({ labels, series, colourBy, unit, format, description,
       animation: false,
       layout: { padding: { top: 20 } },
       scales: {
-        x: { ...axis(palette), ticks: { color: palette.muted, autoSkip: false, maxRotation: 30 } },
+        x: {
+          ...axis(palette),
+          ticks: {
+            color: palette.muted,
+            autoSkip: false,
+            maxRotation: 0,
+            // About 7 px a character at 12 px: each label wraps to the width its bar has.
+            callback(value, index) {
+              const room = this.chart.width / Math.max(labels.length, 1) / 7;
+              return wrapLabel(labels[index] ?? String(value), Math.max(8, Math.floor(room)));
+            },
+          },
+        },
         y: { ...axis(palette, unit), beginAtZero: fromZero, ...(max !== undefined ? { max } : {}) },
       },
       plugins: {
-        legend: { display: colourBy === 'series', labels: { color: palette.fg } },
+        legend: { display: false },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(Number(item.raw))}${unit ? ` ${unit}` : ''}` } },
       },
     }),
-    [palette, unit, fromZero, max, colourBy, format],
+    [palette, unit, fromZero, max, labels, format],
   );
   return (
     <Bar data={data} options={options} plugins={plugins} role="img" aria-label={description}>
@@ -157,11 +164,12 @@ export function ProfileRadar({ axes, series, description }: RadarProps) {
           ticks: { color: palette.muted, backdropColor: 'transparent', stepSize: 25 },
           grid: { color: palette.grid },
           angleLines: { color: palette.grid },
-          pointLabels: { color: palette.fg, font: { size: 12 } },
+          // Benchmark names wrap so that the outer labels stay inside a phone-wide chart.
+          pointLabels: { color: palette.fg, font: { size: 12 }, callback: (label: string) => wrapLabel(label, 14) },
         },
       },
       plugins: {
-        legend: { labels: { color: palette.fg } },
+        legend: { display: false },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${Number(item.raw).toFixed(1)} points` } },
       },
     }),
@@ -227,7 +235,7 @@ export function StepChart({ points, baseValue, baseLabel, runLabel, unit, format
       parsing: false,
       scales: { x: { type: 'linear', ...axis(palette, 'Training step'), ticks: { color: palette.muted, precision: 0 } }, y: axis(palette, unit) },
       plugins: {
-        legend: { labels: { color: palette.fg } },
+        legend: { display: false },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(item.parsed.y ?? 0)}${unit ? ` ${unit}` : ''}` } },
       },
     }),

@@ -3,6 +3,7 @@ import { useCallback, useId, useMemo } from 'react';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../../components/ui/card';
 import { modelLabel } from '../selection';
 import { buildBenchmarkProfile, buildStepSeries, checkpointOf, mainMetricByTask, mainValue, modelKey } from '../series';
+import { ChartLegend } from './chart-legend';
 import { BarsChart, ProfileRadar, StepChart } from './lazy-charts';
 
 const pointsText = (v: number) => v.toFixed(1);
@@ -35,7 +36,8 @@ export function BenchmarkProfile({ jobs, evaluations }: { jobs: EvaluationSummar
           </CardDescription>
         </div>
       </CardHeader>
-      <CardContent>
+      <CardContent className="flex flex-col gap-3">
+        <ChartLegend items={profile.series.map((s, i) => ({ label: i === 0 ? `${s.label} (base)` : s.label, colourIndex: i, dashed: radar && i === 0 }))} />
         <div aria-describedby={tableId}>
           {radar ? (
             <ProfileRadar axes={axes} series={profile.series} description={description} />
@@ -109,7 +111,10 @@ export function StepProgress({
           </CardDescription>
         </div>
       </CardHeader>
-      <CardContent>
+      <CardContent className="flex flex-col gap-3">
+        <ChartLegend
+          items={[{ label: runLabel, colourIndex: 1 }, ...(baseValue === null ? [] : [{ label: `${baseLabel} (base)`, colourIndex: 0, dashed: true }])]}
+        />
         <div aria-describedby={tableId}>
           <StepChart
             points={points}
