@@ -54,8 +54,14 @@ export function DeltaRanges({ metric }: { metric: Metric }) {
               </div>
             )}
             <p className="text-sm">
-              <span className="font-semibold">{directionText[dir]}</span>
-              {d.verdict ? <span className="text-fg-muted">: {d.verdict}</span> : null}
+              {dir === 'unknown' ? (
+                <span className="text-fg-muted">No interval: this metric has no per-item scores to resample.</span>
+              ) : (
+                <>
+                  <span className="font-semibold">{directionText[dir]}</span>
+                  {d.verdict ? <span className="text-fg-muted">: {d.verdict}</span> : null}
+                </>
+              )}
             </p>
           </li>
         );
