@@ -233,7 +233,10 @@ export function StepChart({ points, baseValue, baseLabel, runLabel, unit, format
       maintainAspectRatio: false,
       animation: false,
       parsing: false,
-      scales: { x: { type: 'linear', ...axis(palette, 'Training step'), ticks: { color: palette.muted, precision: 0 } }, y: axis(palette, unit) },
+      scales: {
+        x: { type: 'linear', ...axis(palette, 'Training step'), ticks: { color: palette.muted, precision: 0 } },
+        y: { ...axis(palette, unit), grace: '10%' },
+      },
       plugins: {
         legend: { display: false },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(item.parsed.y ?? 0)}${unit ? ` ${unit}` : ''}` } },
