@@ -154,6 +154,20 @@ const PER_ITEM_METRICS: Record<ComparisonTask, Record<string, PerItemMetric>> = 
   judge: { judge_pass: { ...POINTS, scores: correctness } },
 };
 
+/**
+ * How metrics without per-item scores are shown: fractions as points like the per-item ones,
+ * sacreBLEU's scores (already 0–100) as points, the judge's mean score out of 10.
+ */
+const VALUE_ONLY_METRICS: Record<string, Pick<PerItemMetric, 'lowerIsBetter' | 'unit' | 'scale'>> = {
+  accuracy_norm: POINTS,
+  rouge_l: POINTS,
+  bleu: { lowerIsBetter: false, unit: 'points', scale: 1 },
+  chrf: { lowerIsBetter: false, unit: 'points', scale: 1 },
+  judge_score: { lowerIsBetter: false, unit: 'of 10', scale: 1 },
+  loss: { lowerIsBetter: true, unit: 'nats/token', scale: 1 },
+  perplexity: { lowerIsBetter: true, unit: '', scale: 1 },
+};
+
 /** −log p per token of each item, or undefined when a result does not record them. */
 function itemLosses(result: EvalResult): number[] | undefined {
   const losses: number[] = [];
@@ -208,7 +222,7 @@ function compareMetric(name: string, task: ComparisonTask, models: readonly Mode
     }
     return { label: model.label, delta: (values[i] ?? NaN) - (values[0] ?? NaN) };
   });
-  const shown = metric ?? { lowerIsBetter: /loss|perplexity/.test(name), unit: '', scale: 1 };
+  const shown = metric ?? VALUE_ONLY_METRICS[name] ?? { lowerIsBetter: /loss|perplexity/.test(name), unit: '', scale: 1 };
   return { name, values, lowerIsBetter: shown.lowerIsBetter, perItem, unit: shown.unit, scale: shown.scale, deltas };
 }
 

@@ -129,7 +129,8 @@ function MetricCard({ metric, labels }: { metric: Metric; labels: string[] }) {
   const format = useCallback((v: number) => v.toFixed(metric.scale === 1 ? 3 : 1), [metric.scale]);
   const values = metric.values.map((v) => (v === null ? null : v * metric.scale));
   const description = `${metric.name} per model: ${labels.map((l, i) => `${l} ${values[i] === null ? 'no value' : format(values[i]!)}`).join(', ')}${metric.unit ? ` ${metric.unit}` : ''}.`;
-  const fraction = metric.scale === 100 && !metric.lowerIsBetter;
+  // Scores in points run 0–100; every bar starts at zero, so heights compare honestly.
+  const points = metric.unit === 'points';
   return (
     <Card aria-label={`Metric ${metric.name}`} className="min-w-0">
       <CardHeader>
@@ -151,8 +152,8 @@ function MetricCard({ metric, labels }: { metric: Metric; labels: string[] }) {
             unit={metric.unit}
             format={format}
             description={description}
-            fromZero={fraction}
-            {...(fraction ? { max: 100 } : {})}
+            fromZero
+            {...(points ? { max: 100 } : {})}
           />
         </div>
         <ValuesTable metric={metric} labels={labels} id={tableId} />
