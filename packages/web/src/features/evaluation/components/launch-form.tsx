@@ -1,6 +1,7 @@
 import type { LaunchEvaluationBody } from '@qlora-studio/contracts';
 import { ChevronDown, Play } from 'lucide-react';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { ApiErrorAlert } from '../../../components/api-error-alert';
 import { PermissionButton } from '../../../components/system/permission-button';
@@ -11,10 +12,21 @@ import { Skeleton } from '../../../components/ui/skeleton';
 import { Switch } from '../../../components/ui/switch';
 import { formatParameters } from '../../../lib/format';
 import { useJobs } from '../../../lib/jobs/api/list-jobs';
+import { checkpointEventsQueryOptions, useCheckpointEvents } from '../api/list-checkpoint-events';
 import { useLaunchEvaluation } from '../api/launch-evaluation';
 import { useBenchmarks } from '../api/list-benchmarks';
 import { useModels } from '../api/list-models';
-import { adapterOptions, launchJobCount, launchModels, parseLimit } from '../launch';
+import {
+  checkpointOptions,
+  checkpointStep,
+  fineTuneOptions,
+  launchJobCount,
+  launchModels,
+  parseLimit,
+  selectionState,
+  type AdapterOption,
+  type FineTuneOption,
+} from '../launch';
 
 /** A checkbox row whose label wraps it, so the whole row (44px or more) is the hit area. */
 function Check({ checked, onChange, children, hint }: { checked: boolean; onChange: (checked: boolean) => void; children: ReactNode; hint?: ReactNode }) {
@@ -33,6 +45,143 @@ function Check({ checked, onChange, children, hint }: { checked: boolean; onChan
 
 const toggle = (list: readonly string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
 
+/** Chosen adapters and checkpoints, by option key. */
+type Chosen = Readonly<Record<string, AdapterOption>>;
+
+function choose(chosen: Chosen, options: readonly AdapterOption[], on: boolean): Chosen {
+  const next = { ...chosen };
+  for (const o of options) {
+    if (on) next[o.key] = o;
+    else delete next[o.key];
+  }
+  return next;
+}
+
+/**
+ * One fine-tune: its final adapter, and its checkpoints behind a disclosure, read from the
+ * fine-tune's artifact events once opened. "All checkpoints" loads them if need be and picks
+ * every one, so a whole training curve is one click.
+ */
+function FineTuneGroup({
+  fineTune,
+  modelName,
+  chosen,
+  onChange,
+}: {
+  fineTune: FineTuneOption;
+  modelName: string;
+  chosen: Chosen;
+  onChange: (update: (chosen: Chosen) => Chosen) => void;
+}) {
+  const queryClient = useQueryClient();
+  const [expanded, setExpanded] = useState(false);
+  const events = useCheckpointEvents(fineTune, expanded && fineTune.latestCheckpoint !== null);
+  const checkpoints = useMemo(() => checkpointOptions(fineTune, events.data?.events ?? []), [fineTune, events.data]);
+  const listId = useId();
+  const keys = new Set(Object.keys(chosen));
+  const latestStep = fineTune.latestCheckpoint?.step ?? null;
+  const refetch = events.refetch;
+
+  // Events fetched while the fine-tune ran miss the checkpoints it saved since: when the job's
+  // newest checkpoint is not among them, refetch (once per step, so a missing report cannot loop).
+  const refreshedFor = useRef<number | null>(null);
+  useEffect(() => {
+    if (!events.data || latestStep === null || refreshedFor.current === latestStep) return;
+    if (events.data.events.some((e) => e.kind === 'artifact' && e.artifactKind === 'checkpoint' && checkpointStep(e) === latestStep)) return;
+    refreshedFor.current = latestStep;
+    void refetch();
+  }, [events.data, latestStep, refetch]);
+
+  const all = events.data ? selectionState(checkpoints, keys) : checkpoints.some((c) => keys.has(c.key)) ? 'some' : 'none';
+  const chooseAll = async (on: boolean) => {
+    if (!on) {
+      onChange((c) =>
+        choose(
+          c,
+          Object.values(c).filter((o) => o.jobId === fineTune.jobId && o.kind === 'checkpoint'),
+          false,
+        ),
+      );
+      return;
+    }
+    setExpanded(true);
+    try {
+      const data = await queryClient.fetchQuery(checkpointEventsQueryOptions(fineTune));
+      onChange((c) => choose(c, checkpointOptions(fineTune, data.events), true));
+    } catch {
+      // The opened list shows the error with a retry.
+    }
+  };
+
+  return (
+    <li className="flex flex-col">
+      <ul className="flex flex-col">
+        {fineTune.final ? (
+          <Check
+            checked={keys.has(fineTune.final.key)}
+            onChange={(on) => onChange((c) => choose(c, [fineTune.final!], on))}
+            hint={`On ${modelName} · the final adapter`}
+          >
+            {fineTune.title}
+          </Check>
+        ) : (
+          <li className="px-2 py-2 text-sm">
+            <span className="font-medium break-words">{fineTune.title}</span>
+            <span className="block text-fg-muted">On {modelName} · stopped before its final adapter; its checkpoints remain</span>
+          </li>
+        )}
+      </ul>
+      {fineTune.latestCheckpoint && (
+        <div className="ml-8 flex flex-col">
+          <div className="flex flex-wrap items-center gap-x-4">
+            <button
+              type="button"
+              aria-expanded={expanded}
+              aria-controls={listId}
+              onClick={() => setExpanded((e) => !e)}
+              className="flex min-h-11 items-center gap-1 rounded-lg px-2 text-left text-sm font-medium hover:bg-surface-muted"
+            >
+              <ChevronDown className={expanded ? 'size-4 rotate-180' : 'size-4'} aria-hidden />
+              {events.data ? `${checkpoints.length} checkpoint${checkpoints.length === 1 ? '' : 's'}` : `Checkpoints (newest at step ${latestStep})`}
+              <span className="sr-only"> of {fineTune.title}</span>
+            </button>
+            <label className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg px-2 text-sm hover:bg-surface-muted">
+              <input
+                type="checkbox"
+                className="size-5 shrink-0 accent-primary"
+                checked={all === 'all'}
+                ref={(el) => {
+                  if (el) el.indeterminate = all === 'some';
+                }}
+                onChange={(e) => void chooseAll(e.target.checked)}
+              />
+              All checkpoints<span className="sr-only"> of {fineTune.title}</span>
+            </label>
+          </div>
+          {expanded && (
+            <div id={listId}>
+              {events.isError && <ApiErrorAlert title="The checkpoints could not be listed" error={events.error} onRetry={() => void refetch()} />}
+              {events.isPending && <p className="px-2 py-2 text-sm text-fg-muted">Loading the checkpoints…</p>}
+              <ul aria-label={`Checkpoints of ${fineTune.title}`} className="flex flex-col">
+                {checkpoints.map((c) => (
+                  <Check
+                    key={c.key}
+                    checked={keys.has(c.key)}
+                    onChange={(on) => onChange((x) => choose(x, [c], on))}
+                    hint={c.step === latestStep ? 'The newest checkpoint' : undefined}
+                  >
+                    Step {c.step}
+                  </Check>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
 /**
  * Models × benchmarks as one batch: base models, adapters (and checkpoints), the benchmarks,
  * and under Advanced the quantization, kernels and item limit.
@@ -44,7 +193,7 @@ export function LaunchForm({ preselectedBenchmark, onLaunched }: { preselectedBe
   const launch = useLaunchEvaluation();
 
   const [baseIds, setBaseIds] = useState<string[]>([]);
-  const [adapterKeys, setAdapterKeys] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<Chosen>({});
   const [includeBase, setIncludeBase] = useState(true);
   const [benchmarkIds, setBenchmarkIds] = useState<string[]>(preselectedBenchmark ? [preselectedBenchmark] : []);
   const [quant, setQuant] = useState<LaunchEvaluationBody['quant']>('nf4');
@@ -52,9 +201,12 @@ export function LaunchForm({ preselectedBenchmark, onLaunched }: { preselectedBe
   const [limitText, setLimitText] = useState('');
   const [advanced, setAdvanced] = useState(false);
 
-  const adapters = useMemo(() => adapterOptions(trainJobs.data?.jobs ?? []), [trainJobs.data]);
+  const fineTunes = useMemo(() => fineTuneOptions(trainJobs.data?.jobs ?? []), [trainJobs.data]);
   const modelName = (id: string) => models.data?.models.find((m) => m.id === id)?.name ?? id;
-  const chosenAdapters = adapters.filter((a) => adapterKeys.includes(a.key));
+  // Final adapters first, then checkpoints by fine-tune and step, so the queue reads in training order.
+  const chosenAdapters = Object.values(chosen).sort((a, b) =>
+    a.kind === b.kind ? a.jobId.localeCompare(b.jobId) || (a.step ?? 0) - (b.step ?? 0) : a.kind === 'final' ? -1 : 1,
+  );
   const body = launchModels({ baseModelIds: baseIds, adapters: chosenAdapters, includeBase });
   const { limit, error: limitError } = parseLimit(limitText);
   const count = launchJobCount(body.length, benchmarkIds.length);
@@ -104,19 +256,12 @@ export function LaunchForm({ preselectedBenchmark, onLaunched }: { preselectedBe
           )}
           <p className="mt-2 text-sm font-medium">Adapters</p>
           {trainJobs.isError && <ApiErrorAlert title="The fine-tunes could not be loaded" error={trainJobs.error} onRetry={() => void trainJobs.refetch()} />}
-          {adapters.length === 0 && !trainJobs.isPending ? (
+          {fineTunes.length === 0 && !trainJobs.isPending ? (
             <p className="text-sm text-fg-muted">No fine-tune has left an adapter or a checkpoint yet.</p>
           ) : (
-            <ul aria-label="Adapters and checkpoints" className="flex max-h-72 flex-col overflow-y-auto">
-              {adapters.map((a) => (
-                <Check
-                  key={a.key}
-                  checked={adapterKeys.includes(a.key)}
-                  onChange={(on) => setAdapterKeys((l) => toggle(l, a.key, on))}
-                  hint={`On ${modelName(a.modelId)}${a.kind === 'checkpoint' ? ' · a checkpoint saved during training' : ' · the final adapter'}`}
-                >
-                  {a.label}
-                </Check>
+            <ul aria-label="Fine-tunes: adapters and checkpoints" className="flex max-h-96 flex-col gap-1 overflow-y-auto">
+              {fineTunes.map((f) => (
+                <FineTuneGroup key={f.jobId} fineTune={f} modelName={modelName(f.modelId)} chosen={chosen} onChange={setChosen} />
               ))}
             </ul>
           )}
