@@ -132,7 +132,7 @@ function FineTuneGroup({
         )}
       </ul>
       {fineTune.latestCheckpoint && (
-        <div className="ml-8 flex flex-col">
+        <div role="group" aria-label={`Checkpoints of ${fineTune.title}`} className="ml-8 flex flex-col">
           <div className="flex flex-wrap items-center gap-x-4">
             <button
               type="button"
@@ -143,7 +143,6 @@ function FineTuneGroup({
             >
               <ChevronDown className={expanded ? 'size-4 rotate-180' : 'size-4'} aria-hidden />
               {events.data ? `${checkpoints.length} checkpoint${checkpoints.length === 1 ? '' : 's'}` : `Checkpoints (newest at step ${latestStep})`}
-              <span className="sr-only"> of {fineTune.title}</span>
             </button>
             <label className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg px-2 text-sm hover:bg-surface-muted">
               <input
@@ -155,14 +154,14 @@ function FineTuneGroup({
                 }}
                 onChange={(e) => void chooseAll(e.target.checked)}
               />
-              All checkpoints<span className="sr-only"> of {fineTune.title}</span>
+              All checkpoints{' '}
             </label>
           </div>
           {expanded && (
             <div id={listId}>
               {events.isError && <ApiErrorAlert title="The checkpoints could not be listed" error={events.error} onRetry={() => void refetch()} />}
               {events.isPending && <p className="px-2 py-2 text-sm text-fg-muted">Loading the checkpoints…</p>}
-              <ul aria-label={`Checkpoints of ${fineTune.title}`} className="flex flex-col">
+              <ul aria-label="Checkpoints by training step" className="flex flex-col">
                 {checkpoints.map((c) => (
                   <Check
                     key={c.key}
@@ -259,7 +258,7 @@ export function LaunchForm({ preselectedBenchmark, onLaunched }: { preselectedBe
           {fineTunes.length === 0 && !trainJobs.isPending ? (
             <p className="text-sm text-fg-muted">No fine-tune has left an adapter or a checkpoint yet.</p>
           ) : (
-            <ul aria-label="Fine-tunes: adapters and checkpoints" className="flex max-h-96 flex-col gap-1 overflow-y-auto">
+            <ul aria-label="Adapters and checkpoints" className="flex max-h-96 flex-col gap-1 overflow-y-auto">
               {fineTunes.map((f) => (
                 <FineTuneGroup key={f.jobId} fineTune={f} modelName={modelName(f.modelId)} chosen={chosen} onChange={setChosen} />
               ))}
