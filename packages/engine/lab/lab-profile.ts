@@ -57,7 +57,10 @@ const session = await ort.InferenceSession.create(built.bytes, {
 const feeds = Object.fromEntries([...built.weightFeeds].map(([n, t]) => [n, new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims])]));
 const base =
   loraRank > 0 ? await ort.InferenceSession.create(buildDecoderGraph(config, prepared, { attention: attentionKindFor(config), lora: false }).bytes) : session;
-const model = new OrtCausalLM(config, ort, base, get('model.embed_tokens.weight'), feeds, attentionKindFor(config), () => Promise.resolve(session));
+const model = new OrtCausalLM(config, ort, base, get('model.embed_tokens.weight'), feeds, attentionKindFor(config), () => Promise.resolve(session), {
+  adapters: true,
+  tree: false,
+});
 if (loraRank > 0) {
   const rng = seededRng(2);
   const modules = new Map<string, { A: Float32Array; B: Float32Array; r: number }>();

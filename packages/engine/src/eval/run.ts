@@ -9,7 +9,8 @@ import type { MultipleChoiceItem, ReferenceItem } from './items.js';
 import { corpusBleu } from './bleu.js';
 import { corpusChrf } from './chrf.js';
 import { exactMatch, extractAnswer, rougeL, tokenF1, type AnswerExtractor } from './metrics.js';
-import { pickChoices, scoreChoices, scoreContinuationIds, splitContinuation } from './multiple-choice.js';
+import { choiceScores, pickChoices, prepareChoices, splitContinuation } from './multiple-choice.js';
+import { scoreItems, throwIfAborted } from './packing.js';
 
 /** One item's result. `choices` for multiple choice; `output` for generation. */
 export interface EvalItemResult {
@@ -32,8 +33,26 @@ export interface EvalResult {
 /** Called after each item, with how many are done. */
 export type EvalProgress = (done: number, total: number) => void;
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw Object.assign(new Error('The evaluation was canceled.'), { name: 'AbortError' });
+/** Options of the scoring tasks (multiple choice, loss). */
+export interface ScoringTaskOptions {
+  onProgress?: EvalProgress;
+  signal?: AbortSignal;
+  /** Tokens per packed scoring run (see eval/packing.ts). */
+  tokenBudget?: number;
+}
+
+/**
+ * Reports items done from `scoreItems`' progress over their scoring units, where item i's units
+ * end at `ends[i]` (an item can have several: one per distinct prompt tokenization).
+ */
+function itemProgress(ends: readonly number[], onProgress: EvalProgress | undefined): (units: number) => void {
+  let items = 0;
+  return (units) => {
+    while (items < ends.length && ends[items]! <= units) {
+      items++; // not inside `onProgress?.(…)`, whose arguments are skipped when it is undefined
+      onProgress?.(items, ends.length);
+    }
+  };
 }
 
 /**
@@ -44,14 +63,19 @@ export async function evaluateMultipleChoice(
   model: CausalLM,
   tokenizer: TextCodec,
   items: readonly MultipleChoiceItem[],
-  options: { onProgress?: EvalProgress; signal?: AbortSignal } = {},
+  options: ScoringTaskOptions = {},
 ): Promise<EvalResult> {
   if (items.length === 0) throw new EngineError('INVALID_ARGUMENT', 'There are no items to evaluate.');
+  const prepared = items.map((item) => prepareChoices(tokenizer, item.prompt, item.continuations));
+  const units = prepared.flatMap((p) => p.groups);
+  const ends: number[] = [];
+  prepared.forEach((p, i) => ends.push((ends[i - 1] ?? 0) + p.groups.length));
+  const progress = itemProgress(ends, options.onProgress);
+  const unitScores = await scoreItems(model, units, { tokenBudget: options.tokenBudget, signal: options.signal, onProgress: progress });
   const results: EvalItemResult[] = [];
   let normCorrect = 0;
   for (const [index, item] of items.entries()) {
-    throwIfAborted(options.signal);
-    const scores = await scoreChoices(model, tokenizer, item.prompt, item.continuations);
+    const scores = choiceScores(prepared[index]!, unitScores.slice(ends[index]! - prepared[index]!.groups.length, ends[index]));
     const picked = pickChoices(scores);
     if (picked.norm === item.answer) normCorrect++;
     results.push({
@@ -61,7 +85,6 @@ export async function evaluateMultipleChoice(
       correct: picked.raw === item.answer,
       choices: scores.map((s, i) => ({ text: item.choices[i]!, logprob: s.logprob })),
     });
-    options.onProgress?.(index + 1, items.length);
   }
   const accuracy = results.filter((r) => r.correct).length / items.length;
   return { metrics: { accuracy, accuracy_norm: normCorrect / items.length }, items: results };
@@ -75,21 +98,27 @@ export async function evaluateLoss(
   model: CausalLM,
   tokenizer: TextCodec,
   items: readonly ReferenceItem[],
-  options: { onProgress?: EvalProgress; signal?: AbortSignal } = {},
+  options: ScoringTaskOptions = {},
 ): Promise<EvalResult> {
   if (items.length === 0) throw new EngineError('INVALID_ARGUMENT', 'There are no items to evaluate.');
+  const units = items.map((item, index) => {
+    const split = splitContinuation(tokenizer, item.prompt, item.continuation);
+    if (split.continuationIds.length === 0) throw new EngineError('INVALID_ARGUMENT', `Item ${index + 1}: the reference adds no tokens to the prompt.`);
+    return { promptIds: split.promptIds, continuations: [split.continuationIds] };
+  });
+  const progress = itemProgress(
+    items.map((_, i) => i + 1),
+    options.onProgress,
+  );
+  const scores = await scoreItems(model, units, { tokenBudget: options.tokenBudget, signal: options.signal, onProgress: progress });
   const results: EvalItemResult[] = [];
   let nll = 0;
   let tokens = 0;
   for (const [index, item] of items.entries()) {
-    throwIfAborted(options.signal);
-    const split = splitContinuation(tokenizer, item.prompt, item.continuation);
-    if (split.continuationIds.length === 0) throw new EngineError('INVALID_ARGUMENT', `Item ${index + 1}: the reference adds no tokens to the prompt.`);
-    const [score] = await scoreContinuationIds(model, split.promptIds, [split.continuationIds]);
+    const [score] = scores[index]!;
     nll -= score!.logprob;
     tokens += score!.tokens;
     results.push({ index, target: item.reference, prediction: item.reference, correct: score!.greedy, nll: -score!.logprob, tokens: score!.tokens });
-    options.onProgress?.(index + 1, items.length);
   }
   const loss = nll / tokens;
   return { metrics: { loss, perplexity: Math.exp(loss), tokens }, items: results };

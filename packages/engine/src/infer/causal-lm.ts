@@ -18,6 +18,12 @@ export interface CausalLM {
   saveCache(): CacheState;
   /** Puts back a cache `saveCache` returned (of this model); later forwards continue from it. */
   restoreCache(state: CacheState): void;
+  /**
+   * Optional: logits (rows.length, V) at `rows` of a token tree (several sequences sharing
+   * prefixes, in one run; see model/token-tree.ts), the KV cache untouched. Batched scoring
+   * (eval/packing.ts) uses it when present and scores item by item otherwise.
+   */
+  forwardTree?(ids: readonly number[], parents: readonly number[], rows: readonly number[]): Promise<Float32Array>;
   /** Unmerged LoRA: y = x·Wᵀ + scaling·(x·Aᵀ)·Bᵀ on the targeted linears. Several may be loaded; one (or none) is active. */
   loadAdapter(name: string, adapter: LoraWeights): void;
   setActiveAdapter(name: string | null): void;

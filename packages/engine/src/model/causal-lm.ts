@@ -34,6 +34,11 @@
  *   when the first adapter is loaded. Rank-0 branches in one shared graph cost ~7 ms per decode
  *   step, so the base graph has none.
  * - Embedding rows are copied in TypeScript; the lm_head runs only on the rows asked for.
+ * - Token trees (`forwardTree`, batched log-likelihood scoring): one run of the composed-attention
+ *   graph with no past, fed per-token RoPE rows and a tree mask (token-tree.ts). A model whose own
+ *   graph is GroupQueryAttention (no mask input) builds the composed variant on first use, from
+ *   the same prepared weights: fp32 / nf4 weights are graph inputs and shared with the base graph
+ *   (no copy); int8 / int4 ones are initializers, so that session holds its own prepacked copy.
  */
 import { EngineError } from '../errors.js';
 import type { ModelConfig } from '../io/config.js';
@@ -45,6 +50,7 @@ import { ropeInvFreq, ropeTables } from './rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
 import { ATTENTION_INPUTS, attentionKindFor, causalMaskBias, localRopeDiffers, type AttentionKind } from './attention.js';
 import { buildDecoderGraph, GRAPH_NAMES } from './graph.js';
+import { gatherRopeRows, treeMaskBias, treePositions } from './token-tree.js';
 import { packLora, type LoraWeights } from './lora.js';
 import { prepareDecoderWeights, type LinearKernels } from './prepare.js';
 import { embedRows, globalWeightNames, type GetWeight } from './weight-names.js';
@@ -63,6 +69,22 @@ export interface LoadCausalLMOptions {
    * after loading (less memory when no adapter will be used).
    */
   adapters?: boolean;
+  /**
+   * Whether `forwardTree` (batched scoring) can be used (default true). For a GroupQueryAttention
+   * model it runs a second graph built on first use, so the converted weights are kept until then
+   * (int8 / int4 ones cost memory; fp32 / nf4 ones are the graph's inputs anyway).
+   */
+  tree?: boolean;
+}
+
+/** Which variant of the decoder graph a session runs. */
+export interface GraphVariant {
+  attention: AttentionKind;
+  lora: boolean;
+}
+
+function variantKey(variant: GraphVariant): string {
+  return `${variant.attention}${variant.lora ? '+lora' : ''}`;
 }
 
 /** The kernels `options` selects. */
@@ -103,7 +125,10 @@ export class OrtCausalLM implements CausalLM {
    */
   private runFeeds: Record<string, OrtTensor> = {};
   private runFeedsLora: Record<string, OrtTensor> | null = null;
-  private loraSession: Promise<OrtSession> | null = null;
+  /** Sessions by `variantKey`: the base graph, and the variants built on first use. */
+  private readonly sessions = new Map<string, Promise<OrtSession>>();
+  /** Variants that may still be asked for and are not built yet; when none are left, `makeSession` (and the weights it holds) goes. */
+  private readonly unbuilt = new Set<string>();
 
   /** @internal use `loadCausalLM`. */
   constructor(
@@ -113,11 +138,18 @@ export class OrtCausalLM implements CausalLM {
     private readonly embedTable: Float32Array,
     private readonly weightFeeds: Record<string, OrtTensor>,
     readonly attention: AttentionKind,
-    /** Builds the graph variant with LoRA inputs; called once, when the first adapter is loaded. */
-    private makeLoraSession: (() => Promise<OrtSession>) | null,
+    /** Builds another variant of the graph (LoRA inputs, composed attention); each is built once, on first use. */
+    private makeSession: ((variant: GraphVariant) => Promise<OrtSession>) | null,
+    private readonly uses: { adapters: boolean; tree: boolean } = { adapters: true, tree: true },
   ) {
     this.invFreq = { global: ropeInvFreq(config.headDim, config.rope), local: localRopeDiffers(config) ? ropeInvFreq(config.headDim, config.localRope) : null };
     this.runFeeds = { ...weightFeeds };
+    this.sessions.set(variantKey({ attention, lora: false }), Promise.resolve(base));
+    const wanted: GraphVariant[] = [];
+    if (uses.adapters) wanted.push({ attention, lora: true });
+    if (uses.tree) wanted.push({ attention: 'composed', lora: false }, ...(uses.adapters ? [{ attention: 'composed' as const, lora: true }] : []));
+    for (const variant of wanted) if (!this.sessions.has(variantKey(variant))) this.unbuilt.add(variantKey(variant));
+    if (this.unbuilt.size === 0) this.makeSession = null;
     this.resetCache();
   }
 
@@ -168,7 +200,7 @@ export class OrtCausalLM implements CausalLM {
     this.busy = true;
     try {
       const lora = this.activeLora;
-      const session = lora ? await this.ensureLoraSession() : this.base;
+      const session = lora ? await this.sessionFor({ attention: this.attention, lora: true }) : this.base;
       const epoch = this.epoch;
       const out = await session.run(this.feeds(embeds, T, lora, options.allLogits === true));
       if (epoch === this.epoch) {
@@ -214,7 +246,7 @@ export class OrtCausalLM implements CausalLM {
    */
   loadAdapter(name: string, adapter: LoraWeights): void {
     const tensors = this.loraTensors(adapter);
-    void this.ensureLoraSession().catch(() => undefined); // a failed build surfaces on the next forward
+    void this.sessionFor({ attention: this.attention, lora: true }).catch(() => undefined); // a failed build surfaces on the next forward
     this.adapters.set(name, tensors);
   }
 
@@ -239,25 +271,93 @@ export class OrtCausalLM implements CausalLM {
   async dispose(): Promise<void> {
     this.adapters.clear();
     this.activeLora = null;
-    const lora = this.loraSession;
-    this.loraSession = null;
-    this.makeLoraSession = null;
-    await this.base.release();
-    if (lora) await (await lora).release();
+    this.makeSession = null;
+    this.unbuilt.clear();
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const session of await Promise.allSettled(sessions)) if (session.status === 'fulfilled') await session.value.release();
   }
 
-  private ensureLoraSession(): Promise<OrtSession> {
-    if (!this.loraSession) {
-      const make = this.makeLoraSession;
-      if (!make) throw new EngineError('INVALID_ARGUMENT', 'This model was loaded with adapters: false, or has been disposed.');
-      this.makeLoraSession = null; // the closure holds the prepared weights: let them go once built
-      this.loraSession = make();
-      this.loraSession.catch(() => {
-        this.loraSession = null;
-        this.makeLoraSession = make;
-      });
+  /** The session of `variant`, built on first use (a failed build is tried again next time). */
+  private sessionFor(variant: GraphVariant): Promise<OrtSession> {
+    const key = variantKey(variant);
+    const existing = this.sessions.get(key);
+    if (existing) return existing;
+    const make = this.makeSession;
+    if (!make || !this.unbuilt.has(key)) {
+      const why = variant.lora ? 'adapters: false' : 'tree: false';
+      throw new EngineError('INVALID_ARGUMENT', `This model was loaded with ${why}, or has been disposed.`);
     }
-    return this.loraSession;
+    const session = make(variant);
+    this.sessions.set(key, session);
+    session.then(
+      () => {
+        this.unbuilt.delete(key);
+        if (this.unbuilt.size === 0) this.makeSession = null; // the closure holds the prepared weights: let them go
+      },
+      () => {
+        if (this.sessions.get(key) === session) this.sessions.delete(key);
+      },
+    );
+    return session;
+  }
+
+  /**
+   * Logits (rows.length, V) at `rows` of a token tree: token t is `ids[t]`, following token
+   * `parents[t]` (−1: it starts a sequence); positions and the mask follow (token-tree.ts). One
+   * run of the composed-attention graph with no past, the active adapter applied; the KV cache is
+   * neither read nor changed. One forward at a time per model, as with `forward`.
+   */
+  async forwardTree(ids: readonly number[], parents: readonly number[], rows: readonly number[]): Promise<Float32Array> {
+    const T = ids.length;
+    if (T === 0 || parents.length !== T)
+      throw new EngineError('INVALID_ARGUMENT', `forwardTree needs one parent per token id (${T} ids, ${parents.length} parents) and at least one token.`);
+    if (rows.length === 0 || rows.some((row) => !Number.isInteger(row) || row < 0 || row >= T))
+      throw new EngineError('INVALID_ARGUMENT', `forwardTree needs at least one logit row, each in [0, ${T}).`);
+    const positions = treePositions(parents);
+    const deepest = positions.reduce((a, b) => Math.max(a, b), 0);
+    if (deepest >= this.config.maxPositionEmbeddings)
+      throw new EngineError('INVALID_ARGUMENT', `${deepest + 1} positions exceed this model's max_position_embeddings (${this.config.maxPositionEmbeddings}).`);
+    if (this.busy) throw new EngineError('INVALID_ARGUMENT', 'forwardTree was called while another forward of this model is running; await it first.');
+    const embeds = this.embed(ids);
+    this.busy = true;
+    try {
+      const lora = this.activeLora;
+      const session = await this.sessionFor({ attention: 'composed', lora: lora !== null });
+      const { numKvHeads: Hkv, headDim: D, hiddenSize: C } = this.config;
+      const empty = new this.ort.Tensor('float32', new Float32Array(0), [1, Hkv, 0, D]);
+      const feeds: Record<string, OrtTensor> = { ...this.weightFeeds, ...lora, ...this.treeAttentionFeeds(parents, positions, deepest + 1) };
+      feeds[GRAPH_NAMES.inputsEmbeds] = new this.ort.Tensor('float32', embeds, [T, C]);
+      feeds[GRAPH_NAMES.logitRows] = new this.ort.Tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]);
+      for (let layer = 0; layer < this.config.numLayers; layer++) {
+        feeds[GRAPH_NAMES.pastKey(layer)] = empty;
+        feeds[GRAPH_NAMES.pastValue(layer)] = empty;
+      }
+      // Fetching only the logits spares the binding the present key/value outputs.
+      const out = await session.run(feeds, [GRAPH_NAMES.logits]);
+      return out[GRAPH_NAMES.logits]!.data as Float32Array;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The composed graph's RoPE rows and masks for a token tree (`length` = its deepest position + 1). */
+  private treeAttentionFeeds(parents: readonly number[], positions: Int32Array, length: number): Record<string, OrtTensor> {
+    const { numHeads: H, numKvHeads: Hkv, headDim: D, layerTypes, slidingWindow } = this.config;
+    const T = parents.length;
+    const half = D / 2;
+    const feeds: Record<string, OrtTensor> = {};
+    const rope = (invFreq: Float32Array, cos: string, sin: string): void => {
+      const rows = gatherRopeRows(ropeTables(invFreq, 0, length), positions, half);
+      feeds[cos] = new this.ort.Tensor('float32', rows.cos, [T, half]);
+      feeds[sin] = new this.ort.Tensor('float32', rows.sin, [T, half]);
+    };
+    rope(this.invFreq.global, ATTENTION_INPUTS.cos, ATTENTION_INPUTS.sin);
+    if (this.invFreq.local) rope(this.invFreq.local, ATTENTION_INPUTS.cosLocal, ATTENTION_INPUTS.sinLocal);
+    const mask = (window: number | null): OrtTensor => new this.ort.Tensor('float32', treeMaskBias(parents, positions, H / Hkv, window), [(H / Hkv) * T, T]);
+    if (layerTypes.includes('full')) feeds[ATTENTION_INPUTS.mask] = mask(null);
+    if (layerTypes.includes('sliding')) feeds[ATTENTION_INPUTS.maskSliding] = mask(slidingWindow);
+    return feeds;
   }
 
   private loraTensors(adapter: LoraWeights | null): Record<string, OrtTensor> {
@@ -330,8 +430,9 @@ export async function loadCausalLM(source: CausalLMSource, options: LoadCausalLM
     const base = buildDecoderGraph(config, weights, { attention, lora: false });
     const session = await createSession(base.bytes, sessionOptions);
     const feeds = Object.fromEntries([...base.weightFeeds].map(([name, t]) => [name, tensorOf(ort, t)]));
-    const makeLoraSession = (): Promise<OrtSession> => createSession(buildDecoderGraph(config, weights, { attention, lora: true }).bytes, sessionOptions);
-    return new OrtCausalLM(config, ort, session, embed, feeds, attention, options.adapters === false ? null : makeLoraSession);
+    const makeSession = (variant: GraphVariant): Promise<OrtSession> => createSession(buildDecoderGraph(config, weights, variant).bytes, sessionOptions);
+    const uses = { adapters: options.adapters !== false, tree: options.tree !== false };
+    return new OrtCausalLM(config, ort, session, embed, feeds, attention, makeSession, uses);
   } finally {
     close();
   }
