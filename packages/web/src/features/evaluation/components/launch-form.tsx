@@ -75,6 +75,7 @@ function FineTuneGroup({
 }) {
   const queryClient = useQueryClient();
   const [expanded, setExpanded] = useState(false);
+  const [loadingAll, setLoadingAll] = useState(false);
   const events = useCheckpointEvents(fineTune, expanded && fineTune.latestCheckpoint !== null);
   const checkpoints = useMemo(() => checkpointOptions(fineTune, events.data?.events ?? []), [fineTune, events.data]);
   const listId = useId();
@@ -105,11 +106,15 @@ function FineTuneGroup({
       return;
     }
     setExpanded(true);
+    // Ticked at once while the list loads, so the box never unticks itself before it fills.
+    setLoadingAll(true);
     try {
       const data = await queryClient.fetchQuery(checkpointEventsQueryOptions(fineTune));
       onChange((c) => choose(c, checkpointOptions(fineTune, data.events), true));
     } catch {
       // The opened list shows the error with a retry.
+    } finally {
+      setLoadingAll(false);
     }
   };
 
@@ -148,9 +153,9 @@ function FineTuneGroup({
               <input
                 type="checkbox"
                 className="size-5 shrink-0 accent-primary"
-                checked={all === 'all'}
+                checked={loadingAll || all === 'all'}
                 ref={(el) => {
-                  if (el) el.indeterminate = all === 'some';
+                  if (el) el.indeterminate = !loadingAll && all === 'some';
                 }}
                 onChange={(e) => void chooseAll(e.target.checked)}
               />
