@@ -6,7 +6,8 @@
  *
  *   node --import tsx packages/engine/bench/eval.ts [--items 500] [--kernels fast,exact,none] [--shape smollm-135m|tiny]
  */
-import { scoreContinuationIds } from '../src/eval/multiple-choice.js';
+import { scoreContinuationIds, type ContinuationItem } from '../src/eval/multiple-choice.js';
+import { DEFAULT_TOKEN_BUDGET, scoreItems } from '../src/eval/packing.js';
 import { loadCausalLM, type LoadCausalLMOptions } from '../src/model/causal-lm.js';
 import { randomWeight, testModelConfig } from '../src/model/random-weights.js';
 import { seededRng } from '../src/util/random.js';
@@ -38,22 +39,42 @@ const items = Array.from({ length: itemCount }, () => ({
   prompt: Array.from({ length: 40 + Math.floor(rng() * 41) }, token),
   choices: Array.from({ length: 4 }, () => Array.from({ length: 1 + Math.floor(rng() * 6) }, token)),
 }));
+const unit = (item: (typeof items)[number]): ContinuationItem => ({ promptIds: item.prompt, continuations: item.choices });
 const tokens = items.reduce((n, item) => n + item.prompt.length + item.choices.reduce((m, c) => m + c.length, 0), 0);
 
+const budgets = arg('budgets', String(DEFAULT_TOKEN_BUDGET)).split(',').map(Number);
+const paths = arg('paths', 'cached,packed').split(',');
+const rssMiB = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
+
 console.log(`Multiple choice: ${itemCount} items × 4 choices, ${tokens} tokens, ${shapeName} shape (${JSON.stringify(shape)})`);
-console.log('kernels   load s   items/s   total s   ms/item');
+console.log('kernels   path          load s   items/s   total s   ms/item   RSS MiB');
 for (const name of arg('kernels', 'fast,exact').split(',')) {
   const options = SETUPS[name];
   if (!options) throw new Error(`unknown kernels ${name}; known: ${Object.keys(SETUPS).join(', ')}`);
   const loadStart = performance.now();
   const model = await loadCausalLM({ config, getWeight: (n) => randomWeight(config, n) }, { ...options, adapters: false });
   const loadS = (performance.now() - loadStart) / 1000;
-  await scoreContinuationIds(model, items[0]!.prompt, items[0]!.choices); // warm-up
-  const start = performance.now();
-  for (const item of items) await scoreContinuationIds(model, item.prompt, item.choices);
-  const totalS = (performance.now() - start) / 1000;
+  const row = (path: string, load: number, totalS: number): void =>
+    console.log(
+      `${name.padEnd(9)} ${path.padEnd(12)} ${load.toFixed(1).padStart(6)}   ${(itemCount / totalS).toFixed(2).padStart(7)}   ${totalS.toFixed(1).padStart(7)}   ${((1000 * totalS) / itemCount).toFixed(0).padStart(7)}   ${String(rssMiB()).padStart(7)}`,
+    );
+  if (paths.includes('cached')) {
+    await scoreContinuationIds(model, items[0]!.prompt, items[0]!.choices); // warm-up
+    const start = performance.now();
+    for (const item of items) await scoreContinuationIds(model, item.prompt, item.choices);
+    row('cached', loadS, (performance.now() - start) / 1000);
+  }
+  if (paths.includes('packed')) {
+    // The first packed run builds the composed-attention session (GQA models): its time is the "load" of this row.
+    const buildStart = performance.now();
+    await scoreItems(model, [unit(items[0]!)]);
+    const buildS = (performance.now() - buildStart) / 1000;
+    for (const budget of budgets) {
+      await scoreItems(model, items.slice(0, 8).map(unit), { tokenBudget: budget }); // warm-up at this size
+      const start = performance.now();
+      await scoreItems(model, items.map(unit), { tokenBudget: budget });
+      row(`packed ${budget}`, buildS, (performance.now() - start) / 1000);
+    }
+  }
   await model.dispose();
-  console.log(
-    `${name.padEnd(9)} ${loadS.toFixed(1).padStart(6)}   ${(itemCount / totalS).toFixed(2).padStart(7)}   ${totalS.toFixed(1).padStart(7)}   ${((1000 * totalS) / itemCount).toFixed(0).padStart(7)}`,
-  );
 }
