@@ -324,7 +324,18 @@ export const evaluationSummarySchema = z
     status: jobSchema.shape.status,
     benchmark: z.object({ id: z.string(), name: z.string(), version: z.number().int(), task: benchmarkTaskSchema }),
     model: z.object({ id: z.string(), name: z.string() }),
-    adapter: z.object({ ref: z.string(), label: z.string() }).nullable(),
+    adapter: z
+      .object({
+        ref: z.string(),
+        label: z.string(),
+        /**
+         * The fine-tune that wrote the adapter and the training step it holds (its final step, or
+         * a checkpoint's), so checkpoints can be drawn against step; null when no fine-tune of
+         * this workspace wrote the folder; absent for jobs queued before this was recorded.
+         */
+        fineTune: z.object({ jobId: z.string(), title: z.string(), step: z.number().int().nullable() }).nullable().optional(),
+      })
+      .nullable(),
     quant: evalQuantSchema,
     /** null with quant none (float32 weights have one kernel). */
     kernels: evalKernelsSchema.nullable(),

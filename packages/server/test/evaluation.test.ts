@@ -285,6 +285,12 @@ describe('benchmarks and evaluate jobs', () => {
     expect(atCheckpoint).toMatchObject({ cached: false, adapter: { ref: checkpoint, label: checkpoint.split(path.sep).join('/') } });
     expect(adapted!.metrics.loss).not.toBe(base!.metrics.loss);
     expect(jobs[1]!.title).toContain(`${model.name} + `);
+    // Both know the fine-tune that wrote them and their training step, for the metric-by-step chart.
+    const listed = await app.inject({ method: 'GET', url: `/api/evaluations?batchId=${res.json<EvaluationBatch>().batchId}` });
+    const fineTunes = listed.json<EvaluationList>().evaluations.map((e) => e.adapter?.fineTune ?? null);
+    expect(fineTunes).toEqual(
+      expect.arrayContaining([{ jobId: trained.id, title: trained.title, step: 2 }, { jobId: trained.id, title: trained.title, step: 1 }, null]),
+    );
     baseLossJobId = jobs[0]!.id;
     adapterLossJobId = jobs[1]!.id;
   }, 240_000);

@@ -38,7 +38,13 @@ import {
   type PreviewBenchmarkBody,
 } from '@qlora-studio/contracts';
 import { checkEngine, EngineError } from '@qlora-studio/engine';
-import { buildBenchmarkItems, type BenchmarkItems, type EvaluateJobResolved, type ResolvedEvaluateJobConfig } from '../jobs/evaluate-config.js';
+import {
+  buildBenchmarkItems,
+  type AdapterFineTune,
+  type BenchmarkItems,
+  type EvaluateJobResolved,
+  type ResolvedEvaluateJobConfig,
+} from '../jobs/evaluate-config.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { ResolvedDataset, ResolvedTrainJobConfig } from '../jobs/train-config.js';
 import { getAdapterOrThrow } from '../playground/adapters.js';
@@ -55,7 +61,7 @@ import {
 } from '../store/benchmarks-repo.js';
 import type { Db } from '../store/database.js';
 import { getDatasetOrThrow, getVersionOrThrow } from '../store/datasets-repo.js';
-import { getJob, listJobs } from '../store/jobs-repo.js';
+import { getJob, jobsWritingTo, listJobs } from '../store/jobs-repo.js';
 import { getModelOrThrow } from '../store/models-repo.js';
 import { newId } from '../store/rows.js';
 import { readJudgeEndpoint } from '../store/settings-repo.js';
@@ -268,7 +274,8 @@ export class EvaluationService {
 
   /** The adapter a reference names: a fine-tune's job id, or an adapter / checkpoint folder under the workspace's adapters. */
   private adapter(ref: string, modelId: string, modelName: string): EvaluateJobResolved['adapter'] {
-    if (getJob(this.db, ref)) {
+    const job = getJob(this.db, ref);
+    if (job) {
       const adapter = getAdapterOrThrow(this.db, ref);
       if (adapter.baseModelId !== modelId) {
         throw new ApiError(
@@ -276,7 +283,7 @@ export class EvaluationService {
           `The adapter "${adapter.title}" was trained on ${adapter.baseModelName}, not ${modelName}: evaluate it with its own base model.`,
         );
       }
-      return { ref, label: adapter.title, path: adapter.path };
+      return { ref, label: adapter.title, path: adapter.path, fineTune: { jobId: ref, title: job.title, step: adapter.steps } };
     }
     const adapters = path.join(this.workspace, 'adapters');
     const dir = path.resolve(adapters, ref);
@@ -293,7 +300,35 @@ export class EvaluationService {
         `${dir} holds no adapter (no adapter_config.json): give a fine-tune's adapter folder or one of its checkpoint-N folders.`,
       );
     }
-    return { ref, label: inside.split(path.sep).join('/'), path: dir };
+    const fineTune = this.fineTuneOf(dir);
+    if (fineTune && fineTune.modelId !== modelId) {
+      throw new ApiError(
+        'EVALUATE_CONFIG_INVALID',
+        `The adapter in ${dir} was trained on ${fineTune.modelName}, not ${modelName}: evaluate it with its own base model.`,
+      );
+    }
+    return { ref, label: inside.split(path.sep).join('/'), path: dir, fineTune: fineTune?.identity ?? null };
+  }
+
+  /**
+   * The fine-tune that wrote an adapter folder — its output folder, or a `checkpoint-N` inside
+   * it — with the step the folder holds; the newest such job when a resume wrote there too.
+   */
+  private fineTuneOf(dir: string): { identity: AdapterFineTune; modelId: string; modelName: string } | null {
+    const checkpoint = /^checkpoint-(\d+)$/.exec(path.basename(dir));
+    const outputDir = checkpoint ? path.dirname(dir) : dir;
+    const job = jobsWritingTo(this.db, outputDir)
+      .map((id) => getJob(this.db, id))
+      .filter((j) => j !== null)
+      .at(-1);
+    if (!job) return null;
+    const config = job.config as Partial<ResolvedTrainJobConfig>;
+    const steps = jobResult(job, 'train')?.steps ?? null;
+    return {
+      identity: { jobId: job.id, title: job.title, step: checkpoint ? Number(checkpoint[1]) : steps },
+      modelId: config.modelId ?? '',
+      modelName: config.resolved?.modelName ?? 'another model',
+    };
   }
 
   /** An evaluate job's config resolved for the worker, with its cache key. */
@@ -569,7 +604,7 @@ export class EvaluationService {
             parentId: job.parentId,
             benchmark: { id: resolved.benchmark.id, name: resolved.benchmark.name, version: resolved.benchmark.version, task: resolved.benchmark.task },
             model: { id: config.modelId, name: resolved.modelName },
-            adapter: resolved.adapter ? { ref: resolved.adapter.ref, label: resolved.adapter.label } : null,
+            adapter: resolved.adapter ? { ref: resolved.adapter.ref, label: resolved.adapter.label, fineTune: resolved.adapter.fineTune ?? null } : null,
             quant,
             kernels: quant === 'nf4' ? (config.kernels ?? 'fast') : null,
             limit: config.limit ?? null,

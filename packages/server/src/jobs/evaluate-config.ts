@@ -8,18 +8,26 @@ import type { Benchmark, BenchmarkProblem, BenchmarkRows, EvaluateJobConfig } fr
 import { EngineError, multipleChoiceItem, readDatasetFile, readDatasetRows, referenceItem, type EvalFields, type EvalTemplate } from '@qlora-studio/engine';
 import { splitIndices, type ResolvedDataset } from './train-config.js';
 
+/** The fine-tune that wrote an adapter folder, and the training step the folder holds. */
+export interface AdapterFineTune {
+  jobId: string;
+  title: string;
+  /** The checkpoint's step, or the fine-tune's last step for its final adapter (null when unknown). */
+  step: number | null;
+}
+
 /** What the server resolved when the job was queued. */
 export interface EvaluateJobResolved {
   modelDir: string;
   modelName: string;
   /** The adapter: what the user named (`ref`), a label for lists, and its folder. */
-  adapter: { ref: string; label: string; path: string } | null;
+  adapter: { ref: string; label: string; path: string; fineTune?: AdapterFineTune | null } | null;
   /** The benchmark version, whole: the worker needs no database. */
   benchmark: Benchmark;
   dataset: ResolvedDataset;
   /** The results cache key (see evaluation/evaluation-service.ts). */
   cacheKey: string;
-  /** judge benchmarks: the endpoint and model that judge (the API key stays in the database; see evaluation/judge-worker.ts). */
+  /** judge benchmarks: the endpoint and model that judge (the API key stays in the database; the runner sends it in the start message, see protocol.ts). */
   judge?: { baseUrl: string; model: string } | null;
 }
 

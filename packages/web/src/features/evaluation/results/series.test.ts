@@ -80,6 +80,7 @@ describe('buildStepSeries', () => {
     );
     expect(series).toEqual({
       run: 'adapter_x',
+      title: 'adapter_x',
       points: [
         { step: 100, value: 0.45, jobId: 'c100' },
         { step: 200, value: 0.5, jobId: 'c200' },
@@ -99,5 +100,23 @@ describe('buildStepSeries', () => {
     expect(buildStepSeries(list, base)?.run).toBe('b');
     expect(buildStepSeries(list, base, 'a')?.run).toBe('a');
     expect(buildStepSeries([ck('a1', 'a/checkpoint-1', 0.1)], base)).toBeNull();
+  });
+
+  it("places checkpoints and the final adapter at the steps the server recorded, named by the fine-tune's title", () => {
+    const fineTune = (step: number | null) => ({ jobId: 'job_ft', title: 'Quiz v1, r 8', step });
+    const tuned = (jobId: string, label: string, step: number | null, accuracy: number) =>
+      evaluation({ jobId, adapter: { ref: label, label, fineTune: fineTune(step) }, metrics: { accuracy } });
+    const series = buildStepSeries(
+      [base, tuned('final', 'Quiz v1, r 8, 30 steps', 30, 0.7), tuned('c10', 'adapter_q/checkpoint-10', 10, 0.5), tuned('unknown', 'x', null, 0.9)],
+      base,
+    );
+    expect(series).toEqual({
+      run: 'job_ft',
+      title: 'Quiz v1, r 8',
+      points: [
+        { step: 10, value: 0.5, jobId: 'c10' },
+        { step: 30, value: 0.7, jobId: 'final' },
+      ],
+    });
   });
 });

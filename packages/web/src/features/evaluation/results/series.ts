@@ -67,35 +67,49 @@ export function checkpointOf(label: string): { run: string; step: number } | nul
   return match ? { run: match[1] ?? '', step: Number(match[2]) } : null;
 }
 
+/**
+ * Which fine-tune an evaluated adapter belongs to, and at which step: what the server recorded
+ * (`adapter.fineTune`: checkpoints and the final adapter alike), else a `…/checkpoint-N` label
+ * (jobs queued before the server recorded it).
+ */
+export function trainingPointOf(adapter: NonNullable<EvaluationSummary['adapter']>): { run: string; title: string; step: number } | null {
+  const fineTune = adapter.fineTune;
+  if (fineTune) return fineTune.step === null ? null : { run: fineTune.jobId, title: fineTune.title, step: fineTune.step };
+  const checkpoint = checkpointOf(adapter.label);
+  return checkpoint ? { run: checkpoint.run, title: checkpoint.run, step: checkpoint.step } : null;
+}
+
 export interface StepSeries {
-  /** The fine-tune's adapter folder the checkpoints were saved in. */
+  /** The fine-tune: its job id (or, for old jobs, the adapter folder the checkpoints were saved in). */
   run: string;
+  /** How to name it: the fine-tune's title (or the folder). */
+  title: string;
   /** Sorted by step; value unscaled. */
   points: { step: number; value: number; jobId: string }[];
 }
 
 /**
- * The checkpoints of one fine-tune evaluated on the base's benchmark version and limit with the
- * base's model: each checkpoint's main metric by step. `preferRun` (a run in the comparison) wins;
- * otherwise the run with the most checkpoints. Null with fewer than two checkpoints (no line).
+ * The checkpoints (and final adapter) of one fine-tune evaluated on the base's benchmark version
+ * and limit with the base's model: each one's main metric by step. `preferRun` (a run in the
+ * comparison) wins; otherwise the run with the most points. Null with fewer than two (no line).
  */
 export function buildStepSeries(evaluations: readonly EvaluationSummary[], base: EvaluationSummary, preferRun?: string): StepSeries | null {
-  const runs = new Map<string, Map<number, StepSeries['points'][number] & { at: string }>>();
+  const runs = new Map<string, { title: string; steps: Map<number, StepSeries['points'][number] & { at: string }> }>();
   for (const e of evaluations) {
     if (e.status !== 'succeeded' || e.model.id !== base.model.id || !e.adapter) continue;
     if (e.benchmark.id !== base.benchmark.id || e.benchmark.version !== base.benchmark.version || e.limit !== base.limit) continue;
-    const checkpoint = checkpointOf(e.adapter.label);
+    const point = trainingPointOf(e.adapter);
     const value = mainValue(e);
-    if (!checkpoint || value === null) continue;
-    const steps = runs.get(checkpoint.run) ?? new Map();
-    const seen = steps.get(checkpoint.step);
-    // The same checkpoint evaluated twice: the newest run counts.
-    if (!seen || finished(e) > seen.at) steps.set(checkpoint.step, { step: checkpoint.step, value, jobId: e.jobId, at: finished(e) });
-    runs.set(checkpoint.run, steps);
+    if (!point || value === null) continue;
+    const run = runs.get(point.run) ?? { title: point.title, steps: new Map() };
+    const seen = run.steps.get(point.step);
+    // The same step evaluated twice: the newest run counts.
+    if (!seen || finished(e) > seen.at) run.steps.set(point.step, { step: point.step, value, jobId: e.jobId, at: finished(e) });
+    runs.set(point.run, run);
   }
-  const candidates = [...runs.entries()].filter(([, steps]) => steps.size >= 2);
+  const candidates = [...runs.entries()].filter(([, run]) => run.steps.size >= 2);
   if (!candidates.length) return null;
-  const chosen = candidates.find(([run]) => run === preferRun) ?? candidates.sort((a, b) => b[1].size - a[1].size)[0]!;
-  const points = [...chosen[1].values()].map(({ step, value, jobId }) => ({ step, value, jobId })).sort((a, b) => a.step - b.step);
-  return { run: chosen[0], points };
+  const [id, chosen] = candidates.find(([run]) => run === preferRun) ?? candidates.sort((a, b) => b[1].steps.size - a[1].steps.size)[0]!;
+  const points = [...chosen.steps.values()].map(({ step, value, jobId }) => ({ step, value, jobId })).sort((a, b) => a.step - b.step);
+  return { run: id, title: chosen.title, points };
 }

@@ -2,7 +2,7 @@ import type { EvaluationComparison, EvaluationSummary } from '@qlora-studio/cont
 import { useCallback, useId, useMemo } from 'react';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../../components/ui/card';
 import { modelLabel } from '../selection';
-import { buildBenchmarkProfile, buildStepSeries, checkpointOf, mainMetricByTask, mainValue, modelKey } from '../series';
+import { buildBenchmarkProfile, buildStepSeries, mainMetricByTask, mainValue, modelKey, trainingPointOf } from '../series';
 import { ChartLegend } from './chart-legend';
 import { BarsChart, ProfileRadar, StepChart } from './lazy-charts';
 
@@ -90,14 +90,14 @@ export function StepProgress({
   const titleId = useId();
   const tableId = useId();
   const main = mainMetricByTask[base.benchmark.task];
-  const preferRun = jobs.map((j) => (j.adapter ? checkpointOf(j.adapter.label)?.run : undefined)).find((r) => r !== undefined);
+  const preferRun = jobs.map((j) => (j.adapter ? trainingPointOf(j.adapter)?.run : undefined)).find((r) => r !== undefined);
   const series = useMemo(() => buildStepSeries(evaluations, base, preferRun), [evaluations, base, preferRun]);
   const format = useCallback((v: number) => v.toFixed(main.scale === 1 ? 3 : 1), [main.scale]);
   if (!series) return null;
   const points = series.points.map((p) => ({ step: p.step, value: p.value * main.scale }));
   const baseRaw = mainValue(base);
   const baseValue = baseRaw === null ? null : baseRaw * main.scale;
-  const runLabel = `Checkpoints of ${series.run || 'the fine-tune'}`;
+  const runLabel = `Checkpoints of ${series.title || 'the fine-tune'}`;
   const baseLabel = comparison.models[0]?.label ?? modelLabel(base);
   const description = `${main.name} by training step: ${points.map((p) => `step ${p.step} ${format(p.value)}`).join(', ')}${baseValue === null ? '' : `; the base ${format(baseValue)}`}${main.unit ? ` ${main.unit}` : ''}.`;
   return (
@@ -106,7 +106,8 @@ export function StepProgress({
         <div>
           <CardTitle id={titleId}>By training step</CardTitle>
           <CardDescription className="wrap-anywhere">
-            {main.name} of each evaluated checkpoint of {series.run || 'the fine-tune'} on this benchmark version, against the base (dashed)
+            {main.name} of each evaluated checkpoint of {series.title || 'the fine-tune'} (and its final adapter, when evaluated) on this benchmark version,
+            against the base (dashed)
             {main.lowerIsBetter ? '; lower is better' : ''}.
           </CardDescription>
         </div>
