@@ -22,9 +22,9 @@ import {
   type JudgeConnectionTest,
 } from '@qlora-studio/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { judgeChat } from '../src/evaluation/judge-client.js';
-import { fillRubric, parseJudgeScore } from '../src/evaluation/judge-rubric.js';
-import { judgeAnswers, judgeMetrics } from '../src/evaluation/judge-worker.js';
+import { judgeChat } from '../src/jobs/judge-client.js';
+import { fillRubric, parseJudgeScore } from '../src/jobs/worker/judge-rubric.js';
+import { judgeAnswers, judgeMetrics } from '../src/jobs/worker/judge.js';
 import { makeApp, waitForStatus } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof makeApp>>;

@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest';
 
 const src = fileURLToPath(new URL('../src', import.meta.url));
 const workerDir = path.join(src, 'jobs', 'worker');
-/** What both processes use: the IPC protocols, failure wording, a train job's resolved config. */
-const shared = ['protocol.ts', 'calibration-protocol.ts', 'failure.ts', 'train-config.ts', 'evaluate-config.ts'].map((f) => path.join(src, 'jobs', f));
+/** What both processes use: the IPC protocols, failure wording, resolved job configs, the judge's HTTP client. */
+const shared = ['protocol.ts', 'calibration-protocol.ts', 'failure.ts', 'train-config.ts', 'evaluate-config.ts', 'judge-client.ts'].map((f) =>
+  path.join(src, 'jobs', f),
+);
 
 function sourceFiles(dir: string): string[] {
   return fs

@@ -5,10 +5,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import { processMetricNames, type Job, type JobError, type WorkerEvent } from '@qlora-studio/contracts';
 import type { Db } from '../store/database.js';
 import { getJob, nextQueuedJob } from '../store/jobs-repo.js';
+import { readJudgeEndpoint } from '../store/settings-repo.js';
 import { explainWorkerExit } from './failure.js';
 import { folderBytes, ProcessSampler } from './process-sampler.js';
 import type { JobService } from './job-service.js';
-import { workerMessageSchema, type WorkerCommand } from './protocol.js';
+import { workerMessageSchema, type WorkerCommand, type WorkerSecrets } from './protocol.js';
 
 export interface RunnerOptions {
   db: Db;
@@ -133,7 +134,18 @@ export class JobRunner {
       this.finish(entry, code, signal);
       resolveExit();
     });
-    this.send(entry, { type: 'start', job: { id: job.id, type: job.type, config: job.config }, workspace: this.options.workspace });
+    this.send(entry, {
+      type: 'start',
+      job: { id: job.id, type: job.type, config: job.config },
+      workspace: this.options.workspace,
+      secrets: this.secretsFor(job),
+    });
+  }
+
+  /** What the job needs that its config must not hold: the judge's API key, for a judge evaluate job. */
+  private secretsFor(job: Job): WorkerSecrets {
+    const judged = job.type === 'evaluate' && (job.config as { resolved?: { judge?: unknown } }).resolved?.judge;
+    return judged ? { judge: readJudgeEndpoint(this.options.db) } : {};
   }
 
   private onMessage(entry: Running, raw: unknown): void {

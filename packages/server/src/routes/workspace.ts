@@ -1,7 +1,7 @@
 import { ApiError } from '@qlora-studio/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { judgeChat, JudgeUnreachableError } from '../evaluation/judge-client.js';
+import { judgeChat, JudgeUnreachableError } from '../jobs/judge-client.js';
 import { defineRoute } from '../http/define-route.js';
 import { listActivity, recordActivity } from '../store/activity-repo.js';
 import { readOverview } from '../store/overview-repo.js';

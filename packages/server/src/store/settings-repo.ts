@@ -1,6 +1,7 @@
 import { settingsSchema, type JudgeConnection, type Settings, type SettingsPatch, type UpdateJudgeConnectionBody } from '@qlora-studio/contracts';
 import type { Db } from './database.js';
 import { nowIso } from './rows.js';
+import type { JudgeEndpoint } from '../jobs/judge-client.js';
 
 /** Stored settings over the defaults. A stored value that no longer validates falls back to its default. */
 export function readSettings(db: Db): Settings {
@@ -33,17 +34,10 @@ export function writeSettings(db: Db, patch: SettingsPatch): Settings {
 /**
  * The judge endpoint lives in the settings table under its own key (settingsSchema has no such
  * field, so readSettings never returns it). The API key is stored here and nowhere else: not in
- * job configs, which the API shows (the evaluate worker reads it from here; see
- * evaluation/judge-worker.ts).
+ * job configs, which the API shows (the runner hands it to a judge job's worker when it starts
+ * it, in the IPC start message; see jobs/protocol.ts).
  */
 const JUDGE_KEY = 'connection.judge';
-
-/** Where the judge is and how to reach it. The key never leaves the server except to this endpoint. */
-export interface JudgeEndpoint {
-  baseUrl: string;
-  model: string;
-  apiKey: string | null;
-}
 
 /** The stored endpoint with its key, or null when none is configured. */
 export function readJudgeEndpoint(db: Db): JudgeEndpoint | null {

@@ -17,17 +17,19 @@ import {
   type EvalResult,
   type JobContext,
 } from '@qlora-studio/engine';
-import { judgeAnswers, judgeMetrics, workerJudgeEndpoint } from '../../evaluation/judge-worker.js';
+import type { WorkerSecrets } from '../protocol.js';
+import { judgeAnswers, judgeMetrics, workerJudgeEndpoint } from './judge.js';
 import { buildBenchmarkItems, type BenchmarkItems, type ResolvedEvaluateJobConfig } from '../evaluate-config.js';
 
 /**
  * The judge half of a judge benchmark: each generated answer is scored by the judge endpoint
- * (the key read from the workspace database, never from the config). Per item: `correct` is a
+ * (the key sent by the server when it started the job, never in the config). Per item: `correct` is a
  * pass, `prediction` the score, `output` the answer, `judge` the score and the judge's reply.
  */
 async function judgeGenerated(
   config: ResolvedEvaluateJobConfig,
   ctx: JobContext,
+  secrets: WorkerSecrets,
   items: BenchmarkItems['items'],
   generated: EvalResult,
   onProgress: (done: number, all: number) => void,
@@ -35,7 +37,7 @@ async function judgeGenerated(
   const { benchmark, judge: queued, dataset } = config.resolved;
   if (!queued) throw new EngineError('INVALID_ARGUMENT', 'This judge job was queued without a judge endpoint: launch it again.');
   const settings = benchmark.judge ?? benchmarkJudgeSchema.parse({});
-  const endpoint = workerJudgeEndpoint(ctx.workspace, queued);
+  const endpoint = workerJudgeEndpoint(secrets.judge, queued);
   ctx.report.log('info', `Judging ${items.length} answers with ${queued.model} at ${queued.baseUrl} (pass mark ${settings.passMark}).`);
   // Rubrics may name any field of the row, so the rows are read again (buildBenchmarkItems keeps only the items).
   const source = await readDatasetRows(dataset.file, {
@@ -73,7 +75,7 @@ async function judgeGenerated(
   };
 }
 
-export async function runEvaluateJob(config: ResolvedEvaluateJobConfig, ctx: JobContext): Promise<EvaluateJobResult> {
+export async function runEvaluateJob(config: ResolvedEvaluateJobConfig, ctx: JobContext, secrets: WorkerSecrets = {}): Promise<EvaluateJobResult> {
   const { resolved } = config;
   const { benchmark } = resolved;
   const started = performance.now();
@@ -139,7 +141,7 @@ export async function runEvaluateJob(config: ResolvedEvaluateJobConfig, ctx: Job
           built.items.map((i) => i.item),
           { ...judgeOptions, onProgress: (done, all) => onProgress(done, 2 * all) },
         );
-        result = await judgeGenerated(config, ctx, built.items, generated, (done, all) => onProgress(all + done, 2 * all));
+        result = await judgeGenerated(config, ctx, secrets, built.items, generated, (done, all) => onProgress(all + done, 2 * all));
       } else {
         result = await evaluateGenerate(
           model,

@@ -6,12 +6,13 @@
 import { systemCheckConfigSchema, type JobResults, type JobType } from '@qlora-studio/contracts';
 import { runSystemCheck, type EvalResult, type JobContext, type TrainLoraResult } from '@qlora-studio/engine';
 import type { ResolvedEvaluateJobConfig } from '../evaluate-config.js';
+import type { WorkerSecrets } from '../protocol.js';
 import type { ResolvedTrainJobConfig } from '../train-config.js';
 import { runEvaluateJob } from './evaluate-handler.js';
 import { runDownloadModel, runImportHubDataset } from './hub-handlers.js';
 import { runTrainJob } from './train-handler.js';
 
-export type JobHandler<T extends JobType> = (config: unknown, ctx: JobContext) => Promise<JobResults[T]>;
+export type JobHandler<T extends JobType> = (config: unknown, ctx: JobContext, secrets: WorkerSecrets) => Promise<JobResults[T]>;
 
 /** The value a handler returns is the job's result; the worker checks it against contracts' schema for the type. */
 export const jobHandlers: { [T in JobType]: JobHandler<T> } = {
@@ -21,7 +22,7 @@ export const jobHandlers: { [T in JobType]: JobHandler<T> } = {
   'download-model': runDownloadModel,
   'import-dataset': runImportHubDataset,
   // Checked and resolved (ids → folders, the benchmark version whole) by the server when queued; see evaluation/evaluation-service.ts.
-  evaluate: (config, ctx) => runEvaluateJob(config as ResolvedEvaluateJobConfig, ctx),
+  evaluate: (config, ctx, secrets) => runEvaluateJob(config as ResolvedEvaluateJobConfig, ctx, secrets),
 };
 
 /**

@@ -36,7 +36,8 @@ async function run(command: Extract<WorkerCommand, { type: 'start' }>): Promise<
     return;
   }
   try {
-    const result = await jobHandlers[type](command.job.config, { workspace: command.workspace, signal: controller.signal, report: reporter });
+    const ctx = { workspace: command.workspace, signal: controller.signal, report: reporter };
+    const result = await jobHandlers[type](command.job.config, ctx, command.secrets ?? {});
     // What is stored is what contracts say this type leaves, so readers need no casts.
     emit({ kind: 'result', data: jobResultSchemas[type].parse(result) });
     await send({ type: 'outcome', outcome: 'succeeded' });

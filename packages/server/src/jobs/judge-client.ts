@@ -1,14 +1,17 @@
 /**
  * A small client for the judge: one chat completion against an OpenAI-compatible endpoint
  * (`POST {baseUrl}/chat/completions`), used by the Settings test route and by the evaluate
- * worker. Every failure becomes a JudgeUnreachableError whose message names the cause (refused
+ * worker (so it is shared by both processes and imports neither side). Every failure becomes a JudgeUnreachableError whose message names the cause (refused
  * connection, HTTP status with the server's own error message, timeout, a reply without text),
  * since "fetch failed" alone tells the user nothing.
  */
 
-import type { JudgeEndpoint } from '../store/settings-repo.js';
-
-export type { JudgeEndpoint };
+/** Where the judge is and how to reach it. The key never leaves the server except to this endpoint (and its worker). */
+export interface JudgeEndpoint {
+  baseUrl: string;
+  model: string;
+  apiKey: string | null;
+}
 
 export interface JudgeReply {
   reply: string;

@@ -2,30 +2,21 @@
  * The judge phase of a judge evaluate job, inside the worker: each answer the model wrote is
  * sent to the judge with the benchmark's rubric, and the reply's score read back.
  *
- * The API key is not in the job's config (configs are shown by the API and the UI): the worker
- * reads it from the workspace database, read-only, when the job starts. The endpoint and model
+ * The API key is not in the job's config (configs are shown by the API and the UI): the server
+ * reads it from the workspace database when it starts the job and sends it in the start message
+ * (protocol.ts, WorkerSecrets). The endpoint and model
  * the job was queued with are in the config (they key the results cache), so a connection
  * changed to another endpoint or model since then fails the job instead of judging elsewhere.
  */
-import path from 'node:path';
 import type { BenchmarkJudge } from '@qlora-studio/contracts';
-import Database from 'better-sqlite3';
-import { readJudgeEndpoint } from '../store/settings-repo.js';
-import { judgeChat, JudgeUnreachableError, type JudgeEndpoint } from './judge-client.js';
+import { judgeChat, JudgeUnreachableError, type JudgeEndpoint } from '../judge-client.js';
 import { fillRubric, parseJudgeScore, type RubricValues } from './judge-rubric.js';
 
-/** The workspace database file (as app.ts's databasePath names it; the worker does not load the app). */
-const DATABASE_FILE = 'studio.db';
-
-/** The stored judge endpoint with its key, checked against the one the job was queued with. */
-export function workerJudgeEndpoint(workspace: string, queued: { baseUrl: string; model: string }): JudgeEndpoint {
-  const db = new Database(path.join(workspace, DATABASE_FILE), { readonly: true, fileMustExist: true });
-  let stored: JudgeEndpoint | null;
-  try {
-    stored = readJudgeEndpoint(db);
-  } finally {
-    db.close();
-  }
+/**
+ * The judge connection as stored when the job started (sent by the server in the start message,
+ * key included), checked against the one the job was queued with.
+ */
+export function workerJudgeEndpoint(stored: JudgeEndpoint | null | undefined, queued: { baseUrl: string; model: string }): JudgeEndpoint {
   if (!stored) {
     throw new JudgeUnreachableError(
       `The judge endpoint was removed from Settings after this job was queued (it was ${queued.model} at ${queued.baseUrl}): set it again, then retry the evaluation.`,
