@@ -50,7 +50,7 @@ import { ropeInvFreq, ropeTables } from './rope.js';
 import { createSession, loadOrt, type OrtModule, type OrtSession, type OrtTensor } from '../runtime/session.js';
 import { ATTENTION_INPUTS, attentionKindFor, causalMaskBias, localRopeDiffers, type AttentionKind } from './attention.js';
 import { buildDecoderGraph, GRAPH_NAMES } from './graph.js';
-import { gatherRopeRows, treeMaskBias, treePositions } from './token-tree.js';
+import { treeAttentionInputs, treePositions } from './token-tree.js';
 import { packLora, type LoraWeights } from './lora.js';
 import { prepareDecoderWeights, type LinearKernels } from './prepare.js';
 import { embedRows, globalWeightNames, type GetWeight } from './weight-names.js';
@@ -326,7 +326,8 @@ export class OrtCausalLM implements CausalLM {
       const session = await this.sessionFor({ attention: 'composed', lora: lora !== null });
       const { numKvHeads: Hkv, headDim: D, hiddenSize: C } = this.config;
       const empty = new this.ort.Tensor('float32', new Float32Array(0), [1, Hkv, 0, D]);
-      const feeds: Record<string, OrtTensor> = { ...this.weightFeeds, ...lora, ...this.treeAttentionFeeds(parents, positions, deepest + 1) };
+      const feeds: Record<string, OrtTensor> = { ...this.weightFeeds, ...lora };
+      for (const [name, t] of Object.entries(treeAttentionInputs(this.config, this.invFreq, parents, positions))) feeds[name] = tensorOf(this.ort, t);
       feeds[GRAPH_NAMES.inputsEmbeds] = new this.ort.Tensor('float32', embeds, [T, C]);
       feeds[GRAPH_NAMES.logitRows] = new this.ort.Tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]);
       for (let layer = 0; layer < this.config.numLayers; layer++) {
@@ -339,25 +340,6 @@ export class OrtCausalLM implements CausalLM {
     } finally {
       this.busy = false;
     }
-  }
-
-  /** The composed graph's RoPE rows and masks for a token tree (`length` = its deepest position + 1). */
-  private treeAttentionFeeds(parents: readonly number[], positions: Int32Array, length: number): Record<string, OrtTensor> {
-    const { numHeads: H, numKvHeads: Hkv, headDim: D, layerTypes, slidingWindow } = this.config;
-    const T = parents.length;
-    const half = D / 2;
-    const feeds: Record<string, OrtTensor> = {};
-    const rope = (invFreq: Float32Array, cos: string, sin: string): void => {
-      const rows = gatherRopeRows(ropeTables(invFreq, 0, length), positions, half);
-      feeds[cos] = new this.ort.Tensor('float32', rows.cos, [T, half]);
-      feeds[sin] = new this.ort.Tensor('float32', rows.sin, [T, half]);
-    };
-    rope(this.invFreq.global, ATTENTION_INPUTS.cos, ATTENTION_INPUTS.sin);
-    if (this.invFreq.local) rope(this.invFreq.local, ATTENTION_INPUTS.cosLocal, ATTENTION_INPUTS.sinLocal);
-    const mask = (window: number | null): OrtTensor => new this.ort.Tensor('float32', treeMaskBias(parents, positions, H / Hkv, window), [(H / Hkv) * T, T]);
-    if (layerTypes.includes('full')) feeds[ATTENTION_INPUTS.mask] = mask(null);
-    if (layerTypes.includes('sliding')) feeds[ATTENTION_INPUTS.maskSliding] = mask(slidingWindow);
-    return feeds;
   }
 
   private loraTensors(adapter: LoraWeights | null): Record<string, OrtTensor> {

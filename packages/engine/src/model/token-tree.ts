@@ -13,6 +13,10 @@
  * items are separate roots, and the same code would serve speculative-decoding trees.
  */
 import { EngineError } from '../errors.js';
+import { makeTensor, type TensorValue } from '../onnx/model.js';
+import type { ModelConfig } from './architecture.js';
+import { ATTENTION_INPUTS } from './attention.js';
+import { ropeTables } from './rope.js';
 
 /** Positions (depths) of a token tree; checks that every parent is an earlier token. */
 export function treePositions(parents: readonly number[]): Int32Array {
@@ -53,4 +57,34 @@ export function gatherRopeRows(table: { cos: Float32Array; sin: Float32Array }, 
     sin.set(table.sin.subarray(p * half, (p + 1) * half), t * half);
   });
   return { cos, sin };
+}
+
+/**
+ * The composed-attention graph's inputs for a token tree: cos/sin rows (T, D/2) of each token's
+ * position for every RoPE the layers use (`invFreq.local` when sliding layers rotate otherwise),
+ * and the tree masks (group·T, T) of full and sliding layers.
+ */
+export function treeAttentionInputs(
+  config: ModelConfig,
+  invFreq: { global: Float32Array; local: Float32Array | null },
+  parents: readonly number[],
+  positions: Int32Array,
+): Record<string, TensorValue> {
+  const { numHeads: H, numKvHeads: Hkv, headDim: D, layerTypes, slidingWindow } = config;
+  const T = parents.length;
+  const half = D / 2;
+  const length = positions.reduce((a, b) => Math.max(a, b), 0) + 1;
+  const inputs: Record<string, TensorValue> = {};
+  const rope = (frequencies: Float32Array, cos: string, sin: string): void => {
+    const rows = gatherRopeRows(ropeTables(frequencies, 0, length), positions, half);
+    inputs[cos] = makeTensor('float32', [T, half], rows.cos);
+    inputs[sin] = makeTensor('float32', [T, half], rows.sin);
+  };
+  rope(invFreq.global, ATTENTION_INPUTS.cos, ATTENTION_INPUTS.sin);
+  if (invFreq.local) rope(invFreq.local, ATTENTION_INPUTS.cosLocal, ATTENTION_INPUTS.sinLocal);
+  const group = H / Hkv;
+  const mask = (window: number | null): TensorValue => makeTensor('float32', [group * T, T], treeMaskBias(parents, positions, group, window));
+  if (layerTypes.includes('full')) inputs[ATTENTION_INPUTS.mask] = mask(null);
+  if (layerTypes.includes('sliding')) inputs[ATTENTION_INPUTS.maskSliding] = mask(slidingWindow);
+  return inputs;
 }
