@@ -8,12 +8,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BaseModel, Dataset, EvaluationComparison, EvaluationList, Job } from '@qlora-studio/contracts';
+import type { BaseModel, EvaluationComparison, EvaluationList, Job } from '@qlora-studio/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityReport, phoneReport } from './support/axe';
 import { launchBrowser, newContext, watchErrors, type Theme } from './support/browser';
-import { apiFetch, startServer, waitFor, type RunningServer } from './support/server';
+import { apiFetch, fineTune, startServer, uploadDataset, waitFor, type RunningServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
@@ -37,34 +37,17 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   model = await apiFetch<BaseModel>(server, 'POST', '/api/models/demo', { name: 'Tiny demo' });
   // The adapter learns the quiz's answers in the benchmarks' own prompt format.
-  const upload = await fetch(`${server.url}/api/datasets/upload?fileName=quiz-train.csv`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream' },
-    body: quizCsv,
+  const dataset = await uploadDataset(server, 'quiz-train.csv', quizCsv);
+  adapterJob = await fineTune(server, {
+    modelId: model.id,
+    datasetId: dataset.id,
+    maxSteps: 120,
+    learningRate: 5e-3,
+    seqLen: 64,
+    batchSize: 4,
+    lora: { r: 8, alpha: 16, dropout: 0 },
+    promptTemplate: { id: 'custom', template: 'Question: {prompt}\nAnswer: {response}' },
   });
-  if (!upload.ok) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
-  const dataset = (await upload.json()) as Dataset;
-  const job = await apiFetch<Job>(server, 'POST', '/api/jobs', {
-    type: 'train',
-    config: {
-      modelId: model.id,
-      datasetId: dataset.id,
-      maxSteps: 120,
-      learningRate: 5e-3,
-      seqLen: 64,
-      batchSize: 4,
-      lora: { r: 8, alpha: 16, dropout: 0 },
-      promptTemplate: { id: 'custom', template: 'Question: {prompt}\nAnswer: {response}' },
-    },
-  });
-  adapterJob = await waitFor(
-    async () => {
-      const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
-      return j.status === 'succeeded' ? j : j.status === 'failed' ? Promise.reject(new Error(`fine-tune failed: ${j.error?.message}`)) : undefined;
-    },
-    150_000,
-    'the fine-tune to finish',
-  );
 }, 200_000);
 
 afterAll(async () => {

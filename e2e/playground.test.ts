@@ -9,12 +9,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { BaseModel, Dataset, Job, PlaygroundCatalogue, PlaygroundSession } from '@qlora-studio/contracts';
+import type { BaseModel, Job, PlaygroundCatalogue, PlaygroundSession } from '@qlora-studio/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityReport, phoneReport } from './support/axe';
 import { launchBrowser, newContext, watchErrors, type Theme } from './support/browser';
-import { apiFetch, repoRoot, startServer, waitFor, type RunningServer } from './support/server';
+import { apiFetch, fineTune, repoRoot, startServer, uploadDataset, waitFor, type RunningServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
@@ -35,26 +35,16 @@ beforeAll(async () => {
       ],
     }),
   );
-  const upload = await fetch(`${server.url}/api/datasets/upload?fileName=fruit.jsonl`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream' },
-    body: rows.join('\n'),
-  });
-  if (!upload.ok) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
-  const dataset = (await upload.json()) as Dataset;
+  const dataset = await uploadDataset(server, 'fruit.jsonl', rows.join('\n'));
   // Enough steps for the adapter to learn its one answer by heart.
-  const job = await apiFetch<Job>(server, 'POST', '/api/jobs', {
-    type: 'train',
-    config: { modelId: model.id, datasetId: dataset.id, maxSteps: 300, learningRate: 5e-3, seqLen: 128, lora: { r: 16, alpha: 32, dropout: 0 } },
+  adapterJob = await fineTune(server, {
+    modelId: model.id,
+    datasetId: dataset.id,
+    maxSteps: 300,
+    learningRate: 5e-3,
+    seqLen: 128,
+    lora: { r: 16, alpha: 32, dropout: 0 },
   });
-  adapterJob = await waitFor(
-    async () => {
-      const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
-      return j.status === 'succeeded' ? j : j.status === 'failed' ? Promise.reject(new Error(`fine-tune failed: ${j.error?.message}`)) : undefined;
-    },
-    150_000,
-    'the fine-tune to finish',
-  );
 }, 200_000);
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Dataset, Job } from '@qlora-studio/contracts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const cli = path.join(repoRoot, 'packages/server/bin/qlora.js');
@@ -116,4 +117,28 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs:
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Uploads `body` as a dataset file named `fileName` through the API, as the Fine-tune page's upload does. */
+export async function uploadDataset(server: RunningServer, fileName: string, body: string): Promise<Dataset> {
+  const upload = await fetch(`${server.url}/api/datasets/upload?fileName=${encodeURIComponent(fileName)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body,
+  });
+  if (!upload.ok) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
+  return (await upload.json()) as Dataset;
+}
+
+/** Queues a fine-tune with `config` and waits until it succeeds (failing with its error otherwise). */
+export async function fineTune(server: RunningServer, config: Record<string, unknown>, timeoutMs = 150_000): Promise<Job> {
+  const job = await apiFetch<Job>(server, 'POST', '/api/jobs', { type: 'train', config });
+  return waitFor(
+    async () => {
+      const j = await apiFetch<Job>(server, 'GET', `/api/jobs/${job.id}`);
+      return j.status === 'succeeded' ? j : j.status === 'failed' ? Promise.reject(new Error(`fine-tune failed: ${j.error?.message}`)) : undefined;
+    },
+    timeoutMs,
+    'the fine-tune to finish',
+  );
 }

@@ -1,6 +1,6 @@
 import { Tabs } from 'radix-ui';
 import { PageHeader } from '../../../components/ui/page-header';
-import { cn } from '../../../lib/cn';
+import { TabTrigger } from '../../../components/ui/tab-trigger';
 import { ResultsTab } from '../results/results-tab';
 import { evaluationTabLabels, evaluationTabs, useEvaluationTab, type EvaluationTab } from '../use-evaluation-tab';
 import { BenchmarksTab } from './benchmarks-tab';
@@ -20,16 +20,9 @@ export default function EvaluationPage() {
       <Tabs.Root value={tab} onValueChange={(v) => open(v as EvaluationTab)}>
         <Tabs.List aria-label="Evaluation" className="flex flex-wrap gap-1 border-b border-line">
           {evaluationTabs.map((t) => (
-            <Tabs.Trigger
-              key={t}
-              value={t}
-              className={cn(
-                '-mb-px inline-flex min-h-11 items-center gap-2 border-b-2 border-transparent px-4 text-sm font-medium text-fg-muted hover:text-fg',
-                'data-[state=active]:border-primary data-[state=active]:text-fg',
-              )}
-            >
+            <TabTrigger key={t} value={t}>
               {evaluationTabLabels[t]}
-            </Tabs.Trigger>
+            </TabTrigger>
           ))}
         </Tabs.List>
         {evaluationTabs.map((t) => {

@@ -17,7 +17,7 @@ import { useImportDataset } from '../api/import-dataset';
 import { useDatasets } from '../../../lib/datasets/list-datasets';
 import { useReparseDataset } from '../api/reparse-dataset';
 import { useInvalidateDatasets, useUpdateDataset } from '../api/update-dataset';
-import { uploadDataset } from '../api/upload-dataset';
+import { uploadDataset } from '../../../lib/datasets/upload-dataset';
 import { addedOn, duplicateNameWarning, namesakes } from '../dataset-names';
 import { datasetCounts, type DatasetCounts } from '../readiness';
 import { ApiErrorAlert } from '../../../components/api-error-alert';

@@ -7,6 +7,7 @@ import { Button } from '../../../components/ui/button';
 import { Input, selectClass } from '../../../components/ui/input';
 import { Segmented, SegmentedItem } from '../../../components/ui/radio-group';
 import { Switch } from '../../../components/ui/switch';
+import { TabTrigger } from '../../../components/ui/tab-trigger';
 import { cn } from '../../../lib/cn';
 import type { Draft, FieldErrors } from '../config-draft';
 import { datasetLabel } from '../dataset-names';
@@ -259,14 +260,7 @@ export function ParamsStep({ onApplyDefaults, defaultsNote, ...props }: Settings
           <Tabs.Root value={tab} onValueChange={(v) => setTab(v as SettingTab)}>
             <Tabs.List aria-label="Setting groups" className="flex flex-wrap gap-1 border-b border-line">
               {mainTabs.map((t) => (
-                <Tabs.Trigger
-                  key={t}
-                  value={t}
-                  className={cn(
-                    '-mb-px inline-flex min-h-11 items-center gap-2 border-b-2 border-transparent px-4 text-sm font-medium text-fg-muted hover:text-fg',
-                    'data-[state=active]:border-primary data-[state=active]:text-fg',
-                  )}
-                >
+                <TabTrigger key={t} value={t}>
                   {settingTabLabels[t]}
                   {tabErrors(t) > 0 && (
                     <Badge tone="danger">
@@ -274,7 +268,7 @@ export function ParamsStep({ onApplyDefaults, defaultsNote, ...props }: Settings
                       <span className="sr-only"> {tabErrors(t) === 1 ? 'error' : 'errors'}</span>
                     </Badge>
                   )}
-                </Tabs.Trigger>
+                </TabTrigger>
               ))}
             </Tabs.List>
             {mainTabs.map((t) => (

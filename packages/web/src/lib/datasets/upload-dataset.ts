@@ -1,6 +1,6 @@
 import { apiRoutes, fillPath, type Dataset } from '@qlora-studio/contracts';
-import { networkError, parseErrorResponse, toQueryString } from '../../../lib/api-client';
-import { getToken } from '../../../lib/auth-token';
+import { networkError, parseErrorResponse, toQueryString } from '../api-client';
+import { getToken } from '../auth-token';
 
 export interface UploadOptions {
   file: Blob & { name: string };
