@@ -2,9 +2,23 @@
  * Multiple-choice evaluation benchmark: how long `qlora eval --task multiple-choice` takes for N
  * items of 4 choices on a random model with SmolLM-135M's shape (weights generated in memory),
  * with each kernel choice. Items look like MMLU / ARC ones: a prompt of 40–80 tokens and choices
- * of 1–6 tokens. The prompt runs once per item; every choice continues from its saved cache.
+ * of 1–6 tokens. Two paths, so the ratio shows:
+ * - `cached`: `scoreContinuationIds` item by item — the prompt once, each choice from its saved
+ *   KV cache (5 small runs per item);
+ * - `packed N`: `scoreItems` (eval/packing.ts) — items packed into token trees of at most N
+ *   tokens, one composed-attention run each; its "load s" is the first run, which builds that
+ *   session for this GroupQueryAttention model. RSS is the process's after the row.
  *
- *   node --import tsx packages/engine/bench/eval.ts [--items 500] [--kernels fast,exact,none] [--shape smollm-135m|tiny]
+ *   node --import tsx packages/engine/bench/eval.ts [--items 500] [--kernels fast,exact,none] [--paths cached,packed]
+ *     [--budgets 256,512] [--rounds 1] [--shape smollm-135m|tiny]
+ *
+ * 2026-12-09, 500 items (37,095 tokens), load average 2–3 (other work on the 2 cores):
+ *   fast   cached 109.4 s (219 ms/item)   packed 512: 52.9 s (106 ms/item)   2.1×
+ *   exact  cached 164.5 s (329 ms/item)   packed 512: 63.8 s (128 ms/item)   2.6×
+ * 100 items, budget 256 (the default), load near 0: fast 111 → 80 ms/item (1.4×), exact 321 → 150 (2.1×).
+ * More runs, and why 256, in bench/README.md.
+ * Budgets interleaved (--items 100 --budgets 256,512,1024 --rounds 3), ms/item:
+ *   fast 256: 82–89, 512: 92–114, 1024: 121–132; exact 256: 121–140, 512: 119–145, 1024: 146–237.
  */
 import { scoreContinuationIds, type ContinuationItem } from '../src/eval/multiple-choice.js';
 import { DEFAULT_TOKEN_BUDGET, scoreItems } from '../src/eval/packing.js';
@@ -44,6 +58,7 @@ const tokens = items.reduce((n, item) => n + item.prompt.length + item.choices.r
 
 const budgets = arg('budgets', String(DEFAULT_TOKEN_BUDGET)).split(',').map(Number);
 const paths = arg('paths', 'cached,packed').split(',');
+const rounds = Number(arg('rounds', '1'));
 const rssMiB = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
 
 console.log(`Multiple choice: ${itemCount} items × 4 choices, ${tokens} tokens, ${shapeName} shape (${JSON.stringify(shape)})`);
@@ -69,7 +84,8 @@ for (const name of arg('kernels', 'fast,exact').split(',')) {
     const buildStart = performance.now();
     await scoreItems(model, [unit(items[0]!)]);
     const buildS = (performance.now() - buildStart) / 1000;
-    for (const budget of budgets) {
+    // --rounds N interleaves the budgets N times, so a load change on this shared machine hits them alike.
+    for (const budget of Array.from({ length: rounds }, () => budgets).flat()) {
       await scoreItems(model, items.slice(0, 8).map(unit), { tokenBudget: budget }); // warm-up at this size
       const start = performance.now();
       await scoreItems(model, items.map(unit), { tokenBudget: budget });

@@ -24,10 +24,12 @@ import { logSoftmax } from '../infer/sampling.js';
 import { argmax, fittedPrompt, scoreContinuationIds, type ContinuationItem, type ContinuationScore } from './multiple-choice.js';
 
 /**
- * Tokens per packed run. On the SmolLM-135M shape (2 cores, 500 MMLU-like items) 512 was the
- * fastest of 256–2048 with both fast and exact kernels; see bench/README.md.
+ * Tokens per packed run. On the SmolLM-135M shape (2 cores, MMLU-like items, budgets interleaved
+ * in one process, bench/eval.ts --rounds 3): 256 was the fastest with fast kernels (82–89 ms an
+ * item against 92–114 at 512 and 121–132 at 1024), as fast as 512 with exact ones, and holds the
+ * least memory; 128 and 2048 were slower. See bench/README.md.
  */
-export const DEFAULT_TOKEN_BUDGET = 512;
+export const DEFAULT_TOKEN_BUDGET = 256;
 
 /** Options of `scoreItems`. */
 export interface ScoreItemsOptions {
