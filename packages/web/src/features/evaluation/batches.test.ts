@@ -1,28 +1,12 @@
 import type { EvaluationSummary } from '@qlora-studio/contracts';
 import { describe, expect, it } from 'vitest';
 import { chooseBase, comparisons, currentAttempts, formatMetric, groupByBatch, headlineMetric, retryable } from './batches';
+import { evaluation } from './results/test-evaluations';
 
 const bench = { id: 'b1', name: 'Quiz', version: 1, task: 'multiple-choice' as const };
-const summary = (jobId: string, patch: Partial<EvaluationSummary> = {}): EvaluationSummary => ({
-  jobId,
-  batchId: 'batch1',
-  title: jobId,
-  status: 'succeeded',
-  benchmark: bench,
-  model: { id: 'm1', name: 'Tiny' },
-  adapter: null,
-  quant: 'nf4',
-  kernels: 'fast',
-  limit: null,
-  metrics: { accuracy: 0.5 },
-  progress: null,
-  error: null,
-  parentId: null,
-  cached: false,
-  createdAt: '2025-01-01T00:00:00Z',
-  finishedAt: null,
-  ...patch,
-});
+/** A succeeded summary in batch1 on `bench`; `patch` replaces any field. */
+const summary = (jobId: string, patch: Partial<EvaluationSummary> = {}): EvaluationSummary =>
+  evaluation({ jobId, batchId: 'batch1', benchmark: bench, model: { id: 'm1', name: 'Tiny' }, createdAt: '2025-01-01T00:00:00Z', finishedAt: null, ...patch });
 const withAdapter = { ref: 't1', label: 'Tune' };
 
 describe('groupByBatch', () => {
